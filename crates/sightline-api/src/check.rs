@@ -1,0 +1,44 @@
+//! The `check` use case: does the cache open, is it intact, where is it,
+//! and how fresh is each source.
+
+use crate::dto::CheckReport;
+use crate::overview::source_freshness;
+use crate::{ApiError, Sightline};
+
+impl Sightline {
+    pub fn check(&self) -> Result<CheckReport, ApiError> {
+        let now = self.now();
+        let store = self.store();
+        let integrity = store.integrity_check()?;
+        let company = store.load_company()?;
+        let records = store.load_records()?.len();
+        let cache_bytes = std::fs::metadata(store.path())
+            .map(|meta| meta.len())
+            .unwrap_or(0);
+        let vendor_name = |id: &str| {
+            company
+                .vendors
+                .iter()
+                .find(|vendor| vendor.id == id)
+                .map_or_else(|| id.to_string(), |v| v.name.clone())
+        };
+        let sources = company
+            .sources
+            .iter()
+            .map(|source| source_freshness(source, &vendor_name(&source.vendor_id), now))
+            .collect();
+        Ok(CheckReport {
+            data_dir: self.data_dir().display().to_string(),
+            cache_file: store.path().display().to_string(),
+            cache_bytes: u32::try_from(cache_bytes).unwrap_or(u32::MAX),
+            schema_version: store.schema_version()? as u32,
+            key_mode: store.key_mode().as_str().into(),
+            integrity_ok: integrity.problems.is_empty(),
+            problems: integrity.problems,
+            company: company.name.clone(),
+            demo: company.demo,
+            records: records as u32,
+            sources,
+        })
+    }
+}

@@ -1,0 +1,152 @@
+//! The types that cross the IPC boundary and make up the CLI's JSON. Domain
+//! types are converted into these explicitly; TypeScript bindings for them
+//! are generated into `ui/src/ipc/bindings.ts`.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// How a figure stands against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricStatus {
+    Met,
+    AtRisk,
+    Missed,
+    NoTarget,
+}
+
+/// Which filter `kpis` applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KpiQuery {
+    /// A vendor id, `all`, or none for every vendor and `all`.
+    pub vendor: Option<String>,
+    /// `2026-10` or `2026-Q3`; none for the current month.
+    pub period: Option<String>,
+}
+
+/// One metric for one vendor and period: the CLI's `kpis --json` row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct KpiRow {
+    /// Vendor id, or `all`.
+    pub vendor: String,
+    pub vendor_name: String,
+    /// The metric key, e.g. `sla_response_compliance_pct`.
+    pub metric: String,
+    pub metric_name: String,
+    /// `2026-10` or `2026-Q3`.
+    pub period: String,
+    pub value: Option<f64>,
+    /// percent, minutes, hours, days or count.
+    pub unit: String,
+    pub target: Option<f64>,
+    pub status: MetricStatus,
+    pub previous: Option<f64>,
+    /// Source ids the value was computed from.
+    pub sources: Vec<String>,
+    pub records: u32,
+    pub skipped: u32,
+    /// The oldest fetched-at (RFC 3339) among the records used.
+    pub fetched_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TileArea {
+    ServiceLevels,
+    SecurityHygiene,
+    Resilience,
+    Vendors,
+}
+
+/// Which way a figure moved since the previous period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    Better,
+    Worse,
+    Same,
+    Unknown,
+}
+
+/// One Overview tile: an area of IT, its headline figure against target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Tile {
+    pub area: TileArea,
+    /// "Service levels".
+    pub title: String,
+    /// What the figure measures, in plain words.
+    pub measure: String,
+    /// The metric key behind the figure (none for the vendors tile).
+    pub metric: Option<String>,
+    pub value: Option<f64>,
+    /// "78.4%", "216 days", "2 of 4".
+    pub value_text: String,
+    pub target: Option<f64>,
+    /// "target 95% or more".
+    pub target_text: String,
+    pub status: MetricStatus,
+    pub trend: Trend,
+    /// "from 85.1% in October".
+    pub trend_text: String,
+    /// One more line of context: "Median first answer 41 min".
+    pub detail: String,
+    /// A one-line explanation of the term, for hover and focus.
+    pub explanation: String,
+    /// "as of 2 h ago".
+    pub freshness_text: String,
+    /// Where the figure came from: "bluepeak-psa, internal-desk; 3,120 records".
+    pub provenance_text: String,
+    pub fetched_at: Option<String>,
+}
+
+/// How fresh one source's data is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SourceFreshness {
+    pub id: String,
+    pub name: String,
+    pub vendor: String,
+    pub last_success_at: Option<String>,
+    /// "35 min ago", "never".
+    pub age_text: String,
+    /// Hours since the last successful sync, at now.
+    pub staleness_hours: Option<f64>,
+    pub stale: bool,
+    pub last_error: Option<String>,
+}
+
+/// The Overview screen: "is IT OK?".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Overview {
+    pub company: String,
+    pub demo: bool,
+    /// `2026-11`.
+    pub period: String,
+    /// "November 2026 (to date)".
+    pub period_label: String,
+    /// RFC 3339 of the moment the figures were computed for.
+    pub now: String,
+    /// "Red", "Amber" or "Green" as a sentence: "Needs attention: 3 of 4 areas are off target".
+    pub headline: String,
+    pub status: MetricStatus,
+    pub tiles: Vec<Tile>,
+    /// "Data as of 07:50 today; every source synced in the last 2 hours".
+    pub freshness_line: String,
+    pub sources: Vec<SourceFreshness>,
+}
+
+/// What `check` found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckReport {
+    pub data_dir: String,
+    pub cache_file: String,
+    pub cache_bytes: u32,
+    pub schema_version: u32,
+    /// "OS keychain" or "passphrase (Argon2id)".
+    pub key_mode: String,
+    pub integrity_ok: bool,
+    pub problems: Vec<String>,
+    pub company: String,
+    pub demo: bool,
+    pub records: u32,
+    pub sources: Vec<SourceFreshness>,
+}

@@ -1,0 +1,68 @@
+//! The error every use case returns: a closed code the UI can act on and a
+//! message in plain words that says what failed and what to do.
+
+use serde::Serialize;
+use sightline_store::StoreError;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The cache needs a passphrase that was not given.
+    PassphraseNeeded,
+    /// No keychain and no passphrase, or the keychain is locked.
+    KeychainUnavailable,
+    /// The key does not open the cache, or the file is damaged.
+    CannotOpenCache,
+    /// The input (a period, a vendor id) is not valid.
+    InvalidInput,
+    /// The thing asked for does not exist.
+    NotFound,
+    /// Reading or writing the cache failed.
+    Storage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn invalid(message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: ErrorCode::InvalidInput,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: ErrorCode::NotFound,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        let code = match &error {
+            StoreError::PassphraseNeeded { .. } | StoreError::PassphraseFile { .. } => {
+                ErrorCode::PassphraseNeeded
+            }
+            StoreError::NoKeychainNoPassphrase { .. }
+            | StoreError::KeychainUnavailable { .. }
+            | StoreError::KeyMissing { .. }
+            | StoreError::Keychain { .. } => ErrorCode::KeychainUnavailable,
+            StoreError::WrongKeyOrDamaged { .. } | StoreError::TooNew { .. } => {
+                ErrorCode::CannotOpenCache
+            }
+            StoreError::DataDir { .. } | StoreError::Sqlite(_) => ErrorCode::Storage,
+        };
+        ApiError {
+            code,
+            message: error.to_string(),
+        }
+    }
+}

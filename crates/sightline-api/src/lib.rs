@@ -1,0 +1,130 @@
+//! The facade the desktop shell and the CLI call. Each public method is one
+//! use case; it opens nothing itself beyond what `Sightline::open` holds,
+//! and returns DTOs (the only types that cross the IPC boundary) or an
+//! [`ApiError`] with a closed code and a plain message.
+
+mod bindings;
+mod check;
+mod demo;
+mod dto;
+mod error;
+mod format;
+mod kpis;
+mod overview;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use sightline_store::{OsKeychain, Store, Unlock};
+
+pub use bindings::typescript_bindings;
+pub use dto::{
+    CheckReport, KpiQuery, KpiRow, MetricStatus, Overview, SourceFreshness, Tile, TileArea, Trend,
+};
+pub use error::{ApiError, ErrorCode};
+
+/// Where the data lives when no `--data-dir` or `SIGHTLINE_DATA_DIR` says
+/// otherwise: the OS data directory (`~/.local/share/sightline` on Linux).
+pub fn default_data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("sightline")
+}
+
+/// The moment "now" for this process: `SIGHTLINE_NOW` (RFC 3339) when set,
+/// so demos, reports and tests can be reproduced; the system clock
+/// otherwise.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn from_env() -> Result<Clock, ApiError> {
+        match std::env::var("SIGHTLINE_NOW") {
+            Ok(text) if !text.is_empty() => DateTime::parse_from_rfc3339(&text)
+                .map(|at| Clock::Fixed(at.with_timezone(&Utc)))
+                .map_err(|_| {
+                    ApiError::invalid(format!(
+                        "SIGHTLINE_NOW is '{text}', which is not a date and time: write it as 2026-11-22T08:00:00Z"
+                    ))
+                }),
+            _ => Ok(Clock::System),
+        }
+    }
+
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(at) => at,
+        }
+    }
+}
+
+/// An open company: its encrypted cache and the clock.
+#[derive(Debug)]
+pub struct Sightline {
+    store: Mutex<Store>,
+    data_dir: PathBuf,
+    clock: Clock,
+}
+
+impl Sightline {
+    /// Opens (or creates) the cache in `data_dir`, unlocking it with the OS
+    /// keychain or the passphrase from the environment.
+    pub fn open(data_dir: &Path, clock: Clock) -> Result<Sightline, ApiError> {
+        let unlock = Unlock::from_env().map_err(ApiError::from)?;
+        let store = Store::open(data_dir, unlock, &OsKeychain)?;
+        Ok(Sightline {
+            store: Mutex::new(store),
+            data_dir: data_dir.to_path_buf(),
+            clock,
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave the store half
+        // written (every write is one transaction), so a poisoned lock is
+        // safe to reuse.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// What the desktop app holds for its whole life: the open company, or the
+/// reason it could not be opened (shown in the window, with what to do).
+#[derive(Debug)]
+pub struct Desktop {
+    opened: Result<Sightline, ApiError>,
+}
+
+impl Desktop {
+    /// Opens the cache in `SIGHTLINE_DATA_DIR` or the OS data directory;
+    /// on a first run with nothing configured, builds the demo company.
+    pub fn start() -> Desktop {
+        let data_dir =
+            std::env::var_os("SIGHTLINE_DATA_DIR").map_or_else(default_data_dir, PathBuf::from);
+        let opened = Clock::from_env()
+            .and_then(|clock| Sightline::open(&data_dir, clock))
+            .and_then(|app| {
+                app.ensure_demo()?;
+                Ok(app)
+            });
+        Desktop { opened }
+    }
+
+    pub fn api(&self) -> Result<&Sightline, ApiError> {
+        self.opened.as_ref().map_err(Clone::clone)
+    }
+}

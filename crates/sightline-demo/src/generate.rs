@@ -1,0 +1,791 @@
+//! The generator itself: vendors and contracts first, then a day-by-day
+//! walk over two years that writes tickets, patches, backups and the rest.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc, Weekday};
+use rand::Rng;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use sightline_domain::{
+    BackupJob, Certificate, Change, ChangeOutcome, Contract, Device, DeviceRole, Patch, PatchClass,
+    Provenance, RecordBatch, ResilienceTest, RestoreTest, Service, Severity, SlaTarget, SourceInfo,
+    Survey, Ticket, Vendor, VendorKind, Vulnerability,
+};
+
+/// The fixed seed: the same `now` always gives the same company.
+pub const SEED: u64 = 0x5167_471E_2026;
+pub const COMPANY_NAME: &str = "Harbor & Finch Logistics";
+/// The MSP engineer who closes most of its tickets lately.
+pub const KEY_ENGINEER: &str = "Dana W.";
+/// The public host whose certificate expires in 12 days.
+pub const CERT_HOST_EXPIRING: &str = "www.harborfinch.example";
+
+const HISTORY_DAYS: i64 = 730;
+
+/// Everything the demo company is, ready for the store.
+#[derive(Debug, Clone)]
+pub struct DemoCompany {
+    pub name: String,
+    pub vendors: Vec<Vendor>,
+    pub contracts: Vec<Contract>,
+    pub services: Vec<Service>,
+    pub sources: Vec<SourceInfo>,
+    /// Records per source id.
+    pub batches: Vec<(String, RecordBatch)>,
+}
+
+struct Source {
+    id: &'static str,
+    vendor: &'static str,
+    name: &'static str,
+    /// How long before `now` the source last synced.
+    synced_minutes_ago: i64,
+}
+
+const SOURCES: &[Source] = &[
+    Source {
+        id: "bluepeak-psa",
+        vendor: "bluepeak",
+        name: "Bluepeak service desk",
+        synced_minutes_ago: 35,
+    },
+    Source {
+        id: "bluepeak-rmm",
+        vendor: "bluepeak",
+        name: "Bluepeak device management",
+        synced_minutes_ago: 50,
+    },
+    Source {
+        id: "stratus-ops",
+        vendor: "stratus",
+        name: "Stratus operations portal",
+        synced_minutes_ago: 70,
+    },
+    Source {
+        id: "sentinel-scan",
+        vendor: "sentinel",
+        name: "Sentinel vulnerability scanner",
+        synced_minutes_ago: 95,
+    },
+    Source {
+        id: "internal-desk",
+        vendor: "internal",
+        name: "Internal IT help desk",
+        synced_minutes_ago: 20,
+    },
+    Source {
+        id: "tls-probe",
+        vendor: "internal",
+        name: "Sightline certificate check",
+        synced_minutes_ago: 20,
+    },
+];
+
+fn vendors(now: DateTime<Utc>) -> Vec<Vendor> {
+    let review = |days_ago: i64| Some((now - Duration::days(days_ago)).date_naive());
+    vec![
+        Vendor {
+            id: "bluepeak".into(),
+            name: "Bluepeak IT Services".into(),
+            kind: VendorKind::Msp,
+            monthly_cost: Some(14_500.0),
+            last_review: review(75),
+        },
+        Vendor {
+            id: "internal".into(),
+            name: "Internal IT".into(),
+            kind: VendorKind::Internal,
+            monthly_cost: None,
+            last_review: None,
+        },
+        Vendor {
+            id: "sentinel".into(),
+            name: "Sentinel Forge Security".into(),
+            kind: VendorKind::Security,
+            monthly_cost: Some(3_800.0),
+            last_review: review(40),
+        },
+        Vendor {
+            id: "stratus".into(),
+            name: "Stratus Cloud Hosting".into(),
+            kind: VendorKind::Cloud,
+            monthly_cost: Some(6_200.0),
+            last_review: review(100),
+        },
+    ]
+}
+
+fn target(priority: &str, respond: i64, resolve: i64, from: Option<NaiveDate>) -> SlaTarget {
+    SlaTarget {
+        priority: priority.into(),
+        respond_minutes: Some(respond),
+        resolve_minutes: Some(resolve),
+        effective_from: from,
+    }
+}
+
+/// The first day of the month `months` before the month of `now`.
+fn month_start_before(now: DateTime<Utc>, months: i32) -> NaiveDate {
+    let index = now.year() * 12 + now.month0() as i32 - months;
+    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+        .expect("valid month")
+}
+
+fn contracts(now: DateTime<Utc>) -> Vec<Contract> {
+    // The MSP's urgent-ticket response target was tightened from 30 to 15
+    // minutes at a contract renewal fourteen months ago.
+    let renewal = Some(month_start_before(now, 14));
+    vec![
+        Contract {
+            vendor_id: "bluepeak".into(),
+            sla: vec![
+                target("P1", 30, 240, None),
+                target("P1", 15, 240, renewal),
+                target("P2", 60, 480, None),
+                target("P3", 240, 3 * 1440, None),
+                target("P4", 480, 5 * 1440, None),
+            ],
+            compliance_target_pct: 95.0,
+        },
+        Contract {
+            vendor_id: "internal".into(),
+            sla: vec![
+                target("P2", 120, 1440, None),
+                target("P3", 480, 5 * 1440, None),
+            ],
+            compliance_target_pct: 90.0,
+        },
+        Contract {
+            vendor_id: "sentinel".into(),
+            sla: vec![target("P1", 30, 480, None), target("P2", 120, 1440, None)],
+            compliance_target_pct: 95.0,
+        },
+        Contract {
+            vendor_id: "stratus".into(),
+            sla: vec![
+                target("P1", 15, 120, None),
+                target("P2", 60, 480, None),
+                target("P3", 240, 2 * 1440, None),
+            ],
+            compliance_target_pct: 95.0,
+        },
+    ]
+}
+
+fn services() -> Vec<Service> {
+    let service = |id: &str, name: &str, critical: bool, vendors: &[&str]| Service {
+        id: id.into(),
+        name: name.into(),
+        critical,
+        vendor_ids: vendors.iter().map(|vendor| vendor.to_string()).collect(),
+    };
+    vec![
+        service("erp", "Orders and dispatch (ERP)", true, &["stratus"]),
+        service("email", "E-mail and calendars", true, &["bluepeak"]),
+        service(
+            "website",
+            "Customer tracking website",
+            true,
+            &["stratus", "internal"],
+        ),
+        service(
+            "finance",
+            "Finance and payroll",
+            true,
+            &["stratus", "bluepeak"],
+        ),
+        service("laptops", "Staff laptops and phones", false, &["bluepeak"]),
+    ]
+}
+
+/// Builds the whole demo company as it stands at `now`.
+pub fn generate(now: DateTime<Utc>) -> DemoCompany {
+    let now = now.with_nanosecond(0).expect("zero nanoseconds is valid");
+    let mut world = World::new(now);
+    world.tickets();
+    world.devices_and_patches();
+    world.backups_and_tests();
+    world.certificates();
+    world.vulnerabilities();
+    world.changes();
+    world.surveys();
+
+    let sources = SOURCES
+        .iter()
+        .map(|source| {
+            let synced = now - Duration::minutes(source.synced_minutes_ago);
+            SourceInfo {
+                id: source.id.into(),
+                kind: "demo".into(),
+                vendor_id: source.vendor.into(),
+                name: source.name.into(),
+                last_success_at: Some(synced),
+                last_attempt_at: Some(synced),
+                last_error: None,
+                demo: true,
+            }
+        })
+        .collect();
+    DemoCompany {
+        name: COMPANY_NAME.into(),
+        vendors: vendors(now),
+        contracts: contracts(now),
+        services: services(),
+        sources,
+        batches: SOURCES
+            .iter()
+            .zip(world.batches)
+            .map(|(source, batch)| (source.id.to_string(), batch))
+            .collect(),
+    }
+}
+
+struct World {
+    now: DateTime<Utc>,
+    start: DateTime<Utc>,
+    rng: ChaCha8Rng,
+    /// One batch per entry of `SOURCES`, in the same order.
+    batches: Vec<RecordBatch>,
+    counter: u64,
+}
+
+/// How a vendor's service desk behaves.
+struct Desk {
+    source: usize,
+    vendor: &'static str,
+    prefix: &'static str,
+    tickets_per_weekday: f64,
+    /// Priority names and weights.
+    priorities: &'static [(&'static str, f64)],
+    /// The first engineer is the one a key-person pattern favours.
+    engineers: &'static [&'static str],
+}
+
+const MSP_PRIORITIES: &[(&str, f64)] = &[("P1", 0.03), ("P2", 0.12), ("P3", 0.55), ("P4", 0.30)];
+const MSP_ENGINEERS: &[&str] = &[KEY_ENGINEER, "Ravi M.", "Jo C.", "Priya A.", "Tom O."];
+
+const SUMMARIES: &[&str] = &[
+    "Cannot sign in to e-mail",
+    "Laptop running slowly",
+    "New starter: accounts and laptop",
+    "Printer on the dispatch floor offline",
+    "Shared drive permissions",
+    "VPN disconnects from home",
+    "Phone not syncing calendar",
+    "Password reset",
+    "ERP client error on login",
+    "Request for software install",
+    "Wi-Fi in the warehouse office",
+    "Leaver: remove access",
+];
+
+impl World {
+    fn new(now: DateTime<Utc>) -> World {
+        World {
+            now,
+            start: now - Duration::days(HISTORY_DAYS),
+            rng: ChaCha8Rng::seed_from_u64(SEED),
+            batches: vec![RecordBatch::default(); SOURCES.len()],
+            counter: 0,
+        }
+    }
+
+    fn provenance(&mut self, source: usize, prefix: &str) -> Provenance {
+        self.counter += 1;
+        let synced = self.now - Duration::minutes(SOURCES[source].synced_minutes_ago);
+        Provenance {
+            source_id: SOURCES[source].id.into(),
+            record_id: format!("{prefix}-{}", 100_000 + self.counter),
+            fetched_at: synced,
+        }
+    }
+
+    /// Whole months between the month of `at` and the month of `now`.
+    fn months_ago(&self, at: DateTime<Utc>) -> i32 {
+        (self.now.year() * 12 + self.now.month0() as i32) - (at.year() * 12 + at.month0() as i32)
+    }
+
+    fn days(&self) -> Vec<DateTime<Utc>> {
+        let first = Utc.from_utc_datetime(
+            &self
+                .start
+                .date_naive()
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight"),
+        );
+        (0..=HISTORY_DAYS)
+            .map(|day| first + Duration::days(day))
+            .filter(|day| *day <= self.now)
+            .collect()
+    }
+
+    fn pick_weighted(&mut self, choices: &[(&'static str, f64)]) -> &'static str {
+        let total: f64 = choices.iter().map(|(_, weight)| weight).sum();
+        let mut roll = self.rng.gen_range(0.0..total);
+        for (choice, weight) in choices {
+            if roll < *weight {
+                return choice;
+            }
+            roll -= weight;
+        }
+        choices[choices.len() - 1].0
+    }
+
+    fn poisson(&mut self, mean: f64) -> u32 {
+        // Knuth's method: fine for the small means used here.
+        let limit = (-mean).exp();
+        let mut product: f64 = self.rng.r#gen();
+        let mut count = 0;
+        while product > limit {
+            count += 1;
+            product *= self.rng.r#gen::<f64>();
+        }
+        count
+    }
+
+    fn tickets(&mut self) {
+        let desks = [
+            Desk {
+                source: 0,
+                vendor: "bluepeak",
+                prefix: "BP",
+                tickets_per_weekday: 6.5,
+                priorities: MSP_PRIORITIES,
+                engineers: MSP_ENGINEERS,
+            },
+            Desk {
+                source: 4,
+                vendor: "internal",
+                prefix: "IT",
+                tickets_per_weekday: 1.6,
+                priorities: &[("P2", 0.3), ("P3", 0.7)],
+                engineers: &["Sam P.", "Alex R.", "Morgan L."],
+            },
+            Desk {
+                source: 2,
+                vendor: "stratus",
+                prefix: "ST",
+                tickets_per_weekday: 0.6,
+                priorities: &[("P1", 0.1), ("P2", 0.4), ("P3", 0.5)],
+                engineers: &["Lee K.", "Nadia F.", "Chris B.", "Omar S."],
+            },
+            Desk {
+                source: 3,
+                vendor: "sentinel",
+                prefix: "SF",
+                tickets_per_weekday: 0.2,
+                priorities: &[("P1", 0.2), ("P2", 0.8)],
+                engineers: &["Ines V.", "Paul D."],
+            },
+        ];
+        let all_contracts = contracts(self.now);
+        for desk in &desks {
+            let contract = all_contracts
+                .iter()
+                .find(|contract| contract.vendor_id == desk.vendor)
+                .expect("contract");
+            for day in self.days() {
+                let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+                let mean = if weekend {
+                    desk.tickets_per_weekday * 0.15
+                } else {
+                    desk.tickets_per_weekday
+                };
+                for _ in 0..self.poisson(mean) {
+                    self.ticket(desk, contract, day);
+                }
+            }
+        }
+    }
+
+    fn ticket(&mut self, desk: &Desk, contract: &Contract, day: DateTime<Utc>) {
+        let created_at = day + Duration::minutes(self.rng.gen_range(7 * 60..19 * 60));
+        if created_at > self.now {
+            return;
+        }
+        let priority = self.pick_weighted(desk.priorities);
+        let sla = contract
+            .target_for(priority, created_at)
+            .expect("every demo priority has a target");
+        let (respond, resolve) = (
+            sla.respond_minutes.unwrap_or(240),
+            sla.resolve_minutes.unwrap_or(2880),
+        );
+        let months_ago = self.months_ago(created_at);
+
+        // The MSP's response compliance slips over the last three months.
+        let late_response_chance = match (desk.vendor, months_ago) {
+            ("bluepeak", 2) => 0.09,
+            ("bluepeak", 1) => 0.15,
+            ("bluepeak", 0) => 0.23,
+            ("bluepeak", _) => 0.02,
+            // The small desks answer on time: their few tickets would make
+            // any single late answer look like a trend.
+            _ => 0.0,
+        };
+        let response_fraction = if self.rng.gen_bool(late_response_chance) {
+            self.rng.gen_range(1.15..3.0)
+        } else {
+            self.rng.gen_range(0.08..0.95)
+        };
+        let first_response_at =
+            created_at + Duration::seconds((respond as f64 * 60.0 * response_fraction) as i64);
+        let resolve_fraction = if self.rng.gen_bool(0.02) {
+            self.rng.gen_range(1.1..2.5)
+        } else {
+            self.rng.gen_range(0.1..0.9)
+        };
+        let resolved_at =
+            created_at + Duration::seconds((resolve as f64 * 60.0 * resolve_fraction) as i64);
+
+        // One MSP engineer closes about 70% of tickets over the last year.
+        let key_person_share = match (desk.vendor, months_ago) {
+            ("bluepeak", 0..=11) => 0.70,
+            ("bluepeak", _) => 0.34,
+            _ => 0.0,
+        };
+        let resolver = if key_person_share > 0.0 && self.rng.gen_bool(key_person_share) {
+            desk.engineers[0]
+        } else {
+            let others = if key_person_share > 0.0 {
+                &desk.engineers[1..]
+            } else {
+                desk.engineers
+            };
+            others[self.rng.gen_range(0..others.len())]
+        };
+
+        let responded = (first_response_at <= self.now).then_some(first_response_at);
+        let resolved = (resolved_at <= self.now).then_some(resolved_at);
+        let summary = SUMMARIES[self.rng.gen_range(0..SUMMARIES.len())];
+        let reopened = resolved.map(|_| self.rng.gen_bool(0.04));
+        let provenance = self.provenance(desk.source, desk.prefix);
+        self.batches[desk.source].tickets.push(Ticket {
+            provenance,
+            vendor_id: desk.vendor.into(),
+            summary: summary.into(),
+            priority: Some(priority.into()),
+            created_at,
+            first_response_at: responded,
+            resolved_at: resolved,
+            assignee: Some(resolver.into()),
+            resolved_by: resolved.map(|_| resolver.into()),
+            status: if resolved.is_some() {
+                "Closed".into()
+            } else {
+                "In progress".into()
+            },
+            reopened,
+            vendor_reported_in_sla: None,
+        });
+    }
+
+    /// The second Tuesday of each month: when the monthly security updates
+    /// are released.
+    fn patch_days(&self) -> Vec<DateTime<Utc>> {
+        let mut days = Vec::new();
+        for months in (0..=24).rev() {
+            let first = month_start_before(self.now, months);
+            let offset = (7 + Weekday::Tue.num_days_from_monday() as i64
+                - first.weekday().num_days_from_monday() as i64)
+                % 7;
+            let second_tuesday = first + Duration::days(offset + 7);
+            let at =
+                Utc.from_utc_datetime(&second_tuesday.and_hms_opt(18, 0, 0).expect("valid time"));
+            if at > self.start && at <= self.now {
+                days.push(at);
+            }
+        }
+        days
+    }
+
+    fn devices_and_patches(&mut self) {
+        let patch_days = self.patch_days();
+        // (source, vendor, prefix, role, name stem, count)
+        let fleets: [(usize, &str, &str, DeviceRole, &str, u32); 2] = [
+            (1, "bluepeak", "WS", DeviceRole::Workstation, "HF-LT", 196),
+            (2, "stratus", "SRV", DeviceRole::Server, "hf-srv", 38),
+        ];
+        for (source, vendor, prefix, role, stem, count) in fleets {
+            for number in 1..=count {
+                // Most devices were there from the start; some joined later.
+                let enrolled_at = if self.rng.gen_bool(0.85) {
+                    self.start
+                } else {
+                    self.start + Duration::days(self.rng.gen_range(30..HISTORY_DAYS - 30))
+                };
+                let device_provenance = self.provenance(source, prefix);
+                let device_id = device_provenance.record_id.clone();
+                self.batches[source].devices.push(Device {
+                    provenance: device_provenance,
+                    vendor_id: vendor.into(),
+                    name: format!("{stem}-{number:03}"),
+                    role,
+                    managed: true,
+                    enrolled_at,
+                    protection_ok: Some(self.rng.gen_bool(0.99)),
+                });
+                for &released in &patch_days {
+                    if released < enrolled_at {
+                        continue;
+                    }
+                    let months_ago = self.months_ago(released);
+                    // The hosting vendor has fallen behind on server patching.
+                    let late_chance = match (vendor, months_ago) {
+                        ("stratus", 0..=1) => 0.14,
+                        ("stratus", 2) => 0.08,
+                        _ => 0.012,
+                    };
+                    let late = self.rng.gen_bool(late_chance);
+                    let delay_days = match (late, vendor) {
+                        (true, "stratus") => self.rng.gen_range(45..90),
+                        (true, _) => self.rng.gen_range(16..30),
+                        (false, _) => self.rng.gen_range(1..10),
+                    };
+                    let installed = released
+                        + Duration::days(delay_days)
+                        + Duration::minutes(self.rng.gen_range(0..600));
+                    let critical = released.month() % 3 == 0 || vendor == "stratus";
+                    let provenance = self.provenance(source, "PATCH");
+                    self.batches[source].patches.push(Patch {
+                        provenance,
+                        vendor_id: vendor.into(),
+                        device_id: device_id.clone(),
+                        title: format!("{} security update", released.format("%B %Y")),
+                        class: if critical {
+                            PatchClass::Critical
+                        } else {
+                            PatchClass::Security
+                        },
+                        missing_since: released,
+                        installed_at: (installed <= self.now).then_some(installed),
+                    });
+                }
+            }
+        }
+    }
+
+    fn backups_and_tests(&mut self) {
+        const SYSTEMS: &[&str] = &[
+            "ERP database",
+            "File server",
+            "E-mail archive",
+            "Finance system",
+            "Tracking website",
+        ];
+        let source = 2;
+        for day in self.days() {
+            for system in SYSTEMS {
+                let started_at =
+                    day + Duration::hours(1) + Duration::minutes(self.rng.gen_range(0..50));
+                if started_at > self.now {
+                    continue;
+                }
+                let succeeded = !self.rng.gen_bool(0.012);
+                let provenance = self.provenance(source, "BKP");
+                self.batches[source].backups.push(BackupJob {
+                    provenance,
+                    vendor_id: "stratus".into(),
+                    system: (*system).into(),
+                    started_at,
+                    succeeded,
+                });
+            }
+        }
+        // Quarterly restore tests, until they quietly stopped: the last
+        // round was more than 200 days ago.
+        let last_round = self.now - Duration::days(212);
+        let mut round = last_round;
+        while round > self.start {
+            for (offset, system) in SYSTEMS.iter().enumerate() {
+                let tested_at = round - Duration::days(offset as i64) + Duration::hours(10);
+                let provenance = self.provenance(source, "RST");
+                self.batches[source].restore_tests.push(RestoreTest {
+                    provenance,
+                    vendor_id: "stratus".into(),
+                    system: (*system).into(),
+                    tested_at,
+                    succeeded: true,
+                });
+            }
+            round -= Duration::days(91);
+        }
+        for days_ago in [160, 520] {
+            let provenance = self.provenance(source, "DR");
+            self.batches[source].resilience_tests.push(ResilienceTest {
+                provenance,
+                vendor_id: "stratus".into(),
+                name: "ERP failover to second data centre".into(),
+                tested_at: self.now - Duration::days(days_ago),
+                succeeded: true,
+            });
+        }
+    }
+
+    fn certificates(&mut self) {
+        let source = 5;
+        // (host, days until the current certificate expires)
+        let hosts: [(&str, i64); 3] = [
+            (CERT_HOST_EXPIRING, 12),
+            ("portal.harborfinch.example", 201),
+            ("mail.harborfinch.example", 143),
+        ];
+        for (host, expires_in) in hosts {
+            let mut not_after = self.now + Duration::days(expires_in) + Duration::hours(6);
+            // The current certificate and the two before it, a year each.
+            for _ in 0..3 {
+                let not_before = not_after - Duration::days(365);
+                let provenance = self.provenance(source, "CERT");
+                self.batches[source].certificates.push(Certificate {
+                    provenance,
+                    vendor_id: "internal".into(),
+                    host: host.into(),
+                    subject: format!("CN={host}"),
+                    issuer: "CN=Example Public CA R3".into(),
+                    not_before,
+                    not_after,
+                    trusted: Some(true),
+                    name_matches: Some(true),
+                });
+                not_after = not_before + Duration::days(5);
+            }
+        }
+    }
+
+    fn vulnerabilities(&mut self) {
+        let source = 3;
+        const TITLES: &[(&str, Severity)] = &[
+            ("Outdated browser with known exploits", Severity::High),
+            (
+                "Remote desktop exposed without network-level authentication",
+                Severity::High,
+            ),
+            ("Weak TLS settings on internal service", Severity::Medium),
+            ("Unsupported PDF reader version", Severity::Medium),
+            ("Information disclosure in web server banner", Severity::Low),
+            (
+                "Remote code execution in file-sharing component",
+                Severity::Critical,
+            ),
+        ];
+        for day in self.days() {
+            if self.rng.gen_bool(0.55) {
+                continue;
+            }
+            let (title, severity) = TITLES[self.rng.gen_range(0..TITLES.len())];
+            let on_server = self.rng.gen_bool(0.4);
+            let (vendor, asset) = if on_server {
+                (
+                    "stratus",
+                    format!("hf-srv-{:03}", self.rng.gen_range(1..=38)),
+                )
+            } else {
+                (
+                    "bluepeak",
+                    format!("HF-LT-{:03}", self.rng.gen_range(1..=196)),
+                )
+            };
+            let first_found = day + Duration::hours(3);
+            let days_to_fix = match severity {
+                Severity::Critical => self.rng.gen_range(1..9),
+                Severity::High => self.rng.gen_range(3..25),
+                _ => self.rng.gen_range(10..90),
+            };
+            let fixed_at = first_found + Duration::days(days_to_fix);
+            let provenance = self.provenance(source, "VULN");
+            self.batches[source].vulnerabilities.push(Vulnerability {
+                provenance,
+                vendor_id: vendor.into(),
+                asset,
+                title: title.into(),
+                severity,
+                first_found,
+                fixed_at: (fixed_at <= self.now).then_some(fixed_at),
+            });
+        }
+        // The planted problem: a critical hole on the ERP server, open 45 days.
+        let provenance = self.provenance(source, "VULN");
+        self.batches[source].vulnerabilities.push(Vulnerability {
+            provenance,
+            vendor_id: "stratus".into(),
+            asset: "hf-srv-001 (ERP database server)".into(),
+            title: "Remote code execution in the server's web management console".into(),
+            severity: Severity::Critical,
+            first_found: self.now - Duration::days(45) - Duration::hours(2),
+            fixed_at: None,
+        });
+    }
+
+    fn changes(&mut self) {
+        const TITLES: &[&str] = &[
+            "Firewall rule update",
+            "ERP minor version upgrade",
+            "Storage expansion",
+            "Certificate renewal",
+            "Network switch firmware",
+            "Mail routing change",
+        ];
+        for day in self.days() {
+            for (source, vendor, chance) in [(2usize, "stratus", 0.22), (4, "internal", 0.08)] {
+                if !self.rng.gen_bool(chance)
+                    || matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+                {
+                    continue;
+                }
+                let roll: f64 = self.rng.r#gen();
+                let outcome = if roll < 0.04 {
+                    ChangeOutcome::Failed
+                } else if roll < 0.07 {
+                    ChangeOutcome::RolledBack
+                } else {
+                    ChangeOutcome::Successful
+                };
+                let title = TITLES[self.rng.gen_range(0..TITLES.len())];
+                let emergency = self.rng.gen_bool(0.08);
+                let implemented_at =
+                    day + Duration::hours(20) + Duration::minutes(self.rng.gen_range(0..120));
+                if implemented_at > self.now {
+                    continue;
+                }
+                let provenance = self.provenance(source, "CHG");
+                self.batches[source].changes.push(Change {
+                    provenance,
+                    vendor_id: vendor.into(),
+                    title: title.into(),
+                    implemented_at,
+                    outcome,
+                    emergency,
+                });
+            }
+        }
+    }
+
+    fn surveys(&mut self) {
+        for day in self.days() {
+            let months_ago = self.months_ago(day);
+            for (source, vendor, per_day, satisfied) in [
+                (
+                    0usize,
+                    "bluepeak",
+                    1.4,
+                    if months_ago <= 2 { 0.82 } else { 0.91 },
+                ),
+                (4, "internal", 0.35, 0.88),
+            ] {
+                for _ in 0..self.poisson(per_day) {
+                    let responded_at = day + Duration::minutes(self.rng.gen_range(8 * 60..20 * 60));
+                    if responded_at > self.now {
+                        continue;
+                    }
+                    let satisfied = self.rng.gen_bool(satisfied);
+                    let provenance = self.provenance(source, "CSAT");
+                    self.batches[source].surveys.push(Survey {
+                        provenance,
+                        vendor_id: vendor.into(),
+                        responded_at,
+                        satisfied,
+                    });
+                }
+            }
+        }
+    }
+}

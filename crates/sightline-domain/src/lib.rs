@@ -1,0 +1,18 @@
+//! Plain domain types shared by every part of Sightline: who the vendors are,
+//! what they promised, the raw records synced from their tools, and the
+//! periods and metric values computed from them. No I/O, no clock.
+
+mod metric;
+mod period;
+mod records;
+mod secret;
+mod vendor;
+
+pub use metric::{Direction, MetricKey, MetricProvenance, MetricValue, Scope, Status, Unit};
+pub use period::{Period, PeriodError, PeriodKind};
+pub use records::{
+    BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass,
+    Provenance, RecordBatch, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
+};
+pub use secret::Secret;
+pub use vendor::{Contract, Service, SlaTarget, SourceInfo, Vendor, VendorKind};

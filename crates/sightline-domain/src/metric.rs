@@ -1,0 +1,161 @@
+//! Metric keys (the contract with the UI, the PDF and the CLI's JSON),
+//! their units and direction, and computed metric values with provenance.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::Period;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Percent,
+    Minutes,
+    Hours,
+    Days,
+    Count,
+}
+
+impl Unit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Percent => "percent",
+            Unit::Minutes => "minutes",
+            Unit::Hours => "hours",
+            Unit::Days => "days",
+            Unit::Count => "count",
+        }
+    }
+}
+
+/// Whether a larger value is better or worse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+/// How a value stands against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Met,
+    AtRisk,
+    Missed,
+    /// There is no target, or no value to compare with it.
+    NoTarget,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::AtRisk => "at_risk",
+            Status::Missed => "missed",
+            Status::NoTarget => "no_target",
+        }
+    }
+}
+
+macro_rules! metric_keys {
+    ($($variant:ident => $key:literal, $unit:ident, $direction:ident, $name:literal;)*) => {
+        /// The metrics Sightline computes, one definition for every vendor.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum MetricKey { $($variant,)* }
+
+        impl MetricKey {
+            pub const ALL: &'static [MetricKey] = &[$(MetricKey::$variant,)*];
+
+            /// The stable key used in JSON, e.g. `sla_response_compliance_pct`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(MetricKey::$variant => $key,)* }
+            }
+
+            pub fn unit(self) -> Unit {
+                match self { $(MetricKey::$variant => Unit::$unit,)* }
+            }
+
+            pub fn direction(self) -> Direction {
+                match self { $(MetricKey::$variant => Direction::$direction,)* }
+            }
+
+            /// What the metric measures, in words an executive uses.
+            pub fn plain_name(self) -> &'static str {
+                match self { $(MetricKey::$variant => $name,)* }
+            }
+
+            pub fn parse(text: &str) -> Option<MetricKey> {
+                MetricKey::ALL.iter().copied().find(|key| key.as_str() == text)
+            }
+        }
+    };
+}
+
+metric_keys! {
+    SlaResponseCompliancePct => "sla_response_compliance_pct", Percent, HigherIsBetter,
+        "Tickets answered within the contracted time";
+    SlaResolutionCompliancePct => "sla_resolution_compliance_pct", Percent, HigherIsBetter,
+        "Tickets fixed within the contracted time";
+    FirstResponseMedianMinutes => "first_response_median_minutes", Minutes, LowerIsBetter,
+        "Typical wait for a first answer";
+    BacklogOpen => "backlog_open", Count, LowerIsBetter,
+        "Tickets still open";
+    PatchCompliancePct => "patch_compliance_pct", Percent, HigherIsBetter,
+        "Devices with security updates installed on time";
+    VulnsCriticalOpen => "vulns_critical_open", Count, LowerIsBetter,
+        "Critical security weaknesses still open";
+    BackupSuccessPct => "backup_success_pct", Percent, HigherIsBetter,
+        "Backups that completed";
+    DaysSinceRestoreTest => "days_since_restore_test", Days, LowerIsBetter,
+        "Days since a backup was last proven to restore";
+    CertMinDaysToExpiry => "cert_min_days_to_expiry", Days, HigherIsBetter,
+        "Days until the next website certificate expires";
+}
+
+/// Who a metric value is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Vendor(String),
+    /// Every vendor together, internal IT included.
+    All,
+}
+
+impl Scope {
+    /// The vendor id, or `all`.
+    pub fn id(&self) -> &str {
+        match self {
+            Scope::Vendor(id) => id,
+            Scope::All => "all",
+        }
+    }
+}
+
+/// Which records a value was computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MetricProvenance {
+    /// Source ids, sorted.
+    pub sources: Vec<String>,
+    /// Records that went into the value.
+    pub records: u64,
+    /// Records in scope that lacked what the metric needs.
+    pub skipped: u64,
+    /// The oldest fetched-at among the records used.
+    pub oldest_fetched_at: Option<DateTime<Utc>>,
+}
+
+/// One metric for one scope and period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricValue {
+    pub scope: Scope,
+    pub metric: MetricKey,
+    pub period: Period,
+    /// `None` when no record could be used.
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub status: Status,
+    pub previous: Option<f64>,
+    pub provenance: MetricProvenance,
+}

@@ -1,0 +1,306 @@
+//! The raw records synced from providers' tools. Every record carries its
+//! provenance so that every figure computed from it can be traced back.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where a record came from: the source, the record's own id there, and
+/// when Sightline fetched it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub source_id: String,
+    pub record_id: String,
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// A service-desk ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub summary: String,
+    /// Contract priority ("P1".."P4") after mapping; `None` when the source
+    /// gave a priority the contract does not know.
+    pub priority: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub assignee: Option<String>,
+    pub resolved_by: Option<String>,
+    pub status: String,
+    /// Whether the ticket was reopened, where the source says so.
+    pub reopened: Option<bool>,
+    /// The provider's own verdict on the SLA, where its API gives one.
+    pub vendor_reported_in_sla: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceRole {
+    Workstation,
+    Server,
+    Network,
+}
+
+impl DeviceRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceRole::Workstation => "workstation",
+            DeviceRole::Server => "server",
+            DeviceRole::Network => "network",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeviceRole> {
+        [
+            DeviceRole::Workstation,
+            DeviceRole::Server,
+            DeviceRole::Network,
+        ]
+        .into_iter()
+        .find(|role| role.as_str() == text)
+    }
+}
+
+/// A device a vendor manages (or that internal IT manages).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Device {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub name: String,
+    pub role: DeviceRole,
+    pub managed: bool,
+    /// When the device entered management; compliance at a past period end
+    /// counts only devices enrolled by then.
+    pub enrolled_at: DateTime<Utc>,
+    /// Whether endpoint protection reports healthy, where known.
+    pub protection_ok: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatchClass {
+    Critical,
+    Security,
+    Other,
+}
+
+impl PatchClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PatchClass::Critical => "critical",
+            PatchClass::Security => "security",
+            PatchClass::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PatchClass> {
+        [
+            PatchClass::Critical,
+            PatchClass::Security,
+            PatchClass::Other,
+        ]
+        .into_iter()
+        .find(|class| class.as_str() == text)
+    }
+}
+
+/// One patch that a device needed: missing since `missing_since`, installed
+/// at `installed_at` (or still missing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Patch {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    /// The device's record id in the same source.
+    pub device_id: String,
+    pub title: String,
+    pub class: PatchClass,
+    pub missing_since: DateTime<Utc>,
+    pub installed_at: Option<DateTime<Utc>>,
+}
+
+/// One run of a backup job for one protected system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupJob {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub system: String,
+    pub started_at: DateTime<Utc>,
+    pub succeeded: bool,
+}
+
+/// A test restore of one protected system from its backups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestoreTest {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub system: String,
+    pub tested_at: DateTime<Utc>,
+    pub succeeded: bool,
+}
+
+/// A failover or disaster-recovery exercise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResilienceTest {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub name: String,
+    pub tested_at: DateTime<Utc>,
+    pub succeeded: bool,
+}
+
+/// A TLS certificate seen on one of the company's hosts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub host: String,
+    pub subject: String,
+    pub issuer: String,
+    pub not_before: DateTime<Utc>,
+    pub not_after: DateTime<Utc>,
+    /// Whether the chain is trusted and the name matches, where checked.
+    pub trusted: Option<bool>,
+    pub name_matches: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .find(|severity| severity.as_str() == text)
+    }
+}
+
+/// A vulnerability found on an asset, open until `fixed_at`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vulnerability {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub asset: String,
+    pub title: String,
+    pub severity: Severity,
+    pub first_found: DateTime<Utc>,
+    pub fixed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOutcome {
+    Successful,
+    Failed,
+    RolledBack,
+}
+
+impl ChangeOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeOutcome::Successful => "successful",
+            ChangeOutcome::Failed => "failed",
+            ChangeOutcome::RolledBack => "rolled_back",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ChangeOutcome> {
+        [
+            ChangeOutcome::Successful,
+            ChangeOutcome::Failed,
+            ChangeOutcome::RolledBack,
+        ]
+        .into_iter()
+        .find(|outcome| outcome.as_str() == text)
+    }
+}
+
+/// A change made to production systems.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub title: String,
+    pub implemented_at: DateTime<Utc>,
+    pub outcome: ChangeOutcome,
+    pub emergency: bool,
+}
+
+/// One answer to a satisfaction survey.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Survey {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub responded_at: DateTime<Utc>,
+    pub satisfied: bool,
+}
+
+/// Everything one source run produced. The sync engine (and the demo
+/// generator) hand a whole batch to the store, which applies it in one
+/// transaction.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecordBatch {
+    pub tickets: Vec<Ticket>,
+    pub devices: Vec<Device>,
+    pub patches: Vec<Patch>,
+    pub backups: Vec<BackupJob>,
+    pub restore_tests: Vec<RestoreTest>,
+    pub resilience_tests: Vec<ResilienceTest>,
+    pub certificates: Vec<Certificate>,
+    pub vulnerabilities: Vec<Vulnerability>,
+    pub changes: Vec<Change>,
+    pub surveys: Vec<Survey>,
+}
+
+impl RecordBatch {
+    pub fn len(&self) -> usize {
+        self.tickets.len()
+            + self.devices.len()
+            + self.patches.len()
+            + self.backups.len()
+            + self.restore_tests.len()
+            + self.resilience_tests.len()
+            + self.certificates.len()
+            + self.vulnerabilities.len()
+            + self.changes.len()
+            + self.surveys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Moves every record of `other` into `self`.
+    pub fn extend(&mut self, other: RecordBatch) {
+        self.tickets.extend(other.tickets);
+        self.devices.extend(other.devices);
+        self.patches.extend(other.patches);
+        self.backups.extend(other.backups);
+        self.restore_tests.extend(other.restore_tests);
+        self.resilience_tests.extend(other.resilience_tests);
+        self.certificates.extend(other.certificates);
+        self.vulnerabilities.extend(other.vulnerabilities);
+        self.changes.extend(other.changes);
+        self.surveys.extend(other.surveys);
+    }
+}

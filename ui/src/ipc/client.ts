@@ -1,0 +1,46 @@
+// The one module that talks to the desktop shell. Every call goes through
+// `call`, which turns any failure into an ApiError with a plain message.
+import { invoke } from "@tauri-apps/api/core";
+import type { ApiError, ErrorCode, KpiQuery, KpiRow, Overview } from "./bindings";
+
+export type Invoke = (command: string, args?: Record<string, unknown>) => Promise<unknown>;
+
+let transport: Invoke = (command, args) => invoke(command, args);
+
+/** Tests swap the transport for a fake. */
+export function setTransport(fake: Invoke): void {
+  transport = fake;
+}
+
+const codes: ErrorCode[] = [
+  "passphrase_needed",
+  "keychain_unavailable",
+  "cannot_open_cache",
+  "invalid_input",
+  "not_found",
+  "storage",
+];
+
+export function toApiError(error: unknown): ApiError {
+  if (typeof error === "object" && error !== null && "code" in error && "message" in error) {
+    const { code, message } = error as { code: unknown; message: unknown };
+    if (codes.includes(code as ErrorCode) && typeof message === "string") {
+      return { code: code as ErrorCode, message };
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: "storage", message: `Sightline could not answer: ${message}` };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return (await transport(command, args)) as T;
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+export const api = {
+  overview: () => call<Overview>("overview"),
+  kpis: (query: KpiQuery) => call<KpiRow[]>("kpis", { query }),
+};
