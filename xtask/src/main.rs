@@ -1,1 +1,81 @@
-fn main() {}
+//! Project automation, so that CI and developers run the same steps:
+//! `cargo xtask ci | codegen | e2e | ui`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+const USAGE: &str = "usage: cargo xtask <ci | codegen | e2e | ui>
+  ci       everything CI checks: UI checks and tests, fmt, clippy -D warnings, all tests, desktop e2e
+  codegen  regenerate ui/src/ipc/bindings.ts from the Rust IPC types
+  e2e      build the app and CLI, then run the desktop end-to-end tests under Xvfb
+  ui       install the UI's node modules, check, test and build it into ui/dist";
+
+fn main() -> anyhow::Result<()> {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    match task.as_str() {
+        "ci" => ci(&root),
+        "codegen" => codegen(),
+        "e2e" => e2e(),
+        "ui" => ui(&root),
+        _ => bail!("{USAGE}"),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+}
+
+/// Runs a command, echoing it, and fails with its name if it fails.
+fn run(program: &str, args: &[&str], envs: &[(&str, &str)], dir: Option<&Path>) -> anyhow::Result<()> {
+    eprintln!("\n$ {program} {}", args.join(" "));
+    let mut command = Command::new(program);
+    command.args(args);
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let status = command.status().with_context(|| format!("could not run {program}: is it installed?"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn ui(root: &Path) -> anyhow::Result<()> {
+    let ui = root.join("ui");
+    let ui = Some(ui.as_path());
+    run("npm", &["ci", "--no-audit", "--no-fund"], &[], ui)?;
+    run("npm", &["run", "check"], &[], ui)?;
+    run("npm", &["test"], &[], ui)?;
+    run("npm", &["run", "build"], &[], ui)
+}
+
+fn codegen() -> anyhow::Result<()> {
+    run("cargo", &["test", "--quiet", "-p", "sightline-api", "--lib", "bindings"], &[("SIGHTLINE_UPDATE_BINDINGS", "1")], None)
+}
+
+fn e2e() -> anyhow::Result<()> {
+    run("cargo", &["build", "-p", "sightline", "-p", "sightline-cli"], &[], None)?;
+    run(
+        "xvfb-run",
+        &["-a", "-s", "-screen 0 1280x820x24", "cargo", "test", "-p", "sightline-e2e", "--", "--test-threads=1"],
+        &[],
+        None,
+    )
+}
+
+fn ci(root: &Path) -> anyhow::Result<()> {
+    ui(root)?;
+    run("cargo", &["fmt", "--all", "--check"], &[], None)?;
+    run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], &[], None)?;
+    run("cargo", &["test", "--locked"], &[], None)?;
+    e2e()?;
+    eprintln!("\nAll checks passed.");
+    Ok(())
+}
