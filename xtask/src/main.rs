@@ -26,11 +26,19 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
 }
 
 /// Runs a command, echoing it, and fails with its name if it fails.
-fn run(program: &str, args: &[&str], envs: &[(&str, &str)], dir: Option<&Path>) -> anyhow::Result<()> {
+fn run(
+    program: &str,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    dir: Option<&Path>,
+) -> anyhow::Result<()> {
     eprintln!("\n$ {program} {}", args.join(" "));
     let mut command = Command::new(program);
     command.args(args);
@@ -40,7 +48,9 @@ fn run(program: &str, args: &[&str], envs: &[(&str, &str)], dir: Option<&Path>) 
     if let Some(dir) = dir {
         command.current_dir(dir);
     }
-    let status = command.status().with_context(|| format!("could not run {program}: is it installed?"))?;
+    let status = command
+        .status()
+        .with_context(|| format!("could not run {program}: is it installed?"))?;
     if !status.success() {
         bail!("`{program} {}` failed ({status})", args.join(" "));
     }
@@ -57,14 +67,41 @@ fn ui(root: &Path) -> anyhow::Result<()> {
 }
 
 fn codegen() -> anyhow::Result<()> {
-    run("cargo", &["test", "--quiet", "-p", "sightline-api", "--lib", "bindings"], &[("SIGHTLINE_UPDATE_BINDINGS", "1")], None)
+    run(
+        "cargo",
+        &[
+            "test",
+            "--quiet",
+            "-p",
+            "sightline-api",
+            "--lib",
+            "bindings",
+        ],
+        &[("SIGHTLINE_UPDATE_BINDINGS", "1")],
+        None,
+    )
 }
 
 fn e2e() -> anyhow::Result<()> {
-    run("cargo", &["build", "-p", "sightline", "-p", "sightline-cli"], &[], None)?;
+    run(
+        "cargo",
+        &["build", "-p", "sightline", "-p", "sightline-cli"],
+        &[],
+        None,
+    )?;
     run(
         "xvfb-run",
-        &["-a", "-s", "-screen 0 1280x820x24", "cargo", "test", "-p", "sightline-e2e", "--", "--test-threads=1"],
+        &[
+            "-a",
+            "-s",
+            "-screen 0 1280x820x24",
+            "cargo",
+            "test",
+            "-p",
+            "sightline-e2e",
+            "--",
+            "--test-threads=1",
+        ],
         &[],
         None,
     )
@@ -73,7 +110,20 @@ fn e2e() -> anyhow::Result<()> {
 fn ci(root: &Path) -> anyhow::Result<()> {
     ui(root)?;
     run("cargo", &["fmt", "--all", "--check"], &[], None)?;
-    run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], &[], None)?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+        None,
+    )?;
     run("cargo", &["test", "--locked"], &[], None)?;
     e2e()?;
     eprintln!("\nAll checks passed.");

@@ -1,0 +1,169 @@
+//! The demo company's planted problems show up in the metrics, and the
+//! healthy parts stay healthy.
+
+use chrono::{DateTime, Duration, Utc};
+use sightline_domain::{MetricKey, Period, Scope, Severity};
+use sightline_engine::{EngineInput, Settings, compute_metrics};
+
+const NOW: &str = "2026-11-22T08:00:00Z";
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct Demo {
+    company: sightline_demo::DemoCompany,
+    records: sightline_domain::RecordBatch,
+}
+
+fn demo() -> Demo {
+    let company = sightline_demo::generate(now());
+    let mut records = sightline_domain::RecordBatch::default();
+    for (_, batch) in &company.batches {
+        records.extend(batch.clone());
+    }
+    Demo { company, records }
+}
+
+fn metric(demo: &Demo, vendor: &str, key: MetricKey, period: &str) -> f64 {
+    let settings = Settings::default();
+    let input = EngineInput {
+        vendors: &demo.company.vendors,
+        contracts: &demo.company.contracts,
+        records: &demo.records,
+        settings: &settings,
+    };
+    let period: Period = period.parse().unwrap();
+    let scope = if vendor == "all" {
+        Scope::All
+    } else {
+        Scope::Vendor(vendor.into())
+    };
+    compute_metrics(input, &[period], now())
+        .into_iter()
+        .find(|value| value.metric == key && value.scope == scope)
+        .and_then(|value| value.value)
+        .unwrap()
+}
+
+fn round(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+#[test]
+fn the_generator_is_deterministic() {
+    let a = sightline_demo::generate(now());
+    let b = sightline_demo::generate(now());
+    assert_eq!(a.batches, b.batches);
+    let records: usize = a.batches.iter().map(|(_, batch)| batch.len()).sum();
+    assert_eq!(records, 15_846);
+}
+
+#[test]
+fn the_msp_response_sla_slips_over_the_last_three_months() {
+    let demo = demo();
+    let months = [
+        "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11",
+    ];
+    let values: Vec<f64> = months
+        .iter()
+        .map(|month| {
+            round(metric(
+                &demo,
+                "bluepeak",
+                MetricKey::SlaResponseCompliancePct,
+                month,
+            ))
+        })
+        .collect();
+    assert_eq!(values, [99.4, 98.1, 100.0, 92.9, 84.2, 80.7]);
+    // Healthy before, under the 95% target and falling in each of the last three.
+    assert!(values[..3].iter().all(|value| *value >= 95.0));
+    assert!(values[3] < 95.0 && values[4] < values[3] && values[5] < values[4]);
+}
+
+#[test]
+fn the_other_planted_problems_show() {
+    let demo = demo();
+    // A certificate expiring in 12 days.
+    assert_eq!(
+        metric(&demo, "internal", MetricKey::CertMinDaysToExpiry, "2026-11"),
+        12.0
+    );
+    // No restore test for over 200 days.
+    assert_eq!(
+        metric(&demo, "stratus", MetricKey::DaysSinceRestoreTest, "2026-11"),
+        215.0
+    );
+    // Patch compliance under 90% at the hosting vendor, healthy at the MSP.
+    assert_eq!(
+        round(metric(
+            &demo,
+            "stratus",
+            MetricKey::PatchCompliancePct,
+            "2026-11"
+        )),
+        78.9
+    );
+    assert!(metric(&demo, "bluepeak", MetricKey::PatchCompliancePct, "2026-11") >= 95.0);
+    // A critical vulnerability open for 45 days.
+    assert_eq!(
+        metric(&demo, "stratus", MetricKey::VulnsCriticalOpen, "2026-11"),
+        1.0
+    );
+    let open_critical: Vec<i64> = demo
+        .records
+        .vulnerabilities
+        .iter()
+        .filter(|vulnerability| {
+            vulnerability.severity == Severity::Critical && vulnerability.fixed_at.is_none()
+        })
+        .map(|vulnerability| (now() - vulnerability.first_found).num_days())
+        .collect();
+    assert_eq!(open_critical, [45]);
+    // One engineer closes about 70% of the MSP's tickets over the last year.
+    let year_ago = now() - Duration::days(365);
+    let resolved: Vec<&str> = demo
+        .records
+        .tickets
+        .iter()
+        .filter(|ticket| {
+            ticket.vendor_id == "bluepeak" && ticket.resolved_at.is_some_and(|at| at >= year_ago)
+        })
+        .filter_map(|ticket| ticket.resolved_by.as_deref())
+        .collect();
+    let share = resolved
+        .iter()
+        .filter(|name| **name == sightline_demo::KEY_ENGINEER)
+        .count() as f64
+        / resolved.len() as f64;
+    assert!((0.66..=0.74).contains(&share), "key-person share {share}");
+}
+
+#[test]
+fn the_healthy_parts_stay_healthy() {
+    let demo = demo();
+    for vendor in ["stratus", "sentinel"] {
+        assert_eq!(
+            metric(
+                &demo,
+                vendor,
+                MetricKey::SlaResponseCompliancePct,
+                "2026-10"
+            ),
+            100.0,
+            "{vendor}"
+        );
+    }
+    assert!(metric(&demo, "stratus", MetricKey::BackupSuccessPct, "2026-10") >= 98.0);
+    assert!(
+        metric(
+            &demo,
+            "bluepeak",
+            MetricKey::SlaResolutionCompliancePct,
+            "2026-10"
+        ) >= 95.0
+    );
+}
