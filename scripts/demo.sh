@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The first README command: install what is missing, build Sightline and
+# open it. On a first run it shows the built-in demo company.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/install-deps.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+(cd ui && npm ci --no-audit --no-fund && npm run build)
+cargo build --release --locked -p sightline -p sightline-cli
+exec ./target/release/sightline
