@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/install-deps.sh
 export PATH="$HOME/.cargo/bin:$PATH"
-(cd ui && npm ci --no-audit --no-fund && npm run build)
+(cd ui && npm install --no-audit --no-fund && npm run build)
 cargo build --release --locked -p sightline -p sightline-cli
 exec ./target/release/sightline
