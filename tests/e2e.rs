@@ -16,15 +16,11 @@ const NOW: &str = "2026-11-22T08:00:00Z";
 const PASSPHRASE: &str = "e2e-test-passphrase";
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ sits in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
 }
 
 fn binary(name: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_root().join("target"), PathBuf::from);
     target.join("debug").join(name)
 }
 
@@ -54,9 +50,7 @@ fn start_driver(data_dir: &Path) -> anyhow::Result<Driver> {
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
-        .context(
-            "could not start tauri-driver: install it with `cargo install tauri-driver --locked`",
-        )?;
+        .context("could not start tauri-driver: install it with `cargo install tauri-driver --locked`")?;
     Ok(Driver(child))
 }
 
@@ -67,11 +61,7 @@ async fn connect(app: &Path) -> anyhow::Result<Client> {
     let started = Instant::now();
     loop {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(capabilities.clone())
-            .connect("http://127.0.0.1:4444")
-            .await
-        {
+        match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect("http://127.0.0.1:4444").await {
             Ok(client) => return Ok(client),
             // The driver refuses the first attempts while it starts.
             Err(error) if started.elapsed() < Duration::from_secs(20) => {
@@ -110,19 +100,16 @@ async fn save_screenshot(client: &Client, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn cli_kpis(data_dir: &Path) -> anyhow::Result<Vec<Value>> {
+fn cli_json(data_dir: &Path, command: &str) -> anyhow::Result<Vec<Value>> {
     let output = Command::new(binary("sightline-cli"))
-        .args(["kpis", "--json"])
+        .args([command, "--json"])
         .env("SIGHTLINE_DATA_DIR", data_dir)
         .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
         .env("SIGHTLINE_NOW", NOW)
         .output()
         .context("run sightline-cli")?;
     if !output.status.success() {
-        bail!(
-            "sightline-cli kpis failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        bail!("sightline-cli {command} failed: {}", String::from_utf8_lossy(&output.stderr));
     }
     Ok(serde_json::from_slice(&output.stdout)?)
 }
@@ -130,6 +117,7 @@ fn cli_kpis(data_dir: &Path) -> anyhow::Result<Vec<Value>> {
 struct Seen {
     tiles: Vec<(String, String, String)>,
     demo_banner: bool,
+    risks: Vec<String>,
     headline: String,
     focused_after_tab: String,
 }
@@ -137,46 +125,33 @@ struct Seen {
 async fn read_overview(client: &Client) -> anyhow::Result<Seen> {
     wait_for(client, "[data-testid=tile-vendors]").await?;
     let mut tiles = Vec::new();
-    for area in [
-        "service_levels",
-        "security_hygiene",
-        "resilience",
-        "vendors",
-    ] {
-        let tile = client
-            .find(Locator::Css(&format!("[data-testid=tile-{area}]")))
-            .await?;
+    for area in ["service_levels", "security_hygiene", "resilience", "vendors"] {
+        let tile = client.find(Locator::Css(&format!("[data-testid=tile-{area}]"))).await?;
         let metric = tile.attr("data-metric").await?.unwrap_or_default();
         let value = tile.attr("data-value").await?.unwrap_or_default();
-        let figure = tile
-            .find(Locator::Css("[data-testid=figure]"))
-            .await?
-            .text()
-            .await?;
+        let figure = tile.find(Locator::Css("[data-testid=figure]")).await?.text().await?;
         tiles.push((metric, value, figure));
     }
-    let demo_banner = client
-        .find(Locator::Css("[data-testid=demo-banner]"))
-        .await
-        .is_ok();
-    let headline = client
-        .find(Locator::Css("[data-testid=headline]"))
-        .await?
-        .text()
-        .await?;
+    let demo_banner = client.find(Locator::Css("[data-testid=demo-banner]")).await.is_ok();
+    let mut risks = Vec::new();
+    for item in client.find_all(Locator::Css("[data-testid=top-risks] .headline")).await? {
+        risks.push(item.text().await?);
+    }
+    let headline = client.find(Locator::Css("[data-testid=headline]")).await?.text().await?;
     save_screenshot(client, "overview.png").await?;
+    client.execute("document.querySelector('[data-testid=top-risks]').scrollIntoView();", vec![]).await?;
+    save_screenshot(client, "overview-risks.png").await?;
+    client.execute("window.scrollTo(0, 0);", vec![]).await?;
     // Keyboard: the first Tab lands on the first control, visibly.
     client.execute("document.body.focus();", vec![]).await?;
     client.active_element().await?.send_keys("\u{E004}").await?;
     let focused = client
-        .execute(
-            "return document.activeElement ? document.activeElement.textContent.trim() : '';",
-            vec![],
-        )
+        .execute("return document.activeElement ? document.activeElement.textContent.trim() : '';", vec![])
         .await?;
     Ok(Seen {
         tiles,
         demo_banner,
+        risks,
         headline,
         focused_after_tab: focused.as_str().unwrap_or_default().to_string(),
     })
@@ -185,11 +160,7 @@ async fn read_overview(client: &Client) -> anyhow::Result<Seen> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overview_shows_the_same_figures_as_the_cli() -> anyhow::Result<()> {
     let app = binary("sightline");
-    assert!(
-        app.exists(),
-        "{} is missing: run `cargo xtask e2e`, which builds it first",
-        app.display()
-    );
+    assert!(app.exists(), "{} is missing: run `cargo xtask e2e`, which builds it first", app.display());
     let data_dir = tempfile::tempdir()?;
 
     // A first run with an empty data directory: the app builds the demo
@@ -201,49 +172,23 @@ async fn overview_shows_the_same_figures_as_the_cli() -> anyhow::Result<()> {
     drop(driver);
     let seen = seen?;
 
-    assert!(
-        seen.demo_banner,
-        "the Overview must say that it shows demo data"
-    );
-    assert!(
-        seen.headline.starts_with("Needs attention"),
-        "headline was {:?}",
-        seen.headline
-    );
+    assert!(seen.demo_banner, "the Overview must say that it shows demo data");
+    assert!(seen.headline.starts_with("Needs attention"), "headline was {:?}", seen.headline);
     assert_eq!(seen.focused_after_tab, "Overview");
 
-    let rows = cli_kpis(data_dir.path())?;
+    let rows = cli_json(data_dir.path(), "kpis")?;
     let all_vendors = |metric: &str| -> Option<f64> {
-        rows.iter()
-            .find(|row| row["vendor"] == "all" && row["metric"] == metric)
-            .and_then(|row| row["value"].as_f64())
+        rows.iter().find(|row| row["vendor"] == "all" && row["metric"] == metric).and_then(|row| row["value"].as_f64())
     };
-    let metric_tiles: Vec<_> = seen
-        .tiles
-        .iter()
-        .filter(|(metric, _, _)| !metric.is_empty())
-        .collect();
+    let metric_tiles: Vec<_> = seen.tiles.iter().filter(|(metric, _, _)| !metric.is_empty()).collect();
     assert_eq!(
-        metric_tiles
-            .iter()
-            .map(|(metric, _, _)| metric.as_str())
-            .collect::<Vec<_>>(),
-        [
-            "sla_response_compliance_pct",
-            "patch_compliance_pct",
-            "days_since_restore_test"
-        ]
+        metric_tiles.iter().map(|(metric, _, _)| metric.as_str()).collect::<Vec<_>>(),
+        ["sla_response_compliance_pct", "patch_compliance_pct", "days_since_restore_test"]
     );
     for (metric, value, figure) in metric_tiles {
-        let expected =
-            all_vendors(metric).with_context(|| format!("the CLI has no value for {metric}"))?;
-        let shown: f64 = value
-            .parse()
-            .with_context(|| format!("tile {metric} shows no number: {value:?}"))?;
-        assert_eq!(
-            shown, expected,
-            "{metric}: the window shows {shown}, the CLI says {expected}"
-        );
+        let expected = all_vendors(metric).with_context(|| format!("the CLI has no value for {metric}"))?;
+        let shown: f64 = value.parse().with_context(|| format!("tile {metric} shows no number: {value:?}"))?;
+        assert_eq!(shown, expected, "{metric}: the window shows {shown}, the CLI says {expected}");
         let text = match metric.as_str() {
             "days_since_restore_test" => format!("{expected:.0} days"),
             _ => format!("{expected:.1}%"),
@@ -251,12 +196,13 @@ async fn overview_shows_the_same_figures_as_the_cli() -> anyhow::Result<()> {
         assert_eq!(figure, &text, "{metric} is written as {figure:?}");
     }
 
+    // The top five risks are the CLI's first five, in the same order.
+    let risks = cli_json(data_dir.path(), "risks")?;
+    let expected: Vec<&str> = risks.iter().take(5).filter_map(|risk| risk["headline"].as_str()).collect();
+    assert_eq!(seen.risks, expected);
+
     // The vendors tile counts vendors with no figure at risk or missed.
-    let mut vendors: Vec<&str> = rows
-        .iter()
-        .filter_map(|row| row["vendor"].as_str())
-        .filter(|v| *v != "all")
-        .collect();
+    let mut vendors: Vec<&str> = rows.iter().filter_map(|row| row["vendor"].as_str()).filter(|v| *v != "all").collect();
     vendors.dedup();
     let on_target = vendors
         .iter()

@@ -1,8 +1,9 @@
 //! Project automation, so that CI and developers run the same steps:
 //! `cargo xtask ci | codegen | e2e | ui`.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
@@ -19,26 +20,18 @@ fn main() -> anyhow::Result<()> {
     match task.as_str() {
         "ci" => ci(&root),
         "codegen" => codegen(),
-        "e2e" => e2e(),
+        "e2e" => e2e(&mut Tally::default()),
         "ui" => ui(&root),
         _ => bail!("{USAGE}"),
     }
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
 }
 
 /// Runs a command, echoing it, and fails with its name if it fails.
-fn run(
-    program: &str,
-    args: &[&str],
-    envs: &[(&str, &str)],
-    dir: Option<&Path>,
-) -> anyhow::Result<()> {
+fn run(program: &str, args: &[&str], envs: &[(&str, &str)], dir: Option<&Path>) -> anyhow::Result<()> {
     eprintln!("\n$ {program} {}", args.join(" "));
     let mut command = Command::new(program);
     command.args(args);
@@ -48,13 +41,55 @@ fn run(
     if let Some(dir) = dir {
         command.current_dir(dir);
     }
-    let status = command
-        .status()
-        .with_context(|| format!("could not run {program}: is it installed?"))?;
+    let status = command.status().with_context(|| format!("could not run {program}: is it installed?"))?;
     if !status.success() {
         bail!("`{program} {}` failed ({status})", args.join(" "));
     }
     Ok(())
+}
+
+/// Test counts, added up over every cargo test run.
+#[derive(Debug, Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    /// Runs `cargo test ...`, echoing its output and adding up its
+    /// "test result:" lines.
+    fn cargo_test(&mut self, prefix: &[&str], args: &[&str]) -> anyhow::Result<()> {
+        let (program, rest) = match prefix.split_first() {
+            Some((program, rest)) => (*program, rest.iter().copied().chain(["cargo", "test"]).collect::<Vec<_>>()),
+            None => ("cargo", vec!["test"]),
+        };
+        let all: Vec<&str> = rest.iter().copied().chain(args.iter().copied()).collect();
+        eprintln!("\n$ {program} {}", all.join(" "));
+        let mut child = Command::new(program).args(&all).stdout(Stdio::piped()).spawn()?;
+        let stdout = child.stdout.take().expect("piped");
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(result) = line.strip_prefix("test result: ") {
+                let count = |word: &str| {
+                    result
+                        .split(';')
+                        .find_map(|part| {
+                            part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(word)
+                        })
+                        .and_then(|number| number.trim().parse::<u64>().ok())
+                        .unwrap_or(0)
+                };
+                self.passed += count(" passed");
+                self.failed += count(" failed");
+            }
+        }
+        let status = child.wait()?;
+        if !status.success() {
+            bail!("`{program} {}` failed ({status})", all.join(" "));
+        }
+        Ok(())
+    }
 }
 
 fn ui(root: &Path) -> anyhow::Result<()> {
@@ -72,63 +107,30 @@ fn ui(root: &Path) -> anyhow::Result<()> {
 fn codegen() -> anyhow::Result<()> {
     run(
         "cargo",
-        &[
-            "test",
-            "--quiet",
-            "-p",
-            "sightline-api",
-            "--lib",
-            "bindings",
-        ],
+        &["test", "--quiet", "-p", "sightline-api", "--lib", "bindings"],
         &[("SIGHTLINE_UPDATE_BINDINGS", "1")],
         None,
     )
 }
 
-fn e2e() -> anyhow::Result<()> {
-    run(
-        "cargo",
-        &["build", "-p", "sightline", "-p", "sightline-cli"],
-        &[],
-        None,
-    )?;
-    run(
-        "xvfb-run",
-        &[
-            "-a",
-            "-s",
-            "-screen 0 1280x820x24",
-            "cargo",
-            "test",
-            "-p",
-            "sightline-e2e",
-            "--",
-            "--test-threads=1",
-        ],
-        &[],
-        None,
+fn e2e(tally: &mut Tally) -> anyhow::Result<()> {
+    run("cargo", &["build", "-p", "sightline", "-p", "sightline-cli"], &[], None)?;
+    tally.cargo_test(
+        &["xvfb-run", "-a", "-s", "-screen 0 1280x820x24"],
+        &["-p", "sightline-e2e", "--test", "e2e", "--", "--test-threads=1"],
     )
 }
 
 fn ci(root: &Path) -> anyhow::Result<()> {
     ui(root)?;
     run("cargo", &["fmt", "--all", "--check"], &[], None)?;
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--locked",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[],
-        None,
-    )?;
-    run("cargo", &["test", "--locked"], &[], None)?;
-    e2e()?;
-    eprintln!("\nAll checks passed.");
+    run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], &[], None)?;
+    let mut tally = Tally::default();
+    // Unit and integration tests of every crate; doc-tests hold no checks.
+    tally.cargo_test(&[], &["--locked", "--lib", "--bins", "--tests"])?;
+    e2e(&mut tally)?;
+    eprintln!("\nAll checks passed: fmt, clippy, UI checks and tests, Rust tests, desktop end-to-end.");
+    // The closing line CI reads.
+    println!("{} passed, {} failed", tally.passed, tally.failed);
     Ok(())
 }

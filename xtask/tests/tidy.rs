@@ -5,10 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 /// The names of every dependency (normal, dev and build) in a manifest.
@@ -29,12 +26,7 @@ fn core_crates() -> Vec<(String, PathBuf)> {
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.join("Cargo.toml").exists())
-        .map(|path| {
-            (
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                path,
-            )
-        })
+        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), path))
         .collect();
     crates.sort();
     crates
@@ -45,10 +37,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_dir() {
-            if !matches!(
-                name.as_str(),
-                "target" | "node_modules" | "gen" | ".git" | "dist"
-            ) {
+            if !matches!(name.as_str(), "target" | "node_modules" | "gen" | ".git" | "dist") {
                 rust_files(&path, out);
             }
         } else if name.ends_with(".rs") {
@@ -70,44 +59,26 @@ fn core_crates_do_not_depend_on_tauri() {
     for (name, path) in core_crates() {
         let deps = dependencies(&path.join("Cargo.toml"));
         let tauri: Vec<_> = deps.iter().filter(|dep| dep.starts_with("tauri")).collect();
-        assert!(
-            tauri.is_empty(),
-            "{name} depends on {tauri:?}: core crates never depend on Tauri"
-        );
+        assert!(tauri.is_empty(), "{name} depends on {tauri:?}: core crates never depend on Tauri");
     }
 }
 
 #[test]
 fn domain_and_engine_do_no_io() {
-    const IO_CRATES: &[&str] = &[
-        "rusqlite", "reqwest", "tokio", "plotters", "keyring", "hyper", "dirs", "tempfile",
-    ];
+    const IO_CRATES: &[&str] = &["rusqlite", "reqwest", "tokio", "plotters", "keyring", "hyper", "dirs", "tempfile"];
     for name in ["sightline-domain", "sightline-engine", "sightline-demo"] {
         let path = root().join("crates").join(name);
         for dep in dependencies(&path.join("Cargo.toml")) {
-            assert!(
-                !IO_CRATES.contains(&dep.as_str()),
-                "{name} depends on the I/O crate {dep}"
-            );
+            assert!(!IO_CRATES.contains(&dep.as_str()), "{name} depends on the I/O crate {dep}");
         }
         let mut files = Vec::new();
         rust_files(&path.join("src"), &mut files);
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
-            for forbidden in [
-                "Utc::now",
-                "SystemTime::now",
-                "Local::now",
-                "Instant::now",
-                "std::fs",
-                "std::net",
-                "std::env",
-            ] {
-                assert!(
-                    !text.contains(forbidden),
-                    "{} uses {forbidden}: pass it in instead",
-                    file.display()
-                );
+            for forbidden in
+                ["Utc::now", "SystemTime::now", "Local::now", "Instant::now", "std::fs", "std::net", "std::env"]
+            {
+                assert!(!text.contains(forbidden), "{} uses {forbidden}: pass it in instead", file.display());
             }
         }
     }
@@ -118,10 +89,7 @@ fn only_the_store_opens_sqlite_and_only_the_api_defines_ipc_types() {
     for (name, path) in core_crates() {
         let deps = dependencies(&path.join("Cargo.toml"));
         let normal: Vec<String> = {
-            let table: toml::Table = std::fs::read_to_string(path.join("Cargo.toml"))
-                .unwrap()
-                .parse()
-                .unwrap();
+            let table: toml::Table = std::fs::read_to_string(path.join("Cargo.toml")).unwrap().parse().unwrap();
             table
                 .get("dependencies")
                 .and_then(|d| d.as_table())
@@ -141,10 +109,7 @@ fn only_the_store_opens_sqlite_and_only_the_api_defines_ipc_types() {
             );
         }
         if name != "sightline-api" {
-            assert!(
-                !deps.contains(&"ts-rs".to_string()),
-                "{name} derives IPC types: only sightline-api defines them"
-            );
+            assert!(!deps.contains(&"ts-rs".to_string()), "{name} derives IPC types: only sightline-api defines them");
         }
     }
 }
@@ -152,32 +117,16 @@ fn only_the_store_opens_sqlite_and_only_the_api_defines_ipc_types() {
 #[test]
 fn the_cli_links_neither_tauri_nor_gtk() {
     let output = Command::new(env!("CARGO"))
-        .args([
-            "tree",
-            "--locked",
-            "-p",
-            "sightline-cli",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
+        .args(["tree", "--locked", "-p", "sightline-cli", "-e", "normal", "--prefix", "none"])
         .current_dir(root())
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "cargo tree failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "cargo tree failed: {}", String::from_utf8_lossy(&output.stderr));
     let tree = String::from_utf8_lossy(&output.stdout);
     for line in tree.lines() {
         let name = line.split_whitespace().next().unwrap_or_default();
         assert!(
-            !(name.starts_with("tauri")
-                || name.starts_with("gtk")
-                || name.starts_with("webkit2gtk")
-                || name == "wry"),
+            !(name.starts_with("tauri") || name.starts_with("gtk") || name.starts_with("webkit2gtk") || name == "wry"),
             "sightline-cli pulls in {name}"
         );
     }
@@ -194,10 +143,7 @@ fn tauri_commands_are_one_line_delegations() {
         }
         commands += 1;
         let signature = lines.next().unwrap();
-        assert!(
-            signature.trim_end().ends_with('{'),
-            "write the command signature on one line: {signature}"
-        );
+        assert!(signature.trim_end().ends_with('{'), "write the command signature on one line: {signature}");
         let body = lines.next().unwrap();
         let close = lines.next().unwrap();
         assert_eq!(
@@ -210,33 +156,21 @@ fn tauri_commands_are_one_line_delegations() {
             "`{signature}` must delegate to sightline-api"
         );
     }
-    assert!(
-        commands > 0,
-        "no commands found in src-tauri/src/commands.rs"
-    );
+    assert!(commands > 0, "no commands found in src-tauri/src/commands.rs");
 }
 
 #[test]
 fn every_rust_file_says_what_it_is_for() {
     for file in all_rust_files() {
         let text = std::fs::read_to_string(&file).unwrap();
-        assert!(
-            text.starts_with("//!"),
-            "{} must open with a `//!` line saying what it is for",
-            file.display()
-        );
+        assert!(text.starts_with("//!"), "{} must open with a `//!` line saying what it is for", file.display());
     }
 }
 
 #[test]
 fn no_mod_rs_and_no_skipped_tests() {
     for file in all_rust_files() {
-        assert_ne!(
-            file.file_name().unwrap(),
-            "mod.rs",
-            "{}: use foo.rs beside foo/",
-            file.display()
-        );
+        assert_ne!(file.file_name().unwrap(), "mod.rs", "{}: use foo.rs beside foo/", file.display());
         let text = std::fs::read_to_string(&file).unwrap();
         if file.ends_with("tidy.rs") {
             continue;
@@ -252,8 +186,5 @@ fn generated_bindings_are_committed_where_the_ui_imports_them() {
     let bindings = std::fs::read_to_string(root().join("ui/src/ipc/bindings.ts")).unwrap();
     assert!(bindings.starts_with("// Generated by `cargo xtask codegen`"));
     let client = std::fs::read_to_string(root().join("ui/src/ipc/client.ts")).unwrap();
-    assert!(
-        client.contains("from \"./bindings\""),
-        "the IPC client must use the generated types"
-    );
+    assert!(client.contains("from \"./bindings\""), "the IPC client must use the generated types");
 }

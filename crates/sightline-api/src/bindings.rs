@@ -5,7 +5,8 @@
 use ts_rs::TS;
 
 use crate::dto::{
-    CheckReport, KpiQuery, KpiRow, MetricStatus, Overview, SourceFreshness, Tile, TileArea, Trend,
+    AcknowledgementRow, CheckReport, EvidenceRow, KpiQuery, KpiRow, MetricStatus, Overview, RiskRow, SourceFreshness,
+    Tile, TileArea, Trend,
 };
 use crate::error::{ApiError, ErrorCode};
 
@@ -21,6 +22,9 @@ pub fn typescript_bindings() -> String {
         Trend::decl(),
         Tile::decl(),
         SourceFreshness::decl(),
+        EvidenceRow::decl(),
+        AcknowledgementRow::decl(),
+        RiskRow::decl(),
         Overview::decl(),
         CheckReport::decl(),
     ];

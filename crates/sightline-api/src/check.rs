@@ -12,15 +12,9 @@ impl Sightline {
         let integrity = store.integrity_check()?;
         let company = store.load_company()?;
         let records = store.load_records()?.len();
-        let cache_bytes = std::fs::metadata(store.path())
-            .map(|meta| meta.len())
-            .unwrap_or(0);
+        let cache_bytes = std::fs::metadata(store.path()).map(|meta| meta.len()).unwrap_or(0);
         let vendor_name = |id: &str| {
-            company
-                .vendors
-                .iter()
-                .find(|vendor| vendor.id == id)
-                .map_or_else(|| id.to_string(), |v| v.name.clone())
+            company.vendors.iter().find(|vendor| vendor.id == id).map_or_else(|| id.to_string(), |v| v.name.clone())
         };
         let sources = company
             .sources

@@ -28,7 +28,8 @@ impl Sightline {
                 .unwrap_or_else(|| self.now());
             store.replace_source_records(source_id, batch, synced)?;
         }
-        Ok(())
+        drop(store);
+        self.reassess()
     }
 
     /// On a first run with nothing configured, builds the demo company so

@@ -132,6 +132,11 @@ pub struct Overview {
     /// "Data as of 07:50 today; every source synced in the last 2 hours".
     pub freshness_line: String,
     pub sources: Vec<SourceFreshness>,
+    /// The five most serious open flags.
+    pub top_risks: Vec<RiskRow>,
+    /// How many flags are open, red and amber.
+    pub open_red: u32,
+    pub open_amber: u32,
 }
 
 /// What `check` found.
@@ -149,4 +154,48 @@ pub struct CheckReport {
     pub demo: bool,
     pub records: u32,
     pub sources: Vec<SourceFreshness>,
+}
+
+/// One figure behind a flag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EvidenceRow {
+    pub metric: String,
+    pub metric_name: String,
+    pub period: String,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub unit: String,
+}
+
+/// An executive's note on a flag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AcknowledgementRow {
+    pub note: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// A risk flag: the CLI's `risks --json` row and the Risks screen's item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RiskRow {
+    /// Stable across recomputations: `rule:subject`.
+    pub id: String,
+    pub rule: String,
+    /// `red` or `amber`.
+    pub severity: String,
+    pub vendor: Option<String>,
+    pub vendor_name: Option<String>,
+    pub headline: String,
+    pub why: String,
+    pub question: String,
+    pub evidence: Vec<EvidenceRow>,
+    /// Records behind the flag, as `source:record`.
+    pub records: Vec<String>,
+    /// RFC 3339.
+    pub first_seen: String,
+    pub last_seen: String,
+    pub resolved_at: Option<String>,
+    /// `new`, `ongoing`, `returning` or `resolved`.
+    pub state: String,
+    pub acknowledged: Option<AcknowledgementRow>,
 }

@@ -31,38 +31,25 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn invalid(message: impl Into<String>) -> ApiError {
-        ApiError {
-            code: ErrorCode::InvalidInput,
-            message: message.into(),
-        }
+        ApiError { code: ErrorCode::InvalidInput, message: message.into() }
     }
 
     pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError {
-            code: ErrorCode::NotFound,
-            message: message.into(),
-        }
+        ApiError { code: ErrorCode::NotFound, message: message.into() }
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
         let code = match &error {
-            StoreError::PassphraseNeeded { .. } | StoreError::PassphraseFile { .. } => {
-                ErrorCode::PassphraseNeeded
-            }
+            StoreError::PassphraseNeeded { .. } | StoreError::PassphraseFile { .. } => ErrorCode::PassphraseNeeded,
             StoreError::NoKeychainNoPassphrase { .. }
             | StoreError::KeychainUnavailable { .. }
             | StoreError::KeyMissing { .. }
             | StoreError::Keychain { .. } => ErrorCode::KeychainUnavailable,
-            StoreError::WrongKeyOrDamaged { .. } | StoreError::TooNew { .. } => {
-                ErrorCode::CannotOpenCache
-            }
+            StoreError::WrongKeyOrDamaged { .. } | StoreError::TooNew { .. } => ErrorCode::CannotOpenCache,
             StoreError::DataDir { .. } | StoreError::Sqlite(_) => ErrorCode::Storage,
         };
-        ApiError {
-            code,
-            message: error.to_string(),
-        }
+        ApiError { code, message: error.to_string() }
     }
 }

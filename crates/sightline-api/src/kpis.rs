@@ -1,7 +1,6 @@
 //! The `kpis` use case: every metric per vendor for one period, as rows.
 
 use sightline_domain::{MetricValue, Period, Scope, Status};
-use sightline_engine::{EngineInput, Settings, compute_metrics};
 use sightline_store::Company;
 
 use crate::dto::{KpiQuery, KpiRow, MetricStatus};
@@ -18,7 +17,7 @@ impl From<Status> for MetricStatus {
     }
 }
 
-/// The company and its metrics for `periods`, computed from the cache.
+/// The company and its stored metrics for some periods.
 pub(crate) struct Computed {
     pub company: Company,
     pub values: Vec<MetricValue>,
@@ -38,69 +37,72 @@ impl Computed {
     }
 }
 
-pub(crate) fn parse_period(
-    text: Option<&str>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Period, ApiError> {
-    match text {
-        None => Ok(Period::month_of(now)),
-        Some(text) => text
-            .parse()
-            .map_err(|error: sightline_domain::PeriodError| ApiError::invalid(error.to_string())),
-    }
-}
-
 impl Sightline {
+    pub(crate) fn parse_period(&self, text: Option<&str>) -> Result<Period, ApiError> {
+        match text {
+            None => Ok(Period::month_of_in(self.now(), self.settings().tz())),
+            Some(text) => {
+                text.parse().map_err(|error: sightline_domain::PeriodError| ApiError::invalid(error.to_string()))
+            }
+        }
+    }
+
+    /// The company and the stored metrics for `periods`, brought up to date
+    /// first. A period outside the history is computed on the spot.
     pub(crate) fn compute(&self, periods: &[Period]) -> Result<Computed, ApiError> {
-        let (company, records) = {
-            let store = self.store();
-            (store.load_company()?, store.load_records()?)
-        };
-        let settings = Settings::default();
-        let input = EngineInput {
-            vendors: &company.vendors,
-            contracts: &company.contracts,
-            records: &records,
-            settings: &settings,
-        };
-        let values = compute_metrics(input, periods, self.now());
+        self.ensure_assessed()?;
+        let store = self.store();
+        let company = store.load_company()?;
+        let mut values = store.load_metric_values(periods)?;
+        let missing: Vec<Period> =
+            periods.iter().copied().filter(|period| !values.iter().any(|value| value.period == *period)).collect();
+        if !missing.is_empty() {
+            let records = store.load_records()?;
+            let settings = self.settings();
+            let input = sightline_engine::EngineInput {
+                vendors: &company.vendors,
+                contracts: &company.contracts,
+                sources: &company.sources,
+                records: &records,
+                settings: &settings,
+            };
+            values.extend(sightline_engine::compute_metrics(input, &missing, self.now()));
+        }
         Ok(Computed { company, values })
     }
 
     /// Every metric for the period (default: the current month), for one
     /// vendor, `all`, or every vendor and `all`.
     pub fn kpis(&self, query: &KpiQuery) -> Result<Vec<KpiRow>, ApiError> {
-        let period = parse_period(query.period.as_deref(), self.now())?;
+        let period = self.parse_period(query.period.as_deref())?;
         let computed = self.compute(&[period])?;
         if let Some(vendor) = query.vendor.as_deref() {
-            let known = vendor == "all"
-                || computed
-                    .company
-                    .vendors
-                    .iter()
-                    .any(|known| known.id == vendor);
+            let known = vendor == "all" || computed.company.vendors.iter().any(|known| known.id == vendor);
             if !known {
-                let ids: Vec<&str> = computed
-                    .company
-                    .vendors
-                    .iter()
-                    .map(|vendor| vendor.id.as_str())
-                    .collect();
+                let ids: Vec<&str> = computed.company.vendors.iter().map(|vendor| vendor.id.as_str()).collect();
                 return Err(ApiError::not_found(format!(
                     "there is no vendor '{vendor}': use one of {}, or all",
                     ids.join(", ")
                 )));
             }
         }
-        Ok(computed
+        // Vendors in the company's order, then all vendors together; metrics
+        // in catalogue order.
+        let order = |scope: &Scope| match scope {
+            Scope::Vendor(id) => {
+                computed.company.vendors.iter().position(|vendor| &vendor.id == id).unwrap_or(usize::MAX - 1)
+            }
+            Scope::All => usize::MAX,
+        };
+        let mut values: Vec<&MetricValue> = computed
             .values
             .iter()
-            .filter(|value| {
-                query
-                    .vendor
-                    .as_deref()
-                    .is_none_or(|vendor| value.scope.id() == vendor)
-            })
+            .filter(|value| value.period == period)
+            .filter(|value| query.vendor.as_deref().is_none_or(|vendor| value.scope.id() == vendor))
+            .collect();
+        values.sort_by_key(|value| (order(&value.scope), value.metric));
+        Ok(values
+            .into_iter()
             .map(|value| KpiRow {
                 vendor: value.scope.id().to_string(),
                 vendor_name: computed.vendor_name(&value.scope),

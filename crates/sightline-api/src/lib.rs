@@ -3,6 +3,7 @@
 //! and returns DTOs (the only types that cross the IPC boundary) or an
 //! [`ApiError`] with a closed code and a plain message.
 
+mod assessment;
 mod bindings;
 mod check;
 mod demo;
@@ -11,6 +12,7 @@ mod error;
 mod format;
 mod kpis;
 mod overview;
+mod risks;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -20,16 +22,15 @@ use sightline_store::{OsKeychain, Store, Unlock};
 
 pub use bindings::typescript_bindings;
 pub use dto::{
-    CheckReport, KpiQuery, KpiRow, MetricStatus, Overview, SourceFreshness, Tile, TileArea, Trend,
+    AcknowledgementRow, CheckReport, EvidenceRow, KpiQuery, KpiRow, MetricStatus, Overview, RiskRow, SourceFreshness,
+    Tile, TileArea, Trend,
 };
 pub use error::{ApiError, ErrorCode};
 
 /// Where the data lives when no `--data-dir` or `SIGHTLINE_DATA_DIR` says
 /// otherwise: the OS data directory (`~/.local/share/sightline` on Linux).
 pub fn default_data_dir() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("sightline")
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("sightline")
 }
 
 /// The moment "now" for this process: `SIGHTLINE_NOW` (RFC 3339) when set,
@@ -44,13 +45,13 @@ pub enum Clock {
 impl Clock {
     pub fn from_env() -> Result<Clock, ApiError> {
         match std::env::var("SIGHTLINE_NOW") {
-            Ok(text) if !text.is_empty() => DateTime::parse_from_rfc3339(&text)
-                .map(|at| Clock::Fixed(at.with_timezone(&Utc)))
-                .map_err(|_| {
+            Ok(text) if !text.is_empty() => {
+                DateTime::parse_from_rfc3339(&text).map(|at| Clock::Fixed(at.with_timezone(&Utc))).map_err(|_| {
                     ApiError::invalid(format!(
                         "SIGHTLINE_NOW is '{text}', which is not a date and time: write it as 2026-11-22T08:00:00Z"
                     ))
-                }),
+                })
+            }
             _ => Ok(Clock::System),
         }
     }
@@ -79,11 +80,7 @@ impl Sightline {
     pub fn open(data_dir: &Path, clock: Clock) -> Result<Sightline, ApiError> {
         let unlock = Unlock::from_env().map_err(ApiError::from)?;
         let store = Store::open(data_dir, unlock, &OsKeychain)?;
-        Ok(Sightline {
-            store: Mutex::new(store),
-            data_dir: data_dir.to_path_buf(),
-            clock,
-        })
+        Ok(Sightline { store: Mutex::new(store), data_dir: data_dir.to_path_buf(), clock })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -98,9 +95,7 @@ impl Sightline {
         // A panic while holding the lock cannot leave the store half
         // written (every write is one transaction), so a poisoned lock is
         // safe to reuse.
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -115,14 +110,11 @@ impl Desktop {
     /// Opens the cache in `SIGHTLINE_DATA_DIR` or the OS data directory;
     /// on a first run with nothing configured, builds the demo company.
     pub fn start() -> Desktop {
-        let data_dir =
-            std::env::var_os("SIGHTLINE_DATA_DIR").map_or_else(default_data_dir, PathBuf::from);
-        let opened = Clock::from_env()
-            .and_then(|clock| Sightline::open(&data_dir, clock))
-            .and_then(|app| {
-                app.ensure_demo()?;
-                Ok(app)
-            });
+        let data_dir = std::env::var_os("SIGHTLINE_DATA_DIR").map_or_else(default_data_dir, PathBuf::from);
+        let opened = Clock::from_env().and_then(|clock| Sightline::open(&data_dir, clock)).and_then(|app| {
+            app.ensure_demo()?;
+            Ok(app)
+        });
         Desktop { opened }
     }
 

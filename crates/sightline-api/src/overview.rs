@@ -13,15 +13,8 @@ use crate::{ApiError, Sightline};
 /// A source not synced for this long makes its figures stale.
 const STALE_AFTER_HOURS: f64 = 48.0;
 
-fn find<'a>(
-    values: &'a [MetricValue],
-    metric: MetricKey,
-    scope: &Scope,
-    period: Period,
-) -> Option<&'a MetricValue> {
-    values
-        .iter()
-        .find(|value| value.metric == metric && &value.scope == scope && value.period == period)
+fn find<'a>(values: &'a [MetricValue], metric: MetricKey, scope: &Scope, period: Period) -> Option<&'a MetricValue> {
+    values.iter().find(|value| value.metric == metric && &value.scope == scope && value.period == period)
 }
 
 fn trend(value: Option<f64>, previous: Option<f64>, direction: Direction) -> Trend {
@@ -29,11 +22,7 @@ fn trend(value: Option<f64>, previous: Option<f64>, direction: Direction) -> Tre
         (Some(value), Some(previous)) if (value - previous).abs() < 0.05 => Trend::Same,
         (Some(value), Some(previous)) => {
             let up = value > previous;
-            if up == (direction == Direction::HigherIsBetter) {
-                Trend::Better
-            } else {
-                Trend::Worse
-            }
+            if up == (direction == Direction::HigherIsBetter) { Trend::Better } else { Trend::Worse }
         }
         _ => Trend::Unknown,
     }
@@ -58,28 +47,17 @@ fn worst(statuses: impl IntoIterator<Item = MetricStatus>) -> MetricStatus {
         MetricStatus::Met => 1,
         MetricStatus::NoTarget => 0,
     };
-    statuses
-        .into_iter()
-        .max_by_key(rank)
-        .unwrap_or(MetricStatus::NoTarget)
+    statuses.into_iter().max_by_key(rank).unwrap_or(MetricStatus::NoTarget)
 }
 
-pub(crate) fn source_freshness(
-    source: &SourceInfo,
-    vendor: &str,
-    now: DateTime<Utc>,
-) -> SourceFreshness {
-    let staleness_hours = source
-        .last_success_at
-        .map(|at| (now - at).num_seconds() as f64 / 3600.0);
+pub(crate) fn source_freshness(source: &SourceInfo, vendor: &str, now: DateTime<Utc>) -> SourceFreshness {
+    let staleness_hours = source.last_success_at.map(|at| (now - at).num_seconds() as f64 / 3600.0);
     SourceFreshness {
         id: source.id.clone(),
         name: source.name.clone(),
         vendor: vendor.to_string(),
         last_success_at: source.last_success_at.map(|at| at.to_rfc3339()),
-        age_text: source
-            .last_success_at
-            .map_or_else(|| "never synced".into(), |at| age_text(at, now)),
+        age_text: source.last_success_at.map_or_else(|| "never synced".into(), |at| age_text(at, now)),
         staleness_hours,
         stale: staleness_hours.is_none_or(|hours| hours > STALE_AFTER_HOURS),
         last_error: source.last_error.clone(),
@@ -122,18 +100,10 @@ impl Computed {
         let names: Vec<&str> = ids
             .iter()
             .map(|id| {
-                self.company
-                    .sources
-                    .iter()
-                    .find(|source| &source.id == id)
-                    .map_or(id.as_str(), |s| s.name.as_str())
+                self.company.sources.iter().find(|source| &source.id == id).map_or(id.as_str(), |s| s.name.as_str())
             })
             .collect();
-        if names.is_empty() {
-            "no source".into()
-        } else {
-            names.join(", ")
-        }
+        if names.is_empty() { "no source".into() } else { names.join(", ") }
     }
 
     fn metric_tile(&self, spec: &TileSpec, period: Period, now: DateTime<Utc>) -> Tile {
@@ -143,15 +113,10 @@ impl Computed {
         let unit = spec.metric.unit();
         let detail = match spec.area {
             TileArea::ServiceLevels => {
-                let median = find(
-                    &self.values,
-                    MetricKey::FirstResponseMedianMinutes,
-                    &Scope::All,
-                    period,
-                )
-                .and_then(|value| value.value);
-                let open = find(&self.values, MetricKey::BacklogOpen, &Scope::All, period)
+                let median = find(&self.values, MetricKey::FirstResponseMedianMinutes, &Scope::All, period)
                     .and_then(|value| value.value);
+                let open =
+                    find(&self.values, MetricKey::BacklogOpen, &Scope::All, period).and_then(|value| value.value);
                 format!(
                     "Typical first answer: {}. Tickets still open: {}.",
                     value_text(median, sightline_domain::Unit::Minutes),
@@ -159,30 +124,14 @@ impl Computed {
                 )
             }
             TileArea::SecurityHygiene => {
-                let critical = find(
-                    &self.values,
-                    MetricKey::VulnsCriticalOpen,
-                    &Scope::All,
-                    period,
-                )
-                .and_then(|value| value.value);
-                format!(
-                    "Critical security weaknesses open: {}.",
-                    value_text(critical, sightline_domain::Unit::Count)
-                )
+                let critical =
+                    find(&self.values, MetricKey::VulnsCriticalOpen, &Scope::All, period).and_then(|value| value.value);
+                format!("Critical security weaknesses open: {}.", value_text(critical, sightline_domain::Unit::Count))
             }
             _ => {
-                let backups = find(
-                    &self.values,
-                    MetricKey::BackupSuccessPct,
-                    &Scope::All,
-                    period,
-                )
-                .and_then(|value| value.value);
-                format!(
-                    "Backups completed this month: {}.",
-                    value_text(backups, sightline_domain::Unit::Percent)
-                )
+                let backups =
+                    find(&self.values, MetricKey::BackupSuccessPct, &Scope::All, period).and_then(|value| value.value);
+                format!("Backups completed this month: {}.", value_text(backups, sightline_domain::Unit::Percent))
             }
         };
         let detail = match self.weakest_vendor(spec.metric, period) {
@@ -200,22 +149,23 @@ impl Computed {
             value_text: value_text(figure, unit),
             target: value.and_then(|value| value.target),
             target_text: target_text(spec.metric, value.and_then(|value| value.target)),
-            status: value.map_or(MetricStatus::NoTarget, |value| value.status.into()),
+            // The area is only as healthy as its weakest vendor: one vendor's
+            // unpatched servers make security hygiene a concern, whatever the
+            // company-wide share.
+            status: worst(
+                self.values
+                    .iter()
+                    .filter(|other| other.metric == spec.metric && other.period == period)
+                    .map(|other| other.status.into()),
+            ),
             trend: trend(figure, previous, spec.metric.direction()),
             trend_text: match previous {
-                Some(previous) => format!(
-                    "from {} in {}",
-                    value_text(Some(previous), unit),
-                    period.previous().label()
-                ),
+                Some(previous) => format!("from {} in {}", value_text(Some(previous), unit), period.previous().label()),
                 None => format!("no figure for {}", period.previous().label()),
             },
             detail,
             explanation: spec.explanation.into(),
-            freshness_text: fetched.map_or_else(
-                || "no data yet".into(),
-                |at| format!("as of {}", age_text(at, now)),
-            ),
+            freshness_text: fetched.map_or_else(|| "no data yet".into(), |at| format!("as of {}", age_text(at, now))),
             provenance_text: provenance.map_or_else(
                 || "no records".into(),
                 |provenance| {
@@ -233,25 +183,15 @@ impl Computed {
     /// "Stratus Cloud Hosting at 86.8%": the vendor furthest off target on
     /// `metric`, when any vendor is off target.
     fn weakest_vendor(&self, metric: MetricKey, period: Period) -> Option<String> {
-        let sign = if metric.direction() == Direction::HigherIsBetter {
-            1.0
-        } else {
-            -1.0
-        };
+        let sign = if metric.direction() == Direction::HigherIsBetter { 1.0 } else { -1.0 };
         self.values
             .iter()
-            .filter(|value| {
-                value.metric == metric && value.period == period && value.scope != Scope::All
-            })
+            .filter(|value| value.metric == metric && value.period == period && value.scope != Scope::All)
             .filter(|value| matches!(value.status, Status::AtRisk | Status::Missed))
             .filter_map(|value| value.value.map(|figure| (value, figure)))
             .min_by(|(_, a), (_, b)| (a * sign).total_cmp(&(b * sign)))
             .map(|(value, figure)| {
-                format!(
-                    "{} at {}",
-                    self.vendor_name(&value.scope),
-                    value_text(Some(figure), metric.unit())
-                )
+                format!("{} at {}", self.vendor_name(&value.scope), value_text(Some(figure), metric.unit()))
             })
     }
 
@@ -266,11 +206,7 @@ impl Computed {
                 .iter()
                 .filter(|value| value.scope == scope && value.period == period)
                 .any(|value| matches!(value.status, Status::AtRisk | Status::Missed));
-            if off {
-                off_target.push(vendor.name.as_str())
-            } else {
-                on_target.push(vendor.name.as_str())
-            }
+            if off { off_target.push(vendor.name.as_str()) } else { on_target.push(vendor.name.as_str()) }
         }
         (on_target, off_target)
     }
@@ -293,11 +229,7 @@ impl Computed {
             .filter(|value| value.period == period)
             .filter_map(|value| value.provenance.oldest_fetched_at)
             .min();
-        let trend = trend(
-            Some(count as f64),
-            Some(previous_on.len() as f64),
-            Direction::HigherIsBetter,
-        );
+        let trend = trend(Some(count as f64), Some(previous_on.len() as f64), Direction::HigherIsBetter);
         Tile {
             area: TileArea::Vendors,
             title: "Vendors".into(),
@@ -345,13 +277,7 @@ fn freshness_line(sources: &[SourceFreshness], now: DateTime<Utc>) -> String {
     let stale: Vec<String> = sources
         .iter()
         .filter(|source| source.stale)
-        .map(|source| {
-            format!(
-                "{} not synced {}",
-                source.name,
-                source.age_text.trim_end_matches(" ago")
-            )
-        })
+        .map(|source| format!("{} not synced {}", source.name, source.age_text.trim_end_matches(" ago")))
         .collect();
     if stale.is_empty() {
         format!("Data as of {when}; every source synced in the last 48 hours.")
@@ -364,28 +290,22 @@ impl Sightline {
     /// The Overview for the current month.
     pub fn overview(&self) -> Result<Overview, ApiError> {
         let now = self.now();
-        let period = Period::month_of(now);
+        let period = self.parse_period(None)?;
         let computed = self.compute(&[period.previous(), period])?;
-        let mut tiles: Vec<Tile> = METRIC_TILES
-            .iter()
-            .map(|spec| computed.metric_tile(spec, period, now))
-            .collect();
+        let risks = self.risks(false)?;
+        let count = |severity: &str| risks.iter().filter(|risk| risk.severity == severity).count() as u32;
+        let (open_red, open_amber) = (count("red"), count("amber"));
+        let mut tiles: Vec<Tile> = METRIC_TILES.iter().map(|spec| computed.metric_tile(spec, period, now)).collect();
         tiles.push(computed.vendors_tile(period, now));
 
         let status = worst(tiles.iter().map(|tile| tile.status));
-        let off = tiles
-            .iter()
-            .filter(|tile| matches!(tile.status, MetricStatus::AtRisk | MetricStatus::Missed))
-            .count();
+        let off =
+            tiles.iter().filter(|tile| matches!(tile.status, MetricStatus::AtRisk | MetricStatus::Missed)).count();
         let headline = match status {
-            MetricStatus::Missed => format!(
-                "Needs attention: {off} of {} areas are off target or at risk",
-                tiles.len()
-            ),
-            MetricStatus::AtRisk => format!(
-                "Mostly on track: {off} of {} areas are at risk",
-                tiles.len()
-            ),
+            MetricStatus::Missed => {
+                format!("Needs attention: {off} of {} areas are off target or at risk", tiles.len())
+            }
+            MetricStatus::AtRisk => format!("Mostly on track: {off} of {} areas are at risk", tiles.len()),
             _ => "On track: every area meets its target".into(),
         };
         let sources: Vec<SourceFreshness> = computed
@@ -393,11 +313,7 @@ impl Sightline {
             .sources
             .iter()
             .map(|source| {
-                source_freshness(
-                    source,
-                    &computed.vendor_name(&Scope::Vendor(source.vendor_id.clone())),
-                    now,
-                )
+                source_freshness(source, &computed.vendor_name(&Scope::Vendor(source.vendor_id.clone())), now)
             })
             .collect();
         Ok(Overview {
@@ -411,6 +327,9 @@ impl Sightline {
             tiles,
             freshness_line: freshness_line(&sources, now),
             sources,
+            top_risks: risks.into_iter().take(5).collect(),
+            open_red,
+            open_amber,
         })
     }
 }

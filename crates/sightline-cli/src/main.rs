@@ -6,9 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use sightline_api::{
-    CheckReport, Clock, KpiQuery, KpiRow, MetricStatus, Sightline, default_data_dir,
-};
+use sightline_api::{CheckReport, Clock, KpiQuery, KpiRow, MetricStatus, RiskRow, Sightline, default_data_dir};
 
 /// Verify what your IT providers deliver: KPIs, risks and board reports from
 /// an encrypted local cache.
@@ -40,6 +38,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the risk flags, most serious first: headline, why it matters, the question to ask
+    Risks {
+        /// Include resolved flags
+        #[arg(long)]
+        all: bool,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Acknowledge a flag with a private note (kept through every sync and upgrade)
+    Ack {
+        /// The flag's id, as `risks` prints it
+        #[arg(value_name = "FLAG_ID")]
+        flag_id: String,
+        /// What was agreed, or why the risk is accepted
+        #[arg(long, value_name = "TEXT")]
+        note: String,
+    },
     /// Check that the cache opens and is intact, where it is, and how fresh each source is
     Check {
         /// Print JSON instead of text
@@ -65,8 +81,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let app = Sightline::open(&data_dir, clock)?;
     match cli.command {
         Command::Demo => {
-            app.rebuild_demo()
-                .context("could not build the demo company")?;
+            app.rebuild_demo().context("could not build the demo company")?;
             let report = app.check()?;
             println!(
                 "Built the demo company \"{}\" in {} ({} records).",
@@ -75,17 +90,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 report.records
             );
         }
-        Command::Kpis {
-            vendor,
-            period,
-            json,
-        } => {
+        Command::Kpis { vendor, period, json } => {
             let rows = app.kpis(&KpiQuery { vendor, period })?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
                 print_kpis(&rows);
             }
+        }
+        Command::Risks { all, json } => {
+            let risks = app.risks(all)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&risks)?);
+            } else {
+                print_risks(&risks);
+            }
+        }
+        Command::Ack { flag_id, note } => {
+            let risk = app.acknowledge(&flag_id, &note)?;
+            println!("Acknowledged: {}", risk.headline);
         }
         Command::Check { json } => {
             let report = app.check()?;
@@ -95,10 +118,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print_check(&report);
             }
             if !report.integrity_ok {
-                anyhow::bail!(
-                    "the cache failed its integrity check: {}",
-                    report.problems.join("; ")
-                );
+                anyhow::bail!("the cache failed its integrity check: {}", report.problems.join("; "));
             }
         }
     }
@@ -119,9 +139,7 @@ fn figure(value: Option<f64>, unit: &str) -> String {
         (None, _) => "-".into(),
         (Some(value), "percent") => format!("{value:.1} %"),
         (Some(value), "count" | "days") => {
-            format!("{value:.0} {}", if unit == "days" { "d" } else { "" })
-                .trim_end()
-                .into()
+            format!("{value:.0} {}", if unit == "days" { "d" } else { "" }).trim_end().into()
         }
         (Some(value), "minutes") => format!("{value:.1} min"),
         (Some(value), "hours") => format!("{value:.1} h"),
@@ -136,10 +154,7 @@ fn print_kpis(rows: &[KpiRow]) {
             current_vendor = &row.vendor;
             println!();
             println!("{} ({}) - {}", row.vendor_name, row.vendor, row.period);
-            println!(
-                "  {:<32} {:>11} {:>11} {:>9} {:>11}",
-                "METRIC", "VALUE", "TARGET", "STATUS", "PREVIOUS"
-            );
+            println!("  {:<32} {:>11} {:>11} {:>9} {:>11}", "METRIC", "VALUE", "TARGET", "STATUS", "PREVIOUS");
         }
         println!(
             "  {:<32} {:>11} {:>11} {:>9} {:>11}",
@@ -152,28 +167,34 @@ fn print_kpis(rows: &[KpiRow]) {
     }
 }
 
+fn print_risks(risks: &[RiskRow]) {
+    if risks.is_empty() {
+        println!("No risks flagged.");
+        return;
+    }
+    for risk in risks {
+        let severity = if risk.severity == "red" { "RED  " } else { "AMBER" };
+        println!("{severity} {}", risk.headline);
+        println!("      Why it matters: {}", risk.why);
+        println!("      Ask: {}", risk.question);
+        let mut status = format!("{}, first seen {}", risk.state, &risk.first_seen[..10]);
+        if let Some(ack) = &risk.acknowledged {
+            status.push_str(&format!("; acknowledged {}: {}", &ack.at[..10], ack.note));
+        }
+        println!("      {status}  [{}]", risk.id);
+        println!();
+    }
+}
+
 fn print_check(report: &CheckReport) {
-    println!(
-        "Cache:     {} ({} bytes, schema {})",
-        report.cache_file, report.cache_bytes, report.schema_version
-    );
+    println!("Cache:     {} ({} bytes, schema {})", report.cache_file, report.cache_bytes, report.schema_version);
     println!("Key:       {}", report.key_mode);
-    println!(
-        "Integrity: {}",
-        if report.integrity_ok { "ok" } else { "FAILED" }
-    );
-    println!(
-        "Company:   {}{}",
-        report.company,
-        if report.demo { " (demo data)" } else { "" }
-    );
+    println!("Integrity: {}", if report.integrity_ok { "ok" } else { "FAILED" });
+    println!("Company:   {}{}", report.company, if report.demo { " (demo data)" } else { "" });
     println!("Records:   {}", report.records);
     println!("Sources:");
     for source in &report.sources {
         let stale = if source.stale { "  STALE" } else { "" };
-        println!(
-            "  {:<16} {:<34} last synced {}{}",
-            source.id, source.name, source.age_text, stale
-        );
+        println!("  {:<16} {:<34} last synced {}{}", source.id, source.name, source.age_text, stale);
     }
 }

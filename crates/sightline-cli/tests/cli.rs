@@ -35,10 +35,7 @@ fn demo_dir() -> tempfile::TempDir {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output).trim(),
-        format!(
-            "Built the demo company \"Harbor & Finch Logistics\" in {} (15846 records).",
-            dir.path().display()
-        )
+        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (17309 records).", dir.path().display())
     );
     dir
 }
@@ -46,19 +43,11 @@ fn demo_dir() -> tempfile::TempDir {
 #[test]
 fn kpis_json_gives_every_metric_with_its_contract_fields() {
     let dir = demo_dir();
-    let output = cli(
-        dir.path(),
-        &[
-            "kpis", "--json", "--vendor", "bluepeak", "--period", "2026-10",
-        ],
-    );
+    let output = cli(dir.path(), &["kpis", "--json", "--vendor", "bluepeak", "--period", "2026-10"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let rows: Vec<Value> = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(rows.len(), 9);
-    let response = rows
-        .iter()
-        .find(|row| row["metric"] == "sla_response_compliance_pct")
-        .unwrap();
+    assert_eq!(rows.len(), 25);
+    let response = rows.iter().find(|row| row["metric"] == "sla_response_compliance_pct").unwrap();
     for field in [
         "vendor",
         "metric",
@@ -79,27 +68,18 @@ fn kpis_json_gives_every_metric_with_its_contract_fields() {
     assert_eq!(response["period"], "2026-10");
     assert_eq!(response["unit"], "percent");
     assert_eq!(response["target"], 95.0);
-    assert_eq!(response["status"], "missed");
+    assert_eq!(response["status"], "at_risk");
     assert_eq!(response["sources"], serde_json::json!(["bluepeak-psa"]));
     assert_eq!(response["fetched_at"], "2026-11-22T07:25:00+00:00");
     let round = |value: &Value| (value.as_f64().unwrap() * 10.0).round() / 10.0;
-    assert_eq!(round(&response["value"]), 84.2);
-    assert_eq!(round(&response["previous"]), 92.9);
+    assert_eq!(round(&response["value"]), 88.2);
+    assert_eq!(round(&response["previous"]), 92.7);
 
     // A quarter, for all vendors together.
-    let output = cli(
-        dir.path(),
-        &["kpis", "--json", "--vendor", "all", "--period", "2026-Q3"],
-    );
+    let output = cli(dir.path(), &["kpis", "--json", "--vendor", "all", "--period", "2026-Q3"]);
     let rows: Vec<Value> = serde_json::from_str(&stdout(&output)).unwrap();
-    assert!(
-        rows.iter()
-            .all(|row| row["vendor"] == "all" && row["period"] == "2026-Q3")
-    );
-    let restore = rows
-        .iter()
-        .find(|row| row["metric"] == "days_since_restore_test")
-        .unwrap();
+    assert!(rows.iter().all(|row| row["vendor"] == "all" && row["period"] == "2026-Q3"));
+    let restore = rows.iter().find(|row| row["metric"] == "days_since_restore_test").unwrap();
     assert_eq!(restore["value"], 163.0);
 }
 
@@ -109,27 +89,12 @@ fn kpis_prints_a_readable_table_by_default() {
     let output = cli(dir.path(), &["kpis", "--vendor", "stratus"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(
-        text.contains("Stratus Cloud Hosting (stratus) - 2026-11"),
-        "{text}"
-    );
+    assert!(text.contains("Stratus Cloud Hosting (stratus) - 2026-11"), "{text}");
     assert!(text.contains("days_since_restore_test"), "{text}");
-    let line = text
-        .lines()
-        .find(|line| line.contains("days_since_restore_test"))
-        .unwrap();
+    let line = text.lines().find(|line| line.contains("days_since_restore_test")).unwrap();
     assert_eq!(
         line.split_whitespace().collect::<Vec<_>>(),
-        [
-            "days_since_restore_test",
-            "215",
-            "d",
-            "90",
-            "d",
-            "missed",
-            "194",
-            "d"
-        ]
+        ["days_since_restore_test", "215", "d", "90", "d", "missed", "194", "d"]
     );
 }
 
@@ -160,20 +125,14 @@ fn check_reports_the_cache_and_each_source() {
     let text = stdout(&output);
     assert!(text.contains("Integrity: ok"), "{text}");
     assert!(text.contains("Key:       passphrase (Argon2id)"), "{text}");
-    assert!(
-        text.contains("Company:   Harbor & Finch Logistics (demo data)"),
-        "{text}"
-    );
-    let line = text
-        .lines()
-        .find(|line| line.contains("bluepeak-psa"))
-        .unwrap();
+    assert!(text.contains("Company:   Harbor & Finch Logistics (demo data)"), "{text}");
+    let line = text.lines().find(|line| line.contains("bluepeak-psa")).unwrap();
     assert!(line.contains("last synced 35 min ago"), "{line}");
 
     let output = cli(dir.path(), &["check", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], true);
-    assert_eq!(report["records"], 15846);
+    assert_eq!(report["records"], 17309);
     assert_eq!(report["sources"].as_array().unwrap().len(), 6);
 }
 
@@ -188,10 +147,7 @@ fn a_wrong_passphrase_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.starts_with("error: the cache at "), "{message}");
-    assert!(
-        message.trim_end().ends_with("the file was left untouched"),
-        "{message}"
-    );
+    assert!(message.trim_end().ends_with("the file was left untouched"), "{message}");
     assert_eq!(message.lines().count(), 1);
 
     let output = Command::new(env!("CARGO_BIN_EXE_sightline-cli"))
@@ -201,11 +157,7 @@ fn a_wrong_passphrase_is_a_clear_error() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("is locked with a passphrase: set SIGHTLINE_PASSPHRASE"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("is locked with a passphrase: set SIGHTLINE_PASSPHRASE"), "{}", stderr(&output));
 }
 
 #[test]
@@ -225,16 +177,98 @@ fn the_passphrase_can_come_from_a_file() {
 #[test]
 fn every_command_has_help() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [
-        vec!["--help"],
-        vec!["demo", "--help"],
-        vec!["kpis", "--help"],
-        vec!["check", "--help"],
-    ] {
+    for args in [vec!["--help"], vec!["demo", "--help"], vec!["kpis", "--help"], vec!["check", "--help"]] {
         let output = cli(dir.path(), &args);
         assert!(output.status.success(), "{args:?}");
         assert!(stdout(&output).contains("Usage: sightline-cli"), "{args:?}");
     }
     // Help opens no cache.
     assert!(!dir.path().join("cache.sightline").exists());
+}
+
+#[test]
+fn risks_show_each_planted_problem_and_nothing_absurd() {
+    let dir = demo_dir();
+    let output = cli(dir.path(), &["risks", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let risks: Vec<Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    let seen: Vec<(String, String)> = risks
+        .iter()
+        .map(|risk| (risk["severity"].as_str().unwrap().to_string(), risk["id"].as_str().unwrap().to_string()))
+        .collect();
+    let expected = [
+        ("red", "critical_patch_overdue:stratus"),
+        ("red", "critical_vulnerability_overdue:stratus"),
+        ("red", "patch_compliance:stratus"),
+        ("red", "restore_test_overdue:stratus"),
+        ("amber", "certificate_expiring:www.harborfinch.example"),
+        ("amber", "key_person:bluepeak"),
+        ("amber", "reported_sla_mismatch:bluepeak"),
+        ("amber", "single_vendor_service:email"),
+        ("amber", "single_vendor_service:erp"),
+        ("amber", "sla_below_target:bluepeak:response"),
+        ("amber", "worsening:bluepeak:csat_pct"),
+        ("amber", "worsening:bluepeak:sla_resolution_compliance_pct"),
+        ("amber", "worsening:bluepeak:sla_response_compliance_pct"),
+        ("amber", "worsening:stratus:patch_compliance_pct"),
+    ];
+    let expected: Vec<(String, String)> = expected.iter().map(|(s, id)| (s.to_string(), id.to_string())).collect();
+    assert_eq!(seen, expected);
+    let certificate = &risks[4];
+    for field in [
+        "id",
+        "rule",
+        "severity",
+        "vendor",
+        "headline",
+        "why",
+        "question",
+        "evidence",
+        "first_seen",
+        "state",
+        "acknowledged",
+    ] {
+        assert!(certificate.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(certificate["headline"], "The certificate for www.harborfinch.example expires in 12 days (4 December)");
+    assert_eq!(certificate["state"], "new");
+    assert_eq!(certificate["acknowledged"], Value::Null);
+    let vulnerability = &risks[1];
+    assert_eq!(
+        vulnerability["headline"],
+        "Stratus Cloud Hosting has 1 critical security weakness open for 45 days; the deadline is 15 days"
+    );
+    assert_eq!(vulnerability["records"].as_array().unwrap().len(), 1);
+    let restore = &risks[3];
+    assert_eq!(restore["evidence"][0]["metric"], "days_since_restore_test");
+    assert_eq!(restore["evidence"][0]["value"], 215.0);
+
+    let text = stdout(&cli(dir.path(), &["risks"]));
+    assert!(text.starts_with("RED   Stratus Cloud Hosting has left a critical security update uninstalled"), "{text}");
+    assert!(text.contains("      Ask: When will Stratus Cloud Hosting restore a test system from backup"), "{text}");
+}
+
+#[test]
+fn an_acknowledgement_is_kept_through_a_rebuild() {
+    let dir = demo_dir();
+    let id = "certificate_expiring:www.harborfinch.example";
+    let output = cli(dir.path(), &["ack", id, "--note", "Renewal booked with the registrar for Monday"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).trim(),
+        "Acknowledged: The certificate for www.harborfinch.example expires in 12 days (4 December)"
+    );
+    // Rebuilding recomputes every flag; the note is the user's and stays.
+    assert!(cli(dir.path(), &["demo"]).status.success());
+    let risks: Vec<Value> = serde_json::from_str(&stdout(&cli(dir.path(), &["risks", "--json"]))).unwrap();
+    let flag = risks.iter().find(|risk| risk["id"] == id).unwrap();
+    assert_eq!(flag["acknowledged"]["note"], "Renewal booked with the registrar for Monday");
+    assert_eq!(flag["acknowledged"]["at"], "2026-11-22T08:00:00+00:00");
+
+    let output = cli(dir.path(), &["ack", "no_such_flag:x", "--note", "hello"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: there is no flag 'no_such_flag:x': `sightline-cli risks --all` lists their ids"
+    );
 }

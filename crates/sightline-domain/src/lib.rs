@@ -2,17 +2,20 @@
 //! what they promised, the raw records synced from their tools, and the
 //! periods and metric values computed from them. No I/O, no clock.
 
+mod flag;
 mod metric;
 mod period;
 mod records;
 mod secret;
 mod vendor;
 
+pub use chrono_tz::Tz;
+pub use flag::{Acknowledgement, EvidencePoint, FlagSeverity, FlagState, RiskFlag, StoredFlag};
 pub use metric::{Direction, MetricKey, MetricProvenance, MetricValue, Scope, Status, Unit};
 pub use period::{Period, PeriodError, PeriodKind};
 pub use records::{
-    BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass,
-    Provenance, RecordBatch, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
+    Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass, Provenance,
+    RecordBatch, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
 };
 pub use secret::Secret;
 pub use vendor::{Contract, Service, SlaTarget, SourceInfo, Vendor, VendorKind};

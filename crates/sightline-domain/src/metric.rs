@@ -34,6 +34,8 @@ impl Unit {
 pub enum Direction {
     HigherIsBetter,
     LowerIsBetter,
+    /// A volume (tickets raised) is neither good nor bad in itself.
+    Neutral,
 }
 
 /// How a value stands against its target.
@@ -94,24 +96,56 @@ macro_rules! metric_keys {
 }
 
 metric_keys! {
-    SlaResponseCompliancePct => "sla_response_compliance_pct", Percent, HigherIsBetter,
-        "Tickets answered within the contracted time";
-    SlaResolutionCompliancePct => "sla_resolution_compliance_pct", Percent, HigherIsBetter,
-        "Tickets fixed within the contracted time";
+    TicketsOpened => "tickets_opened", Count, Neutral,
+        "Tickets raised";
+    TicketsClosed => "tickets_closed", Count, Neutral,
+        "Tickets resolved";
     FirstResponseMedianMinutes => "first_response_median_minutes", Minutes, LowerIsBetter,
         "Typical wait for a first answer";
+    FirstResponseP90Minutes => "first_response_p90_minutes", Minutes, LowerIsBetter,
+        "Longest wait for a first answer, leaving out the slowest 10%";
+    ResolutionMedianHours => "resolution_median_hours", Hours, LowerIsBetter,
+        "Typical time to fix";
+    ResolutionP90Hours => "resolution_p90_hours", Hours, LowerIsBetter,
+        "Longest time to fix, leaving out the slowest 10%";
+    SlaResponseCompliancePct => "sla_response_compliance_pct", Percent, HigherIsBetter,
+        "Tickets answered on time";
+    SlaResolutionCompliancePct => "sla_resolution_compliance_pct", Percent, HigherIsBetter,
+        "Tickets fixed on time";
     BacklogOpen => "backlog_open", Count, LowerIsBetter,
         "Tickets still open";
+    BacklogAged30d => "backlog_aged_30d", Count, LowerIsBetter,
+        "Tickets open for more than 30 days";
+    ReopenedPct => "reopened_pct", Percent, LowerIsBetter,
+        "Fixed tickets that had to be reopened";
+    KeyPersonSharePct => "key_person_share_pct", Percent, LowerIsBetter,
+        "Share of tickets fixed by the single busiest engineer";
     PatchCompliancePct => "patch_compliance_pct", Percent, HigherIsBetter,
-        "Devices with security updates installed on time";
+        "Devices with security updates on time";
+    CriticalPatchMaxAgeDays => "critical_patch_max_age_days", Days, LowerIsBetter,
+        "Days the oldest missing critical update has been waiting";
     VulnsCriticalOpen => "vulns_critical_open", Count, LowerIsBetter,
         "Critical security weaknesses still open";
+    VulnsHighOpen => "vulns_high_open", Count, LowerIsBetter,
+        "High-risk security weaknesses still open";
+    VulnsOverdue => "vulns_overdue", Count, LowerIsBetter,
+        "Security weaknesses open past their deadline";
     BackupSuccessPct => "backup_success_pct", Percent, HigherIsBetter,
         "Backups that completed";
     DaysSinceRestoreTest => "days_since_restore_test", Days, LowerIsBetter,
         "Days since a backup was last proven to restore";
+    DaysSinceResilienceTest => "days_since_resilience_test", Days, LowerIsBetter,
+        "Days since the last failover test";
     CertMinDaysToExpiry => "cert_min_days_to_expiry", Days, HigherIsBetter,
         "Days until the next website certificate expires";
+    ChangeSuccessPct => "change_success_pct", Percent, HigherIsBetter,
+        "Changes made without failure or rollback";
+    CsatPct => "csat_pct", Percent, HigherIsBetter,
+        "Staff satisfaction with support";
+    AvailabilityPct => "availability_pct", Percent, HigherIsBetter,
+        "Time the monitored services were up";
+    SourceStalenessHours => "source_staleness_hours", Hours, LowerIsBetter,
+        "Hours since the data was last refreshed";
 }
 
 /// Who a metric value is about.

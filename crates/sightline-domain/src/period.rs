@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,20 +27,26 @@ pub enum Period {
 pub struct PeriodError(String);
 
 impl Period {
-    /// The month that contains `at`.
+    /// The month that contains `at`, in UTC.
     pub fn month_of(at: DateTime<Utc>) -> Period {
-        Period::Month {
-            year: at.year(),
-            month: at.month(),
-        }
+        Period::month_of_in(at, Tz::UTC)
     }
 
-    /// The quarter that contains `at`.
+    /// The quarter that contains `at`, in UTC.
     pub fn quarter_of(at: DateTime<Utc>) -> Period {
-        Period::Quarter {
-            year: at.year(),
-            quarter: (at.month() - 1) / 3 + 1,
-        }
+        Period::quarter_of_in(at, Tz::UTC)
+    }
+
+    /// The month that contains `at` on the company's calendar.
+    pub fn month_of_in(at: DateTime<Utc>, tz: Tz) -> Period {
+        let local = at.with_timezone(&tz);
+        Period::Month { year: local.year(), month: local.month() }
+    }
+
+    /// The quarter that contains `at` on the company's calendar.
+    pub fn quarter_of_in(at: DateTime<Utc>, tz: Tz) -> Period {
+        let local = at.with_timezone(&tz);
+        Period::Quarter { year: local.year(), quarter: (local.month() - 1) / 3 + 1 }
     }
 
     pub fn kind(self) -> PeriodKind {
@@ -63,15 +70,28 @@ impl Period {
         }
     }
 
+    /// The first instant, at midnight UTC.
     pub fn start(self) -> DateTime<Utc> {
-        let (year, month) = self.first_month();
-        month_start(year, month)
+        self.start_in(Tz::UTC)
     }
 
+    /// The first instant after the period, at midnight UTC.
     pub fn end(self) -> DateTime<Utc> {
-        self.next().start()
+        self.end_in(Tz::UTC)
     }
 
+    /// The first instant, at local midnight in `tz`.
+    pub fn start_in(self, tz: Tz) -> DateTime<Utc> {
+        let (year, month) = self.first_month();
+        month_start(year, month, tz)
+    }
+
+    /// The first instant after the period, at local midnight in `tz`.
+    pub fn end_in(self, tz: Tz) -> DateTime<Utc> {
+        self.next().start_in(tz)
+    }
+
+    /// Whether `at` falls in [start, end) in UTC.
     pub fn contains(self, at: DateTime<Utc>) -> bool {
         self.start() <= at && at < self.end()
     }
@@ -89,17 +109,11 @@ impl Period {
         match self {
             Period::Month { year, month } => {
                 let index = year * 12 + (month as i32 - 1) + steps;
-                Period::Month {
-                    year: index.div_euclid(12),
-                    month: index.rem_euclid(12) as u32 + 1,
-                }
+                Period::Month { year: index.div_euclid(12), month: index.rem_euclid(12) as u32 + 1 }
             }
             Period::Quarter { year, quarter } => {
                 let index = year * 4 + (quarter as i32 - 1) + steps;
-                Period::Quarter {
-                    year: index.div_euclid(4),
-                    quarter: index.rem_euclid(4) as u32 + 1,
-                }
+                Period::Quarter { year: index.div_euclid(4), quarter: index.rem_euclid(4) as u32 + 1 }
             }
         }
     }
@@ -118,9 +132,16 @@ impl Period {
     }
 }
 
-fn month_start(year: i32, month: u32) -> DateTime<Utc> {
+fn month_start(year: i32, month: u32, tz: Tz) -> DateTime<Utc> {
     let day = NaiveDate::from_ymd_opt(year, month, 1).expect("month is in 1..=12");
-    Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight exists"))
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    // Where a clock change skips local midnight, the month starts at the
+    // first instant that exists.
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .or_else(|| tz.from_local_datetime(&(midnight + chrono::Duration::hours(1))).earliest())
+        .expect("one of the first two local hours exists")
+        .with_timezone(&Utc)
 }
 
 impl fmt::Display for Period {
@@ -180,10 +201,7 @@ mod tests {
     #[test]
     fn parse_and_display_round_trip() {
         let check = |text: &str, expected: Result<&str, ()>| {
-            let got = text
-                .parse::<Period>()
-                .map(|p| p.to_string())
-                .map_err(|_| ());
+            let got = text.parse::<Period>().map(|p| p.to_string()).map_err(|_| ());
             assert_eq!(got.as_deref().map_err(|_| ()), expected, "{text}");
         };
         check("2026-10", Ok("2026-10"));
@@ -210,5 +228,18 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
         assert_eq!(Period::month_of(at).to_string(), "2026-11");
         assert_eq!(Period::quarter_of(at).to_string(), "2026-Q4");
+    }
+
+    #[test]
+    fn bounds_follow_the_company_time_zone() {
+        let october: Period = "2026-10".parse().unwrap();
+        let london: Tz = "Europe/London".parse().unwrap();
+        // British Summer Time until 25 October: October starts at 23:00 UTC.
+        assert_eq!(october.start_in(london).to_rfc3339(), "2026-09-30T23:00:00+00:00");
+        assert_eq!(october.end_in(london).to_rfc3339(), "2026-11-01T00:00:00+00:00");
+        let new_york: Tz = "America/New_York".parse().unwrap();
+        let late_evening = Utc.with_ymd_and_hms(2026, 11, 1, 2, 0, 0).unwrap();
+        assert_eq!(Period::month_of_in(late_evening, new_york).to_string(), "2026-10");
+        assert_eq!(Period::month_of_in(late_evening, Tz::UTC).to_string(), "2026-11");
     }
 }

@@ -52,13 +52,9 @@ impl DeviceRole {
     }
 
     pub fn parse(text: &str) -> Option<DeviceRole> {
-        [
-            DeviceRole::Workstation,
-            DeviceRole::Server,
-            DeviceRole::Network,
-        ]
-        .into_iter()
-        .find(|role| role.as_str() == text)
+        [DeviceRole::Workstation, DeviceRole::Server, DeviceRole::Network]
+            .into_iter()
+            .find(|role| role.as_str() == text)
     }
 }
 
@@ -95,13 +91,7 @@ impl PatchClass {
     }
 
     pub fn parse(text: &str) -> Option<PatchClass> {
-        [
-            PatchClass::Critical,
-            PatchClass::Security,
-            PatchClass::Other,
-        ]
-        .into_iter()
-        .find(|class| class.as_str() == text)
+        [PatchClass::Critical, PatchClass::Security, PatchClass::Other].into_iter().find(|class| class.as_str() == text)
     }
 }
 
@@ -184,14 +174,9 @@ impl Severity {
     }
 
     pub fn parse(text: &str) -> Option<Severity> {
-        [
-            Severity::Low,
-            Severity::Medium,
-            Severity::High,
-            Severity::Critical,
-        ]
-        .into_iter()
-        .find(|severity| severity.as_str() == text)
+        [Severity::Low, Severity::Medium, Severity::High, Severity::Critical]
+            .into_iter()
+            .find(|severity| severity.as_str() == text)
     }
 }
 
@@ -225,13 +210,9 @@ impl ChangeOutcome {
     }
 
     pub fn parse(text: &str) -> Option<ChangeOutcome> {
-        [
-            ChangeOutcome::Successful,
-            ChangeOutcome::Failed,
-            ChangeOutcome::RolledBack,
-        ]
-        .into_iter()
-        .find(|outcome| outcome.as_str() == text)
+        [ChangeOutcome::Successful, ChangeOutcome::Failed, ChangeOutcome::RolledBack]
+            .into_iter()
+            .find(|outcome| outcome.as_str() == text)
     }
 }
 
@@ -255,6 +236,19 @@ pub struct Survey {
     pub satisfied: bool,
 }
 
+/// Up and down time of one monitored service over a window, as an uptime
+/// monitor reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Availability {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    pub monitor: String,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    pub up_seconds: i64,
+    pub down_seconds: i64,
+}
+
 /// Everything one source run produced. The sync engine (and the demo
 /// generator) hand a whole batch to the store, which applies it in one
 /// transaction.
@@ -270,6 +264,7 @@ pub struct RecordBatch {
     pub vulnerabilities: Vec<Vulnerability>,
     pub changes: Vec<Change>,
     pub surveys: Vec<Survey>,
+    pub availability: Vec<Availability>,
 }
 
 impl RecordBatch {
@@ -284,6 +279,7 @@ impl RecordBatch {
             + self.vulnerabilities.len()
             + self.changes.len()
             + self.surveys.len()
+            + self.availability.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -302,5 +298,6 @@ impl RecordBatch {
         self.vulnerabilities.extend(other.vulnerabilities);
         self.changes.extend(other.changes);
         self.surveys.extend(other.surveys);
+        self.availability.extend(other.availability);
     }
 }

@@ -28,15 +28,9 @@ impl VendorKind {
     }
 
     pub fn parse(text: &str) -> Option<VendorKind> {
-        [
-            VendorKind::Msp,
-            VendorKind::Cloud,
-            VendorKind::Security,
-            VendorKind::Internal,
-            VendorKind::Other,
-        ]
-        .into_iter()
-        .find(|kind| kind.as_str() == text)
+        [VendorKind::Msp, VendorKind::Cloud, VendorKind::Security, VendorKind::Internal, VendorKind::Other]
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
     }
 }
 
@@ -127,29 +121,16 @@ mod tests {
     fn target_for_picks_the_latest_effective_target() {
         let contract = Contract {
             vendor_id: "acme".into(),
-            sla: vec![
-                target(30, None),
-                target(15, Some("2026-07-01")),
-                target(10, Some("2027-01-01")),
-            ],
+            sla: vec![target(30, None), target(15, Some("2026-07-01")), target(10, Some("2027-01-01"))],
             compliance_target_pct: 95.0,
         };
         let check = |at: DateTime<Utc>, expected: Option<i64>| {
-            let got = contract
-                .target_for("P1", at)
-                .and_then(|t| t.respond_minutes);
+            let got = contract.target_for("P1", at).and_then(|t| t.respond_minutes);
             assert_eq!(got, expected, "at {at}");
         };
-        check(
-            Utc.with_ymd_and_hms(2026, 6, 30, 23, 59, 0).unwrap(),
-            Some(30),
-        );
+        check(Utc.with_ymd_and_hms(2026, 6, 30, 23, 59, 0).unwrap(), Some(30));
         check(Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap(), Some(15));
         check(Utc.with_ymd_and_hms(2027, 3, 1, 0, 0, 0).unwrap(), Some(10));
-        assert!(
-            contract
-                .target_for("P2", Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap())
-                .is_none()
-        );
+        assert!(contract.target_for("P2", Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap()).is_none());
     }
 }

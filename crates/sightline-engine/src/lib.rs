@@ -1,11 +1,19 @@
-//! The KPI engine: computes every metric, one definition for every vendor,
-//! from raw records. Pure: it takes records, contracts, settings and `now`,
-//! and never reads the clock, the disk or the network.
+//! The KPI and risk engine: computes every metric, one definition for every
+//! vendor, from raw records, and evaluates the risk rules over them. Pure:
+//! it takes records, contracts, settings and `now`, and never reads the
+//! clock, the disk or the network.
 
+mod index;
 mod metrics;
+mod reconcile;
+mod rules;
 mod settings;
 mod stats;
 
-pub use metrics::{EngineInput, compute_metrics, status_for, target_for};
+pub use metrics::{
+    Diagnostic, EngineInput, MetricsResult, compute_metrics, compute_metrics_with_diagnostics, status_for, target_for,
+};
+pub use reconcile::reconcile;
+pub use rules::{Assessment, assess, evaluate_rules, history_periods};
 pub use settings::Settings;
 pub use stats::percentile;

@@ -1,17 +1,18 @@
 //! Metric definitions and their computation per scope (each vendor, and all
-//! vendors together) and period. "In the period" means [start, end); values
-//! "at the period end" are taken at the end, or at `now` for a period that
-//! has not ended yet.
+//! vendors together) and period, on the company's calendar. "In the period"
+//! means [start, end); values "at the period end" are taken at the end, or at
+//! `now` for a period that has not ended yet.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{
-    Contract, MetricKey, MetricProvenance, MetricValue, PatchClass, Period, Provenance,
-    RecordBatch, Scope, Severity, Status, Ticket, Vendor,
+    ChangeOutcome, Contract, MetricKey, MetricProvenance, MetricValue, Period, Provenance, RecordBatch, Scope,
+    Severity, SourceInfo, Status, Ticket, Tz, Vendor,
 };
 
 use crate::Settings;
+use crate::index::{ScopeIndex, in_range};
 use crate::stats::percentile;
 
 /// Everything the engine computes from.
@@ -19,91 +20,130 @@ use crate::stats::percentile;
 pub struct EngineInput<'a> {
     pub vendors: &'a [Vendor],
     pub contracts: &'a [Contract],
+    pub sources: &'a [SourceInfo],
     pub records: &'a RecordBatch,
     pub settings: &'a Settings,
 }
 
+/// A record the engine could not use for a metric, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub source_id: String,
+    pub record_id: String,
+    pub problem: String,
+}
+
+/// Metric values plus the records that had to be skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsResult {
+    pub values: Vec<MetricValue>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Every metric for every vendor and for all vendors together, for each of
 /// `periods`, with the previous period's value alongside.
-pub fn compute_metrics(
+pub fn compute_metrics(input: EngineInput<'_>, periods: &[Period], now: DateTime<Utc>) -> Vec<MetricValue> {
+    compute_metrics_with_diagnostics(input, periods, now).values
+}
+
+/// [`compute_metrics`], and the records it skipped with the reason.
+pub fn compute_metrics_with_diagnostics(
     input: EngineInput<'_>,
     periods: &[Period],
     now: DateTime<Utc>,
-) -> Vec<MetricValue> {
-    let mut scopes: Vec<Scope> = input
-        .vendors
-        .iter()
-        .map(|vendor| Scope::Vendor(vendor.id.clone()))
-        .collect();
+) -> MetricsResult {
+    let mut scopes: Vec<Scope> = input.vendors.iter().map(|vendor| Scope::Vendor(vendor.id.clone())).collect();
     scopes.push(Scope::All);
-    let contracts: HashMap<&str, &Contract> = input
-        .contracts
-        .iter()
-        .map(|contract| (contract.vendor_id.as_str(), contract))
-        .collect();
-    let mut values = Vec::new();
-    for &period in periods {
-        for scope in &scopes {
-            let context = Context {
-                input,
-                contracts: &contracts,
-                scope,
-                now,
-            };
+    let contracts: HashMap<&str, &Contract> =
+        input.contracts.iter().map(|contract| (contract.vendor_id.as_str(), contract)).collect();
+    let tz = input.settings.tz();
+    let mut wanted: BTreeSet<Period> = periods.iter().copied().collect();
+    wanted.extend(periods.iter().map(|period| period.previous()));
+
+    let mut values = Vec::with_capacity(periods.len() * scopes.len() * MetricKey::ALL.len());
+    let mut diagnostics = BTreeSet::new();
+    for scope in scopes {
+        let index = ScopeIndex::new(&scope, input.records, input.sources);
+        let context = Context { index: &index, contracts: &contracts, settings: input.settings, tz, now };
+        let mut computed: HashMap<(MetricKey, Period), Computed> = HashMap::new();
+        for &period in &wanted {
             for &metric in MetricKey::ALL {
-                let current = context.compute(metric, period);
-                let previous = context.compute(metric, period.previous());
-                let target = target_for(metric, scope, input.contracts, input.settings);
+                let result = context.compute(metric, period);
+                if scope == Scope::All {
+                    diagnostics.extend(result.diagnostics.iter().cloned());
+                }
+                computed.insert((metric, period), result);
+            }
+        }
+        for &period in periods {
+            for &metric in MetricKey::ALL {
+                let current = computed.remove(&(metric, period)).expect("computed above");
+                let previous = computed.get(&(metric, period.previous())).and_then(|previous| previous.value);
+                let target = target_for(metric, &scope, input.contracts, input.settings);
                 values.push(MetricValue {
                     scope: scope.clone(),
                     metric,
                     period,
                     value: current.value,
                     target,
-                    status: status_for(metric, current.value, target, input.settings),
-                    previous: previous.value,
+                    status: if metric == MetricKey::KeyPersonSharePct
+                        && current.tally.records < input.settings.key_person_min_tickets
+                    {
+                        // Too few tickets to say one person carries the load.
+                        Status::NoTarget
+                    } else {
+                        status_for(metric, current.value, target, input.settings)
+                    },
+                    previous,
                     provenance: current.tally.into_provenance(),
                 });
+                // Keep it for a later period whose previous this is.
+                computed.insert((metric, period), Computed { value: current.value, ..Computed::default() });
             }
         }
     }
-    values
+    MetricsResult { values, diagnostics: diagnostics.into_iter().collect() }
 }
 
 /// The target that applies to `metric` for `scope`: the vendor's contract
 /// where it sets one, otherwise the company-wide setting.
-pub fn target_for(
-    metric: MetricKey,
-    scope: &Scope,
-    contracts: &[Contract],
-    settings: &Settings,
-) -> Option<f64> {
+pub fn target_for(metric: MetricKey, scope: &Scope, contracts: &[Contract], settings: &Settings) -> Option<f64> {
     let contract = match scope {
         Scope::Vendor(id) => contracts.iter().find(|contract| &contract.vendor_id == id),
         Scope::All => None,
     };
     match metric {
-        MetricKey::SlaResponseCompliancePct | MetricKey::SlaResolutionCompliancePct => Some(
-            contract.map_or(settings.default_compliance_target_pct, |contract| {
-                contract.compliance_target_pct
-            }),
-        ),
+        MetricKey::SlaResponseCompliancePct | MetricKey::SlaResolutionCompliancePct => {
+            Some(contract.map_or(settings.default_compliance_target_pct, |contract| contract.compliance_target_pct))
+        }
         MetricKey::PatchCompliancePct => Some(settings.patch_target_pct),
-        MetricKey::VulnsCriticalOpen => Some(0.0),
+        MetricKey::CriticalPatchMaxAgeDays => Some(settings.patch_grace_days as f64),
+        MetricKey::VulnsCriticalOpen | MetricKey::VulnsOverdue => Some(0.0),
         MetricKey::BackupSuccessPct => Some(settings.backup_target_pct),
         MetricKey::DaysSinceRestoreTest => Some(settings.restore_test_amber_days),
+        MetricKey::DaysSinceResilienceTest => Some(settings.resilience_test_amber_days),
         MetricKey::CertMinDaysToExpiry => Some(settings.cert_amber_days),
-        MetricKey::FirstResponseMedianMinutes | MetricKey::BacklogOpen => None,
+        // One busiest person across different vendors means nothing.
+        MetricKey::KeyPersonSharePct => contract.map(|_| settings.key_person_amber_pct),
+        MetricKey::ChangeSuccessPct => Some(settings.change_success_target_pct),
+        MetricKey::CsatPct => Some(settings.csat_target_pct),
+        MetricKey::AvailabilityPct => Some(settings.availability_target_pct),
+        MetricKey::SourceStalenessHours => Some(settings.stale_amber_hours),
+        MetricKey::TicketsOpened
+        | MetricKey::TicketsClosed
+        | MetricKey::FirstResponseMedianMinutes
+        | MetricKey::FirstResponseP90Minutes
+        | MetricKey::ResolutionMedianHours
+        | MetricKey::ResolutionP90Hours
+        | MetricKey::BacklogOpen
+        | MetricKey::BacklogAged30d
+        | MetricKey::ReopenedPct
+        | MetricKey::VulnsHighOpen => None,
     }
 }
 
 /// Met, at risk or missed, with the thresholds the risk rules use.
-pub fn status_for(
-    metric: MetricKey,
-    value: Option<f64>,
-    target: Option<f64>,
-    settings: &Settings,
-) -> Status {
+pub fn status_for(metric: MetricKey, value: Option<f64>, target: Option<f64>, settings: &Settings) -> Status {
     let (Some(value), Some(target)) = (value, target) else {
         return Status::NoTarget;
     };
@@ -116,12 +156,23 @@ pub fn status_for(
             Status::Missed
         }
     };
+    let lower_is_better = |red_above: f64| {
+        if value <= target {
+            Status::Met
+        } else if value <= red_above {
+            Status::AtRisk
+        } else {
+            Status::Missed
+        }
+    };
     match metric {
         MetricKey::SlaResponseCompliancePct | MetricKey::SlaResolutionCompliancePct => {
             higher_is_better(target - settings.sla_red_margin_points)
         }
         MetricKey::PatchCompliancePct => higher_is_better(settings.patch_red_pct),
         MetricKey::BackupSuccessPct => higher_is_better(settings.backup_red_pct),
+        MetricKey::ChangeSuccessPct | MetricKey::CsatPct => higher_is_better(target - 10.0),
+        MetricKey::AvailabilityPct => higher_is_better(target - 0.5),
         // A certificate "expiring in 30 days" is already amber; at 7 or
         // fewer, or expired, it is red.
         MetricKey::CertMinDaysToExpiry => {
@@ -133,25 +184,23 @@ pub fn status_for(
                 Status::Missed
             }
         }
-        MetricKey::DaysSinceRestoreTest => {
-            if value <= target {
-                Status::Met
-            } else if value <= settings.restore_test_red_days {
-                Status::AtRisk
-            } else {
-                Status::Missed
-            }
-        }
-        // Any open critical weakness needs attention; it turns red as a risk
-        // flag once it is past its deadline.
-        MetricKey::VulnsCriticalOpen => {
-            if value <= target {
-                Status::Met
-            } else {
-                Status::AtRisk
-            }
-        }
-        MetricKey::FirstResponseMedianMinutes | MetricKey::BacklogOpen => Status::NoTarget,
+        MetricKey::DaysSinceRestoreTest => lower_is_better(settings.restore_test_red_days),
+        MetricKey::KeyPersonSharePct => lower_is_better(settings.key_person_red_pct),
+        MetricKey::SourceStalenessHours => lower_is_better(settings.stale_red_hours),
+        MetricKey::CriticalPatchMaxAgeDays | MetricKey::VulnsOverdue => lower_is_better(target),
+        // Any open critical weakness needs attention; it turns red once it
+        // is past its deadline (`vulns_overdue`).
+        MetricKey::VulnsCriticalOpen | MetricKey::DaysSinceResilienceTest => lower_is_better(f64::INFINITY),
+        MetricKey::TicketsOpened
+        | MetricKey::TicketsClosed
+        | MetricKey::FirstResponseMedianMinutes
+        | MetricKey::FirstResponseP90Minutes
+        | MetricKey::ResolutionMedianHours
+        | MetricKey::ResolutionP90Hours
+        | MetricKey::BacklogOpen
+        | MetricKey::BacklogAged30d
+        | MetricKey::ReopenedPct
+        | MetricKey::VulnsHighOpen => Status::NoTarget,
     }
 }
 
@@ -170,13 +219,7 @@ impl Tally {
         if !self.sources.contains(&provenance.source_id) {
             self.sources.insert(provenance.source_id.clone());
         }
-        self.oldest = Some(self.oldest.map_or(provenance.fetched_at, |oldest| {
-            oldest.min(provenance.fetched_at)
-        }));
-    }
-
-    fn skipped(&mut self) {
-        self.skipped += 1;
+        self.oldest = Some(self.oldest.map_or(provenance.fetched_at, |oldest| oldest.min(provenance.fetched_at)));
     }
 
     fn into_provenance(self) -> MetricProvenance {
@@ -189,23 +232,37 @@ impl Tally {
     }
 }
 
+#[derive(Debug, Default)]
 struct Computed {
     value: Option<f64>,
     tally: Tally,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Computed {
+    fn skip(&mut self, provenance: &Provenance, problem: &str) {
+        self.tally.skipped += 1;
+        self.diagnostics.push(Diagnostic {
+            source_id: provenance.source_id.clone(),
+            record_id: provenance.record_id.clone(),
+            problem: problem.into(),
+        });
+    }
 }
 
 fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
 }
 
-fn days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+fn whole_days(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     (to - from).num_seconds().div_euclid(86_400) as f64
 }
 
 struct Context<'a> {
-    input: EngineInput<'a>,
+    index: &'a ScopeIndex<'a>,
     contracts: &'a HashMap<&'a str, &'a Contract>,
-    scope: &'a Scope,
+    settings: &'a Settings,
+    tz: Tz,
     now: DateTime<Utc>,
 }
 
@@ -215,56 +272,124 @@ enum SlaKind {
     Resolution,
 }
 
-impl Context<'_> {
-    fn in_scope(&self, vendor_id: &str) -> bool {
-        match self.scope {
-            Scope::Vendor(id) => id == vendor_id,
-            Scope::All => true,
-        }
-    }
+/// The period's bounds on the company's calendar, and the moment "at the
+/// period end" means: the end, or now if sooner.
+#[derive(Clone, Copy)]
+struct Window {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+}
 
-    /// The moment "at the period end" means: the end, or now if sooner.
-    fn cutoff(&self, period: Period) -> DateTime<Utc> {
-        period.end().min(self.now)
+impl Context<'_> {
+    fn window(&self, period: Period) -> Window {
+        let end = period.end_in(self.tz);
+        Window { start: period.start_in(self.tz), end, cutoff: end.min(self.now) }
     }
 
     fn compute(&self, metric: MetricKey, period: Period) -> Computed {
+        let window = self.window(period);
         match metric {
-            MetricKey::SlaResponseCompliancePct => self.sla_compliance(period, SlaKind::Response),
-            MetricKey::SlaResolutionCompliancePct => {
-                self.sla_compliance(period, SlaKind::Resolution)
-            }
-            MetricKey::FirstResponseMedianMinutes => self.first_response_median(period),
-            MetricKey::BacklogOpen => self.backlog_open(period),
-            MetricKey::PatchCompliancePct => self.patch_compliance(period),
-            MetricKey::VulnsCriticalOpen => self.vulns_open(period, Severity::Critical),
-            MetricKey::BackupSuccessPct => self.backup_success(period),
-            MetricKey::DaysSinceRestoreTest => self.days_since_restore_test(period),
-            MetricKey::CertMinDaysToExpiry => self.cert_min_days(period),
+            MetricKey::TicketsOpened => self.tickets_opened(window),
+            MetricKey::TicketsClosed => self.tickets_closed(window),
+            MetricKey::FirstResponseMedianMinutes => self.first_response(window, 50.0),
+            MetricKey::FirstResponseP90Minutes => self.first_response(window, 90.0),
+            MetricKey::ResolutionMedianHours => self.resolution(window, 50.0),
+            MetricKey::ResolutionP90Hours => self.resolution(window, 90.0),
+            MetricKey::SlaResponseCompliancePct => self.sla_compliance(window, SlaKind::Response),
+            MetricKey::SlaResolutionCompliancePct => self.sla_compliance(window, SlaKind::Resolution),
+            MetricKey::BacklogOpen => self.backlog(window, None),
+            MetricKey::BacklogAged30d => self.backlog(window, Some(Duration::days(30))),
+            MetricKey::ReopenedPct => self.reopened(window),
+            MetricKey::KeyPersonSharePct => self.key_person_share(window),
+            MetricKey::PatchCompliancePct => self.patch_compliance(window),
+            MetricKey::CriticalPatchMaxAgeDays => self.critical_patch_max_age(window),
+            MetricKey::VulnsCriticalOpen => self.vulns_open(window, |v| v.severity == Severity::Critical),
+            MetricKey::VulnsHighOpen => self.vulns_open(window, |v| v.severity == Severity::High),
+            MetricKey::VulnsOverdue => self.vulns_overdue(window),
+            MetricKey::BackupSuccessPct => self.backup_success(window),
+            MetricKey::DaysSinceRestoreTest => self.days_since_restore_test(window),
+            MetricKey::DaysSinceResilienceTest => self.days_since_resilience_test(window),
+            MetricKey::CertMinDaysToExpiry => self.cert_min_days(window),
+            MetricKey::ChangeSuccessPct => self.change_success(window),
+            MetricKey::CsatPct => self.csat(window),
+            MetricKey::AvailabilityPct => self.availability(window),
+            MetricKey::SourceStalenessHours => self.staleness(),
         }
     }
 
-    fn tickets(&self) -> impl Iterator<Item = &Ticket> {
-        self.input
-            .records
-            .tickets
-            .iter()
-            .filter(|ticket| self.in_scope(&ticket.vendor_id))
+    fn created_in(&self, window: Window) -> &[&Ticket] {
+        in_range(&self.index.tickets_by_created, |ticket| ticket.created_at, window.start, window.end)
+    }
+
+    fn resolved_in(&self, window: Window) -> &[&Ticket] {
+        in_range(
+            &self.index.tickets_by_resolved,
+            |ticket| ticket.resolved_at.expect("only resolved tickets are in this list"),
+            window.start,
+            window.end,
+        )
+    }
+
+    fn tickets_opened(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let tickets = self.created_in(window);
+        tickets.iter().for_each(|ticket| computed.tally.used(&ticket.provenance));
+        computed.value = Some(tickets.len() as f64);
+        computed
+    }
+
+    fn tickets_closed(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let tickets = self.resolved_in(window);
+        tickets.iter().for_each(|ticket| computed.tally.used(&ticket.provenance));
+        computed.value = Some(tickets.len() as f64);
+        computed
+    }
+
+    fn first_response(&self, window: Window, p: f64) -> Computed {
+        let mut computed = Computed::default();
+        let mut minutes = Vec::new();
+        for ticket in self.created_in(window) {
+            if let Some(responded) = ticket.first_response_at {
+                if responded < ticket.created_at {
+                    computed.skip(&ticket.provenance, "first response is before the ticket was created");
+                    continue;
+                }
+                minutes.push((responded - ticket.created_at).num_seconds() as f64 / 60.0);
+                computed.tally.used(&ticket.provenance);
+            }
+        }
+        computed.value = percentile(&mut minutes, p);
+        computed
+    }
+
+    fn resolution(&self, window: Window, p: f64) -> Computed {
+        let mut computed = Computed::default();
+        let mut hours = Vec::new();
+        for ticket in self.resolved_in(window) {
+            let resolved = ticket.resolved_at.expect("resolved");
+            if resolved < ticket.created_at {
+                computed.skip(&ticket.provenance, "resolved before it was created");
+                continue;
+            }
+            hours.push((resolved - ticket.created_at).num_seconds() as f64 / 3600.0);
+            computed.tally.used(&ticket.provenance);
+        }
+        computed.value = percentile(&mut hours, p);
+        computed
     }
 
     /// Share of tickets created in the period that met their target. A
     /// ticket with no response (or resolution) counts as missed once its
     /// target has passed by the cutoff, and is left out while it is ahead.
-    fn sla_compliance(&self, period: Period, kind: SlaKind) -> Computed {
-        let cutoff = self.cutoff(period);
-        let mut tally = Tally::default();
+    fn sla_compliance(&self, window: Window, kind: SlaKind) -> Computed {
+        let mut computed = Computed::default();
         let (mut met, mut counted) = (0u64, 0u64);
-        for ticket in self
-            .tickets()
-            .filter(|ticket| period.contains(ticket.created_at))
-        {
+        for ticket in self.created_in(window) {
             let Some(priority) = ticket.priority.as_deref() else {
-                tally.skipped();
+                computed
+                    .skip(&ticket.provenance, "ticket has no priority the contract knows, so its SLA cannot be judged");
                 continue;
             };
             let target = self
@@ -272,10 +397,7 @@ impl Context<'_> {
                 .get(ticket.vendor_id.as_str())
                 .and_then(|contract| contract.target_for(priority, ticket.created_at));
             let (minutes, done_at) = match kind {
-                SlaKind::Response => (
-                    target.and_then(|t| t.respond_minutes),
-                    ticket.first_response_at,
-                ),
+                SlaKind::Response => (target.and_then(|t| t.respond_minutes), ticket.first_response_at),
                 SlaKind::Resolution => (target.and_then(|t| t.resolve_minutes), ticket.resolved_at),
             };
             let Some(minutes) = minutes else { continue };
@@ -283,224 +405,249 @@ impl Context<'_> {
             match done_at {
                 Some(done_at) => {
                     counted += 1;
-                    if done_at <= deadline {
-                        met += 1;
-                    }
+                    met += u64::from(done_at <= deadline);
                 }
-                None if deadline <= cutoff => counted += 1,
+                None if deadline <= window.cutoff => counted += 1,
                 None => continue,
             }
-            tally.used(&ticket.provenance);
+            computed.tally.used(&ticket.provenance);
         }
-        Computed {
-            value: share(met, counted),
-            tally,
-        }
+        computed.value = share(met, counted);
+        computed
     }
 
-    fn first_response_median(&self, period: Period) -> Computed {
-        let mut tally = Tally::default();
-        let mut minutes = Vec::new();
-        for ticket in self
-            .tickets()
-            .filter(|ticket| period.contains(ticket.created_at))
-        {
-            if let Some(responded) = ticket.first_response_at {
-                minutes.push((responded - ticket.created_at).num_seconds() as f64 / 60.0);
-                tally.used(&ticket.provenance);
-            }
-        }
-        Computed {
-            value: percentile(&mut minutes, 50.0),
-            tally,
-        }
-    }
-
-    fn backlog_open(&self, period: Period) -> Computed {
-        let cutoff = self.cutoff(period);
-        let mut tally = Tally::default();
+    fn backlog(&self, window: Window, older_than: Option<Duration>) -> Computed {
+        let mut computed = Computed::default();
         let mut open = 0u64;
-        for ticket in self.tickets().filter(|ticket| ticket.created_at < cutoff) {
-            if ticket.resolved_at.is_none_or(|resolved| resolved >= cutoff) {
+        for (created, ticket) in self.index.open_tickets.open_at(window.cutoff) {
+            if older_than.is_none_or(|age| window.cutoff - created > age) {
                 open += 1;
-                tally.used(&ticket.provenance);
+                computed.tally.used(&ticket.provenance);
             }
         }
-        Computed {
-            value: Some(open as f64),
-            tally,
+        computed.value = Some(open as f64);
+        computed
+    }
+
+    fn reopened(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let (mut reopened, mut known) = (0u64, 0u64);
+        for ticket in self.resolved_in(window) {
+            if let Some(was_reopened) = ticket.reopened {
+                known += 1;
+                reopened += u64::from(was_reopened);
+                computed.tally.used(&ticket.provenance);
+            }
         }
+        computed.value = share(reopened, known);
+        computed
+    }
+
+    fn key_person_share(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let mut by_person: HashMap<&str, u64> = HashMap::new();
+        let mut total = 0u64;
+        for ticket in self.resolved_in(window) {
+            match ticket.resolved_by.as_deref() {
+                Some(person) => {
+                    *by_person.entry(person).or_default() += 1;
+                    total += 1;
+                    computed.tally.used(&ticket.provenance);
+                }
+                None => computed.skip(&ticket.provenance, "resolved ticket does not say who resolved it"),
+            }
+        }
+        computed.value = share(by_person.values().copied().max().unwrap_or(0), total);
+        computed
+    }
+
+    fn overdue_devices(&self, cutoff: DateTime<Utc>) -> BTreeSet<(&str, &str)> {
+        let grace = Duration::days(self.settings.patch_grace_days);
+        self.index
+            .security_patches
+            .open_at(cutoff)
+            .filter(|(missing_since, _)| cutoff - *missing_since > grace)
+            .map(|(_, patch)| (patch.provenance.source_id.as_str(), patch.device_id.as_str()))
+            .collect()
     }
 
     /// Share of managed devices with no critical or security patch missing
     /// for longer than the grace period, at the cutoff.
-    fn patch_compliance(&self, period: Period) -> Computed {
-        let cutoff = self.cutoff(period);
-        let grace = Duration::days(self.input.settings.patch_grace_days);
-        let mut overdue: BTreeSet<(&str, &str)> = BTreeSet::new();
-        for patch in &self.input.records.patches {
-            let security = matches!(patch.class, PatchClass::Critical | PatchClass::Security);
-            let missing_at_cutoff =
-                patch.missing_since <= cutoff && patch.installed_at.is_none_or(|at| at > cutoff);
-            if security && missing_at_cutoff && cutoff - patch.missing_since > grace {
-                overdue.insert((
-                    patch.provenance.source_id.as_str(),
-                    patch.device_id.as_str(),
-                ));
-            }
-        }
-        let mut tally = Tally::default();
+    fn patch_compliance(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let overdue = self.overdue_devices(window.cutoff);
         let (mut compliant, mut total) = (0u64, 0u64);
-        for device in self
-            .input
-            .records
-            .devices
-            .iter()
-            .filter(|device| self.in_scope(&device.vendor_id))
-        {
-            if !device.managed || device.enrolled_at > cutoff {
+        for device in &self.index.devices {
+            if !device.managed || device.enrolled_at > window.cutoff {
                 continue;
             }
             total += 1;
-            tally.used(&device.provenance);
-            let key = (
-                device.provenance.source_id.as_str(),
-                device.provenance.record_id.as_str(),
-            );
-            if !overdue.contains(&key) {
-                compliant += 1;
-            }
+            computed.tally.used(&device.provenance);
+            let key = (device.provenance.source_id.as_str(), device.provenance.record_id.as_str());
+            compliant += u64::from(!overdue.contains(&key));
         }
-        Computed {
-            value: share(compliant, total),
-            tally,
-        }
+        computed.value = share(compliant, total);
+        computed
     }
 
-    fn vulns_open(&self, period: Period, severity: Severity) -> Computed {
-        let cutoff = self.cutoff(period);
-        let mut tally = Tally::default();
+    fn critical_patch_max_age(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let mut oldest: Option<f64> = None;
+        for (missing_since, patch) in self.index.security_patches.open_at(window.cutoff) {
+            if patch.class == sightline_domain::PatchClass::Critical {
+                computed.tally.used(&patch.provenance);
+                let age = whole_days(missing_since, window.cutoff);
+                oldest = Some(oldest.map_or(age, |oldest| oldest.max(age)));
+            }
+        }
+        // Devices are tracked but nothing critical is missing: zero days.
+        computed.value = oldest.or_else(|| (!self.index.devices.is_empty()).then_some(0.0));
+        computed
+    }
+
+    fn vulns_open(&self, window: Window, wanted: impl Fn(&sightline_domain::Vulnerability) -> bool) -> Computed {
+        let mut computed = Computed::default();
         let mut open = 0u64;
-        for vulnerability in &self.input.records.vulnerabilities {
-            if !self.in_scope(&vulnerability.vendor_id) || vulnerability.severity != severity {
-                continue;
-            }
-            if vulnerability.first_found < cutoff
-                && vulnerability.fixed_at.is_none_or(|fixed| fixed >= cutoff)
-            {
+        for (_, vulnerability) in self.index.vulnerabilities.open_at(window.cutoff) {
+            if wanted(vulnerability) {
                 open += 1;
-                tally.used(&vulnerability.provenance);
+                computed.tally.used(&vulnerability.provenance);
             }
         }
-        Computed {
-            value: Some(open as f64),
-            tally,
-        }
+        computed.value = Some(open as f64);
+        computed
     }
 
-    fn backup_success(&self, period: Period) -> Computed {
-        let cutoff = self.cutoff(period);
-        let mut tally = Tally::default();
-        let (mut succeeded, mut total) = (0u64, 0u64);
-        for job in self
-            .input
-            .records
-            .backups
-            .iter()
-            .filter(|job| self.in_scope(&job.vendor_id))
-        {
-            if period.start() <= job.started_at && job.started_at < cutoff {
-                total += 1;
-                succeeded += u64::from(job.succeeded);
-                tally.used(&job.provenance);
+    fn vulns_overdue(&self, window: Window) -> Computed {
+        let critical = Duration::days(self.settings.vuln_critical_deadline_days);
+        let high = Duration::days(self.settings.vuln_high_deadline_days);
+        let cutoff = window.cutoff;
+        self.vulns_open(window, |vulnerability| {
+            let age = cutoff - vulnerability.first_found;
+            match vulnerability.severity {
+                Severity::Critical => age > critical,
+                Severity::High => age > high,
+                _ => false,
             }
-        }
-        Computed {
-            value: share(succeeded, total),
-            tally,
-        }
+        })
+    }
+
+    fn backup_success(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let jobs = in_range(&self.index.backups, |job| job.started_at, window.start, window.cutoff);
+        let succeeded = jobs.iter().filter(|job| job.succeeded).count() as u64;
+        jobs.iter().for_each(|job| computed.tally.used(&job.provenance));
+        computed.value = share(succeeded, jobs.len() as u64);
+        computed
     }
 
     /// Per protected system (every system with a backup by the cutoff), days
     /// since its last successful restore test; a system never tested counts
     /// from its first backup. The worst system is the value.
-    fn days_since_restore_test(&self, period: Period) -> Computed {
-        let cutoff = self.cutoff(period);
-        let mut tally = Tally::default();
+    fn days_since_restore_test(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let cutoff = window.cutoff;
         let mut first_backup: BTreeMap<(&str, &str), DateTime<Utc>> = BTreeMap::new();
-        for job in self
-            .input
-            .records
-            .backups
-            .iter()
-            .filter(|job| self.in_scope(&job.vendor_id))
-        {
-            if job.started_at <= cutoff {
-                let first = first_backup
-                    .entry((job.vendor_id.as_str(), job.system.as_str()))
-                    .or_insert(job.started_at);
-                *first = (*first).min(job.started_at);
-            }
+        for job in in_range(&self.index.backups, |job| job.started_at, DateTime::<Utc>::MIN_UTC, cutoff) {
+            first_backup.entry((job.vendor_id.as_str(), job.system.as_str())).or_insert(job.started_at);
         }
         let mut last_test: BTreeMap<(&str, &str), DateTime<Utc>> = BTreeMap::new();
-        for test in self
-            .input
-            .records
-            .restore_tests
-            .iter()
-            .filter(|test| self.in_scope(&test.vendor_id))
-        {
-            if test.succeeded && test.tested_at <= cutoff {
-                let last = last_test
-                    .entry((test.vendor_id.as_str(), test.system.as_str()))
-                    .or_insert(test.tested_at);
-                *last = (*last).max(test.tested_at);
-                tally.used(&test.provenance);
+        for test in in_range(&self.index.restore_tests, |test| test.tested_at, DateTime::<Utc>::MIN_UTC, cutoff) {
+            if test.succeeded {
+                last_test.insert((test.vendor_id.as_str(), test.system.as_str()), test.tested_at);
+                computed.tally.used(&test.provenance);
             }
         }
-        let worst = first_backup
+        computed.value = first_backup
             .iter()
-            .map(|(system, first)| days_between(*last_test.get(system).unwrap_or(first), cutoff))
-            .chain(last_test.values().map(|last| days_between(*last, cutoff)))
+            .map(|(system, first)| whole_days(*last_test.get(system).unwrap_or(first), cutoff))
+            .chain(last_test.values().map(|last| whole_days(*last, cutoff)))
             .max_by(f64::total_cmp);
-        Computed {
-            value: worst,
-            tally,
+        computed
+    }
+
+    fn days_since_resilience_test(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let tests =
+            in_range(&self.index.resilience_tests, |test| test.tested_at, DateTime::<Utc>::MIN_UTC, window.cutoff);
+        if let Some(last) = tests.last() {
+            computed.tally.used(&last.provenance);
+            computed.value = Some(whole_days(last.tested_at, window.cutoff));
         }
+        computed
     }
 
     /// For each host, the certificate in place at the cutoff (the latest
     /// issued by then); the smallest days to expiry among them.
-    fn cert_min_days(&self, period: Period) -> Computed {
-        let cutoff = self.cutoff(period);
+    fn cert_min_days(&self, window: Window) -> Computed {
+        let cutoff = window.cutoff;
         let mut current: BTreeMap<&str, &sightline_domain::Certificate> = BTreeMap::new();
-        for certificate in self
-            .input
-            .records
-            .certificates
-            .iter()
-            .filter(|cert| self.in_scope(&cert.vendor_id))
-        {
-            if certificate.not_before > cutoff {
-                continue;
-            }
-            let slot = current
-                .entry(certificate.host.as_str())
-                .or_insert(certificate);
+        for certificate in self.index.certificates.iter().filter(|cert| cert.not_before <= cutoff) {
+            let slot = current.entry(certificate.host.as_str()).or_insert(certificate);
             if certificate.not_before > slot.not_before {
                 *slot = certificate;
             }
         }
-        let mut tally = Tally::default();
-        let mut smallest: Option<f64> = None;
+        let mut computed = Computed::default();
         for certificate in current.values() {
-            tally.used(&certificate.provenance);
-            let days = days_between(cutoff, certificate.not_after);
-            smallest = Some(smallest.map_or(days, |smallest| smallest.min(days)));
+            computed.tally.used(&certificate.provenance);
+            let days = whole_days(cutoff, certificate.not_after);
+            computed.value = Some(computed.value.map_or(days, |smallest: f64| smallest.min(days)));
         }
-        Computed {
-            value: smallest,
-            tally,
+        computed
+    }
+
+    fn change_success(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let changes = in_range(&self.index.changes, |change| change.implemented_at, window.start, window.end);
+        let good = changes.iter().filter(|change| change.outcome == ChangeOutcome::Successful).count() as u64;
+        changes.iter().for_each(|change| computed.tally.used(&change.provenance));
+        computed.value = share(good, changes.len() as u64);
+        computed
+    }
+
+    fn csat(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let answers = in_range(&self.index.surveys, |survey| survey.responded_at, window.start, window.end);
+        let satisfied = answers.iter().filter(|survey| survey.satisfied).count() as u64;
+        answers.iter().for_each(|survey| computed.tally.used(&survey.provenance));
+        computed.value = share(satisfied, answers.len() as u64);
+        computed
+    }
+
+    /// Up time over up plus down time, for monitor windows that start in the
+    /// period.
+    fn availability(&self, window: Window) -> Computed {
+        let mut computed = Computed::default();
+        let (mut up, mut total) = (0i64, 0i64);
+        for sample in in_range(&self.index.availability, |sample| sample.window_start, window.start, window.end) {
+            if sample.up_seconds < 0 || sample.down_seconds < 0 {
+                computed.skip(&sample.provenance, "negative up or down time");
+                continue;
+            }
+            up += sample.up_seconds;
+            total += sample.up_seconds + sample.down_seconds;
+            computed.tally.used(&sample.provenance);
         }
+        computed.value = (total > 0).then(|| up as f64 * 100.0 / total as f64);
+        computed
+    }
+
+    /// Hours since the stalest source of the scope last synced, at now.
+    fn staleness(&self) -> Computed {
+        let mut computed = Computed::default();
+        for source in &self.index.sources {
+            computed.tally.sources.insert(source.id.clone());
+            let hours = match source.last_success_at {
+                Some(at) => (self.now - at).num_seconds() as f64 / 3600.0,
+                None => f64::INFINITY,
+            };
+            computed.value = Some(computed.value.map_or(hours, |worst: f64| worst.max(hours)));
+        }
+        if computed.value == Some(f64::INFINITY) {
+            // Never synced: there is no figure, and a flag says so.
+            computed.value = None;
+        }
+        computed
     }
 }

@@ -5,8 +5,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 use sightline_domain::{
-    Contract, MetricKey, Period, Provenance, RecordBatch, Scope, SlaTarget, Ticket, Unit, Vendor,
-    VendorKind,
+    Contract, MetricKey, Period, Provenance, RecordBatch, Scope, SlaTarget, Ticket, Unit, Vendor, VendorKind,
 };
 use sightline_engine::{EngineInput, Settings, compute_metrics};
 
@@ -14,13 +13,7 @@ fn base() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap()
 }
 
-fn ticket(
-    index: usize,
-    created_offset_min: i64,
-    respond: Option<i64>,
-    resolve: Option<i64>,
-    priority: u8,
-) -> Ticket {
+fn ticket(index: usize, created_offset_min: i64, respond: Option<i64>, resolve: Option<i64>, priority: u8) -> Ticket {
     let created_at = base() + Duration::minutes(created_offset_min);
     Ticket {
         provenance: Provenance {
@@ -48,21 +41,14 @@ fn ticket(
 
 fn arb_tickets() -> impl Strategy<Value = Vec<Ticket>> {
     prop::collection::vec(
-        (
-            0i64..60 * 24 * 45,
-            prop::option::of(0i64..600),
-            prop::option::of(0i64..6000),
-            0u8..3,
-        ),
+        (0i64..60 * 24 * 45, prop::option::of(0i64..600), prop::option::of(0i64..6000), 0u8..3),
         0..60,
     )
     .prop_map(|specs| {
         specs
             .into_iter()
             .enumerate()
-            .map(|(index, (created, respond, resolve, priority))| {
-                ticket(index, created, respond, resolve, priority)
-            })
+            .map(|(index, (created, respond, resolve, priority))| ticket(index, created, respond, resolve, priority))
             .collect()
     })
 }
@@ -93,17 +79,10 @@ fn compute(tickets: Vec<Ticket>) -> Vec<sightline_domain::MetricValue> {
         ],
         compliance_target_pct: 95.0,
     }];
-    let records = RecordBatch {
-        tickets,
-        ..RecordBatch::default()
-    };
+    let records = RecordBatch { tickets, ..RecordBatch::default() };
     let settings = Settings::default();
-    let input = EngineInput {
-        vendors: &vendors,
-        contracts: &contracts,
-        records: &records,
-        settings: &settings,
-    };
+    let input =
+        EngineInput { vendors: &vendors, contracts: &contracts, sources: &[], records: &records, settings: &settings };
     let periods: [Period; 2] = ["2026-10".parse().unwrap(), "2026-Q4".parse().unwrap()];
     compute_metrics(input, &periods, base() + Duration::days(40))
 }

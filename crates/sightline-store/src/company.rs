@@ -28,20 +28,10 @@ fn parse_date(text: String) -> Option<NaiveDate> {
 }
 
 pub(crate) fn replace(conn: &Connection, company: &Company) -> rusqlite::Result<()> {
-    for table in [
-        "service_vendors",
-        "services",
-        "sla_targets",
-        "contracts",
-        "vendors",
-        "sources",
-    ] {
+    for table in ["service_vendors", "services", "sla_targets", "contracts", "vendors", "sources"] {
         conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
-    for (key, value) in [
-        ("company_name", company.name.as_str()),
-        ("demo", if company.demo { "1" } else { "0" }),
-    ] {
+    for (key, value) in [("company_name", company.name.as_str()), ("demo", if company.demo { "1" } else { "0" })] {
         conn.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
@@ -135,8 +125,7 @@ pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Company> {
     let name = meta("company_name")?.unwrap_or_default();
     let demo = meta("demo")?.as_deref() == Some("1");
 
-    let mut statement =
-        conn.prepare("SELECT id, name, kind, monthly_cost, last_review FROM vendors ORDER BY id")?;
+    let mut statement = conn.prepare("SELECT id, name, kind, monthly_cost, last_review FROM vendors ORDER BY id")?;
     let vendors = statement
         .query_map([], |row| {
             let kind: String = row.get(2)?;
@@ -150,15 +139,10 @@ pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Company> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
 
-    let mut statement =
-        conn.prepare("SELECT vendor_id, compliance_target_pct FROM contracts ORDER BY vendor_id")?;
+    let mut statement = conn.prepare("SELECT vendor_id, compliance_target_pct FROM contracts ORDER BY vendor_id")?;
     let mut contracts = statement
         .query_map([], |row| {
-            Ok(Contract {
-                vendor_id: row.get(0)?,
-                sla: Vec::new(),
-                compliance_target_pct: row.get(1)?,
-            })
+            Ok(Contract { vendor_id: row.get(0)?, sla: Vec::new(), compliance_target_pct: row.get(1)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut statement = conn.prepare(
@@ -179,10 +163,7 @@ pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Company> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (vendor_id, target) in targets {
-        if let Some(contract) = contracts
-            .iter_mut()
-            .find(|contract| contract.vendor_id == vendor_id)
-        {
+        if let Some(contract) = contracts.iter_mut().find(|contract| contract.vendor_id == vendor_id) {
             contract.sla.push(target);
         }
     }
@@ -190,21 +171,13 @@ pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Company> {
     let mut statement = conn.prepare("SELECT id, name, critical FROM services ORDER BY id")?;
     let mut services = statement
         .query_map([], |row| {
-            Ok(Service {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                critical: row.get(2)?,
-                vendor_ids: Vec::new(),
-            })
+            Ok(Service { id: row.get(0)?, name: row.get(1)?, critical: row.get(2)?, vendor_ids: Vec::new() })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut statement = conn.prepare(
-        "SELECT service_id, vendor_id FROM service_vendors ORDER BY service_id, vendor_id",
-    )?;
+    let mut statement =
+        conn.prepare("SELECT service_id, vendor_id FROM service_vendors ORDER BY service_id, vendor_id")?;
     let links = statement
-        .query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-        })?
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (service_id, vendor_id) in links {
         if let Some(service) = services.iter_mut().find(|service| service.id == service_id) {
@@ -230,12 +203,5 @@ pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Company> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
 
-    Ok(Company {
-        name,
-        demo,
-        vendors,
-        contracts,
-        services,
-        sources,
-    })
+    Ok(Company { name, demo, vendors, contracts, services, sources })
 }

@@ -87,32 +87,21 @@ impl Unlock {
     pub fn from_env() -> Result<Unlock, StoreError> {
         if let Some(text) = std::env::var_os("SIGHTLINE_PASSPHRASE") {
             let text = text.to_string_lossy().into_owned();
-            return Ok(Unlock {
-                passphrase: non_empty(text),
-            });
+            return Ok(Unlock { passphrase: non_empty(text) });
         }
         if let Some(path) = std::env::var_os("SIGHTLINE_PASSPHRASE_FILE") {
             let path = PathBuf::from(path);
-            let text =
-                std::fs::read_to_string(&path).map_err(|error| StoreError::PassphraseFile {
-                    path: path.clone(),
-                    reason: error.to_string(),
-                })?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|error| StoreError::PassphraseFile { path: path.clone(), reason: error.to_string() })?;
             let first_line = text.lines().next().unwrap_or_default().to_string();
-            return Ok(Unlock {
-                passphrase: non_empty(first_line),
-            });
+            return Ok(Unlock { passphrase: non_empty(first_line) });
         }
         Ok(Unlock { passphrase: None })
     }
 }
 
 fn non_empty(text: String) -> Option<Secret> {
-    if text.is_empty() {
-        None
-    } else {
-        Some(Secret::new(text))
-    }
+    if text.is_empty() { None } else { Some(Secret::new(text)) }
 }
 
 /// Argon2id with 64 MiB of memory and 3 passes: about 0.3 s on a laptop,

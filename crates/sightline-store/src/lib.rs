@@ -3,6 +3,7 @@
 //! add-only migrations, and the queries the rest of Sightline needs. This is
 //! the only crate that opens SQLite.
 
+mod assessment;
 mod company;
 mod key;
 mod migrations;
@@ -12,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
-use sightline_domain::RecordBatch;
+use sightline_domain::{Acknowledgement, MetricValue, Period, RecordBatch, StoredFlag};
+use std::collections::HashMap;
 
 pub use company::Company;
 pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock};
@@ -59,11 +61,7 @@ pub enum StoreError {
     #[error(
         "the cache at {path} was written by a newer Sightline (schema {found}, this one knows {known}): update Sightline"
     )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("could not use the data directory {path}: {reason}")]
     DataDir { path: PathBuf, reason: String },
     #[error("cache error: {0}")]
@@ -103,23 +101,27 @@ pub struct IntegrityReport {
 impl Store {
     /// Opens the cache in `data_dir`, creating it (and its key) on first use.
     /// An existing file is never modified unless it opens with the key.
-    pub fn open(
+    pub fn open(data_dir: &Path, unlock: Unlock, keychain: &dyn Keychain) -> Result<Store, StoreError> {
+        Store::open_at_schema(data_dir, unlock, keychain, SCHEMA_VERSION)
+    }
+
+    /// Opens the cache migrated only up to `schema`: for migration tests,
+    /// which fill an older schema with data and then open it normally.
+    #[doc(hidden)]
+    pub fn open_at_schema(
         data_dir: &Path,
         unlock: Unlock,
         keychain: &dyn Keychain,
+        schema: i64,
     ) -> Result<Store, StoreError> {
         let path = data_dir.join(CACHE_FILE);
         let salt_path = data_dir.join(SALT_FILE);
         let exists = path.exists();
-        let data_dir_error = |error: std::io::Error| StoreError::DataDir {
-            path: data_dir.to_path_buf(),
-            reason: error.to_string(),
-        };
+        let data_dir_error =
+            |error: std::io::Error| StoreError::DataDir { path: data_dir.to_path_buf(), reason: error.to_string() };
 
         let (key, key_mode) = if salt_path.exists() {
-            let passphrase = unlock
-                .passphrase
-                .ok_or_else(|| StoreError::PassphraseNeeded { path: path.clone() })?;
+            let passphrase = unlock.passphrase.ok_or_else(|| StoreError::PassphraseNeeded { path: path.clone() })?;
             let salt = std::fs::read(&salt_path).map_err(data_dir_error)?;
             (derive_key(&passphrase, &salt), KeyMode::Passphrase)
         } else if exists {
@@ -127,10 +129,7 @@ impl Store {
             match keychain.get(&account) {
                 Ok(Some(secret)) => {
                     let key = decode_key(&secret).ok_or_else(|| StoreError::Keychain {
-                        reason: format!(
-                            "the keychain entry for {} is not a cache key",
-                            path.display()
-                        ),
+                        reason: format!("the keychain entry for {} is not a cache key", path.display()),
                     })?;
                     (key, KeyMode::Keychain)
                 }
@@ -159,13 +158,9 @@ impl Store {
         };
 
         let conn = open_keyed(&path, &key, exists)?;
-        let mut store = Store {
-            conn,
-            path,
-            key_mode,
-        };
+        let mut store = Store { conn, path, key_mode };
         store.configure()?;
-        migrations::run(&mut store.conn, &store.path)?;
+        migrations::run_up_to(&mut store.conn, &store.path, schema)?;
         Ok(store)
     }
 
@@ -180,6 +175,12 @@ impl Store {
         Ok(())
     }
 
+    /// The raw connection, for migration tests that write an older schema.
+    #[doc(hidden)]
+    pub fn connection_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -189,9 +190,7 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))?)
+        Ok(self.conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
     /// Runs SQLite's structural check and SQLCipher's per-page HMAC check.
@@ -216,6 +215,7 @@ impl Store {
     pub fn replace_company(&mut self, company: &Company) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         company::replace(&tx, company)?;
+        bump_data_version(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -236,6 +236,7 @@ impl Store {
         records::delete_source_records(&tx, source_id)?;
         records::insert_batch(&tx, batch)?;
         company::record_sync_success(&tx, source_id, batch.len(), finished_at)?;
+        bump_data_version(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -245,13 +246,47 @@ impl Store {
         Ok(records::load_batch(&self.conn)?)
     }
 
+    /// Stores the engine's results in one transaction, replacing the last.
+    pub fn replace_assessment(
+        &mut self,
+        values: &[MetricValue],
+        flags: &[StoredFlag],
+        assessed_for: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        assessment::replace(&tx, values, flags, assessed_for)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stored metric values for `periods` (every period when empty).
+    pub fn load_metric_values(&self, periods: &[Period]) -> Result<Vec<MetricValue>, StoreError> {
+        Ok(assessment::load_values(&self.conn, periods)?)
+    }
+
+    pub fn load_flags(&self) -> Result<Vec<StoredFlag>, StoreError> {
+        Ok(assessment::load_flags(&self.conn)?)
+    }
+
+    /// Records an executive's note on a flag. Kept for good: no sync or
+    /// recomputation deletes it.
+    pub fn acknowledge(&self, flag_id: &str, note: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        Ok(assessment::acknowledge(&self.conn, flag_id, note, at)?)
+    }
+
+    /// The latest acknowledgement of each flag, by flag id.
+    pub fn acknowledgements(&self) -> Result<HashMap<String, Acknowledgement>, StoreError> {
+        Ok(assessment::acknowledgements(&self.conn)?)
+    }
+
+    /// A number that changes whenever records or the company setup change,
+    /// so that callers know when stored results need recomputing.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.meta("data_version")?.and_then(|text| text.parse().ok()).unwrap_or(0))
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
-                row.get(0)
-            })
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
@@ -277,13 +312,27 @@ impl Store {
             "vendors",
             "sources",
             "sync_log",
-            "meta",
+            "metric_values",
+            "flags",
         ] {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
+        // Acknowledgements are the user's own words: they stay, and attach
+        // again to the same flags when the company is rebuilt.
+        tx.execute("DELETE FROM meta WHERE key IN ('company_name', 'demo', 'assessed_for', 'assessed_version')", [])?;
+        bump_data_version(&tx)?;
         tx.commit()?;
         Ok(())
     }
+}
+
+fn bump_data_version(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('data_version', '1')
+         ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [],
+    )?;
+    Ok(())
 }
 
 /// Opens the file and proves the key before anything is written to it.
@@ -292,23 +341,14 @@ fn open_keyed(path: &Path, key: &CacheKey, exists: bool) -> Result<Connection, S
     if !exists {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let wrong = || StoreError::WrongKeyOrDamaged {
-        path: path.to_path_buf(),
-    };
+    let wrong = || StoreError::WrongKeyOrDamaged { path: path.to_path_buf() };
     let conn = Connection::open_with_flags(path, flags).map_err(|_| wrong())?;
     // SQLCipher logs HMAC failures to stderr; the error below says it better.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
-        .map_err(|_| wrong())?;
-    let hex_key = zeroize::Zeroizing::new(format!(
-        "PRAGMA key = \"x'{}'\";",
-        hex::encode(key.as_ref())
-    ));
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(|_| wrong())?;
+    let hex_key = zeroize::Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.as_ref())));
     conn.execute_batch(&hex_key)?;
     // Reading the schema decrypts page 1: it fails with the wrong key or a
     // damaged header, before anything has been written.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
-        row.get::<_, i64>(0)
-    })
-    .map_err(|_| wrong())?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).map_err(|_| wrong())?;
     Ok(conn)
 }

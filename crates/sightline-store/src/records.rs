@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, Row, params};
 use sightline_domain::{
-    BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass,
-    Provenance, RecordBatch, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
+    Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass, Provenance,
+    RecordBatch, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
 };
 
 /// Tables holding records, each with `source_id` as its first key column.
@@ -21,6 +21,7 @@ pub(crate) const RECORD_TABLES: &[&str] = &[
     "vulnerabilities",
     "changes",
     "surveys",
+    "availability",
 ];
 
 /// A UTC timestamp stored as Unix seconds.
@@ -29,9 +30,7 @@ pub(crate) struct Stamp(pub DateTime<Utc>);
 impl FromSql for Stamp {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Stamp> {
         let seconds = i64::column_result(value)?;
-        DateTime::from_timestamp(seconds, 0)
-            .map(Stamp)
-            .ok_or(FromSqlError::OutOfRange(seconds))
+        DateTime::from_timestamp(seconds, 0).map(Stamp).ok_or(FromSqlError::OutOfRange(seconds))
     }
 }
 
@@ -43,11 +42,11 @@ fn optional_stamp(at: Option<DateTime<Utc>>) -> Option<i64> {
     at.map(stamp)
 }
 
-fn read_stamp(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn read_stamp(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
     Ok(row.get::<_, Stamp>(index)?.0)
 }
 
-fn read_optional_stamp(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+pub(crate) fn read_optional_stamp(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
     Ok(row.get::<_, Option<Stamp>>(index)?.map(|stamp| stamp.0))
 }
 
@@ -65,23 +64,13 @@ fn read_enum<T>(row: &Row<'_>, index: usize, parse: fn(&str) -> Option<T>) -> ru
 
 /// The first four columns of every record table.
 fn read_provenance(row: &Row<'_>) -> rusqlite::Result<(Provenance, String)> {
-    Ok((
-        Provenance {
-            source_id: row.get(0)?,
-            record_id: row.get(1)?,
-            fetched_at: read_stamp(row, 2)?,
-        },
-        row.get(3)?,
-    ))
+    Ok((Provenance { source_id: row.get(0)?, record_id: row.get(1)?, fetched_at: read_stamp(row, 2)? }, row.get(3)?))
 }
 
 /// Deletes every record that came from `source_id`.
 pub(crate) fn delete_source_records(conn: &Connection, source_id: &str) -> rusqlite::Result<()> {
     for table in RECORD_TABLES {
-        conn.execute(
-            &format!("DELETE FROM {table} WHERE source_id = ?1"),
-            [source_id],
-        )?;
+        conn.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
     }
     Ok(())
 }
@@ -279,14 +268,30 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
             survey.satisfied,
         ])?;
     }
+
+    let mut statement = conn.prepare_cached(
+        "INSERT OR REPLACE INTO availability (source_id, record_id, fetched_at, vendor_id, monitor, window_start,
+             window_end, up_seconds, down_seconds)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for sample in &batch.availability {
+        let p = &sample.provenance;
+        statement.execute(params![
+            p.source_id,
+            p.record_id,
+            stamp(p.fetched_at),
+            sample.vendor_id,
+            sample.monitor,
+            stamp(sample.window_start),
+            stamp(sample.window_end),
+            sample.up_seconds,
+            sample.down_seconds,
+        ])?;
+    }
     Ok(())
 }
 
-fn load<T>(
-    conn: &Connection,
-    sql: &str,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<Vec<T>> {
+fn load<T>(conn: &Connection, sql: &str, map: impl Fn(&Row<'_>) -> rusqlite::Result<T>) -> rusqlite::Result<Vec<T>> {
     let mut statement = conn.prepare(sql)?;
     let rows = statement.query_map([], map)?;
     rows.collect()
@@ -455,15 +460,28 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
          FROM surveys ORDER BY responded_at, source_id, record_id",
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
-            Ok(Survey {
+            Ok(Survey { provenance, vendor_id, responded_at: read_stamp(row, 4)?, satisfied: row.get(5)? })
+        },
+    )?;
+    let availability = load(
+        conn,
+        "SELECT source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, up_seconds, down_seconds
+         FROM availability ORDER BY window_start, source_id, record_id",
+        |row| {
+            let (provenance, vendor_id) = read_provenance(row)?;
+            Ok(Availability {
                 provenance,
                 vendor_id,
-                responded_at: read_stamp(row, 4)?,
-                satisfied: row.get(5)?,
+                monitor: row.get(4)?,
+                window_start: read_stamp(row, 5)?,
+                window_end: read_stamp(row, 6)?,
+                up_seconds: row.get(7)?,
+                down_seconds: row.get(8)?,
             })
         },
     )?;
     Ok(RecordBatch {
+        availability,
         tickets,
         devices,
         patches,

@@ -9,9 +9,7 @@ use std::sync::Mutex;
 use chrono::{TimeZone, Utc};
 use sha2::{Digest, Sha256};
 use sightline_domain::Secret;
-use sightline_store::{
-    CACHE_FILE, Company, KeyMode, Keychain, KeychainError, SALT_FILE, Store, StoreError, Unlock,
-};
+use sightline_store::{CACHE_FILE, Company, KeyMode, Keychain, KeychainError, SALT_FILE, Store, StoreError, Unlock};
 
 /// An in-memory keychain; `available: false` behaves like a machine with
 /// no Secret Service.
@@ -22,47 +20,27 @@ struct FakeKeychain {
 
 impl FakeKeychain {
     fn new() -> FakeKeychain {
-        FakeKeychain {
-            available: true,
-            entries: Mutex::new(HashMap::new()),
-        }
+        FakeKeychain { available: true, entries: Mutex::new(HashMap::new()) }
     }
 
     fn unavailable() -> FakeKeychain {
-        FakeKeychain {
-            available: false,
-            entries: Mutex::new(HashMap::new()),
-        }
+        FakeKeychain { available: false, entries: Mutex::new(HashMap::new()) }
     }
 
     fn check(&self) -> Result<(), KeychainError> {
-        if self.available {
-            Ok(())
-        } else {
-            Err(KeychainError::Unavailable(
-                "no Secret Service on the bus".into(),
-            ))
-        }
+        if self.available { Ok(()) } else { Err(KeychainError::Unavailable("no Secret Service on the bus".into())) }
     }
 }
 
 impl Keychain for FakeKeychain {
     fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError> {
         self.check()?;
-        Ok(self
-            .entries
-            .lock()
-            .unwrap()
-            .get(account)
-            .map(|text| Secret::new(text.clone())))
+        Ok(self.entries.lock().unwrap().get(account).map(|text| Secret::new(text.clone())))
     }
 
     fn set(&self, account: &str, secret: &Secret) -> Result<(), KeychainError> {
         self.check()?;
-        self.entries
-            .lock()
-            .unwrap()
-            .insert(account.to_string(), secret.expose().to_string());
+        self.entries.lock().unwrap().insert(account.to_string(), secret.expose().to_string());
         Ok(())
     }
 
@@ -74,9 +52,7 @@ impl Keychain for FakeKeychain {
 }
 
 fn passphrase(text: &str) -> Unlock {
-    Unlock {
-        passphrase: Some(Secret::new(text)),
-    }
+    Unlock { passphrase: Some(Secret::new(text)) }
 }
 
 fn no_passphrase() -> Unlock {
@@ -118,35 +94,16 @@ fn listing(dir: &Path) -> Vec<String> {
 #[test]
 fn the_file_on_disk_is_encrypted_and_names_no_vendor() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(
-        dir.path(),
-        passphrase("correct horse"),
-        &FakeKeychain::unavailable(),
-    )
-    .unwrap();
+    let mut store = Store::open(dir.path(), passphrase("correct horse"), &FakeKeychain::unavailable()).unwrap();
     assert_eq!(store.key_mode(), KeyMode::Passphrase);
     fill_with_demo(&mut store);
     drop(store);
 
     let bytes = std::fs::read(dir.path().join(CACHE_FILE)).unwrap();
-    assert!(
-        bytes.len() > 1_000_000,
-        "the demo cache holds megabytes, not {} bytes",
-        bytes.len()
-    );
-    assert!(
-        !bytes.starts_with(b"SQLite format 3\0"),
-        "the file starts with a plain SQLite header"
-    );
+    assert!(bytes.len() > 1_000_000, "the demo cache holds megabytes, not {} bytes", bytes.len());
+    assert!(!bytes.starts_with(b"SQLite format 3\0"), "the file starts with a plain SQLite header");
     let text = String::from_utf8_lossy(&bytes);
-    for name in [
-        "Bluepeak",
-        "Stratus",
-        "Sentinel Forge",
-        "Harbor & Finch",
-        "Internal IT",
-        "harborfinch",
-    ] {
+    for name in ["Bluepeak", "Stratus", "Sentinel Forge", "Harbor & Finch", "Internal IT", "harborfinch"] {
         assert!(!text.contains(name), "the cache contains '{name}' in clear");
     }
     // Closing the last connection checkpoints the write-ahead log away.
@@ -156,98 +113,47 @@ fn the_file_on_disk_is_encrypted_and_names_no_vendor() {
 #[test]
 fn plain_sqlite_cannot_read_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(
-        dir.path(),
-        passphrase("correct horse"),
-        &FakeKeychain::unavailable(),
-    )
-    .unwrap();
+    let mut store = Store::open(dir.path(), passphrase("correct horse"), &FakeKeychain::unavailable()).unwrap();
     fill_with_demo(&mut store);
     drop(store);
     let conn = rusqlite::Connection::open(dir.path().join(CACHE_FILE)).unwrap();
-    let error = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |row| {
-            row.get::<_, i64>(0)
-        })
-        .unwrap_err();
-    assert_eq!(
-        error.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::NotADatabase)
-    );
+    let error = conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).unwrap_err();
+    assert_eq!(error.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase));
 }
 
 #[test]
 fn it_does_not_open_without_its_passphrase() {
     let dir = tempfile::tempdir().unwrap();
-    drop(
-        Store::open(
-            dir.path(),
-            passphrase("correct horse"),
-            &FakeKeychain::unavailable(),
-        )
-        .unwrap(),
-    );
+    drop(Store::open(dir.path(), passphrase("correct horse"), &FakeKeychain::unavailable()).unwrap());
     let error = Store::open(dir.path(), no_passphrase(), &FakeKeychain::new()).unwrap_err();
-    assert!(
-        matches!(error, StoreError::PassphraseNeeded { .. }),
-        "{error:?}"
-    );
-    assert!(
-        error.to_string().contains("set SIGHTLINE_PASSPHRASE"),
-        "{error}"
-    );
+    assert!(matches!(error, StoreError::PassphraseNeeded { .. }), "{error:?}");
+    assert!(error.to_string().contains("set SIGHTLINE_PASSPHRASE"), "{error}");
 }
 
 #[test]
 fn a_wrong_passphrase_is_refused_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(
-        dir.path(),
-        passphrase("correct horse"),
-        &FakeKeychain::unavailable(),
-    )
-    .unwrap();
+    let mut store = Store::open(dir.path(), passphrase("correct horse"), &FakeKeychain::unavailable()).unwrap();
     fill_with_demo(&mut store);
     drop(store);
     let path = dir.path().join(CACHE_FILE);
     let (before, files) = (fingerprint(&path), listing(dir.path()));
 
-    let error = Store::open(
-        dir.path(),
-        passphrase("battery staple"),
-        &FakeKeychain::unavailable(),
-    )
-    .unwrap_err();
-    assert!(
-        matches!(error, StoreError::WrongKeyOrDamaged { .. }),
-        "{error:?}"
-    );
-    assert!(
-        error.to_string().contains("the file was left untouched"),
-        "{error}"
-    );
+    let error = Store::open(dir.path(), passphrase("battery staple"), &FakeKeychain::unavailable()).unwrap_err();
+    assert!(matches!(error, StoreError::WrongKeyOrDamaged { .. }), "{error:?}");
+    assert!(error.to_string().contains("the file was left untouched"), "{error}");
     assert_eq!(fingerprint(&path), before);
     assert_eq!(listing(dir.path()), files);
 
     // The right passphrase still opens it, with everything in place.
-    let store = Store::open(
-        dir.path(),
-        passphrase("correct horse"),
-        &FakeKeychain::unavailable(),
-    )
-    .unwrap();
+    let store = Store::open(dir.path(), passphrase("correct horse"), &FakeKeychain::unavailable()).unwrap();
     assert_eq!(store.load_company().unwrap().vendors.len(), 4);
 }
 
 #[test]
 fn a_damaged_file_is_refused_and_left_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(
-        dir.path(),
-        passphrase("correct horse"),
-        &FakeKeychain::unavailable(),
-    )
-    .unwrap();
+    let mut store = Store::open(dir.path(), passphrase("correct horse"), &FakeKeychain::unavailable()).unwrap();
     fill_with_demo(&mut store);
     drop(store);
     let path = dir.path().join(CACHE_FILE);
@@ -258,16 +164,8 @@ fn a_damaged_file_is_refused_and_left_as_it_was() {
     std::fs::write(&path, &bytes).unwrap();
     let before = fingerprint(&path);
 
-    let error = Store::open(
-        dir.path(),
-        passphrase("correct horse"),
-        &FakeKeychain::unavailable(),
-    )
-    .unwrap_err();
-    assert!(
-        matches!(error, StoreError::WrongKeyOrDamaged { .. }),
-        "{error:?}"
-    );
+    let error = Store::open(dir.path(), passphrase("correct horse"), &FakeKeychain::unavailable()).unwrap_err();
+    assert!(matches!(error, StoreError::WrongKeyOrDamaged { .. }), "{error:?}");
     assert_eq!(fingerprint(&path), before);
 }
 
@@ -279,11 +177,7 @@ fn with_a_keychain_the_key_is_random_and_kept_there() {
     assert_eq!(store.key_mode(), KeyMode::Keychain);
     fill_with_demo(&mut store);
     drop(store);
-    assert_eq!(
-        listing(dir.path()),
-        [CACHE_FILE],
-        "no salt file in keychain mode"
-    );
+    assert_eq!(listing(dir.path()), [CACHE_FILE], "no salt file in keychain mode");
     {
         let entries = keychain.entries.lock().unwrap();
         assert_eq!(entries.len(), 1);
@@ -293,10 +187,7 @@ fn with_a_keychain_the_key_is_random_and_kept_there() {
     }
 
     let store = Store::open(dir.path(), no_passphrase(), &keychain).unwrap();
-    assert_eq!(
-        store.load_company().unwrap().name,
-        "Harbor & Finch Logistics"
-    );
+    assert_eq!(store.load_company().unwrap().name, "Harbor & Finch Logistics");
     drop(store);
 
     // Another machine's keychain has no entry: refused, file untouched.
@@ -305,10 +196,7 @@ fn with_a_keychain_the_key_is_random_and_kept_there() {
     let error = Store::open(dir.path(), no_passphrase(), &FakeKeychain::new()).unwrap_err();
     assert!(matches!(error, StoreError::KeyMissing { .. }), "{error:?}");
     let error = Store::open(dir.path(), no_passphrase(), &FakeKeychain::unavailable()).unwrap_err();
-    assert!(
-        matches!(error, StoreError::KeychainUnavailable { .. }),
-        "{error:?}"
-    );
+    assert!(matches!(error, StoreError::KeychainUnavailable { .. }), "{error:?}");
     assert_eq!(fingerprint(&path), before);
 }
 
@@ -316,26 +204,16 @@ fn with_a_keychain_the_key_is_random_and_kept_there() {
 fn no_keychain_and_no_passphrase_says_how_to_give_one() {
     let dir = tempfile::tempdir().unwrap();
     let error = Store::open(dir.path(), no_passphrase(), &FakeKeychain::unavailable()).unwrap_err();
-    assert!(
-        matches!(error, StoreError::NoKeychainNoPassphrase { .. }),
-        "{error:?}"
-    );
+    assert!(matches!(error, StoreError::NoKeychainNoPassphrase { .. }), "{error:?}");
     let message = error.to_string();
-    assert!(
-        message.contains("SIGHTLINE_PASSPHRASE") && message.contains("SIGHTLINE_PASSPHRASE_FILE"),
-        "{message}"
-    );
-    assert!(
-        !dir.path().join(CACHE_FILE).exists(),
-        "no cache is made without a key"
-    );
+    assert!(message.contains("SIGHTLINE_PASSPHRASE") && message.contains("SIGHTLINE_PASSPHRASE_FILE"), "{message}");
+    assert!(!dir.path().join(CACHE_FILE).exists(), "no cache is made without a key");
 }
 
 #[test]
 fn records_come_back_as_they_were_written() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store =
-        Store::open(dir.path(), passphrase("pw"), &FakeKeychain::unavailable()).unwrap();
+    let mut store = Store::open(dir.path(), passphrase("pw"), &FakeKeychain::unavailable()).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
     let demo = sightline_demo::generate(now);
     let company = Company {
@@ -356,31 +234,21 @@ fn records_come_back_as_they_were_written() {
     // The store returns records in time order; the generator writes them
     // per system.
     let mut backups = batch.backups.clone();
-    backups.sort_by(|a, b| {
-        (a.started_at, &a.provenance.record_id).cmp(&(b.started_at, &b.provenance.record_id))
-    });
+    backups.sort_by(|a, b| (a.started_at, &a.provenance.record_id).cmp(&(b.started_at, &b.provenance.record_id)));
     assert_eq!(loaded.backups, backups);
     let mut restore_tests = batch.restore_tests.clone();
-    restore_tests.sort_by(|a, b| {
-        (a.tested_at, &a.provenance.record_id).cmp(&(b.tested_at, &b.provenance.record_id))
-    });
+    restore_tests.sort_by(|a, b| (a.tested_at, &a.provenance.record_id).cmp(&(b.tested_at, &b.provenance.record_id)));
     assert_eq!(loaded.restore_tests, restore_tests);
     let mut resilience_tests = batch.resilience_tests.clone();
     resilience_tests.sort_by_key(|test| test.tested_at);
     assert_eq!(loaded.resilience_tests, resilience_tests);
     let mut tickets = batch.tickets.clone();
-    tickets.sort_by(|a, b| {
-        (a.created_at, &a.provenance.record_id).cmp(&(b.created_at, &b.provenance.record_id))
-    });
+    tickets.sort_by(|a, b| (a.created_at, &a.provenance.record_id).cmp(&(b.created_at, &b.provenance.record_id)));
     assert_eq!(loaded.tickets, tickets);
 
     let mut loaded_company = store.load_company().unwrap();
     let mut expected = company.clone();
-    for source in expected
-        .sources
-        .iter_mut()
-        .filter(|source| &source.id == source_id)
-    {
+    for source in expected.sources.iter_mut().filter(|source| &source.id == source_id) {
         source.last_success_at = Some(now);
         source.last_attempt_at = Some(now);
     }
@@ -388,10 +256,7 @@ fn records_come_back_as_they_were_written() {
     expected.sources.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(loaded_company.sources, expected.sources);
     assert_eq!(loaded_company.vendors, expected.vendors);
-    assert_eq!(
-        store.integrity_check().unwrap().problems,
-        Vec::<String>::new()
-    );
+    assert_eq!(store.integrity_check().unwrap().problems, Vec::<String>::new());
 
     // A second run of the same source replaces, never duplicates.
     store.replace_source_records(source_id, batch, now).unwrap();

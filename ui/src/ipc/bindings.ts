@@ -99,6 +99,36 @@ age_text: string,
  */
 staleness_hours: number | null, stale: boolean, last_error: string | null, };
 
+export type EvidenceRow = { metric: string, metric_name: string, period: string, value: number | null, target: number | null, unit: string, };
+
+export type AcknowledgementRow = { note: string, 
+/**
+ * RFC 3339.
+ */
+at: string, };
+
+export type RiskRow = { 
+/**
+ * Stable across recomputations: `rule:subject`.
+ */
+id: string, rule: string, 
+/**
+ * `red` or `amber`.
+ */
+severity: string, vendor: string | null, vendor_name: string | null, headline: string, why: string, question: string, evidence: Array<EvidenceRow>, 
+/**
+ * Records behind the flag, as `source:record`.
+ */
+records: Array<string>, 
+/**
+ * RFC 3339.
+ */
+first_seen: string, last_seen: string, resolved_at: string | null, 
+/**
+ * `new`, `ongoing`, `returning` or `resolved`.
+ */
+state: string, acknowledged: AcknowledgementRow | null, };
+
 export type Overview = { company: string, demo: boolean, 
 /**
  * `2026-11`.
@@ -119,7 +149,15 @@ headline: string, status: MetricStatus, tiles: Array<Tile>,
 /**
  * "Data as of 07:50 today; every source synced in the last 2 hours".
  */
-freshness_line: string, sources: Array<SourceFreshness>, };
+freshness_line: string, sources: Array<SourceFreshness>, 
+/**
+ * The five most serious open flags.
+ */
+top_risks: Array<RiskRow>, 
+/**
+ * How many flags are open, red and amber.
+ */
+open_red: number, open_amber: number, };
 
 export type CheckReport = { data_dir: string, cache_file: string, cache_bytes: number, schema_version: number, 
 /**

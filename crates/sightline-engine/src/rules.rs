@@ -1,0 +1,816 @@
+//! The risk rules: over metric values and records, each finds problems an
+//! executive should hear about and says them in plain words: a headline with
+//! the figure in it, why it matters, the evidence, and the question to put to
+//! the provider. Pure, like the rest of the engine.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+use sightline_domain::{
+    Direction, EvidencePoint, FlagSeverity, MetricKey, MetricValue, PatchClass, Period, RiskFlag, Scope, Service,
+    Severity, Status, Unit, Vendor, VendorKind,
+};
+
+use crate::EngineInput;
+use crate::metrics::{Diagnostic, compute_metrics_with_diagnostics};
+
+/// Everything the engine computes: every metric for every period of the
+/// history, the current flags, and the records it had to skip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub values: Vec<MetricValue>,
+    pub flags: Vec<RiskFlag>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The months and quarters from the first record (at most five years back)
+/// up to the one containing `now`, on the company's calendar.
+pub fn history_periods(input: EngineInput<'_>, now: DateTime<Utc>) -> Vec<Period> {
+    let tz = input.settings.tz();
+    let records = input.records;
+    let earliest = records
+        .tickets
+        .iter()
+        .map(|ticket| ticket.created_at)
+        .chain(records.backups.iter().map(|job| job.started_at))
+        .chain(records.patches.iter().map(|patch| patch.missing_since))
+        .chain(records.vulnerabilities.iter().map(|vulnerability| vulnerability.first_found))
+        .chain(records.surveys.iter().map(|survey| survey.responded_at))
+        .chain(records.changes.iter().map(|change| change.implemented_at))
+        .filter(|at| *at <= now)
+        .min()
+        .unwrap_or(now)
+        .max(now - Duration::days(5 * 366));
+    let mut periods = Vec::new();
+    for first in [Period::month_of_in(earliest, tz), Period::quarter_of_in(earliest, tz)] {
+        let last = match first {
+            Period::Month { .. } => Period::month_of_in(now, tz),
+            Period::Quarter { .. } => Period::quarter_of_in(now, tz),
+        };
+        let mut period = first;
+        while period <= last {
+            periods.push(period);
+            period = period.next();
+        }
+    }
+    periods
+}
+
+/// Computes every metric over the history and evaluates every rule.
+pub fn assess(input: EngineInput<'_>, services: &[Service], now: DateTime<Utc>) -> Assessment {
+    let periods = history_periods(input, now);
+    let result = compute_metrics_with_diagnostics(input, &periods, now);
+    let flags = evaluate_rules(input, services, &result.values, now);
+    Assessment { values: result.values, flags, diagnostics: result.diagnostics }
+}
+
+/// Looks up metric values by scope, metric and period.
+struct Values<'a> {
+    by_key: HashMap<(&'a Scope, MetricKey, Period), &'a MetricValue>,
+}
+
+impl<'a> Values<'a> {
+    fn new(values: &'a [MetricValue]) -> Values<'a> {
+        Values { by_key: values.iter().map(|value| ((&value.scope, value.metric, value.period), value)).collect() }
+    }
+
+    fn get(&self, scope: &Scope, metric: MetricKey, period: Period) -> Option<&'a MetricValue> {
+        self.by_key.get(&(scope, metric, period)).copied()
+    }
+}
+
+fn evidence(value: &MetricValue) -> EvidencePoint {
+    EvidencePoint { metric: value.metric, period: value.period, value: value.value, target: value.target }
+}
+
+fn pct(value: f64) -> String {
+    format!("{value:.0}%")
+}
+
+fn plural(count: i64, one: &str, many: &str) -> String {
+    if count == 1 { format!("1 {one}") } else { format!("{count} {many}") }
+}
+
+/// "Acme IT's", "Bluepeak IT Services'".
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
+}
+
+fn figure(value: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Percent => format!("{value:.1}%"),
+        Unit::Minutes => format!("{value:.0} minutes"),
+        Unit::Hours => format!("{value:.1} hours"),
+        Unit::Days => plural(value as i64, "day", "days"),
+        Unit::Count => format!("{value:.0}"),
+    }
+}
+
+struct Rules<'a> {
+    input: EngineInput<'a>,
+    services: &'a [Service],
+    values: Values<'a>,
+    now: DateTime<Utc>,
+    /// The current month (to date) and the last complete month.
+    current: Period,
+    last_complete: Period,
+    flags: Vec<RiskFlag>,
+}
+
+/// Evaluates every rule. `values` must hold the months up to the current
+/// one (as [`assess`] computes them).
+pub fn evaluate_rules(
+    input: EngineInput<'_>,
+    services: &[Service],
+    values: &[MetricValue],
+    now: DateTime<Utc>,
+) -> Vec<RiskFlag> {
+    let tz = input.settings.tz();
+    let current = Period::month_of_in(now, tz);
+    let mut rules = Rules {
+        input,
+        services,
+        values: Values::new(values),
+        now,
+        current,
+        last_complete: current.previous(),
+        flags: Vec::new(),
+    };
+    for vendor in input.vendors {
+        let scope = Scope::Vendor(vendor.id.clone());
+        rules.sla_below_target(vendor, &scope);
+        rules.worsening(vendor, &scope);
+        rules.patches(vendor, &scope);
+        rules.vulnerabilities(vendor, &scope);
+        rules.backups(vendor);
+        rules.restore_and_resilience_tests(vendor, &scope);
+        rules.backlog(vendor, &scope);
+        rules.key_person(vendor, &scope);
+        rules.supplier_review(vendor);
+        rules.reported_sla(vendor);
+    }
+    rules.certificates();
+    rules.single_vendor_services();
+    rules.stale_sources();
+    let mut flags = rules.flags;
+    flags.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+    flags
+}
+
+impl Rules<'_> {
+    fn vendor_name<'v>(&'v self, id: &'v str) -> &'v str {
+        self.input.vendors.iter().find(|vendor| vendor.id == id).map_or(id, |vendor| vendor.name.as_str())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn raise(
+        &mut self,
+        rule: &str,
+        subject: &str,
+        vendor: Option<&str>,
+        severity: FlagSeverity,
+        headline: String,
+        why: &str,
+        question: String,
+        evidence: Vec<EvidencePoint>,
+        records: Vec<String>,
+    ) {
+        self.flags.push(RiskFlag {
+            id: format!("{rule}:{subject}"),
+            rule: rule.into(),
+            vendor: vendor.map(Into::into),
+            severity,
+            headline,
+            why: why.into(),
+            question,
+            evidence,
+            records,
+        });
+    }
+
+    fn sla_below_target(&mut self, vendor: &Vendor, scope: &Scope) {
+        let month = self.last_complete;
+        for (metric, kind) in
+            [(MetricKey::SlaResponseCompliancePct, "response"), (MetricKey::SlaResolutionCompliancePct, "resolution")]
+        {
+            let Some(value) = self.values.get(scope, metric, month) else { continue };
+            let (Some(figure), Some(target)) = (value.value, value.target) else { continue };
+            if figure >= target || value.provenance.records < 5 {
+                continue;
+            }
+            let severity = if target - figure > self.input.settings.sla_red_margin_points {
+                FlagSeverity::Red
+            } else {
+                FlagSeverity::Amber
+            };
+            let (did, missed) = match kind {
+                "response" => ("answered", "answered late"),
+                _ => ("fixed", "fixed late"),
+            };
+            let headline = format!(
+                "{} {did} {} of tickets on time in {}; the contract promises {}",
+                vendor.name,
+                pct(figure),
+                month.label(),
+                pct(target)
+            );
+            let question = format!(
+                "Why were {} of tickets {missed} in {}, and what will bring it back above {} next month?",
+                pct(100.0 - figure),
+                month.label(),
+                pct(target)
+            );
+            self.raise(
+                "sla_below_target",
+                &format!("{}:{kind}", vendor.id),
+                Some(&vendor.id),
+                severity,
+                headline,
+                "Service levels are what the company pays for. When they slip, staff wait longer with their work \
+                 stopped, and the contract's service credits may be owed.",
+                question,
+                vec![evidence(value)],
+                Vec::new(),
+            );
+        }
+    }
+
+    /// A metric worse three months running, or heading across its target
+    /// within the horizon at its current rate.
+    fn worsening(&mut self, vendor: &Vendor, scope: &Scope) {
+        const WATCHED: &[MetricKey] = &[
+            MetricKey::SlaResponseCompliancePct,
+            MetricKey::SlaResolutionCompliancePct,
+            MetricKey::FirstResponseMedianMinutes,
+            MetricKey::ResolutionMedianHours,
+            MetricKey::PatchCompliancePct,
+            MetricKey::BackupSuccessPct,
+            MetricKey::ChangeSuccessPct,
+            MetricKey::CsatPct,
+            MetricKey::AvailabilityPct,
+        ];
+        let months: Vec<Period> = (0..6).rev().map(|back| self.last_complete.shift(-back)).collect();
+        for &metric in WATCHED {
+            let series: Vec<(Period, &MetricValue)> = months
+                .iter()
+                .filter_map(|&month| self.values.get(scope, metric, month).map(|value| (month, value)))
+                .filter(|(_, value)| value.value.is_some() && value.provenance.records >= 5)
+                .collect();
+            if series.len() < 4 {
+                continue;
+            }
+            let worse = |a: f64, b: f64| match metric.direction() {
+                Direction::HigherIsBetter => b < a,
+                Direction::LowerIsBetter => b > a,
+                Direction::Neutral => false,
+            };
+            let figures: Vec<f64> = series.iter().map(|(_, value)| value.value.expect("filtered")).collect();
+            let last_four = &figures[figures.len() - 4..];
+            let three_running = last_four.windows(2).all(|pair| worse(pair[0], pair[1]));
+            let (last_month, last_value) = *series.last().expect("at least four");
+            let latest = figures[figures.len() - 1];
+            let name = metric.plain_name().to_lowercase();
+            let evidence_points = series.iter().map(|(_, value)| evidence(value)).collect();
+            if three_running {
+                let headline = format!(
+                    "{}: {name} got worse three months running, to {} in {}",
+                    vendor.name,
+                    figure(latest, metric.unit()),
+                    last_month.label()
+                );
+                self.raise(
+                    "worsening",
+                    &format!("{}:{}", vendor.id, metric.as_str()),
+                    Some(&vendor.id),
+                    FlagSeverity::Amber,
+                    headline,
+                    "A figure that keeps sliding usually keeps sliding until someone acts. Catching it before it \
+                     crosses the contract's line is cheaper than recovering after.",
+                    format!(
+                        "What changed three months ago that made {name} worse, and what is the plan to reverse it?"
+                    ),
+                    evidence_points,
+                    Vec::new(),
+                );
+                continue;
+            }
+            // At this rate: a straight line through the last six months.
+            let (Some(target), Status::Met) = (last_value.target, last_value.status) else { continue };
+            let n = figures.len() as f64;
+            let mean_x = (n - 1.0) / 2.0;
+            let mean_y = figures.iter().sum::<f64>() / n;
+            let (mut covariance, mut variance) = (0.0, 0.0);
+            for (x, y) in figures.iter().enumerate() {
+                covariance += (x as f64 - mean_x) * (y - mean_y);
+                variance += (x as f64 - mean_x).powi(2);
+            }
+            let slope = covariance / variance;
+            let horizon_months = self.input.settings.trend_horizon_weeks as f64 * 7.0 / 30.44;
+            let projected = latest + slope * horizon_months;
+            let crosses = match metric.direction() {
+                Direction::HigherIsBetter => projected < target,
+                Direction::LowerIsBetter => projected > target,
+                Direction::Neutral => false,
+            };
+            if crosses && worse(figures[0], latest) {
+                let headline = format!(
+                    "{}: at this rate, {name} will miss its target of {} within {} weeks",
+                    vendor.name,
+                    figure(target, metric.unit()),
+                    self.input.settings.trend_horizon_weeks
+                );
+                self.raise(
+                    "worsening",
+                    &format!("{}:{}", vendor.id, metric.as_str()),
+                    Some(&vendor.id),
+                    FlagSeverity::Amber,
+                    headline,
+                    "The figure still meets its target, but the trend of the last six months points below it. \
+                     Asking now costs less than a missed target later.",
+                    format!("The trend in {name} points below target within two months: what will stop it?"),
+                    evidence_points,
+                    Vec::new(),
+                );
+            }
+        }
+    }
+
+    fn patches(&mut self, vendor: &Vendor, scope: &Scope) {
+        let settings = self.input.settings;
+        if let Some(value) = self.values.get(scope, MetricKey::PatchCompliancePct, self.current)
+            && let Some(figure) = value.value
+            && figure < settings.patch_target_pct
+        {
+            let severity = if figure < settings.patch_red_pct { FlagSeverity::Red } else { FlagSeverity::Amber };
+            self.raise(
+                "patch_compliance",
+                &vendor.id,
+                Some(&vendor.id),
+                severity,
+                format!(
+                    "Only {} of {} devices have their security updates on time; the target is {}",
+                    pct(figure),
+                    possessive(&vendor.name),
+                    pct(settings.patch_target_pct)
+                ),
+                "Unpatched systems are how most attackers get in: the Equifax breach came through a server left \
+                 unpatched for two months after the fix was published.",
+                format!(
+                    "Which {} devices are behind on security updates, why, and by when will they be patched?",
+                    vendor.name
+                ),
+                vec![evidence(value)],
+                Vec::new(),
+            );
+        }
+        let grace = settings.patch_grace_days;
+        let overdue: Vec<_> = self
+            .input
+            .records
+            .patches
+            .iter()
+            .filter(|patch| patch.vendor_id == vendor.id && patch.class == PatchClass::Critical)
+            .filter(|patch| patch.missing_since <= self.now && patch.installed_at.is_none_or(|at| at >= self.now))
+            .filter(|patch| (self.now - patch.missing_since).num_days() > grace)
+            .collect();
+        if let Some(oldest) = overdue.iter().map(|patch| (self.now - patch.missing_since).num_days()).max() {
+            let value = self.values.get(scope, MetricKey::CriticalPatchMaxAgeDays, self.current);
+            let devices =
+                overdue.iter().map(|patch| patch.device_id.as_str()).collect::<std::collections::BTreeSet<_>>();
+            self.raise(
+                "critical_patch_overdue",
+                &vendor.id,
+                Some(&vendor.id),
+                FlagSeverity::Red,
+                format!(
+                    "{} has left a critical security update uninstalled for {} days on {}; the limit is {grace}",
+                    vendor.name,
+                    oldest,
+                    plural(devices.len() as i64, "device", "devices")
+                ),
+                "A critical update closes a hole that attackers already know about. Every day it waits is a day \
+                 the hole is open.",
+                format!(
+                    "Why are critical updates still missing after {oldest} days, and when will every device have them?"
+                ),
+                value.map(evidence).into_iter().collect(),
+                overdue
+                    .iter()
+                    .map(|patch| format!("{}:{}", patch.provenance.source_id, patch.provenance.record_id))
+                    .collect(),
+            );
+        }
+    }
+
+    fn vulnerabilities(&mut self, vendor: &Vendor, scope: &Scope) {
+        let deadline = self.input.settings.vuln_critical_deadline_days;
+        let overdue: Vec<_> = self
+            .input
+            .records
+            .vulnerabilities
+            .iter()
+            .filter(|v| v.vendor_id == vendor.id && v.severity == Severity::Critical)
+            .filter(|v| v.first_found <= self.now && v.fixed_at.is_none_or(|fixed| fixed >= self.now))
+            .filter(|v| (self.now - v.first_found).num_days() > deadline)
+            .collect();
+        let Some(oldest) = overdue.iter().map(|v| (self.now - v.first_found).num_days()).max() else { return };
+        let count = overdue.len() as i64;
+        self.raise(
+            "critical_vulnerability_overdue",
+            &vendor.id,
+            Some(&vendor.id),
+            FlagSeverity::Red,
+            format!(
+                "{} has {} open for {oldest} days; the deadline is {deadline} days",
+                vendor.name,
+                plural(count, "critical security weakness", "critical security weaknesses"),
+            ),
+            "Critical weaknesses are the ones attackers exploit first, often within days of being published. \
+             Leaving one open past its deadline is an open door.",
+            format!(
+                "What is stopping the fix for the {}, and what protects the system until then?",
+                plural(count, "critical weakness", "critical weaknesses")
+            ),
+            self.values.get(scope, MetricKey::VulnsOverdue, self.current).map(evidence).into_iter().collect(),
+            overdue.iter().map(|v| format!("{}:{}", v.provenance.source_id, v.provenance.record_id)).collect(),
+        );
+    }
+
+    fn backups(&mut self, vendor: &Vendor) {
+        let max_gap = Duration::hours(self.input.settings.backup_max_gap_hours);
+        // Systems backed up in the last 30 days are still protected.
+        let mut last_success: BTreeMap<&str, Option<DateTime<Utc>>> = BTreeMap::new();
+        for job in
+            self.input.records.backups.iter().filter(|job| job.vendor_id == vendor.id && job.started_at <= self.now)
+        {
+            if job.started_at < self.now - Duration::days(30) {
+                continue;
+            }
+            let entry = last_success.entry(job.system.as_str()).or_insert(None);
+            if job.succeeded {
+                *entry = Some(entry.map_or(job.started_at, |last| last.max(job.started_at)));
+            }
+        }
+        let mut raised = Vec::new();
+        for (system, last) in last_success {
+            let gap_hours = last.map(|last| (self.now - last).num_hours());
+            if gap_hours.is_none_or(|hours| hours > max_gap.num_hours()) {
+                raised.push((system.to_string(), gap_hours));
+            }
+        }
+        for (system, gap_hours) in raised {
+            let since = match gap_hours {
+                Some(hours) => format!("for {hours} hours"),
+                None => "in the last 30 days".into(),
+            };
+            self.raise(
+                "backup_missing",
+                &format!("{}:{}", vendor.id, system.to_lowercase().replace(' ', "-")),
+                Some(&vendor.id),
+                FlagSeverity::Red,
+                format!("No successful backup of {system} {since} ({})", vendor.name),
+                "If this system failed or were encrypted by ransomware today, everything since its last good backup \
+                 would be lost.",
+                format!("Why have the backups of {system} failed, and when will a good one be confirmed?"),
+                Vec::new(),
+                Vec::new(),
+            );
+        }
+    }
+
+    fn restore_and_resilience_tests(&mut self, vendor: &Vendor, scope: &Scope) {
+        let settings = self.input.settings;
+        if let Some(value) = self.values.get(scope, MetricKey::DaysSinceRestoreTest, self.current)
+            && let Some(days) = value.value
+            && days > settings.restore_test_amber_days
+        {
+            let severity = if days > settings.restore_test_red_days { FlagSeverity::Red } else { FlagSeverity::Amber };
+            self.raise(
+                "restore_test_overdue",
+                &vendor.id,
+                Some(&vendor.id),
+                severity,
+                format!(
+                    "{} has not proven a backup can be restored for {} days; good practice is every {}",
+                    vendor.name, days, settings.restore_test_amber_days
+                ),
+                "A backup that has never been restored is a hope, not a plan: in many ransomware cases the backups \
+                 turned out to be incomplete or unusable on the day they were needed.",
+                format!("When will {} restore a test system from backup, and can we see the result?", vendor.name),
+                vec![evidence(value)],
+                Vec::new(),
+            );
+        }
+        let has_backups = self.input.records.backups.iter().any(|job| job.vendor_id == vendor.id);
+        if !has_backups {
+            return;
+        }
+        let value = self.values.get(scope, MetricKey::DaysSinceResilienceTest, self.current);
+        let days = value.and_then(|value| value.value);
+        if days.is_none_or(|days| days > settings.resilience_test_amber_days) {
+            let headline = match days {
+                Some(days) => format!("{} last tested failing over to a backup site {days} days ago", vendor.name),
+                None => format!("{} has no failover test on record", vendor.name),
+            };
+            self.raise(
+                "resilience_test_overdue",
+                &vendor.id,
+                Some(&vendor.id),
+                FlagSeverity::Amber,
+                headline,
+                "Failover plans that are not rehearsed tend to fail when they are needed: a twice-yearly test shows \
+                 the business can keep running if a site is lost.",
+                format!("When is {} next failover test, and what did the last one find?", possessive(&vendor.name)),
+                value.map(evidence).into_iter().collect(),
+                Vec::new(),
+            );
+        }
+    }
+
+    fn backlog(&mut self, vendor: &Vendor, scope: &Scope) {
+        let settings = self.input.settings;
+        let open_at = |at: DateTime<Utc>| {
+            self.input
+                .records
+                .tickets
+                .iter()
+                .filter(|t| t.vendor_id == vendor.id && t.created_at < at && t.resolved_at.is_none_or(|r| r >= at))
+                .count() as f64
+        };
+        let now_open = open_at(self.now);
+        let before = open_at(self.now - Duration::weeks(4));
+        let value = self.values.get(scope, MetricKey::BacklogOpen, self.current);
+        if before >= 5.0 && now_open > before * (1.0 + settings.backlog_growth_pct / 100.0) {
+            self.raise(
+                "backlog_growing",
+                &vendor.id,
+                Some(&vendor.id),
+                FlagSeverity::Amber,
+                format!("{} open tickets grew from {} to {} in four weeks", possessive(&vendor.name), before, now_open),
+                "A growing queue means requests arrive faster than they are resolved; waits get longer until the \
+                 provider adds people or fixes the causes.",
+                format!("Why is {} backlog growing, and what is the plan to bring it down?", possessive(&vendor.name)),
+                value.map(evidence).into_iter().collect(),
+                Vec::new(),
+            );
+        }
+        let aged = self.values.get(scope, MetricKey::BacklogAged30d, self.current);
+        if let (Some(aged_value), Some(open)) = (aged.and_then(|v| v.value), value.and_then(|v| v.value))
+            && open >= 10.0
+            && aged_value / open * 100.0 > settings.backlog_aged_share_pct
+        {
+            self.raise(
+                "backlog_aged",
+                &vendor.id,
+                Some(&vendor.id),
+                FlagSeverity::Amber,
+                format!(
+                    "{} of {} {} open tickets have waited more than 30 days",
+                    aged_value,
+                    possessive(&vendor.name),
+                    open
+                ),
+                "Old tickets are often the awkward ones that never get done, and each is someone still waiting.",
+                format!("What is blocking {} oldest tickets?", possessive(&vendor.name)),
+                aged.map(evidence).into_iter().collect(),
+                Vec::new(),
+            );
+        }
+    }
+
+    fn key_person(&mut self, vendor: &Vendor, scope: &Scope) {
+        let settings = self.input.settings;
+        let month = self.last_complete;
+        let Some(value) = self.values.get(scope, MetricKey::KeyPersonSharePct, month) else { return };
+        let Some(share) = value.value else { return };
+        if value.provenance.records < settings.key_person_min_tickets || share <= settings.key_person_amber_pct {
+            return;
+        }
+        let severity = if share > settings.key_person_red_pct { FlagSeverity::Red } else { FlagSeverity::Amber };
+        self.raise(
+            "key_person",
+            &vendor.id,
+            Some(&vendor.id),
+            severity,
+            format!("One engineer fixed {} of {} tickets in {}", pct(share), possessive(&vendor.name), month.label()),
+            "When one person does most of the work, their holiday, illness or resignation stalls support, and \
+             what they know is written down nowhere else.",
+            format!(
+                "Who covers when this engineer is away, and what is {} doing to spread the knowledge?",
+                vendor.name
+            ),
+            vec![evidence(value)],
+            Vec::new(),
+        );
+    }
+
+    fn supplier_review(&mut self, vendor: &Vendor) {
+        if vendor.kind == VendorKind::Internal {
+            return;
+        }
+        let limit = self.input.settings.supplier_review_days;
+        let days = vendor.last_review.map(|day| (self.now.date_naive() - day).num_days());
+        if days.is_some_and(|days| days <= limit) {
+            return;
+        }
+        let headline = match days {
+            Some(days) => {
+                format!("No supplier review of {} for {days} days; reviews are due every {limit}", vendor.name)
+            }
+            None => format!("No supplier review of {} is on record", vendor.name),
+        };
+        self.raise(
+            "supplier_review_overdue",
+            &vendor.id,
+            Some(&vendor.id),
+            FlagSeverity::Amber,
+            headline,
+            "A regular review is where performance, cost, security and the contract's fit are checked. Without it, \
+             problems and price creep go unchallenged.",
+            format!("When is the next review with {}, and who from our side attends?", vendor.name),
+            Vec::new(),
+            Vec::new(),
+        );
+    }
+
+    /// The provider's own SLA verdicts against Sightline's reading of the
+    /// same tickets, for the last complete month.
+    fn reported_sla(&mut self, vendor: &Vendor) {
+        let tz = self.input.settings.tz();
+        let month = self.last_complete;
+        let (start, end) = (month.start_in(tz), month.end_in(tz));
+        let Some(contract) = self.input.contracts.iter().find(|contract| contract.vendor_id == vendor.id) else {
+            return;
+        };
+        let (mut reported_met, mut computed_met, mut counted) = (0u32, 0u32, 0u32);
+        for ticket in self.input.records.tickets.iter().filter(|t| t.vendor_id == vendor.id) {
+            if ticket.created_at < start || ticket.created_at >= end {
+                continue;
+            }
+            let (Some(reported), Some(priority)) = (ticket.vendor_reported_in_sla, ticket.priority.as_deref()) else {
+                continue;
+            };
+            let Some(target) = contract.target_for(priority, ticket.created_at) else { continue };
+            let within = |done: Option<DateTime<Utc>>, minutes: Option<i64>| match (done, minutes) {
+                (_, None) => true,
+                (Some(done), Some(minutes)) => done <= ticket.created_at + Duration::minutes(minutes),
+                (None, Some(minutes)) => ticket.created_at + Duration::minutes(minutes) > self.now,
+            };
+            counted += 1;
+            reported_met += u32::from(reported);
+            computed_met += u32::from(
+                within(ticket.first_response_at, target.respond_minutes)
+                    && within(ticket.resolved_at, target.resolve_minutes),
+            );
+        }
+        if counted < 10 {
+            return;
+        }
+        let reported = reported_met as f64 * 100.0 / counted as f64;
+        let computed = computed_met as f64 * 100.0 / counted as f64;
+        if (reported - computed).abs() <= self.input.settings.reported_sla_tolerance_points {
+            return;
+        }
+        self.raise(
+            "reported_sla_mismatch",
+            &vendor.id,
+            Some(&vendor.id),
+            FlagSeverity::Amber,
+            format!(
+                "{} reports {} of {} tickets within SLA; its own ticket times show {}",
+                vendor.name,
+                pct(reported),
+                month.label(),
+                pct(computed)
+            ),
+            "The provider's report and the raw tickets disagree. Reports that look better than the underlying \
+             records are how problems stay hidden until they become incidents.",
+            format!(
+                "How does {} decide a ticket met its SLA, and why does that differ from the ticket times?",
+                vendor.name
+            ),
+            Vec::new(),
+            Vec::new(),
+        );
+    }
+
+    fn certificates(&mut self) {
+        let settings = self.input.settings;
+        let mut current: BTreeMap<&str, &sightline_domain::Certificate> = BTreeMap::new();
+        for certificate in self.input.records.certificates.iter().filter(|cert| cert.not_before <= self.now) {
+            let slot = current.entry(certificate.host.as_str()).or_insert(certificate);
+            if certificate.not_before > slot.not_before {
+                *slot = certificate;
+            }
+        }
+        let mut found = Vec::new();
+        for certificate in current.values() {
+            let days = (certificate.not_after - self.now).num_seconds().div_euclid(86_400);
+            if days as f64 > settings.cert_amber_days {
+                continue;
+            }
+            let severity = if days as f64 <= settings.cert_red_days { FlagSeverity::Red } else { FlagSeverity::Amber };
+            let headline = if days < 0 {
+                format!("The certificate for {} expired {} ago", certificate.host, plural(-days, "day", "days"))
+            } else {
+                format!(
+                    "The certificate for {} expires in {} ({})",
+                    certificate.host,
+                    plural(days, "day", "days"),
+                    certificate.not_after.format("%-d %B")
+                )
+            };
+            found.push((
+                certificate.host.clone(),
+                certificate.vendor_id.clone(),
+                severity,
+                headline,
+                format!("{}:{}", certificate.provenance.source_id, certificate.provenance.record_id),
+            ));
+        }
+        for (host, vendor_id, severity, headline, record) in found {
+            let vendor = self.vendor_name(&vendor_id).to_string();
+            self.raise(
+                "certificate_expiring",
+                &host,
+                Some(&vendor_id),
+                severity,
+                headline,
+                "When a website's certificate expires, browsers warn visitors away and connections from other \
+                 systems fail: an outage that is entirely predictable.",
+                format!("Who at {vendor} renews the certificate for {host}, and is renewal automatic?"),
+                Vec::new(),
+                vec![record],
+            );
+        }
+    }
+
+    fn single_vendor_services(&mut self) {
+        for service in self.services.iter().filter(|service| service.critical && service.vendor_ids.len() == 1) {
+            let vendor_id = service.vendor_ids[0].clone();
+            let vendor = self.vendor_name(&vendor_id).to_string();
+            self.raise(
+                "single_vendor_service",
+                &service.id,
+                Some(&vendor_id),
+                FlagSeverity::Amber,
+                format!("{} depends on {vendor} alone, with no alternative recorded", service.name),
+                "If that provider fails, is breached or goes out of business, the service stops with it: the Target \
+                 breach began with one supplier's access.",
+                format!("If {vendor} could not deliver {} tomorrow, what would we do?", service.name),
+                Vec::new(),
+                Vec::new(),
+            );
+        }
+    }
+
+    fn stale_sources(&mut self) {
+        let settings = self.input.settings;
+        for source in self.input.sources {
+            let hours = source.last_success_at.map(|at| (self.now - at).num_seconds() as f64 / 3600.0);
+            if hours.is_some_and(|hours| hours <= settings.stale_amber_hours) {
+                continue;
+            }
+            let severity = if hours.is_none_or(|hours| hours > settings.stale_red_hours) {
+                FlagSeverity::Red
+            } else {
+                FlagSeverity::Amber
+            };
+            let vendor = self.vendor_name(&source.vendor_id).to_string();
+            let headline = match hours {
+                Some(hours) if hours >= 48.0 => {
+                    format!(
+                        "{} has not synced for {} days: {} figures are out of date",
+                        source.name,
+                        (hours / 24.0).floor(),
+                        possessive(&vendor)
+                    )
+                }
+                Some(hours) => format!(
+                    "{} has not synced for {hours:.0} hours: {} figures are out of date",
+                    source.name,
+                    possessive(&vendor)
+                ),
+                None => format!("{} has never synced: there are no figures from it for {vendor}", source.name),
+            };
+            let mut why = String::from(
+                "Decisions made on old figures can be wrong; a problem that started since the last sync does not \
+                 show yet.",
+            );
+            if let Some(error) = &source.last_error {
+                why.push_str(&format!(" The last attempt failed: {error}."));
+            }
+            self.raise(
+                "stale_source",
+                &source.id,
+                Some(&source.vendor_id),
+                severity,
+                headline,
+                &why,
+                format!("Is {} still reachable with the credentials we hold?", source.name),
+                Vec::new(),
+                Vec::new(),
+            );
+        }
+    }
+}
