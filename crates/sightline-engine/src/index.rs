@@ -2,10 +2,12 @@
 //! that each metric for each period touches only the records it needs:
 //! binary searches over time-sorted lists instead of scans of everything.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{
-    Availability, BackupJob, Certificate, Change, Device, Patch, PatchClass, RecordBatch, ResilienceTest, RestoreTest,
-    Scope, SourceInfo, Survey, Ticket, Vulnerability,
+    Availability, BackupJob, Certificate, Change, Contract, Device, Patch, PatchClass, RecordBatch, ResilienceTest,
+    RestoreTest, SourceInfo, Survey, Ticket, Vendor, Vulnerability,
 };
 
 /// Items that are "open" from a start until an optional end (a ticket until
@@ -53,17 +55,43 @@ impl<'a, T> Intervals<'a, T> {
     }
 }
 
+/// A ticket with what every metric needs from the contract worked out once:
+/// the deadlines that applied when it was created.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TicketRef<'a> {
+    pub ticket: &'a Ticket,
+    // Copies of the fields the metrics read, so that the hot loops walk one
+    // contiguous, time-sorted list instead of chasing pointers.
+    pub created_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub fetched_at: DateTime<Utc>,
+    pub reopened: Option<bool>,
+    pub has_priority: bool,
+    pub respond_by: Option<DateTime<Utc>>,
+    pub resolve_by: Option<DateTime<Utc>>,
+    /// The resolver's index in [`ScopeIndex::resolvers`].
+    pub resolver: Option<u32>,
+    /// The source's index in [`ScopeIndex::ticket_sources`]: counting
+    /// sources by number keeps the hot loops off the heap.
+    pub source: u32,
+}
+
 /// The records of one scope, sorted by the time each metric looks at.
 #[derive(Debug)]
 pub(crate) struct ScopeIndex<'a> {
-    pub tickets_by_created: Vec<&'a Ticket>,
-    pub tickets_by_resolved: Vec<&'a Ticket>,
+    pub tickets_by_created: Vec<TicketRef<'a>>,
+    pub tickets_by_resolved: Vec<TicketRef<'a>>,
+    pub resolvers: Vec<&'a str>,
+    pub ticket_sources: Vec<&'a str>,
     pub open_tickets: Intervals<'a, Ticket>,
     pub devices: Vec<&'a Device>,
     /// Critical and security patches only: the ones compliance is about.
     pub security_patches: Intervals<'a, Patch>,
     pub backups: Vec<&'a BackupJob>,
-    pub restore_tests: Vec<&'a RestoreTest>,
+    /// Per protected system: its first backup, and its successful restore
+    /// tests in time order.
+    pub protected_systems: Vec<ProtectedSystem<'a>>,
     pub resilience_tests: Vec<&'a ResilienceTest>,
     pub certificates: Vec<&'a Certificate>,
     pub vulnerabilities: Intervals<'a, Vulnerability>,
@@ -73,76 +101,226 @@ pub(crate) struct ScopeIndex<'a> {
     pub sources: Vec<&'a SourceInfo>,
 }
 
+#[derive(Debug)]
+pub(crate) struct ProtectedSystem<'a> {
+    pub first_backup: Option<DateTime<Utc>>,
+    pub successful_tests: Vec<&'a RestoreTest>,
+}
+
 /// The slice of a time-sorted list whose key falls in [from, to).
-pub(crate) fn in_range<'s, T>(
-    items: &'s [&'s T],
+pub(crate) fn in_range<T>(
+    items: &[T],
     key: impl Fn(&T) -> DateTime<Utc>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> &'s [&'s T] {
+) -> &[T] {
     let start = items.partition_point(|item| key(item) < from);
     let end = items.partition_point(|item| key(item) < to);
     &items[start..end.max(start)]
 }
 
-impl<'a> ScopeIndex<'a> {
-    pub fn new(scope: &Scope, records: &'a RecordBatch, sources: &'a [SourceInfo]) -> ScopeIndex<'a> {
-        let wanted = |vendor_id: &str| match scope {
-            Scope::All => true,
-            Scope::Vendor(id) => id == vendor_id,
+/// Each record's slot: its vendor's position, so that records are split by
+/// vendor in one pass instead of one pass per vendor.
+struct Slots<'a> {
+    by_vendor: HashMap<&'a str, usize>,
+    count: usize,
+}
+
+impl Slots<'_> {
+    /// Splits `items` into one list per vendor plus a last list of all.
+    fn split<'i, T>(&self, items: &'i [T], vendor: impl Fn(&'i T) -> &'i str) -> Vec<Vec<&'i T>> {
+        let mut lists: Vec<Vec<&T>> = (0..=self.count).map(|_| Vec::new()).collect();
+        for item in items {
+            if let Some(&slot) = self.by_vendor.get(vendor(item)) {
+                lists[slot].push(item);
+            }
+            lists[self.count].push(item);
+        }
+        lists
+    }
+}
+
+fn sorted<T>(mut items: Vec<&T>, key: impl Fn(&T) -> DateTime<Utc>) -> Vec<&T> {
+    items.sort_by_key(|item| key(item));
+    items
+}
+
+/// One scope's records, split out but not yet sorted.
+struct ScopeLists<'a> {
+    tickets: Vec<TicketRef<'a>>,
+    devices: Vec<&'a Device>,
+    patches: Vec<&'a Patch>,
+    backups: Vec<&'a BackupJob>,
+    restore_tests: Vec<&'a RestoreTest>,
+    resilience_tests: Vec<&'a ResilienceTest>,
+    certificates: Vec<&'a Certificate>,
+    vulnerabilities: Vec<&'a Vulnerability>,
+    changes: Vec<&'a Change>,
+    surveys: Vec<&'a Survey>,
+    availability: Vec<&'a Availability>,
+    sources: Vec<&'a SourceInfo>,
+}
+
+/// Interns strings into small numbers, in first-seen order.
+#[derive(Default)]
+struct Interner<'a> {
+    names: Vec<&'a str>,
+    ids: HashMap<&'a str, u32>,
+}
+
+impl<'a> Interner<'a> {
+    fn id(&mut self, name: &'a str) -> u32 {
+        *self.ids.entry(name).or_insert_with(|| {
+            self.names.push(name);
+            self.names.len() as u32 - 1
+        })
+    }
+}
+
+/// The index of every vendor (in `vendors` order) and then of all vendors
+/// together. The shared work (deadlines, names) is done once; each scope's
+/// sorting and grouping runs on the machine's cores in parallel.
+pub(crate) fn build_indexes<'a>(
+    vendors: &'a [Vendor],
+    contracts: &'a [Contract],
+    records: &'a RecordBatch,
+    sources: &'a [SourceInfo],
+) -> Vec<ScopeIndex<'a>> {
+    let slots = Slots {
+        by_vendor: vendors.iter().enumerate().map(|(slot, vendor)| (vendor.id.as_str(), slot)).collect(),
+        count: vendors.len(),
+    };
+    let contract_of: HashMap<&str, &Contract> =
+        contracts.iter().map(|contract| (contract.vendor_id.as_str(), contract)).collect();
+    let mut resolvers = Interner::default();
+    let mut ticket_sources = Interner::default();
+    let mut ticket_lists: Vec<Vec<TicketRef>> = (0..=slots.count).map(|_| Vec::new()).collect();
+    for ticket in &records.tickets {
+        let target = ticket.priority.as_deref().and_then(|priority| {
+            contract_of.get(ticket.vendor_id.as_str()).and_then(|c| c.target_for(priority, ticket.created_at))
+        });
+        let by = |minutes: Option<i64>| minutes.map(|minutes| ticket.created_at + Duration::minutes(minutes));
+        let reference = TicketRef {
+            ticket,
+            created_at: ticket.created_at,
+            first_response_at: ticket.first_response_at,
+            resolved_at: ticket.resolved_at,
+            fetched_at: ticket.provenance.fetched_at,
+            reopened: ticket.reopened,
+            has_priority: ticket.priority.is_some(),
+            respond_by: by(target.and_then(|t| t.respond_minutes)),
+            resolve_by: by(target.and_then(|t| t.resolve_minutes)),
+            resolver: ticket.resolved_by.as_deref().map(|name| resolvers.id(name)),
+            source: ticket_sources.id(&ticket.provenance.source_id),
         };
-        let mut tickets_by_created: Vec<&Ticket> = records.tickets.iter().filter(|t| wanted(&t.vendor_id)).collect();
-        tickets_by_created.sort_by_key(|ticket| ticket.created_at);
-        let mut tickets_by_resolved: Vec<&Ticket> =
-            tickets_by_created.iter().copied().filter(|ticket| ticket.resolved_at.is_some()).collect();
-        tickets_by_resolved.sort_by_key(|ticket| ticket.resolved_at);
-        let open_tickets =
-            Intervals::new(tickets_by_created.iter().map(|ticket| (ticket.created_at, ticket.resolved_at, *ticket)));
+        if let Some(&slot) = slots.by_vendor.get(ticket.vendor_id.as_str()) {
+            ticket_lists[slot].push(reference);
+        }
+        ticket_lists[slots.count].push(reference);
+    }
+    let resolvers = resolvers.names;
+    let ticket_sources = ticket_sources.names;
+
+    let mut devices = slots.split(&records.devices, |d| &d.vendor_id).into_iter();
+    let mut patches = slots.split(&records.patches, |p| &p.vendor_id).into_iter();
+    let mut backups = slots.split(&records.backups, |b| &b.vendor_id).into_iter();
+    let mut restore_tests = slots.split(&records.restore_tests, |r| &r.vendor_id).into_iter();
+    let mut resilience_tests = slots.split(&records.resilience_tests, |r| &r.vendor_id).into_iter();
+    let mut certificates = slots.split(&records.certificates, |c| &c.vendor_id).into_iter();
+    let mut vulnerabilities = slots.split(&records.vulnerabilities, |v| &v.vendor_id).into_iter();
+    let mut changes = slots.split(&records.changes, |c| &c.vendor_id).into_iter();
+    let mut surveys = slots.split(&records.surveys, |s| &s.vendor_id).into_iter();
+    let mut availability = slots.split(&records.availability, |a| &a.vendor_id).into_iter();
+    let mut source_lists = slots.split(sources, |s| &s.vendor_id).into_iter();
+    let lists: Vec<ScopeLists> = ticket_lists
+        .into_iter()
+        .map(|tickets| ScopeLists {
+            tickets,
+            devices: devices.next().unwrap_or_default(),
+            patches: patches.next().unwrap_or_default(),
+            backups: backups.next().unwrap_or_default(),
+            restore_tests: restore_tests.next().unwrap_or_default(),
+            resilience_tests: resilience_tests.next().unwrap_or_default(),
+            certificates: certificates.next().unwrap_or_default(),
+            vulnerabilities: vulnerabilities.next().unwrap_or_default(),
+            changes: changes.next().unwrap_or_default(),
+            surveys: surveys.next().unwrap_or_default(),
+            availability: availability.next().unwrap_or_default(),
+            sources: source_lists.next().unwrap_or_default(),
+        })
+        .collect();
+
+    // "All vendors" holds as much as every vendor together: it gets a core
+    // of its own while the vendors share the other.
+    let (resolvers, ticket_sources) = (&resolvers, &ticket_sources);
+    let mut lists = lists;
+    let all = lists.pop().expect("the all-vendors list is always there");
+    std::thread::scope(|threads| {
+        let all = threads.spawn(move || ScopeIndex::from_lists(all, resolvers, ticket_sources));
+        let mut indexes: Vec<ScopeIndex> =
+            lists.into_iter().map(|list| ScopeIndex::from_lists(list, resolvers, ticket_sources)).collect();
+        indexes.push(all.join().expect("building the all-vendors index panicked"));
+        indexes
+    })
+}
+
+impl<'a> ScopeIndex<'a> {
+    fn from_lists(lists: ScopeLists<'a>, resolvers: &[&'a str], ticket_sources: &[&'a str]) -> ScopeIndex<'a> {
+        let mut tickets_by_created = lists.tickets;
+        tickets_by_created.sort_by_key(|t| t.created_at);
+        let mut tickets_by_resolved: Vec<TicketRef> =
+            tickets_by_created.iter().copied().filter(|t| t.resolved_at.is_some()).collect();
+        tickets_by_resolved.sort_by_key(|t| t.resolved_at);
+        let open_tickets = Intervals::new(tickets_by_created.iter().map(|t| (t.created_at, t.resolved_at, t.ticket)));
         let security_patches = Intervals::new(
-            records
+            lists
                 .patches
                 .iter()
-                .filter(|patch| wanted(&patch.vendor_id))
                 .filter(|patch| matches!(patch.class, PatchClass::Critical | PatchClass::Security))
-                .map(|patch| (patch.missing_since, patch.installed_at, patch)),
+                .map(|patch| (patch.missing_since, patch.installed_at, *patch)),
         );
-        let vulnerabilities = Intervals::new(
-            records
-                .vulnerabilities
-                .iter()
-                .filter(|vulnerability| wanted(&vulnerability.vendor_id))
-                .map(|vulnerability| (vulnerability.first_found, vulnerability.fixed_at, vulnerability)),
-        );
-        fn sorted<'r, T>(items: impl Iterator<Item = &'r T>, key: impl Fn(&T) -> DateTime<Utc>) -> Vec<&'r T> {
-            let mut items: Vec<&T> = items.collect();
-            items.sort_by_key(|item| key(item));
-            items
+        let vulnerabilities = Intervals::new(lists.vulnerabilities.iter().map(|v| (v.first_found, v.fixed_at, *v)));
+        let backups = sorted(lists.backups, |job| job.started_at);
+        let mut systems: BTreeMap<(&str, &str), ProtectedSystem> = BTreeMap::new();
+        let mut last_system: Option<(&str, &str)> = None;
+        let mut firsts: Vec<((&str, &str), DateTime<Utc>)> = Vec::new();
+        for job in &backups {
+            let key = (job.vendor_id.as_str(), job.system.as_str());
+            // Jobs come in time order: a run of the same system needs no
+            // map lookup; the map keeps each system's earliest job.
+            if last_system == Some(key) {
+                continue;
+            }
+            last_system = Some(key);
+            firsts.push((key, job.started_at));
+        }
+        for (key, first) in firsts {
+            systems.entry(key).or_insert(ProtectedSystem { first_backup: Some(first), successful_tests: Vec::new() });
+        }
+        for test in sorted(lists.restore_tests, |test| test.tested_at).into_iter().filter(|test| test.succeeded) {
+            systems
+                .entry((test.vendor_id.as_str(), test.system.as_str()))
+                .or_insert(ProtectedSystem { first_backup: None, successful_tests: Vec::new() })
+                .successful_tests
+                .push(test);
         }
         ScopeIndex {
             tickets_by_created,
             tickets_by_resolved,
+            resolvers: resolvers.to_vec(),
+            ticket_sources: ticket_sources.to_vec(),
             open_tickets,
-            devices: records.devices.iter().filter(|device| wanted(&device.vendor_id)).collect(),
+            devices: lists.devices,
             security_patches,
-            backups: sorted(records.backups.iter().filter(|job| wanted(&job.vendor_id)), |job| job.started_at),
-            restore_tests: sorted(records.restore_tests.iter().filter(|test| wanted(&test.vendor_id)), |test| {
-                test.tested_at
-            }),
-            resilience_tests: sorted(records.resilience_tests.iter().filter(|test| wanted(&test.vendor_id)), |test| {
-                test.tested_at
-            }),
-            certificates: records.certificates.iter().filter(|cert| wanted(&cert.vendor_id)).collect(),
+            backups,
+            protected_systems: systems.into_values().collect(),
+            resilience_tests: sorted(lists.resilience_tests, |test| test.tested_at),
+            certificates: lists.certificates,
             vulnerabilities,
-            changes: sorted(records.changes.iter().filter(|change| wanted(&change.vendor_id)), |change| {
-                change.implemented_at
-            }),
-            surveys: sorted(records.surveys.iter().filter(|survey| wanted(&survey.vendor_id)), |survey| {
-                survey.responded_at
-            }),
-            availability: sorted(records.availability.iter().filter(|window| wanted(&window.vendor_id)), |window| {
-                window.window_start
-            }),
-            sources: sources.iter().filter(|source| wanted(&source.vendor_id)).collect(),
+            changes: sorted(lists.changes, |change| change.implemented_at),
+            surveys: sorted(lists.surveys, |survey| survey.responded_at),
+            availability: sorted(lists.availability, |window| window.window_start),
+            sources: lists.sources,
         }
     }
 }

@@ -8,11 +8,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{
     ChangeOutcome, Contract, MetricKey, MetricProvenance, MetricValue, Period, Provenance, RecordBatch, Scope,
-    Severity, SourceInfo, Status, Ticket, Tz, Vendor,
+    Severity, SourceInfo, Status, Tz, Vendor,
 };
 
 use crate::Settings;
-use crate::index::{ScopeIndex, in_range};
+use crate::index::{ScopeIndex, TicketRef, build_indexes, in_range};
 use crate::stats::percentile;
 
 /// Everything the engine computes from.
@@ -54,55 +54,92 @@ pub fn compute_metrics_with_diagnostics(
 ) -> MetricsResult {
     let mut scopes: Vec<Scope> = input.vendors.iter().map(|vendor| Scope::Vendor(vendor.id.clone())).collect();
     scopes.push(Scope::All);
-    let contracts: HashMap<&str, &Contract> =
-        input.contracts.iter().map(|contract| (contract.vendor_id.as_str(), contract)).collect();
+    let indexes = build_indexes(input.vendors, input.contracts, input.records, input.sources);
     let tz = input.settings.tz();
-    let mut wanted: BTreeSet<Period> = periods.iter().copied().collect();
-    wanted.extend(periods.iter().map(|period| period.previous()));
+    let requested: Vec<Period> = periods.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
+    let mut wanted: BTreeSet<Period> = requested.iter().copied().collect();
+    wanted.extend(requested.iter().map(|period| period.previous()));
+    let wanted: Vec<Period> = wanted.into_iter().collect();
 
-    let mut values = Vec::with_capacity(periods.len() * scopes.len() * MetricKey::ALL.len());
+    // Scopes are independent: spread them over the machine's cores, with
+    // "all vendors" (as much work as every vendor together) on its own.
+    let jobs: Vec<(&Scope, &ScopeIndex)> = scopes.iter().zip(&indexes).collect();
+    let (all_job, vendor_jobs) = jobs.split_last().expect("the all-vendors scope is always there");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(2, 8) - 1;
+    let chunk = vendor_jobs.len().div_ceil(threads).max(1);
+    let run = |chunk: &[(&Scope, &ScopeIndex)]| -> Vec<(Vec<MetricValue>, Vec<Diagnostic>)> {
+        chunk
+            .iter()
+            .map(|(scope, index)| {
+                let context = Context { index, settings: input.settings, tz, now };
+                scope_values(&context, scope, input, &requested, &wanted)
+            })
+            .collect()
+    };
+    let results: Vec<(Vec<MetricValue>, Vec<Diagnostic>)> = std::thread::scope(|threads| {
+        let handles: Vec<_> = vendor_jobs.chunks(chunk).map(|chunk| threads.spawn(move || run(chunk))).collect();
+        let all = run(std::slice::from_ref(all_job));
+        let mut results: Vec<_> =
+            handles.into_iter().flat_map(|handle| handle.join().expect("a metric thread panicked")).collect();
+        results.extend(all);
+        results
+    });
+    let mut values = Vec::with_capacity(requested.len() * scopes.len() * MetricKey::ALL.len());
     let mut diagnostics = BTreeSet::new();
-    for scope in scopes {
-        let index = ScopeIndex::new(&scope, input.records, input.sources);
-        let context = Context { index: &index, contracts: &contracts, settings: input.settings, tz, now };
-        let mut computed: HashMap<(MetricKey, Period), Computed> = HashMap::new();
-        for &period in &wanted {
-            for &metric in MetricKey::ALL {
-                let result = context.compute(metric, period);
-                if scope == Scope::All {
-                    diagnostics.extend(result.diagnostics.iter().cloned());
-                }
-                computed.insert((metric, period), result);
-            }
-        }
-        for &period in periods {
-            for &metric in MetricKey::ALL {
-                let current = computed.remove(&(metric, period)).expect("computed above");
-                let previous = computed.get(&(metric, period.previous())).and_then(|previous| previous.value);
-                let target = target_for(metric, &scope, input.contracts, input.settings);
-                values.push(MetricValue {
-                    scope: scope.clone(),
-                    metric,
-                    period,
-                    value: current.value,
-                    target,
-                    status: if metric == MetricKey::KeyPersonSharePct
-                        && current.tally.records < input.settings.key_person_min_tickets
-                    {
-                        // Too few tickets to say one person carries the load.
-                        Status::NoTarget
-                    } else {
-                        status_for(metric, current.value, target, input.settings)
-                    },
-                    previous,
-                    provenance: current.tally.into_provenance(),
-                });
-                // Keep it for a later period whose previous this is.
-                computed.insert((metric, period), Computed { value: current.value, ..Computed::default() });
-            }
-        }
+    for (scope_values, scope_diagnostics) in results {
+        values.extend(scope_values);
+        diagnostics.extend(scope_diagnostics);
     }
     MetricsResult { values, diagnostics: diagnostics.into_iter().collect() }
+}
+
+/// Every metric of one scope for the requested periods.
+fn scope_values(
+    context: &Context<'_>,
+    scope: &Scope,
+    input: EngineInput<'_>,
+    requested: &[Period],
+    wanted: &[Period],
+) -> (Vec<MetricValue>, Vec<Diagnostic>) {
+    let mut computed: HashMap<(MetricKey, Period), Computed> = HashMap::new();
+    let mut diagnostics = Vec::new();
+    for &period in wanted {
+        for &metric in MetricKey::ALL {
+            let mut result = context.compute(metric, period);
+            // Every record is in the "all vendors" scope: report skips once.
+            if *scope == Scope::All {
+                diagnostics.append(&mut result.diagnostics);
+            }
+            computed.insert((metric, period), result);
+        }
+    }
+    let mut values = Vec::with_capacity(requested.len() * MetricKey::ALL.len());
+    for &period in requested {
+        for &metric in MetricKey::ALL {
+            let current = computed.get(&(metric, period)).expect("computed above");
+            let previous = computed.get(&(metric, period.previous())).and_then(|previous| previous.value);
+            let target = target_for(metric, scope, input.contracts, input.settings);
+            let status = if metric == MetricKey::KeyPersonSharePct
+                && current.tally.records < input.settings.key_person_min_tickets
+            {
+                // Too few tickets to say one person carries the load.
+                Status::NoTarget
+            } else {
+                status_for(metric, current.value, target, input.settings)
+            };
+            values.push(MetricValue {
+                scope: scope.clone(),
+                metric,
+                period,
+                value: current.value,
+                target,
+                status,
+                previous,
+                provenance: current.tally.to_provenance(context.index),
+            });
+        }
+    }
+    (values, diagnostics)
 }
 
 /// The target that applies to `metric` for `scope`: the vendor's contract
@@ -206,40 +243,60 @@ pub fn status_for(metric: MetricKey, value: Option<f64>, target: Option<f64>, se
 
 /// Which records went into a value.
 #[derive(Debug, Default)]
-struct Tally {
-    sources: BTreeSet<String>,
+struct Tally<'a> {
+    /// Source ids of non-ticket records; a handful at most.
+    sources: Vec<&'a str>,
+    /// Ticket sources by their number in the scope's index (the first 64).
+    ticket_sources: u64,
     records: u64,
     skipped: u64,
     oldest: Option<DateTime<Utc>>,
 }
 
-impl Tally {
-    fn used(&mut self, provenance: &Provenance) {
+impl<'a> Tally<'a> {
+    fn used(&mut self, provenance: &'a Provenance) {
         self.records += 1;
-        if !self.sources.contains(&provenance.source_id) {
-            self.sources.insert(provenance.source_id.clone());
+        let source = provenance.source_id.as_str();
+        if !self.sources.contains(&source) {
+            self.sources.push(source);
         }
-        self.oldest = Some(self.oldest.map_or(provenance.fetched_at, |oldest| oldest.min(provenance.fetched_at)));
+        self.seen(provenance.fetched_at);
     }
 
-    fn into_provenance(self) -> MetricProvenance {
-        MetricProvenance {
-            sources: self.sources.into_iter().collect(),
-            records: self.records,
-            skipped: self.skipped,
-            oldest_fetched_at: self.oldest,
+    fn used_ticket(&mut self, ticket: &TicketRef<'a>) {
+        if ticket.source < 64 {
+            self.records += 1;
+            self.ticket_sources |= 1 << ticket.source;
+            self.seen(ticket.fetched_at);
+        } else {
+            self.used(&ticket.ticket.provenance);
         }
+    }
+
+    fn seen(&mut self, fetched_at: DateTime<Utc>) {
+        self.oldest = Some(self.oldest.map_or(fetched_at, |oldest| oldest.min(fetched_at)));
+    }
+
+    fn to_provenance(&self, index: &ScopeIndex<'_>) -> MetricProvenance {
+        let mut sources: Vec<String> = self.sources.iter().map(|source| source.to_string()).collect();
+        for (number, source) in index.ticket_sources.iter().enumerate().take(64) {
+            if self.ticket_sources & (1 << number) != 0 && !self.sources.contains(source) {
+                sources.push(source.to_string());
+            }
+        }
+        sources.sort();
+        MetricProvenance { sources, records: self.records, skipped: self.skipped, oldest_fetched_at: self.oldest }
     }
 }
 
 #[derive(Debug, Default)]
-struct Computed {
+struct Computed<'a> {
     value: Option<f64>,
-    tally: Tally,
+    tally: Tally<'a>,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Computed {
+impl Computed<'_> {
     fn skip(&mut self, provenance: &Provenance, problem: &str) {
         self.tally.skipped += 1;
         self.diagnostics.push(Diagnostic {
@@ -260,7 +317,6 @@ fn whole_days(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
 
 struct Context<'a> {
     index: &'a ScopeIndex<'a>,
-    contracts: &'a HashMap<&'a str, &'a Contract>,
     settings: &'a Settings,
     tz: Tz,
     now: DateTime<Utc>,
@@ -281,13 +337,13 @@ struct Window {
     cutoff: DateTime<Utc>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     fn window(&self, period: Period) -> Window {
         let end = period.end_in(self.tz);
         Window { start: period.start_in(self.tz), end, cutoff: end.min(self.now) }
     }
 
-    fn compute(&self, metric: MetricKey, period: Period) -> Computed {
+    fn compute(&self, metric: MetricKey, period: Period) -> Computed<'a> {
         let window = self.window(period);
         match metric {
             MetricKey::TicketsOpened => self.tickets_opened(window),
@@ -318,63 +374,62 @@ impl Context<'_> {
         }
     }
 
-    fn created_in(&self, window: Window) -> &[&Ticket] {
-        in_range(&self.index.tickets_by_created, |ticket| ticket.created_at, window.start, window.end)
+    fn created_in(&self, window: Window) -> &'a [TicketRef<'a>] {
+        in_range(&self.index.tickets_by_created, |t| t.created_at, window.start, window.end)
     }
 
-    fn resolved_in(&self, window: Window) -> &[&Ticket] {
+    fn resolved_in(&self, window: Window) -> &'a [TicketRef<'a>] {
         in_range(
             &self.index.tickets_by_resolved,
-            |ticket| ticket.resolved_at.expect("only resolved tickets are in this list"),
+            |t| t.resolved_at.expect("only resolved tickets are in this list"),
             window.start,
             window.end,
         )
     }
 
-    fn tickets_opened(&self, window: Window) -> Computed {
+    fn counted(tickets: &'a [TicketRef<'a>]) -> Computed<'a> {
         let mut computed = Computed::default();
-        let tickets = self.created_in(window);
-        tickets.iter().for_each(|ticket| computed.tally.used(&ticket.provenance));
+        tickets.iter().for_each(|t| computed.tally.used_ticket(t));
         computed.value = Some(tickets.len() as f64);
         computed
     }
 
-    fn tickets_closed(&self, window: Window) -> Computed {
-        let mut computed = Computed::default();
-        let tickets = self.resolved_in(window);
-        tickets.iter().for_each(|ticket| computed.tally.used(&ticket.provenance));
-        computed.value = Some(tickets.len() as f64);
-        computed
+    fn tickets_opened(&self, window: Window) -> Computed<'a> {
+        Self::counted(self.created_in(window))
     }
 
-    fn first_response(&self, window: Window, p: f64) -> Computed {
+    fn tickets_closed(&self, window: Window) -> Computed<'a> {
+        Self::counted(self.resolved_in(window))
+    }
+
+    fn first_response(&self, window: Window, p: f64) -> Computed<'a> {
         let mut computed = Computed::default();
         let mut minutes = Vec::new();
-        for ticket in self.created_in(window) {
-            if let Some(responded) = ticket.first_response_at {
-                if responded < ticket.created_at {
-                    computed.skip(&ticket.provenance, "first response is before the ticket was created");
+        for t in self.created_in(window) {
+            if let Some(responded) = t.first_response_at {
+                if responded < t.created_at {
+                    computed.skip(&t.ticket.provenance, "first response is before the ticket was created");
                     continue;
                 }
-                minutes.push((responded - ticket.created_at).num_seconds() as f64 / 60.0);
-                computed.tally.used(&ticket.provenance);
+                minutes.push((responded - t.created_at).num_seconds() as f64 / 60.0);
+                computed.tally.used_ticket(t);
             }
         }
         computed.value = percentile(&mut minutes, p);
         computed
     }
 
-    fn resolution(&self, window: Window, p: f64) -> Computed {
+    fn resolution(&self, window: Window, p: f64) -> Computed<'a> {
         let mut computed = Computed::default();
         let mut hours = Vec::new();
-        for ticket in self.resolved_in(window) {
-            let resolved = ticket.resolved_at.expect("resolved");
-            if resolved < ticket.created_at {
-                computed.skip(&ticket.provenance, "resolved before it was created");
+        for t in self.resolved_in(window) {
+            let resolved = t.resolved_at.expect("resolved");
+            if resolved < t.created_at {
+                computed.skip(&t.ticket.provenance, "resolved before it was created");
                 continue;
             }
-            hours.push((resolved - ticket.created_at).num_seconds() as f64 / 3600.0);
-            computed.tally.used(&ticket.provenance);
+            hours.push((resolved - t.created_at).num_seconds() as f64 / 3600.0);
+            computed.tally.used_ticket(t);
         }
         computed.value = percentile(&mut hours, p);
         computed
@@ -383,25 +438,22 @@ impl Context<'_> {
     /// Share of tickets created in the period that met their target. A
     /// ticket with no response (or resolution) counts as missed once its
     /// target has passed by the cutoff, and is left out while it is ahead.
-    fn sla_compliance(&self, window: Window, kind: SlaKind) -> Computed {
+    fn sla_compliance(&self, window: Window, kind: SlaKind) -> Computed<'a> {
         let mut computed = Computed::default();
         let (mut met, mut counted) = (0u64, 0u64);
-        for ticket in self.created_in(window) {
-            let Some(priority) = ticket.priority.as_deref() else {
-                computed
-                    .skip(&ticket.provenance, "ticket has no priority the contract knows, so its SLA cannot be judged");
+        for t in self.created_in(window) {
+            if !t.has_priority {
+                computed.skip(
+                    &t.ticket.provenance,
+                    "ticket has no priority the contract knows, so its SLA cannot be judged",
+                );
                 continue;
+            }
+            let (deadline, done_at) = match kind {
+                SlaKind::Response => (t.respond_by, t.first_response_at),
+                SlaKind::Resolution => (t.resolve_by, t.resolved_at),
             };
-            let target = self
-                .contracts
-                .get(ticket.vendor_id.as_str())
-                .and_then(|contract| contract.target_for(priority, ticket.created_at));
-            let (minutes, done_at) = match kind {
-                SlaKind::Response => (target.and_then(|t| t.respond_minutes), ticket.first_response_at),
-                SlaKind::Resolution => (target.and_then(|t| t.resolve_minutes), ticket.resolved_at),
-            };
-            let Some(minutes) = minutes else { continue };
-            let deadline = ticket.created_at + Duration::minutes(minutes);
+            let Some(deadline) = deadline else { continue };
             match done_at {
                 Some(done_at) => {
                     counted += 1;
@@ -410,13 +462,13 @@ impl Context<'_> {
                 None if deadline <= window.cutoff => counted += 1,
                 None => continue,
             }
-            computed.tally.used(&ticket.provenance);
+            computed.tally.used_ticket(t);
         }
         computed.value = share(met, counted);
         computed
     }
 
-    fn backlog(&self, window: Window, older_than: Option<Duration>) -> Computed {
+    fn backlog(&self, window: Window, older_than: Option<Duration>) -> Computed<'a> {
         let mut computed = Computed::default();
         let mut open = 0u64;
         for (created, ticket) in self.index.open_tickets.open_at(window.cutoff) {
@@ -429,35 +481,35 @@ impl Context<'_> {
         computed
     }
 
-    fn reopened(&self, window: Window) -> Computed {
+    fn reopened(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
         let (mut reopened, mut known) = (0u64, 0u64);
-        for ticket in self.resolved_in(window) {
-            if let Some(was_reopened) = ticket.reopened {
+        for t in self.resolved_in(window) {
+            if let Some(was_reopened) = t.reopened {
                 known += 1;
                 reopened += u64::from(was_reopened);
-                computed.tally.used(&ticket.provenance);
+                computed.tally.used_ticket(t);
             }
         }
         computed.value = share(reopened, known);
         computed
     }
 
-    fn key_person_share(&self, window: Window) -> Computed {
+    fn key_person_share(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
-        let mut by_person: HashMap<&str, u64> = HashMap::new();
+        let mut by_person = vec![0u64; self.index.resolvers.len()];
         let mut total = 0u64;
-        for ticket in self.resolved_in(window) {
-            match ticket.resolved_by.as_deref() {
+        for t in self.resolved_in(window) {
+            match t.resolver {
                 Some(person) => {
-                    *by_person.entry(person).or_default() += 1;
+                    by_person[person as usize] += 1;
                     total += 1;
-                    computed.tally.used(&ticket.provenance);
+                    computed.tally.used_ticket(t);
                 }
-                None => computed.skip(&ticket.provenance, "resolved ticket does not say who resolved it"),
+                None => computed.skip(&t.ticket.provenance, "resolved ticket does not say who resolved it"),
             }
         }
-        computed.value = share(by_person.values().copied().max().unwrap_or(0), total);
+        computed.value = share(by_person.iter().copied().max().unwrap_or(0), total);
         computed
     }
 
@@ -473,7 +525,7 @@ impl Context<'_> {
 
     /// Share of managed devices with no critical or security patch missing
     /// for longer than the grace period, at the cutoff.
-    fn patch_compliance(&self, window: Window) -> Computed {
+    fn patch_compliance(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
         let overdue = self.overdue_devices(window.cutoff);
         let (mut compliant, mut total) = (0u64, 0u64);
@@ -490,7 +542,7 @@ impl Context<'_> {
         computed
     }
 
-    fn critical_patch_max_age(&self, window: Window) -> Computed {
+    fn critical_patch_max_age(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
         let mut oldest: Option<f64> = None;
         for (missing_since, patch) in self.index.security_patches.open_at(window.cutoff) {
@@ -505,7 +557,7 @@ impl Context<'_> {
         computed
     }
 
-    fn vulns_open(&self, window: Window, wanted: impl Fn(&sightline_domain::Vulnerability) -> bool) -> Computed {
+    fn vulns_open(&self, window: Window, wanted: impl Fn(&sightline_domain::Vulnerability) -> bool) -> Computed<'a> {
         let mut computed = Computed::default();
         let mut open = 0u64;
         for (_, vulnerability) in self.index.vulnerabilities.open_at(window.cutoff) {
@@ -518,7 +570,7 @@ impl Context<'_> {
         computed
     }
 
-    fn vulns_overdue(&self, window: Window) -> Computed {
+    fn vulns_overdue(&self, window: Window) -> Computed<'a> {
         let critical = Duration::days(self.settings.vuln_critical_deadline_days);
         let high = Duration::days(self.settings.vuln_high_deadline_days);
         let cutoff = window.cutoff;
@@ -532,7 +584,7 @@ impl Context<'_> {
         })
     }
 
-    fn backup_success(&self, window: Window) -> Computed {
+    fn backup_success(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
         let jobs = in_range(&self.index.backups, |job| job.started_at, window.start, window.cutoff);
         let succeeded = jobs.iter().filter(|job| job.succeeded).count() as u64;
@@ -544,29 +596,27 @@ impl Context<'_> {
     /// Per protected system (every system with a backup by the cutoff), days
     /// since its last successful restore test; a system never tested counts
     /// from its first backup. The worst system is the value.
-    fn days_since_restore_test(&self, window: Window) -> Computed {
+    fn days_since_restore_test(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
         let cutoff = window.cutoff;
-        let mut first_backup: BTreeMap<(&str, &str), DateTime<Utc>> = BTreeMap::new();
-        for job in in_range(&self.index.backups, |job| job.started_at, DateTime::<Utc>::MIN_UTC, cutoff) {
-            first_backup.entry((job.vendor_id.as_str(), job.system.as_str())).or_insert(job.started_at);
+        for system in &self.index.protected_systems {
+            let tested = system.successful_tests.partition_point(|test| test.tested_at <= cutoff);
+            let last_test = tested.checked_sub(1).map(|last| system.successful_tests[last]);
+            let since = match (last_test, system.first_backup) {
+                (Some(test), _) => {
+                    computed.tally.used(&test.provenance);
+                    test.tested_at
+                }
+                (None, Some(first)) if first <= cutoff => first,
+                _ => continue,
+            };
+            let days = whole_days(since, cutoff);
+            computed.value = Some(computed.value.map_or(days, |worst: f64| worst.max(days)));
         }
-        let mut last_test: BTreeMap<(&str, &str), DateTime<Utc>> = BTreeMap::new();
-        for test in in_range(&self.index.restore_tests, |test| test.tested_at, DateTime::<Utc>::MIN_UTC, cutoff) {
-            if test.succeeded {
-                last_test.insert((test.vendor_id.as_str(), test.system.as_str()), test.tested_at);
-                computed.tally.used(&test.provenance);
-            }
-        }
-        computed.value = first_backup
-            .iter()
-            .map(|(system, first)| whole_days(*last_test.get(system).unwrap_or(first), cutoff))
-            .chain(last_test.values().map(|last| whole_days(*last, cutoff)))
-            .max_by(f64::total_cmp);
         computed
     }
 
-    fn days_since_resilience_test(&self, window: Window) -> Computed {
+    fn days_since_resilience_test(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
         let tests =
             in_range(&self.index.resilience_tests, |test| test.tested_at, DateTime::<Utc>::MIN_UTC, window.cutoff);
@@ -579,7 +629,7 @@ impl Context<'_> {
 
     /// For each host, the certificate in place at the cutoff (the latest
     /// issued by then); the smallest days to expiry among them.
-    fn cert_min_days(&self, window: Window) -> Computed {
+    fn cert_min_days(&self, window: Window) -> Computed<'a> {
         let cutoff = window.cutoff;
         let mut current: BTreeMap<&str, &sightline_domain::Certificate> = BTreeMap::new();
         for certificate in self.index.certificates.iter().filter(|cert| cert.not_before <= cutoff) {
@@ -597,7 +647,7 @@ impl Context<'_> {
         computed
     }
 
-    fn change_success(&self, window: Window) -> Computed {
+    fn change_success(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
         let changes = in_range(&self.index.changes, |change| change.implemented_at, window.start, window.end);
         let good = changes.iter().filter(|change| change.outcome == ChangeOutcome::Successful).count() as u64;
@@ -606,7 +656,7 @@ impl Context<'_> {
         computed
     }
 
-    fn csat(&self, window: Window) -> Computed {
+    fn csat(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
         let answers = in_range(&self.index.surveys, |survey| survey.responded_at, window.start, window.end);
         let satisfied = answers.iter().filter(|survey| survey.satisfied).count() as u64;
@@ -617,7 +667,7 @@ impl Context<'_> {
 
     /// Up time over up plus down time, for monitor windows that start in the
     /// period.
-    fn availability(&self, window: Window) -> Computed {
+    fn availability(&self, window: Window) -> Computed<'a> {
         let mut computed = Computed::default();
         let (mut up, mut total) = (0i64, 0i64);
         for sample in in_range(&self.index.availability, |sample| sample.window_start, window.start, window.end) {
@@ -634,10 +684,10 @@ impl Context<'_> {
     }
 
     /// Hours since the stalest source of the scope last synced, at now.
-    fn staleness(&self) -> Computed {
+    fn staleness(&self) -> Computed<'a> {
         let mut computed = Computed::default();
         for source in &self.index.sources {
-            computed.tally.sources.insert(source.id.clone());
+            computed.tally.sources.push(source.id.as_str());
             let hours = match source.last_success_at {
                 Some(at) => (self.now - at).num_seconds() as f64 / 3600.0,
                 None => f64::INFINITY,

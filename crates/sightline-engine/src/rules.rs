@@ -106,8 +106,36 @@ fn figure(value: f64, unit: Unit) -> String {
     }
 }
 
+/// One vendor's records, grouped once so that each rule looks only at them.
+#[derive(Default)]
+struct VendorRecords<'a> {
+    tickets: Vec<&'a sightline_domain::Ticket>,
+    patches: Vec<&'a sightline_domain::Patch>,
+    vulnerabilities: Vec<&'a sightline_domain::Vulnerability>,
+    backups: Vec<&'a sightline_domain::BackupJob>,
+}
+
+fn group_by_vendor(records: &sightline_domain::RecordBatch) -> HashMap<&str, VendorRecords<'_>> {
+    let mut groups: HashMap<&str, VendorRecords> = HashMap::new();
+    for ticket in &records.tickets {
+        groups.entry(&ticket.vendor_id).or_default().tickets.push(ticket);
+    }
+    for patch in &records.patches {
+        groups.entry(&patch.vendor_id).or_default().patches.push(patch);
+    }
+    for vulnerability in &records.vulnerabilities {
+        groups.entry(&vulnerability.vendor_id).or_default().vulnerabilities.push(vulnerability);
+    }
+    for job in &records.backups {
+        groups.entry(&job.vendor_id).or_default().backups.push(job);
+    }
+    groups
+}
+
 struct Rules<'a> {
     input: EngineInput<'a>,
+    by_vendor: HashMap<&'a str, VendorRecords<'a>>,
+    none: VendorRecords<'a>,
     services: &'a [Service],
     values: Values<'a>,
     now: DateTime<Utc>,
@@ -129,6 +157,8 @@ pub fn evaluate_rules(
     let current = Period::month_of_in(now, tz);
     let mut rules = Rules {
         input,
+        by_vendor: group_by_vendor(input.records),
+        none: VendorRecords::default(),
         services,
         values: Values::new(values),
         now,
@@ -157,7 +187,11 @@ pub fn evaluate_rules(
     flags
 }
 
-impl Rules<'_> {
+impl<'a> Rules<'a> {
+    fn of(&self, vendor_id: &str) -> &VendorRecords<'a> {
+        self.by_vendor.get(vendor_id).unwrap_or(&self.none)
+    }
+
     fn vendor_name<'v>(&'v self, id: &'v str) -> &'v str {
         self.input.vendors.iter().find(|vendor| vendor.id == id).map_or(id, |vendor| vendor.name.as_str())
     }
@@ -365,11 +399,11 @@ impl Rules<'_> {
         }
         let grace = settings.patch_grace_days;
         let overdue: Vec<_> = self
-            .input
-            .records
+            .of(&vendor.id)
             .patches
             .iter()
-            .filter(|patch| patch.vendor_id == vendor.id && patch.class == PatchClass::Critical)
+            .copied()
+            .filter(|patch| patch.class == PatchClass::Critical)
             .filter(|patch| patch.missing_since <= self.now && patch.installed_at.is_none_or(|at| at >= self.now))
             .filter(|patch| (self.now - patch.missing_since).num_days() > grace)
             .collect();
@@ -405,11 +439,11 @@ impl Rules<'_> {
     fn vulnerabilities(&mut self, vendor: &Vendor, scope: &Scope) {
         let deadline = self.input.settings.vuln_critical_deadline_days;
         let overdue: Vec<_> = self
-            .input
-            .records
+            .of(&vendor.id)
             .vulnerabilities
             .iter()
-            .filter(|v| v.vendor_id == vendor.id && v.severity == Severity::Critical)
+            .copied()
+            .filter(|v| v.severity == Severity::Critical)
             .filter(|v| v.first_found <= self.now && v.fixed_at.is_none_or(|fixed| fixed >= self.now))
             .filter(|v| (self.now - v.first_found).num_days() > deadline)
             .collect();
@@ -440,9 +474,7 @@ impl Rules<'_> {
         let max_gap = Duration::hours(self.input.settings.backup_max_gap_hours);
         // Systems backed up in the last 30 days are still protected.
         let mut last_success: BTreeMap<&str, Option<DateTime<Utc>>> = BTreeMap::new();
-        for job in
-            self.input.records.backups.iter().filter(|job| job.vendor_id == vendor.id && job.started_at <= self.now)
-        {
+        for job in self.of(&vendor.id).backups.iter().copied().filter(|job| job.started_at <= self.now) {
             if job.started_at < self.now - Duration::days(30) {
                 continue;
             }
@@ -501,7 +533,7 @@ impl Rules<'_> {
                 Vec::new(),
             );
         }
-        let has_backups = self.input.records.backups.iter().any(|job| job.vendor_id == vendor.id);
+        let has_backups = !self.of(&vendor.id).backups.is_empty();
         if !has_backups {
             return;
         }
@@ -530,11 +562,10 @@ impl Rules<'_> {
     fn backlog(&mut self, vendor: &Vendor, scope: &Scope) {
         let settings = self.input.settings;
         let open_at = |at: DateTime<Utc>| {
-            self.input
-                .records
+            self.of(&vendor.id)
                 .tickets
                 .iter()
-                .filter(|t| t.vendor_id == vendor.id && t.created_at < at && t.resolved_at.is_none_or(|r| r >= at))
+                .filter(|t| t.created_at < at && t.resolved_at.is_none_or(|r| r >= at))
                 .count() as f64
         };
         let now_open = open_at(self.now);
@@ -643,7 +674,7 @@ impl Rules<'_> {
             return;
         };
         let (mut reported_met, mut computed_met, mut counted) = (0u32, 0u32, 0u32);
-        for ticket in self.input.records.tickets.iter().filter(|t| t.vendor_id == vendor.id) {
+        for ticket in self.of(&vendor.id).tickets.iter().copied() {
             if ticket.created_at < start || ticket.created_at >= end {
                 continue;
             }
