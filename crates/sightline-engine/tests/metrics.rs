@@ -71,7 +71,12 @@ fn expect(value: Option<f64>, records: u64, skipped: u64) -> Expect {
 
 /// Computes `metric` for vendor `acme` in `period` at `now` and compares.
 fn check(records: RecordBatch, metric: MetricKey, period: &str, now: &str, expected: Expect) {
-    let settings = Settings::default();
+    check_in("UTC", records, metric, period, now, expected);
+}
+
+/// [`check`] with the company in time zone `timezone`.
+fn check_in(timezone: &str, records: RecordBatch, metric: MetricKey, period: &str, now: &str, expected: Expect) {
+    let settings = Settings { timezone: timezone.into(), ..Settings::default() };
     let vendors = [vendor()];
     let contracts = [contract()];
     let input =
@@ -162,6 +167,25 @@ fn response_compliance() {
         LATE_NOVEMBER,
         expect(Some(100.0), 1, 0),
     );
+}
+
+#[test]
+fn months_follow_the_company_time_zone() {
+    // 23:30 UTC on 30 September is already October in London (summer
+    // time) but still September in UTC; 04:30 UTC on 1 November is still
+    // October in New York.
+    let batch = || {
+        tickets(vec![
+            ticket("1", Some("P3"), "2026-09-30T23:30:00Z", Some(10), None),
+            ticket("2", Some("P3"), "2026-10-15T12:00:00Z", Some(10), None),
+            ticket("3", Some("P3"), "2026-11-01T03:30:00Z", Some(10), None),
+        ])
+    };
+    let opened = MetricKey::TicketsOpened;
+    check_in("UTC", batch(), opened, "2026-10", LATE_NOVEMBER, expect(Some(1.0), 1, 0));
+    check_in("Europe/London", batch(), opened, "2026-10", LATE_NOVEMBER, expect(Some(2.0), 2, 0));
+    check_in("America/New_York", batch(), opened, "2026-10", LATE_NOVEMBER, expect(Some(2.0), 2, 0));
+    check_in("America/New_York", batch(), opened, "2026-09", LATE_NOVEMBER, expect(Some(1.0), 1, 0));
 }
 
 #[test]

@@ -124,3 +124,25 @@ proptest! {
         prop_assert_eq!(compute(tickets.clone()), compute(tickets));
     }
 }
+
+proptest! {
+    #[test]
+    fn flags_are_deterministic(tickets in arb_tickets()) {
+        let assess = |tickets: Vec<Ticket>| {
+            let vendors = [Vendor { id: "acme".into(), name: "Acme".into(), kind: VendorKind::Msp, monthly_cost: None, last_review: None }];
+            let contracts = [Contract {
+                vendor_id: "acme".into(),
+                sla: vec![SlaTarget { priority: "P3".into(), respond_minutes: Some(240), resolve_minutes: Some(2880), effective_from: None }],
+                compliance_target_pct: 95.0,
+            }];
+            let records = RecordBatch { tickets, ..RecordBatch::default() };
+            let settings = Settings::default();
+            let input = EngineInput { vendors: &vendors, contracts: &contracts, sources: &[], records: &records, settings: &settings };
+            sightline_engine::assess(input, &[], base() + Duration::days(40))
+        };
+        let first = assess(tickets.clone());
+        let second = assess(tickets);
+        prop_assert_eq!(first.flags, second.flags);
+        prop_assert_eq!(first.values, second.values);
+    }
+}
