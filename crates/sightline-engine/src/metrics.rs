@@ -403,35 +403,48 @@ impl<'a> Context<'a> {
     }
 
     fn first_response(&self, window: Window, p: f64) -> Computed<'a> {
-        let mut computed = Computed::default();
-        let mut minutes = Vec::new();
-        for t in self.created_in(window) {
-            if let Some(responded) = t.first_response_at {
-                if responded < t.created_at {
-                    computed.skip(&t.ticket.provenance, "first response is before the ticket was created");
-                    continue;
-                }
-                minutes.push((responded - t.created_at).num_seconds() as f64 / 60.0);
-                computed.tally.used_ticket(t);
-            }
-        }
-        computed.value = percentile(&mut minutes, p);
-        computed
+        let answered = |t: &TicketRef| t.first_response_at;
+        Self::elapsed_percentile(
+            self.created_in(window),
+            answered,
+            60.0,
+            p,
+            "first response is before the ticket was created",
+        )
     }
 
     fn resolution(&self, window: Window, p: f64) -> Computed<'a> {
+        Self::elapsed_percentile(
+            self.resolved_in(window),
+            |t| t.resolved_at,
+            3600.0,
+            p,
+            "resolved before it was created",
+        )
+    }
+
+    /// The `p`-th percentile of the time from creation to `event`, in units
+    /// of `unit_seconds`, over the tickets that have the event; a ticket
+    /// whose event comes before its creation is skipped as `problem`.
+    fn elapsed_percentile(
+        tickets: &'a [TicketRef<'a>],
+        event: impl Fn(&TicketRef) -> Option<DateTime<Utc>>,
+        unit_seconds: f64,
+        p: f64,
+        problem: &str,
+    ) -> Computed<'a> {
         let mut computed = Computed::default();
-        let mut hours = Vec::new();
-        for t in self.resolved_in(window) {
-            let resolved = t.resolved_at.expect("resolved");
-            if resolved < t.created_at {
-                computed.skip(&t.ticket.provenance, "resolved before it was created");
+        let mut elapsed = Vec::new();
+        for t in tickets {
+            let Some(at) = event(t) else { continue };
+            if at < t.created_at {
+                computed.skip(&t.ticket.provenance, problem);
                 continue;
             }
-            hours.push((resolved - t.created_at).num_seconds() as f64 / 3600.0);
+            elapsed.push((at - t.created_at).num_seconds() as f64 / unit_seconds);
             computed.tally.used_ticket(t);
         }
-        computed.value = percentile(&mut hours, p);
+        computed.value = percentile(&mut elapsed, p);
         computed
     }
 

@@ -91,6 +91,11 @@ fn plural(count: i64, one: &str, many: &str) -> String {
     if count == 1 { format!("1 {one}") } else { format!("{count} {many}") }
 }
 
+/// How evidence names a record: `source:record`.
+fn record_ref(provenance: &sightline_domain::Provenance) -> String {
+    format!("{}:{}", provenance.source_id, provenance.record_id)
+}
+
 /// "Acme IT's", "Bluepeak IT Services'".
 fn possessive(name: &str) -> String {
     if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
@@ -428,10 +433,7 @@ impl<'a> Rules<'a> {
                     "Why are critical updates still missing after {oldest} days, and when will every device have them?"
                 ),
                 value.map(evidence).into_iter().collect(),
-                overdue
-                    .iter()
-                    .map(|patch| format!("{}:{}", patch.provenance.source_id, patch.provenance.record_id))
-                    .collect(),
+                overdue.iter().map(|patch| record_ref(&patch.provenance)).collect(),
             );
         }
     }
@@ -466,7 +468,7 @@ impl<'a> Rules<'a> {
                 plural(count, "critical weakness", "critical weaknesses")
             ),
             self.values.get(scope, MetricKey::VulnsOverdue, self.current).map(evidence).into_iter().collect(),
-            overdue.iter().map(|v| format!("{}:{}", v.provenance.source_id, v.provenance.record_id)).collect(),
+            overdue.iter().map(|v| record_ref(&v.provenance)).collect(),
         );
     }
 
@@ -756,7 +758,7 @@ impl<'a> Rules<'a> {
                 certificate.vendor_id.clone(),
                 severity,
                 headline,
-                format!("{}:{}", certificate.provenance.source_id, certificate.provenance.record_id),
+                record_ref(&certificate.provenance),
             ));
         }
         for (host, vendor_id, severity, headline, record) in found {

@@ -535,3 +535,46 @@ fn flags_keep_their_identity_resolve_and_return() {
     assert_eq!((fourth[0].state, fourth[0].first_seen, fourth[0].returned), (FlagState::Returning, now(), true));
     assert_eq!(fourth[0].flag.id, "certificate_expiring:www.example");
 }
+
+#[test]
+fn a_growing_or_ageing_backlog() {
+    let mut company = Company::new();
+    // `count` tickets opened `days_ago`, still open.
+    let open = |prefix: &str, count: usize, days_ago: i64| -> Vec<Ticket> {
+        (0..count)
+            .map(|index| {
+                let created_at = now() - Duration::days(days_ago) - Duration::minutes(index as i64);
+                Ticket {
+                    provenance: provenance(&format!("{prefix}{index}")),
+                    vendor_id: "acme".into(),
+                    summary: "Waiting".into(),
+                    priority: None,
+                    created_at,
+                    first_response_at: None,
+                    resolved_at: None,
+                    assignee: None,
+                    resolved_by: None,
+                    status: "Open".into(),
+                    reopened: None,
+                    vendor_reported_in_sla: None,
+                }
+            })
+            .collect()
+    };
+    // Ten open four weeks ago and two more since: 20% growth is the limit.
+    company.records.tickets = [open("old", 10, 29), open("new", 2, 3)].concat();
+    check(&company, "backlog_growing", &[]);
+    company.records.tickets = [open("old", 10, 29), open("new", 3, 3)].concat();
+    check(
+        &company,
+        "backlog_growing",
+        &[("backlog_growing:acme", FlagSeverity::Amber, "Acme IT's open tickets grew from 10 to 13 in four weeks")],
+    );
+    // Of 13 open tickets, 10 are over 30 days old once time moves on.
+    company.records.tickets = [open("old", 10, 31), open("new", 3, 3)].concat();
+    check(
+        &company,
+        "backlog_aged",
+        &[("backlog_aged:acme", FlagSeverity::Amber, "10 of Acme IT's 13 open tickets have waited more than 30 days")],
+    );
+}
