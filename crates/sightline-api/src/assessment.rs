@@ -12,8 +12,10 @@ use crate::{ApiError, Sightline};
 const FRESH_FOR: Duration = Duration::hours(1);
 
 impl Sightline {
-    pub(crate) fn settings(&self) -> Settings {
-        Settings::default()
+    /// The thresholds, in the company's time zone (from its configuration).
+    pub(crate) fn settings(store: &sightline_store::Store) -> Result<Settings, ApiError> {
+        let timezone = store.meta("timezone")?.unwrap_or_else(|| "UTC".to_string());
+        Ok(Settings { timezone, ..Settings::default() })
     }
 
     /// Recomputes every metric and flag if the stored ones are out of date.
@@ -43,7 +45,7 @@ impl Sightline {
         let version = store.data_version()?;
         let company = store.load_company()?;
         let records = store.load_records()?;
-        let settings = self.settings();
+        let settings = Sightline::settings(&store)?;
         let input = EngineInput {
             vendors: &company.vendors,
             contracts: &company.contracts,

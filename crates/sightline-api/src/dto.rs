@@ -199,3 +199,45 @@ pub struct RiskRow {
     pub state: String,
     pub acknowledged: Option<AcknowledgementRow>,
 }
+
+/// What to sync: every configured source, or one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncQuery {
+    /// A source id; none for every source.
+    pub source: Option<String>,
+    /// Read everything again rather than only what changed.
+    pub full: bool,
+}
+
+/// A running source's progress, for a progress bar or a progress line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    pub source: String,
+    /// connecting, fetching, applying, done or failed.
+    pub phase: String,
+    pub records: u32,
+    pub pages: u32,
+}
+
+/// How one source's sync ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncSourceResult {
+    pub source: String,
+    pub ok: bool,
+    pub records: u32,
+    /// Whether every record was read (rather than only changes).
+    pub full: bool,
+    /// Why the run was full or incremental.
+    pub reason: String,
+    pub requests: u32,
+    pub pages: u32,
+    /// Why it failed and what to do; none when it worked.
+    pub error: Option<String>,
+    /// Records left out, one phrase each (e.g. a bad CSV row).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncSummary {
+    pub sources: Vec<SyncSourceResult>,
+}

@@ -20,6 +20,10 @@ pub enum ErrorCode {
     NotFound,
     /// Reading or writing the cache failed.
     Storage,
+    /// `sightline.toml` is missing or has problems.
+    Config,
+    /// The OS keychain refused to store or read a source's credentials.
+    Secret,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]

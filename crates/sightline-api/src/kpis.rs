@@ -40,7 +40,7 @@ impl Computed {
 impl Sightline {
     pub(crate) fn parse_period(&self, text: Option<&str>) -> Result<Period, ApiError> {
         match text {
-            None => Ok(Period::month_of_in(self.now(), self.settings().tz())),
+            None => Ok(Period::month_of_in(self.now(), Sightline::settings(&self.store())?.tz())),
             Some(text) => {
                 text.parse().map_err(|error: sightline_domain::PeriodError| ApiError::invalid(error.to_string()))
             }
@@ -58,7 +58,7 @@ impl Sightline {
             periods.iter().copied().filter(|period| !values.iter().any(|value| value.period == *period)).collect();
         if !missing.is_empty() {
             let records = store.load_records()?;
-            let settings = self.settings();
+            let settings = Sightline::settings(&store)?;
             let input = sightline_engine::EngineInput {
                 vendors: &company.vendors,
                 contracts: &company.contracts,

@@ -13,6 +13,7 @@ mod format;
 mod kpis;
 mod overview;
 mod risks;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -23,9 +24,10 @@ use sightline_store::{OsKeychain, Store, Unlock};
 pub use bindings::typescript_bindings;
 pub use dto::{
     AcknowledgementRow, CheckReport, EvidenceRow, KpiQuery, KpiRow, MetricStatus, Overview, RiskRow, SourceFreshness,
-    Tile, TileArea, Trend,
+    SyncProgress, SyncQuery, SyncSourceResult, SyncSummary, Tile, TileArea, Trend,
 };
 pub use error::{ApiError, ErrorCode};
+pub use sightline_domain::Secret;
 
 /// Where the data lives when no `--data-dir` or `SIGHTLINE_DATA_DIR` says
 /// otherwise: the OS data directory (`~/.local/share/sightline` on Linux).
@@ -71,6 +73,8 @@ impl Clock {
 pub struct Sightline {
     store: Mutex<Store>,
     data_dir: PathBuf,
+    /// `sightline.toml`: in the data directory unless given elsewhere.
+    config_path: PathBuf,
     clock: Clock,
 }
 
@@ -80,7 +84,19 @@ impl Sightline {
     pub fn open(data_dir: &Path, clock: Clock) -> Result<Sightline, ApiError> {
         let unlock = Unlock::from_env().map_err(ApiError::from)?;
         let store = Store::open(data_dir, unlock, &OsKeychain)?;
-        Ok(Sightline { store: Mutex::new(store), data_dir: data_dir.to_path_buf(), clock })
+        let config_path = data_dir.join(sightline_sync::CONFIG_FILE);
+        Ok(Sightline { store: Mutex::new(store), data_dir: data_dir.to_path_buf(), config_path, clock })
+    }
+
+    /// Reads the company's configuration from `path` instead of the data
+    /// directory's `sightline.toml`.
+    pub fn with_config(mut self, path: PathBuf) -> Sightline {
+        self.config_path = path;
+        self
+    }
+
+    pub fn config_path(&self) -> &Path {
+        &self.config_path
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -112,7 +128,13 @@ impl Desktop {
     pub fn start() -> Desktop {
         let data_dir = std::env::var_os("SIGHTLINE_DATA_DIR").map_or_else(default_data_dir, PathBuf::from);
         let opened = Clock::from_env().and_then(|clock| Sightline::open(&data_dir, clock)).and_then(|app| {
-            app.ensure_demo()?;
+            // A configured company is shown as configured; with no
+            // configuration, the demo company.
+            if app.config_path().exists() {
+                app.apply_config()?;
+            } else {
+                app.ensure_demo()?;
+            }
             Ok(app)
         });
         Desktop { opened }

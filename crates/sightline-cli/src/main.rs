@@ -6,7 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use sightline_api::{CheckReport, Clock, KpiQuery, KpiRow, MetricStatus, RiskRow, Sightline, default_data_dir};
+use sightline_api::{
+    CheckReport, Clock, KpiQuery, KpiRow, MetricStatus, RiskRow, Secret, Sightline, SyncProgress, SyncQuery,
+    SyncSummary, default_data_dir,
+};
 
 /// Verify what your IT providers deliver: KPIs, risks and board reports from
 /// an encrypted local cache.
@@ -17,6 +20,10 @@ struct Cli {
     /// ~/.local/share/sightline]
     #[arg(long, global = true, env = "SIGHTLINE_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+
+    /// The company's configuration [default: sightline.toml in the data directory]
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -56,11 +63,46 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         note: String,
     },
+    /// Fetch new records from the configured sources into the cache
+    Sync {
+        /// Only this source (its id in sightline.toml)
+        #[arg(long, value_name = "ID")]
+        source: Option<String>,
+        /// Read everything again, not only what changed since the last sync
+        #[arg(long)]
+        full: bool,
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the configured sources, whether their credentials are stored, and their last sync
+    Sources,
+    /// Store or remove a source's credentials (kept in the OS keychain, or in the encrypted cache)
+    Secret {
+        #[command(subcommand)]
+        action: SecretAction,
+    },
     /// Check that the cache opens and is intact, where it is, and how fresh each source is
     Check {
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SecretAction {
+    /// Read the source's credentials from standard input (never from the command line) and store them.
+    /// Forms: ConnectWise PUBLIC_KEY:PRIVATE_KEY; HaloPSA and NinjaOne CLIENT_ID:CLIENT_SECRET;
+    /// ServiceNow USER:PASSWORD; Autotask USERNAME:SECRET
+    Set {
+        #[arg(value_name = "SOURCE_ID")]
+        source: String,
+    },
+    /// Remove the source's stored credentials
+    Delete {
+        #[arg(value_name = "SOURCE_ID")]
+        source: String,
     },
 }
 
@@ -78,7 +120,10 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let data_dir = cli.data_dir.unwrap_or_else(default_data_dir);
     let clock = Clock::from_env()?;
-    let app = Sightline::open(&data_dir, clock)?;
+    let mut app = Sightline::open(&data_dir, clock)?;
+    if let Some(config) = cli.config {
+        app = app.with_config(config);
+    }
     match cli.command {
         Command::Demo => {
             app.rebuild_demo().context("could not build the demo company")?;
@@ -109,6 +154,74 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ack { flag_id, note } => {
             let risk = app.acknowledge(&flag_id, &note)?;
             println!("Acknowledged: {}", risk.headline);
+        }
+        Command::Sync { source, full, json } => {
+            let quiet = json;
+            let summary = app.sync(&SyncQuery { source, full }, move |event: SyncProgress| {
+                if !quiet && matches!(event.phase.as_str(), "fetching" | "applying") {
+                    eprintln!(
+                        "  {:<20} {:<9} {} records, {} pages",
+                        event.source, event.phase, event.records, event.pages
+                    );
+                }
+            })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                print_sync(&summary);
+            }
+            let failures: Vec<String> = summary
+                .sources
+                .iter()
+                .filter(|source| !source.ok)
+                .map(|source| format!("{}: {}", source.source, source.error.as_deref().unwrap_or("failed")))
+                .collect();
+            if !failures.is_empty() {
+                anyhow::bail!(
+                    "{} of {} sources failed to sync:\n{}",
+                    failures.len(),
+                    summary.sources.len(),
+                    failures.join("\n")
+                );
+            }
+        }
+        Command::Sources => {
+            let config = app.config()?;
+            let check = app.check()?;
+            println!("Configuration: {}", app.config_path().display());
+            for source in &config.sources {
+                let credentials = match source.kind.secret_form() {
+                    None => "no credentials needed".to_string(),
+                    Some(form) if app.has_secret(&source.id)? => format!("credentials stored ({form})"),
+                    Some(form) => format!("NO CREDENTIALS: run `sightline-cli secret set {}` ({form})", source.id),
+                };
+                let synced = check
+                    .sources
+                    .iter()
+                    .find(|fresh| fresh.id == source.id)
+                    .map_or_else(|| "never synced".to_string(), |fresh| format!("last synced {}", fresh.age_text));
+                println!(
+                    "  {:<20} {:<22} vendor {:<14} {credentials}; {synced}",
+                    source.id,
+                    source.kind.display_name(),
+                    source.vendor
+                );
+            }
+        }
+        Command::Secret { action: SecretAction::Set { source } } => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("could not read the secret from standard input")?;
+            let secret = Secret::new(text.lines().next().unwrap_or_default().trim());
+            app.set_secret(&source, secret)?;
+            println!("Stored the credentials for {source}.");
+        }
+        Command::Secret { action: SecretAction::Delete { source } } => {
+            if app.delete_secret(&source)? {
+                println!("Removed the credentials for {source}.");
+            } else {
+                println!("No credentials were stored for {source}.");
+            }
         }
         Command::Check { json } => {
             let report = app.check()?;
@@ -183,6 +296,23 @@ fn print_risks(risks: &[RiskRow]) {
         }
         println!("      {status}  [{}]", risk.id);
         println!();
+    }
+}
+
+fn print_sync(summary: &SyncSummary) {
+    for source in &summary.sources {
+        if source.ok {
+            let how = if source.full { "full read" } else { "changes only" };
+            println!(
+                "{:<20} ok      {} records ({how}: {}), {} requests",
+                source.source, source.records, source.reason, source.requests
+            );
+        } else {
+            println!("{:<20} FAILED  {}", source.source, source.error.as_deref().unwrap_or("failed"));
+        }
+        for warning in &source.warnings {
+            println!("{:<20}         skipped: {warning}", "");
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod company;
 mod key;
 mod migrations;
 mod records;
+mod sync;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ use std::collections::HashMap;
 pub use company::Company;
 pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock};
 pub use migrations::SCHEMA_VERSION;
+pub use sync::{SourceRun, SyncLogEntry, SyncState};
 
 use key::{CacheKey, decode_key, derive_key, encode_key, keychain_account, random_bytes};
 
@@ -312,6 +314,8 @@ impl Store {
             "vendors",
             "sources",
             "sync_log",
+            "sync_state",
+            "source_sla",
             "metric_values",
             "flags",
         ] {
@@ -326,7 +330,7 @@ impl Store {
     }
 }
 
-fn bump_data_version(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn bump_data_version(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('data_version', '1')
          ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",

@@ -29,7 +29,7 @@ fn at(text: &str) -> DateTime<Utc> {
 
 #[test]
 fn schema_1_with_data_migrates_to_the_latest() {
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_at_schema(dir.path(), unlock(), &NoKeychain, 1).unwrap();
     assert_eq!(store.schema_version().unwrap(), 1);
@@ -46,7 +46,7 @@ fn schema_1_with_data_migrates_to_the_latest() {
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     let records = store.load_records().unwrap();
     assert_eq!(records.tickets.len(), 1);
     assert_eq!(records.tickets[0].provenance.record_id, "42");
@@ -102,4 +102,30 @@ fn flags_round_trip_and_acknowledgements_survive_recomputation_and_rebuilds() {
     let acknowledgements = store.acknowledgements().unwrap();
     let ack = &acknowledgements["certificate_expiring:www.acme.example"];
     assert_eq!((ack.note.as_str(), ack.at), ("Renewal booked for Monday", at("2026-11-20T09:00:00Z")));
+}
+
+#[test]
+fn schema_2_with_a_sync_log_migrates_to_the_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_at_schema(dir.path(), unlock(), &NoKeychain, 2).unwrap();
+    store
+        .connection_for_tests()
+        .execute_batch(
+            "INSERT INTO vendors (id, name, kind) VALUES ('acme', 'Acme IT', 'msp');
+             INSERT INTO sources (id, kind, vendor_id, name, last_success_at) VALUES ('acme-psa', 'connectwise', 'acme', 'Acme PSA', 1795000000);
+             INSERT INTO sync_log (source_id, started_at, finished_at, ok, records, message)
+                 VALUES ('acme-psa', 1795000000, 1795000060, 0, 0, 'the service failed with HTTP 502');
+             INSERT INTO acknowledgements (flag_id, note, acknowledged_at) VALUES ('stale_source:acme-psa', 'Known outage', 1795000000);",
+        )
+        .unwrap();
+    drop(store);
+
+    let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+    let log = store.sync_log(10).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].message.as_deref(), Some("the service failed with HTTP 502"));
+    assert_eq!((log[0].full_read, log[0].requests, log[0].warnings.len()), (None, None, 0));
+    assert!(store.sync_states().unwrap().is_empty());
+    assert_eq!(store.acknowledgements().unwrap()["stale_source:acme-psa"].note, "Known outage");
 }

@@ -1,0 +1,281 @@
+//! Syncing real sources, end to end through the binary: a fake ConnectWise
+//! and a fake NinjaOne on 127.0.0.1 and a local TLS server with a
+//! certificate expiring in ten days, then `kpis --json` and `risks --json`
+//! show what they should. Also: credentials go in through stdin only, and a
+//! sync killed while it writes leaves the previous data intact.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sightline_test_support::connectwise::{self, FakeConnectWise};
+use sightline_test_support::ninjaone::{self, FakeNinjaOne};
+use sightline_test_support::tls::start_tls_server;
+
+const NOW: &str = "2026-11-22T08:00:00Z";
+
+fn now() -> DateTime<Utc> {
+    NOW.parse().unwrap()
+}
+
+fn command(data_dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sightline-cli"));
+    command
+        .args(["--data-dir", data_dir.to_str().unwrap()])
+        .args(args)
+        .env("SIGHTLINE_PASSPHRASE", "sync-test")
+        .env("SIGHTLINE_NOW", NOW)
+        .env_remove("SIGHTLINE_PASSPHRASE_FILE")
+        .env_remove("SIGHTLINE_DATA_DIR")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    command
+}
+
+async fn cli(data_dir: &Path, args: &[&str]) -> Output {
+    let mut command = command(data_dir, args);
+    tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap()
+}
+
+async fn cli_with_stdin(data_dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut command = command(data_dir, args);
+    let input = input.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn metric<'a>(rows: &'a [Value], vendor: &str, key: &str) -> &'a Value {
+    rows.iter().find(|row| row["vendor"] == vendor && row["metric"] == key).unwrap_or_else(|| panic!("{vendor} {key}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connectwise_ninjaone_and_a_certificate_reach_kpis_and_risks() {
+    let psa = FakeConnectWise::start(connectwise::tickets(200, now(), chrono::Duration::hours(3))).await;
+    let rmm = FakeNinjaOne::start(now()).await;
+    let tls = start_tls_server("localhost", now() + chrono::Duration::days(10)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        r#"company = "Harbor & Finch Logistics"
+
+[[vendor]]
+id = "bluepeak"
+name = "Bluepeak IT Services"
+kind = "msp"
+
+[[vendor]]
+id = "harbor-it"
+name = "Internal IT"
+kind = "internal"
+
+[[source]]
+id = "bluepeak-psa"
+kind = "connectwise"
+vendor = "bluepeak"
+base_url = "{psa}"
+company_id = "{company}"
+client_id = "{client}"
+
+[[source]]
+id = "bluepeak-rmm"
+kind = "ninjaone"
+vendor = "bluepeak"
+base_url = "{rmm}"
+
+[[source]]
+id = "public-sites"
+kind = "tls"
+vendor = "harbor-it"
+hosts = ["localhost:{port}"]
+ca_file = "{ca}"
+"#,
+        psa = psa.base_url(),
+        company = connectwise::COMPANY_ID,
+        client = connectwise::CLIENT_ID,
+        rmm = rmm.base_url(),
+        port = tls.address.port(),
+        ca = tls.ca_pem_path.display(),
+    );
+    std::fs::write(dir.path().join("sightline.toml"), config).unwrap();
+
+    // Before any credentials: the sources that need them fail, and say how to fix it.
+    let output = cli(dir.path(), &["sync"]).await;
+    assert!(!output.status.success());
+    let error = text(&output.stderr);
+    assert!(error.contains("error: 2 of 3 sources failed to sync:"), "{error}");
+    assert!(error.contains(
+        "bluepeak-psa: no credentials are stored for bluepeak-psa: run `sightline-cli secret set bluepeak-psa` and enter PUBLIC_KEY:PRIVATE_KEY"
+    ));
+
+    let secret = format!("{}:{}\n", connectwise::PUBLIC_KEY, connectwise::PRIVATE_KEY);
+    let output = cli_with_stdin(dir.path(), &["secret", "set", "bluepeak-psa"], &secret).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout).trim(), "Stored the credentials for bluepeak-psa.");
+    let secret = format!("{}:{}\n", ninjaone::CLIENT_ID, ninjaone::CLIENT_SECRET);
+    let output = cli_with_stdin(dir.path(), &["secret", "set", "bluepeak-rmm"], &secret).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+
+    let output = cli(dir.path(), &["sync", "--json"]).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let summary: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+    let results: Vec<(String, bool, u64)> = summary["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (s["source"].as_str().unwrap().to_string(), s["ok"].as_bool().unwrap(), s["records"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        results,
+        vec![("bluepeak-psa".into(), true, 200), ("bluepeak-rmm".into(), true, 74), ("public-sites".into(), true, 1)]
+    );
+    // 200 tickets in one page of 1,000, then the default SLA and its priorities.
+    assert_eq!(summary["sources"][0]["requests"], 3);
+
+    // No secret reached the cache file in clear, the log or the output.
+    let cache = std::fs::read(dir.path().join("cache.sightline")).unwrap();
+    for secret in [connectwise::PRIVATE_KEY, ninjaone::CLIENT_SECRET] {
+        assert!(!cache.windows(secret.len()).any(|window| window == secret.as_bytes()));
+        assert!(!text(&output.stdout).contains(secret) && !text(&output.stderr).contains(secret));
+    }
+
+    let output = cli(dir.path(), &["kpis", "--json", "--period", "2026-11"]).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let rows: Vec<Value> = serde_json::from_str(&text(&output.stdout)).unwrap();
+    let value = |vendor: &str, key: &str| metric(&rows, vendor, key)["value"].clone();
+    // Tickets every 3 hours back from 08:00 on the 22nd: 170 of them in November.
+    assert_eq!(value("bluepeak", "tickets_opened"), 170.0);
+    assert_eq!(value("bluepeak", "first_response_median_minutes"), 10.0);
+    assert_eq!(value("bluepeak", "resolution_median_hours"), 3.0);
+    // The SLA came from ConnectWise itself (P1: 15 minutes), and every answer took 10.
+    assert_eq!(value("bluepeak", "sla_response_compliance_pct"), 100.0);
+    assert_eq!(
+        metric(&rows, "bluepeak", "sla_response_compliance_pct")["sources"],
+        serde_json::json!(["bluepeak-psa"])
+    );
+    // Three of ten devices miss a critical patch for 20 days.
+    assert_eq!(value("bluepeak", "patch_compliance_pct"), 70.0);
+    assert_eq!(value("bluepeak", "critical_patch_max_age_days"), 20.0);
+    assert_eq!(value("harbor-it", "cert_min_days_to_expiry"), 10.0);
+    assert_eq!(metric(&rows, "harbor-it", "cert_min_days_to_expiry")["sources"], serde_json::json!(["public-sites"]));
+
+    let output = cli(dir.path(), &["risks", "--json"]).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let risks: Vec<Value> = serde_json::from_str(&text(&output.stdout)).unwrap();
+    let ids: Vec<&str> = risks.iter().map(|risk| risk["id"].as_str().unwrap()).collect();
+    for expected in ["certificate_expiring:localhost", "patch_compliance:bluepeak", "critical_patch_overdue:bluepeak"] {
+        assert!(ids.contains(&expected), "{expected} not in {ids:?}");
+    }
+    let certificate = risks.iter().find(|risk| risk["id"] == "certificate_expiring:localhost").unwrap();
+    assert_eq!(certificate["severity"], "amber");
+    let patches = risks.iter().find(|risk| risk["id"] == "patch_compliance:bluepeak").unwrap();
+    assert_eq!(patches["severity"], "red");
+
+    // A second sync of ConnectWise, with nothing changed, asks only for changes: one short page.
+    let before = psa.ticket_requests().await.len();
+    let output = cli(dir.path(), &["sync", "--source", "bluepeak-psa", "--json"]).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let summary: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+    assert_eq!(summary["sources"][0]["full"], false);
+    assert_eq!(summary["sources"][0]["requests"], 1);
+    let requests = psa.ticket_requests().await;
+    assert_eq!(requests.len(), before + 1);
+    let condition =
+        requests.last().unwrap().url.query_pairs().find(|(key, _)| key == "conditions").unwrap().1.into_owned();
+    assert_eq!(condition, "lastUpdated>=[2026-11-22T05:10:00Z]");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_come_from_stdin_in_the_documented_form() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sightline.toml"),
+        "[[vendor]]\nid = \"acme\"\nname = \"Acme IT\"\nkind = \"msp\"\n\n[[source]]\nid = \"acme-psa\"\nkind = \"servicenow\"\nvendor = \"acme\"\nbase_url = \"https://acme.service-now.example\"\n",
+    )
+    .unwrap();
+    let output = cli_with_stdin(dir.path(), &["secret", "set", "acme-psa"], "just-a-password\n").await;
+    assert!(!output.status.success());
+    assert_eq!(
+        text(&output.stderr).trim(),
+        "error: credentials for acme-psa must be in the form USER:PASSWORD: nothing was stored"
+    );
+    let output = cli_with_stdin(dir.path(), &["secret", "set", "nosuch"], "a:b\n").await;
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("there is no source 'nosuch' in"));
+    let output = cli_with_stdin(dir.path(), &["secret", "set", "acme-psa"], "svc-sightline:s3cret\n").await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let output = cli(dir.path(), &["sources"]).await;
+    assert!(text(&output.stdout).contains("credentials stored (USER:PASSWORD)"), "{}", text(&output.stdout));
+    let output = cli(dir.path(), &["secret", "delete", "acme-psa"]).await;
+    assert_eq!(text(&output.stdout).trim(), "Removed the credentials for acme-psa.");
+    let output = cli(dir.path(), &["sources"]).await;
+    assert!(text(&output.stdout).contains("NO CREDENTIALS: run `sightline-cli secret set acme-psa`"));
+}
+
+/// Writes a ticket CSV of `rows` rows.
+fn ticket_csv(path: &Path, rows: usize) {
+    let mut text = String::from("id,created_at,priority,first_response_at,resolved_at,resolved_by\n");
+    for index in 0..rows {
+        let day = 1 + index % 28;
+        text.push_str(&format!(
+            "T{index},2026-10-{day:02} 09:00,P2,2026-10-{day:02} 09:20,2026-10-{day:02} 15:00,engineer{}\n",
+            index % 4
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_killed_while_writing_leaves_the_previous_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("tickets.csv");
+    std::fs::write(
+        dir.path().join("sightline.toml"),
+        "[[vendor]]\nid = \"internal\"\nname = \"Internal IT\"\nkind = \"internal\"\n\n[[source]]\nid = \"helpdesk\"\nkind = \"csv\"\nvendor = \"internal\"\npath = \"tickets.csv\"\nrecord = \"tickets\"\n",
+    )
+    .unwrap();
+    ticket_csv(&csv, 50);
+    let output = cli(dir.path(), &["sync"]).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let records = |output: &Output| -> u64 {
+        let report: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+        report["records"].as_u64().unwrap()
+    };
+    assert_eq!(records(&cli(dir.path(), &["check", "--json"]).await), 50);
+
+    // A big file: kill the sync once it is writing (the write-ahead log grows).
+    ticket_csv(&csv, 400_000);
+    let wal = dir.path().join("cache.sightline-wal");
+    let mut child = command(dir.path(), &["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let started = Instant::now();
+    let killed_while_writing = loop {
+        if child.try_wait().unwrap().is_some() {
+            break false;
+        }
+        if std::fs::metadata(&wal).map(|meta| meta.len()).unwrap_or(0) > 4 << 20 {
+            child.kill().unwrap(); // SIGKILL
+            child.wait().unwrap();
+            break true;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "the sync never started writing");
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    assert!(killed_while_writing, "the sync finished before it could be killed: make the file bigger");
+
+    let output = cli(dir.path(), &["check", "--json"]).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+    assert_eq!(report["integrity_ok"], true);
+    assert_eq!(report["records"], 50, "the killed sync left part of its run behind");
+}

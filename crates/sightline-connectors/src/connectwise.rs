@@ -1,0 +1,218 @@
+//! ConnectWise PSA (Manage): service tickets with their response and
+//! resolution times and the provider's own `isInSla` verdict, and the SLA
+//! definitions where the configuration names none.
+//!
+//! Auth: `Authorization: Basic base64("{companyId}+{publicKey}:{privateKey}")`
+//! and the integration's `clientId` header on every request. Paging: `page`
+//! and `pageSize` (at most 1,000), following the `Link` header's next page.
+//! Incremental runs ask for `lastUpdated>=[watermark]`.
+
+use base64::Engine;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Deserialize;
+use sightline_domain::{Provenance, SlaTarget, Ticket};
+
+use crate::http::{Http, Pages, endpoint, next_link};
+use crate::{FetchError, FetchRequest, Fetched, Phase, Progress, ProgressSink, credential_pair, map_priority};
+
+/// ConnectWise's hard cap on a page.
+const MAX_PAGE_SIZE: u32 = 1000;
+
+#[derive(Debug, Deserialize)]
+struct Named {
+    name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Member {
+    identifier: Option<String>,
+    name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Info {
+    date_entered: DateTime<Utc>,
+    last_updated: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CwTicket {
+    id: i64,
+    summary: Option<String>,
+    status: Option<Named>,
+    priority: Option<Named>,
+    date_responded: Option<DateTime<Utc>>,
+    date_resolved: Option<DateTime<Utc>>,
+    closed_date: Option<DateTime<Utc>>,
+    closed_flag: Option<bool>,
+    closed_by: Option<String>,
+    owner: Option<Member>,
+    is_in_sla: Option<bool>,
+    #[serde(rename = "_info")]
+    info: Info,
+}
+
+#[derive(Debug, Deserialize)]
+struct CwSla {
+    id: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CwSlaPriority {
+    priority: Option<Named>,
+    respond_hours: Option<f64>,
+    resolution_hours: Option<f64>,
+}
+
+pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
+    let source = request.source;
+    let source_id = source.id.as_str();
+    let (public_key, private_key) = credential_pair(request, "PUBLIC_KEY:PRIVATE_KEY")?;
+    let company_id = source.company_id.as_deref().unwrap_or_default();
+    let client_id = source.client_id.clone().unwrap_or_default();
+    let authorization = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{company_id}+{public_key}:{private_key}"))
+    );
+    let http = Http::new(source_id, request.http, None)?;
+    let base = http.url(source.base_url.as_deref().unwrap_or_default())?;
+    let page_size = source.page_size.unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE);
+
+    let mut fetched = Fetched { full: request.since.is_none(), ..Fetched::default() };
+    let mut url = endpoint(&base, "service/tickets");
+    {
+        let mut query = url.query_pairs_mut();
+        query.append_pair("pageSize", &page_size.to_string());
+        query.append_pair("page", "1");
+        query.append_pair("orderBy", "id asc");
+        if let Some(since) = request.since {
+            query.append_pair(
+                "conditions",
+                &format!("lastUpdated>=[{}]", since.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            );
+        }
+    }
+    let mut pages = Pages::new(source.max_pages.unwrap_or(10_000));
+    loop {
+        pages.visit(source_id, url.as_str(), url.path())?;
+        let (tickets, body): (Vec<CwTicket>, _) = http
+            .json(|client| {
+                client
+                    .get(url.clone())
+                    .header("Authorization", &authorization)
+                    .header("clientId", &client_id)
+                    .header("Accept", "application/json")
+            })
+            .await?;
+        let count = tickets.len();
+        for ticket in tickets {
+            if let Some(updated) = ticket.info.last_updated {
+                fetched.watermark = fetched.watermark.max(Some(updated));
+            }
+            fetched.batch.tickets.push(map_ticket(request, ticket));
+        }
+        fetched.pages = pages.count;
+        progress(Progress {
+            source_id: source_id.to_string(),
+            phase: Phase::Fetching,
+            records: fetched.batch.tickets.len(),
+            pages: pages.count,
+        });
+        match next_link(&body.headers) {
+            Some(link) => url = http.follow(&url, &link)?,
+            // Without a Link header, a short page is the last one.
+            None if count < page_size as usize => break,
+            None => {
+                let page = url
+                    .query_pairs()
+                    .find(|(key, _)| key == "page")
+                    .and_then(|(_, value)| value.parse::<u32>().ok())
+                    .unwrap_or(1);
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(key, value)| {
+                        let value = if key == "page" { (page + 1).to_string() } else { value.into_owned() };
+                        (key.into_owned(), value)
+                    })
+                    .collect();
+                url.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+        }
+        if count == 0 {
+            break;
+        }
+    }
+
+    // The SLA definitions change rarely: read them on full runs only.
+    if fetched.full {
+        fetched.sla = fetch_sla(request, &http, &base, &authorization, &client_id).await?;
+    }
+    fetched.requests = http.requests();
+    Ok(fetched)
+}
+
+fn map_ticket(request: &FetchRequest<'_>, ticket: CwTicket) -> Ticket {
+    let resolved_at = ticket.date_resolved.or(if ticket.closed_flag == Some(true) { ticket.closed_date } else { None });
+    Ticket {
+        provenance: Provenance {
+            source_id: request.source.id.clone(),
+            record_id: ticket.id.to_string(),
+            fetched_at: request.now,
+        },
+        vendor_id: request.source.vendor.clone(),
+        summary: ticket.summary.unwrap_or_default(),
+        priority: ticket
+            .priority
+            .and_then(|priority| priority.name)
+            .and_then(|name| map_priority(&request.source.priority_map, &name)),
+        created_at: ticket.info.date_entered,
+        first_response_at: ticket.date_responded,
+        resolved_at,
+        assignee: ticket.owner.and_then(|owner| owner.name.or(owner.identifier)),
+        resolved_by: ticket.closed_by.filter(|_| resolved_at.is_some()),
+        status: ticket.status.and_then(|status| status.name).unwrap_or_default(),
+        reopened: None,
+        vendor_reported_in_sla: ticket.is_in_sla,
+    }
+}
+
+/// The default SLA's per-priority targets, in minutes.
+async fn fetch_sla(
+    request: &FetchRequest<'_>,
+    http: &Http<'_>,
+    base: &url::Url,
+    authorization: &str,
+    client_id: &str,
+) -> Result<Vec<SlaTarget>, FetchError> {
+    let mut url = endpoint(base, "service/SLAs");
+    url.query_pairs_mut().append_pair("conditions", "defaultFlag=true").append_pair("pageSize", "1");
+    let (slas, _): (Vec<CwSla>, _) = http
+        .json(|client| client.get(url.clone()).header("Authorization", authorization).header("clientId", client_id))
+        .await?;
+    let Some(sla) = slas.first() else { return Ok(Vec::new()) };
+    let mut url = endpoint(base, &format!("service/SLAs/{}/priorities", sla.id));
+    url.query_pairs_mut().append_pair("pageSize", &MAX_PAGE_SIZE.to_string());
+    let (priorities, _): (Vec<CwSlaPriority>, _) = http
+        .json(|client| client.get(url.clone()).header("Authorization", authorization).header("clientId", client_id))
+        .await?;
+    let minutes = |hours: Option<f64>| hours.filter(|hours| *hours > 0.0).map(|hours| (hours * 60.0).round() as i64);
+    let mut targets: Vec<SlaTarget> = priorities
+        .into_iter()
+        .filter_map(|row| {
+            let name = row.priority.and_then(|priority| priority.name)?;
+            let priority = map_priority(&request.source.priority_map, &name)?;
+            Some(SlaTarget {
+                priority,
+                respond_minutes: minutes(row.respond_hours),
+                resolve_minutes: minutes(row.resolution_hours),
+                effective_from: None,
+            })
+        })
+        .collect();
+    targets.sort_by(|a, b| a.priority.cmp(&b.priority));
+    targets.dedup_by(|a, b| a.priority == b.priority);
+    Ok(targets)
+}

@@ -1,0 +1,123 @@
+//! Connectors: one module per source system. Each knows its system's auth,
+//! paging, rate limit and field names, and maps what it fetches to domain
+//! records with provenance. Connectors never touch the cache: they return a
+//! [`Fetched`] batch that the sync engine applies in one transaction.
+
+pub mod autotask;
+pub mod connectwise;
+pub mod csv_import;
+pub mod halopsa;
+mod http;
+mod limit;
+pub mod ninjaone;
+mod priority;
+pub mod servicenow;
+mod source;
+pub mod tls;
+
+use chrono::{DateTime, Utc};
+use sightline_domain::{RecordBatch, Secret, SlaTarget};
+
+pub use http::{FetchError, FetchErrorKind, HttpOptions, RetryPolicy};
+pub use priority::map_priority;
+pub use source::{CsvRecord, SourceConfig, SourceKind};
+
+/// What a sync run asks of a connector.
+#[derive(Debug)]
+pub struct FetchRequest<'a> {
+    pub source: &'a SourceConfig,
+    /// The source's credentials from the keychain, where the kind needs them.
+    pub secret: Option<&'a Secret>,
+    /// Only records changed since this moment (an incremental run); `None`
+    /// reads everything (a full run, which also catches deletions).
+    pub since: Option<DateTime<Utc>>,
+    /// The run's "now": stamped on every record as its fetched-at.
+    pub now: DateTime<Utc>,
+    pub http: &'a HttpOptions,
+}
+
+/// What a connector brought back.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    pub batch: RecordBatch,
+    /// True when `batch` is everything the source holds (replace), false
+    /// when it holds only what changed since `since` (merge).
+    pub full: bool,
+    /// Where the next incremental run starts: the latest "last updated"
+    /// time seen, when the source has one.
+    pub watermark: Option<DateTime<Utc>>,
+    /// SLA targets the source itself defines (ConnectWise SLAs), used where
+    /// the configuration names none.
+    pub sla: Vec<SlaTarget>,
+    /// Records the connector had to leave out, in plain words (a bad CSV
+    /// row, a ticket with no creation date).
+    pub warnings: Vec<String>,
+    pub requests: u32,
+    pub pages: u32,
+}
+
+/// What a running fetch reports, for progress bars and progress lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub source_id: String,
+    pub phase: Phase,
+    pub records: usize,
+    pub pages: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Connecting,
+    Fetching,
+    Applying,
+    Done,
+    Failed,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Connecting => "connecting",
+            Phase::Fetching => "fetching",
+            Phase::Applying => "applying",
+            Phase::Done => "done",
+            Phase::Failed => "failed",
+        }
+    }
+}
+
+/// Receives progress; the sync engine forwards it to the CLI or the window.
+pub type ProgressSink<'a> = &'a (dyn Fn(Progress) + Send + Sync);
+
+/// Fetches one source with the connector its kind names.
+pub async fn fetch(request: FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
+    progress(Progress { source_id: request.source.id.clone(), phase: Phase::Connecting, records: 0, pages: 0 });
+    match request.source.kind {
+        SourceKind::Connectwise => connectwise::fetch(&request, progress).await,
+        SourceKind::Autotask => autotask::fetch(&request, progress).await,
+        SourceKind::Halopsa => halopsa::fetch(&request, progress).await,
+        SourceKind::Ninjaone => ninjaone::fetch(&request, progress).await,
+        SourceKind::Servicenow => servicenow::fetch(&request, progress).await,
+        SourceKind::Tls => tls::fetch(&request, progress).await,
+        SourceKind::Csv => csv_import::fetch(&request, progress).await,
+    }
+}
+
+/// Splits a `NAME:SECRET` credential the way each kind documents it.
+pub(crate) fn credential_pair<'a>(request: &'a FetchRequest<'_>, what: &str) -> Result<(&'a str, &'a str), FetchError> {
+    let source_id = &request.source.id;
+    let secret = request.secret.ok_or_else(|| {
+        FetchError::config(
+            source_id,
+            format!(
+                "no credentials are stored for {source_id}: run `sightline-cli secret set {source_id}` and enter {what}"
+            ),
+        )
+    })?;
+    secret.expose().split_once(':').filter(|(left, right)| !left.is_empty() && !right.is_empty()).ok_or_else(|| {
+        FetchError::config(
+            source_id,
+            format!("the stored credentials for {source_id} are not in the form {what}: enter them again"),
+        )
+    })
+}

@@ -1,0 +1,272 @@
+//! What the sync engine writes and reads: applying one source's run in one
+//! transaction, recording a failed run without touching the source's data,
+//! watermarks, the sync log, source-defined SLA targets, and source
+//! credentials kept in the cache where there is no keychain.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use sightline_domain::{RecordBatch, Secret, SlaTarget};
+
+use crate::records::{self, Stamp, stamp};
+use crate::{Company, Store, StoreError, bump_data_version, company};
+
+/// What the sync engine remembers about a source between runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncState {
+    /// Where the next incremental run starts.
+    pub watermark: Option<DateTime<Utc>>,
+    pub last_full_at: Option<DateTime<Utc>>,
+    /// A fingerprint of the source's settings at its last successful run:
+    /// when they change, the next run reads everything again.
+    pub settings: Option<String>,
+}
+
+/// One successful source run, to be applied whole.
+#[derive(Debug)]
+pub struct SourceRun<'a> {
+    pub source_id: &'a str,
+    pub batch: &'a RecordBatch,
+    /// Replace every record of the source (true) or merge by record id.
+    pub full: bool,
+    pub watermark: Option<DateTime<Utc>>,
+    /// SLA targets the source defines; `None` leaves the stored ones.
+    pub sla: Option<&'a [SlaTarget]>,
+    pub settings: &'a str,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub requests: u32,
+    pub warnings: &'a [String],
+}
+
+/// One line of the sync log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncLogEntry {
+    pub source_id: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub ok: bool,
+    pub records: i64,
+    pub full_read: Option<bool>,
+    pub requests: Option<i64>,
+    pub message: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Store {
+    /// Applies one source's run in one transaction: its records, its
+    /// watermark, its success in the sync log. It lands whole or not at all.
+    pub fn apply_source_run(&mut self, run: &SourceRun<'_>) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        if run.full {
+            records::delete_source_records(&tx, run.source_id)?;
+        }
+        records::insert_batch(&tx, run.batch)?;
+        let previous = load_state(&tx, run.source_id)?;
+        let watermark = match (run.full, run.watermark, previous.watermark) {
+            // A full read starts the watermark afresh.
+            (true, new, _) => new,
+            (false, new, old) => new.max(old),
+        };
+        let last_full_at = if run.full { Some(run.finished_at) } else { previous.last_full_at };
+        tx.execute(
+            "INSERT INTO sync_state (source_id, watermark, last_full_at, settings) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(source_id) DO UPDATE SET watermark = excluded.watermark,
+                 last_full_at = excluded.last_full_at, settings = excluded.settings",
+            params![run.source_id, watermark.map(stamp), last_full_at.map(stamp), run.settings],
+        )?;
+        if let Some(sla) = run.sla {
+            tx.execute("DELETE FROM source_sla WHERE source_id = ?1", [run.source_id])?;
+            for target in sla {
+                tx.execute(
+                    "INSERT OR REPLACE INTO source_sla (source_id, priority, respond_minutes, resolve_minutes)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![run.source_id, target.priority, target.respond_minutes, target.resolve_minutes],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE sources SET last_success_at = ?2, last_attempt_at = ?2, last_error = NULL WHERE id = ?1",
+            params![run.source_id, stamp(run.finished_at)],
+        )?;
+        let warnings =
+            if run.warnings.is_empty() { None } else { Some(serde_json::to_string(run.warnings).unwrap_or_default()) };
+        tx.execute(
+            "INSERT INTO sync_log (source_id, started_at, finished_at, ok, records, message, full_read, requests, warnings)
+             VALUES (?1, ?2, ?3, 1, ?4, NULL, ?5, ?6, ?7)",
+            params![
+                run.source_id,
+                stamp(run.started_at),
+                stamp(run.finished_at),
+                run.batch.len() as i64,
+                run.full,
+                run.requests,
+                warnings
+            ],
+        )?;
+        bump_data_version(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a failed run: the source's records stay as they were.
+    pub fn record_sync_failure(
+        &self,
+        source_id: &str,
+        message: &str,
+        started_at: DateTime<Utc>,
+        finished_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE sources SET last_attempt_at = ?2, last_error = ?3 WHERE id = ?1",
+            params![source_id, stamp(finished_at), message],
+        )?;
+        tx.execute(
+            "INSERT INTO sync_log (source_id, started_at, finished_at, ok, records, message) VALUES (?1, ?2, ?3, 0, 0, ?4)",
+            params![source_id, stamp(started_at), stamp(finished_at), message],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn sync_states(&self) -> Result<HashMap<String, SyncState>, StoreError> {
+        let mut statement = self.conn.prepare("SELECT source_id, watermark, last_full_at, settings FROM sync_state")?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                SyncState {
+                    watermark: row.get::<_, Option<Stamp>>(1)?.map(|stamp| stamp.0),
+                    last_full_at: row.get::<_, Option<Stamp>>(2)?.map(|stamp| stamp.0),
+                    settings: row.get(3)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The latest `limit` runs, newest first.
+    pub fn sync_log(&self, limit: usize) -> Result<Vec<SyncLogEntry>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT source_id, started_at, finished_at, ok, records, full_read, requests, message, warnings
+             FROM sync_log ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit as i64], |row| {
+            let warnings: Option<String> = row.get(8)?;
+            Ok(SyncLogEntry {
+                source_id: row.get(0)?,
+                started_at: row.get::<_, Stamp>(1)?.0,
+                finished_at: row.get::<_, Stamp>(2)?.0,
+                ok: row.get(3)?,
+                records: row.get(4)?,
+                full_read: row.get(5)?,
+                requests: row.get(6)?,
+                message: row.get(7)?,
+                warnings: warnings.and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// SLA targets the sources themselves define, by source id.
+    pub fn source_sla(&self) -> Result<HashMap<String, Vec<SlaTarget>>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT source_id, priority, respond_minutes, resolve_minutes FROM source_sla ORDER BY source_id, priority",
+        )?;
+        let mut targets: HashMap<String, Vec<SlaTarget>> = HashMap::new();
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                SlaTarget {
+                    priority: row.get(1)?,
+                    respond_minutes: row.get(2)?,
+                    resolve_minutes: row.get(3)?,
+                    effective_from: None,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (source_id, target) = row?;
+            targets.entry(source_id).or_default().push(target);
+        }
+        Ok(targets)
+    }
+
+    /// Makes the cache hold the company a configuration file describes.
+    /// Demo data is cleared first; sources no longer configured lose their
+    /// records; sources still configured keep their records and sync state.
+    /// Acknowledgements are never touched.
+    pub fn configure_company(&mut self, company: &Company) -> Result<(), StoreError> {
+        let was_demo = self.meta("demo")?.as_deref() == Some("1");
+        if was_demo {
+            self.clear_all()?;
+        }
+        let tx = self.conn.transaction()?;
+        let existing = company::load(&tx)?.sources;
+        let mut merged = company.clone();
+        for source in &mut merged.sources {
+            if let Some(old) = existing.iter().find(|old| old.id == source.id) {
+                source.last_success_at = old.last_success_at;
+                source.last_attempt_at = old.last_attempt_at;
+                source.last_error = old.last_error.clone();
+            }
+        }
+        for old in &existing {
+            if !merged.sources.iter().any(|source| source.id == old.id) {
+                records::delete_source_records(&tx, &old.id)?;
+                for table in ["sync_state", "source_sla"] {
+                    tx.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [&old.id])?;
+                }
+            }
+        }
+        let changed = company::load(&tx)? != merged;
+        if changed {
+            company::replace(&tx, &merged)?;
+            bump_data_version(&tx)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A source's credentials kept in the cache (passphrase mode only).
+    pub fn source_secret(&self, source_id: &str) -> Result<Option<Secret>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT secret FROM source_secrets WHERE source_id = ?1", [source_id], |row| {
+                row.get::<_, String>(0)
+            })
+            .optional()?
+            .map(Secret::new))
+    }
+
+    pub fn set_source_secret(&self, source_id: &str, secret: &Secret) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO source_secrets (source_id, secret) VALUES (?1, ?2)
+             ON CONFLICT(source_id) DO UPDATE SET secret = excluded.secret",
+            params![source_id, secret.expose()],
+        )?;
+        Ok(())
+    }
+
+    /// Returns whether there was one.
+    pub fn delete_source_secret(&self, source_id: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM source_secrets WHERE source_id = ?1", [source_id])? > 0)
+    }
+}
+
+fn load_state(conn: &Connection, source_id: &str) -> rusqlite::Result<SyncState> {
+    conn.query_row(
+        "SELECT watermark, last_full_at, settings FROM sync_state WHERE source_id = ?1",
+        [source_id],
+        |row| {
+            Ok(SyncState {
+                watermark: row.get::<_, Option<Stamp>>(0)?.map(|stamp| stamp.0),
+                last_full_at: row.get::<_, Option<Stamp>>(1)?.map(|stamp| stamp.0),
+                settings: row.get(2)?,
+            })
+        },
+    )
+    .optional()
+    .map(Option::unwrap_or_default)
+}

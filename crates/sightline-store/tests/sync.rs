@@ -1,0 +1,194 @@
+//! Applying sync runs to a real encrypted cache: a full run replaces a
+//! source's records, an incremental one merges them, a failure touches
+//! nothing but the log, and configuring a company keeps what it should.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use sightline_domain::{Provenance, RecordBatch, Secret, SlaTarget, SourceInfo, Ticket, Vendor, VendorKind};
+use sightline_store::{Company, OsKeychain, SourceRun, Store, Unlock};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap()
+}
+
+fn ticket(source: &str, id: &str, summary: &str) -> Ticket {
+    Ticket {
+        provenance: Provenance { source_id: source.into(), record_id: id.into(), fetched_at: now() },
+        vendor_id: "acme".into(),
+        summary: summary.into(),
+        priority: Some("P2".into()),
+        created_at: now() - Duration::days(1),
+        first_response_at: None,
+        resolved_at: None,
+        assignee: None,
+        resolved_by: None,
+        status: "Open".into(),
+        reopened: None,
+        vendor_reported_in_sla: None,
+    }
+}
+
+fn company(sources: &[&str]) -> Company {
+    Company {
+        name: "Acme Holdings".into(),
+        demo: false,
+        vendors: vec![Vendor {
+            id: "acme".into(),
+            name: "Acme IT".into(),
+            kind: VendorKind::Msp,
+            monthly_cost: None,
+            last_review: None,
+        }],
+        contracts: vec![],
+        services: vec![],
+        sources: sources
+            .iter()
+            .map(|id| SourceInfo {
+                id: (*id).into(),
+                kind: "connectwise".into(),
+                vendor_id: "acme".into(),
+                name: "Acme PSA".into(),
+                last_success_at: None,
+                last_attempt_at: None,
+                last_error: None,
+                demo: false,
+            })
+            .collect(),
+    }
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Unlock { passphrase: Some(Secret::new("sync")) }, &OsKeychain).unwrap();
+    (dir, store)
+}
+
+fn run<'a>(batch: &'a RecordBatch, full: bool, watermark: Option<DateTime<Utc>>) -> SourceRun<'a> {
+    SourceRun {
+        source_id: "acme-psa",
+        batch,
+        full,
+        watermark,
+        sla: None,
+        settings: "abc",
+        started_at: now(),
+        finished_at: now(),
+        requests: 2,
+        warnings: &[],
+    }
+}
+
+fn summaries(store: &Store) -> Vec<(String, String)> {
+    let mut rows: Vec<_> = store
+        .load_records()
+        .unwrap()
+        .tickets
+        .into_iter()
+        .map(|ticket| (ticket.provenance.record_id, ticket.summary))
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn full_runs_replace_and_incremental_runs_merge() {
+    let (_dir, mut store) = open();
+    store.configure_company(&company(&["acme-psa"])).unwrap();
+    let first =
+        RecordBatch { tickets: vec![ticket("acme-psa", "1", "a"), ticket("acme-psa", "2", "b")], ..Default::default() };
+    store.apply_source_run(&run(&first, true, Some(now() - Duration::hours(2)))).unwrap();
+    let changed = RecordBatch {
+        tickets: vec![ticket("acme-psa", "2", "b2"), ticket("acme-psa", "3", "c")],
+        ..Default::default()
+    };
+    store.apply_source_run(&run(&changed, false, Some(now() - Duration::hours(1)))).unwrap();
+    assert_eq!(summaries(&store), vec![("1".into(), "a".into()), ("2".into(), "b2".into()), ("3".into(), "c".into())]);
+    let state = &store.sync_states().unwrap()["acme-psa"];
+    assert_eq!(state.watermark, Some(now() - Duration::hours(1)));
+    assert_eq!(state.last_full_at, Some(now()));
+    // An incremental run with nothing new keeps the watermark.
+    store.apply_source_run(&run(&RecordBatch::default(), false, None)).unwrap();
+    assert_eq!(store.sync_states().unwrap()["acme-psa"].watermark, Some(now() - Duration::hours(1)));
+    // A full read drops what the source no longer has.
+    let full = RecordBatch { tickets: vec![ticket("acme-psa", "3", "c")], ..Default::default() };
+    store.apply_source_run(&run(&full, true, None)).unwrap();
+    assert_eq!(summaries(&store), vec![("3".into(), "c".into())]);
+    let log = store.sync_log(10).unwrap();
+    assert_eq!(log.len(), 4);
+    assert_eq!((log[0].ok, log[0].records, log[0].full_read, log[0].requests), (true, 1, Some(true), Some(2)));
+}
+
+#[test]
+fn a_failure_is_logged_and_keeps_the_data() {
+    let (_dir, mut store) = open();
+    store.configure_company(&company(&["acme-psa"])).unwrap();
+    let first = RecordBatch { tickets: vec![ticket("acme-psa", "1", "a")], ..Default::default() };
+    store.apply_source_run(&run(&first, true, None)).unwrap();
+    let version = store.data_version().unwrap();
+    store
+        .record_sync_failure("acme-psa", "the service failed with HTTP 502", now(), now() + Duration::minutes(1))
+        .unwrap();
+    assert_eq!(summaries(&store), vec![("1".into(), "a".into())]);
+    assert_eq!(store.data_version().unwrap(), version);
+    let source = store.load_company().unwrap().sources.remove(0);
+    assert_eq!(source.last_success_at, Some(now()));
+    assert_eq!(source.last_attempt_at, Some(now() + Duration::minutes(1)));
+    assert_eq!(source.last_error.as_deref(), Some("the service failed with HTTP 502"));
+    // The next success clears the error.
+    store.apply_source_run(&run(&first, true, None)).unwrap();
+    assert_eq!(store.load_company().unwrap().sources[0].last_error, None);
+}
+
+#[test]
+fn configuring_keeps_sync_state_and_drops_removed_sources() {
+    let (_dir, mut store) = open();
+    store.configure_company(&company(&["acme-psa", "old-psa"])).unwrap();
+    let batch = RecordBatch { tickets: vec![ticket("acme-psa", "1", "a")], ..Default::default() };
+    store.apply_source_run(&run(&batch, true, Some(now()))).unwrap();
+    let old = RecordBatch { tickets: vec![ticket("old-psa", "9", "z")], ..Default::default() };
+    store.apply_source_run(&SourceRun { source_id: "old-psa", ..run(&old, true, None) }).unwrap();
+    let sla = [SlaTarget {
+        priority: "P1".into(),
+        respond_minutes: Some(15),
+        resolve_minutes: Some(240),
+        effective_from: None,
+    }];
+    store.apply_source_run(&SourceRun { sla: Some(&sla), ..run(&batch, true, Some(now())) }).unwrap();
+
+    store.configure_company(&company(&["acme-psa"])).unwrap();
+    assert_eq!(summaries(&store), vec![("1".into(), "a".into())]);
+    let company = store.load_company().unwrap();
+    assert_eq!(company.sources.len(), 1);
+    assert_eq!(company.sources[0].last_success_at, Some(now()));
+    assert_eq!(store.sync_states().unwrap().keys().collect::<Vec<_>>(), vec!["acme-psa"]);
+    assert_eq!(store.source_sla().unwrap()["acme-psa"], sla.to_vec());
+}
+
+#[test]
+fn configuring_replaces_the_demo_company_but_keeps_notes_and_credentials() {
+    let (_dir, mut store) = open();
+    let demo = sightline_demo::generate(now());
+    store
+        .replace_company(&Company {
+            name: demo.name,
+            demo: true,
+            vendors: demo.vendors,
+            contracts: demo.contracts,
+            services: demo.services,
+            sources: demo.sources,
+        })
+        .unwrap();
+    for (source_id, batch) in &demo.batches {
+        store.replace_source_records(source_id, batch, now()).unwrap();
+    }
+    store.acknowledge("key_person:bluepeak", "Discussed at the QBR", now()).unwrap();
+    store.set_source_secret("acme-psa", &Secret::new("pub:priv")).unwrap();
+    store.configure_company(&company(&["acme-psa"])).unwrap();
+    let loaded = store.load_company().unwrap();
+    assert!(!loaded.demo);
+    assert_eq!(loaded.name, "Acme Holdings");
+    assert!(store.load_records().unwrap().is_empty());
+    assert_eq!(store.acknowledgements().unwrap()["key_person:bluepeak"].note, "Discussed at the QBR");
+    assert_eq!(store.source_secret("acme-psa").unwrap().unwrap().expose(), "pub:priv");
+    assert!(store.delete_source_secret("acme-psa").unwrap());
+    assert!(store.source_secret("acme-psa").unwrap().is_none());
+}

@@ -1,0 +1,336 @@
+//! `sightline.toml`: the company's vendors, contracted targets, business
+//! services and sources. Secrets never go in it. Every problem is reported
+//! with the file, the line and what to change, and nothing is synced from a
+//! file with problems.
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sightline_connectors::{SourceConfig, SourceKind};
+use sightline_domain::{Contract, Service, SlaTarget, SourceInfo, Vendor, VendorKind};
+use sightline_store::Company;
+use toml::Spanned;
+
+/// The file's name inside a data directory.
+pub const CONFIG_FILE: &str = "sightline.toml";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorConfig {
+    pub id: String,
+    pub name: String,
+    pub kind: VendorKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_review: Option<NaiveDate>,
+    /// Share of tickets that must meet their targets (default 95).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance_target_pct: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sla: Vec<SlaConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaConfig {
+    pub priority: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respond_minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolve_minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub critical: bool,
+    pub vendors: Vec<String>,
+}
+
+/// The file as written, with where each table starts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    company: Option<String>,
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    vendor: Vec<Spanned<VendorConfig>>,
+    #[serde(default)]
+    service: Vec<Spanned<ServiceConfig>>,
+    #[serde(default)]
+    source: Vec<Spanned<SourceConfig>>,
+}
+
+/// A checked configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Where it was read from; relative paths in it are relative to here.
+    pub path: PathBuf,
+    pub company: String,
+    pub timezone: String,
+    pub vendors: Vec<VendorConfig>,
+    pub services: Vec<ServiceConfig>,
+    pub sources: Vec<SourceConfig>,
+}
+
+/// Everything wrong with a configuration file, one line per problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", problems.join("\n"))]
+pub struct ConfigError {
+    pub problems: Vec<String>,
+}
+
+fn line_of(text: &str, span: &Range<usize>) -> usize {
+    text[..span.start.min(text.len())].bytes().filter(|byte| *byte == b'\n').count() + 1
+}
+
+fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-' || byte == b'_')
+        && id.as_bytes()[0].is_ascii_alphanumeric()
+}
+
+impl Config {
+    /// Reads and checks `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+            problems: vec![format!("could not read the configuration {}: {error}", path.display())],
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Checks `text` as the configuration at `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let raw: RawConfig = toml::from_str(text).map_err(|error| {
+            let at = error.span().map(|span| format!(" line {}", line_of(text, &span))).unwrap_or_default();
+            let message = error.message().trim_end_matches('\n').replace('\n', "; ");
+            ConfigError { problems: vec![format!("{file}{at}: {message}")] }
+        })?;
+        let mut problems = Vec::new();
+        let mut problem = |span: &Range<usize>, what: String| {
+            problems.push(format!("{file} line {}: {what}", line_of(text, span)));
+        };
+
+        let timezone = match &raw.timezone {
+            Some(zone) => {
+                if zone.get_ref().parse::<chrono_tz::Tz>().is_err() {
+                    problem(
+                        &zone.span(),
+                        format!(
+                            "the timezone '{}' is unknown: use a name such as Europe/London or America/New_York",
+                            zone.get_ref()
+                        ),
+                    );
+                }
+                zone.get_ref().clone()
+            }
+            None => "UTC".to_string(),
+        };
+
+        let mut vendor_ids = HashSet::new();
+        for vendor in &raw.vendor {
+            let span = vendor.span();
+            let vendor = vendor.get_ref();
+            if !is_slug(&vendor.id) {
+                problem(
+                    &span,
+                    format!("the vendor id '{}' must be a lowercase slug (letters, digits, - and _)", vendor.id),
+                );
+            }
+            if !vendor_ids.insert(vendor.id.clone()) {
+                problem(&span, format!("the vendor id '{}' is used twice: give each vendor its own id", vendor.id));
+            }
+            if let Some(pct) = vendor.compliance_target_pct.filter(|pct| !(0.0..=100.0).contains(pct)) {
+                problem(&span, format!("compliance_target_pct is {pct}: write a percentage between 0 and 100"));
+            }
+            let mut seen = HashSet::new();
+            for target in &vendor.sla {
+                if !matches!(target.priority.as_str(), "P1" | "P2" | "P3" | "P4") {
+                    problem(
+                        &span,
+                        format!(
+                            "vendor '{}' has an SLA for priority '{}': use P1, P2, P3 or P4",
+                            vendor.id, target.priority
+                        ),
+                    );
+                }
+                if !seen.insert((target.priority.clone(), target.effective_from)) {
+                    problem(
+                        &span,
+                        format!(
+                            "vendor '{}' has two SLA targets for {} from the same date: keep one, or give the newer one \
+                             an effective_from",
+                            vendor.id, target.priority
+                        ),
+                    );
+                }
+                for minutes in [target.respond_minutes, target.resolve_minutes].into_iter().flatten() {
+                    if minutes <= 0 {
+                        problem(&span, format!("vendor '{}': SLA minutes must be more than 0", vendor.id));
+                    }
+                }
+            }
+        }
+
+        let mut service_ids = HashSet::new();
+        for service in &raw.service {
+            let span = service.span();
+            let service = service.get_ref();
+            if !is_slug(&service.id) || !service_ids.insert(service.id.clone()) {
+                problem(&span, format!("the service id '{}' must be a unique lowercase slug", service.id));
+            }
+            for vendor in &service.vendors {
+                if !vendor_ids.contains(vendor) {
+                    problem(
+                        &span,
+                        format!(
+                            "service '{}' depends on the vendor '{vendor}', which is not defined: add a [[vendor]] with \
+                             id = \"{vendor}\" or correct the name",
+                            service.id
+                        ),
+                    );
+                }
+            }
+        }
+
+        let mut source_ids = HashSet::new();
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut sources = Vec::new();
+        for source in raw.source {
+            let span = source.span();
+            let mut source = source.into_inner();
+            if !is_slug(&source.id) {
+                problem(
+                    &span,
+                    format!("the source id '{}' must be a lowercase slug (letters, digits, - and _)", source.id),
+                );
+            }
+            if !source_ids.insert(source.id.clone()) {
+                problem(&span, format!("the source id '{}' is used twice: give each source its own id", source.id));
+            }
+            if !vendor_ids.contains(&source.vendor) {
+                problem(
+                    &span,
+                    format!(
+                        "source '{}' names the vendor '{}', which is not defined: add a [[vendor]] with id = \"{}\" or \
+                         correct the name",
+                        source.id, source.vendor, source.vendor
+                    ),
+                );
+            }
+            for what in source.check() {
+                problem(&span, format!("source '{}': {what}", source.id));
+            }
+            // Files named in the configuration are relative to it.
+            for file in [&mut source.path, &mut source.ca_file].into_iter().flatten() {
+                if file.is_relative() {
+                    *file = base.join(&*file);
+                }
+            }
+            sources.push(source);
+        }
+
+        if !problems.is_empty() {
+            return Err(ConfigError { problems });
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            company: raw.company.unwrap_or_else(|| "My company".to_string()),
+            timezone,
+            vendors: raw.vendor.into_iter().map(Spanned::into_inner).collect(),
+            services: raw.service.into_iter().map(Spanned::into_inner).collect(),
+            sources,
+        })
+    }
+
+    pub fn source(&self, id: &str) -> Option<&SourceConfig> {
+        self.sources.iter().find(|source| source.id == id)
+    }
+
+    /// The company as the cache keeps it. Where a vendor's contract names
+    /// no SLA targets, those its sources define (`source_sla`) are used.
+    pub fn company(&self, source_sla: &std::collections::HashMap<String, Vec<SlaTarget>>) -> Company {
+        let vendors = self
+            .vendors
+            .iter()
+            .map(|vendor| Vendor {
+                id: vendor.id.clone(),
+                name: vendor.name.clone(),
+                kind: vendor.kind,
+                monthly_cost: vendor.monthly_cost,
+                last_review: vendor.last_review,
+            })
+            .collect();
+        let contracts = self
+            .vendors
+            .iter()
+            .map(|vendor| {
+                let mut sla: Vec<SlaTarget> = vendor
+                    .sla
+                    .iter()
+                    .map(|target| SlaTarget {
+                        priority: target.priority.clone(),
+                        respond_minutes: target.respond_minutes,
+                        resolve_minutes: target.resolve_minutes,
+                        effective_from: target.effective_from,
+                    })
+                    .collect();
+                if sla.is_empty() {
+                    let mut from_sources: BTreeMap<String, SlaTarget> = BTreeMap::new();
+                    for source in self.sources.iter().filter(|source| source.vendor == vendor.id) {
+                        for target in source_sla.get(&source.id).into_iter().flatten() {
+                            from_sources.entry(target.priority.clone()).or_insert_with(|| target.clone());
+                        }
+                    }
+                    sla = from_sources.into_values().collect();
+                }
+                Contract {
+                    vendor_id: vendor.id.clone(),
+                    sla,
+                    compliance_target_pct: vendor.compliance_target_pct.unwrap_or(95.0),
+                }
+            })
+            .collect();
+        let services = self
+            .services
+            .iter()
+            .map(|service| Service {
+                id: service.id.clone(),
+                name: service.name.clone(),
+                critical: service.critical,
+                vendor_ids: service.vendors.clone(),
+            })
+            .collect();
+        let sources = self
+            .sources
+            .iter()
+            .map(|source| SourceInfo {
+                id: source.id.clone(),
+                kind: source.kind.as_str().to_string(),
+                vendor_id: source.vendor.clone(),
+                name: source.display_name(),
+                last_success_at: None,
+                last_attempt_at: None,
+                last_error: None,
+                demo: false,
+            })
+            .collect();
+        Company { name: self.company.clone(), demo: false, vendors, contracts, services, sources }
+    }
+}
+
+/// Whether a kind needs credentials before it can sync.
+pub fn needs_secret(kind: SourceKind) -> bool {
+    kind.secret_form().is_some()
+}

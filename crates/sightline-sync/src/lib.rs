@@ -1,0 +1,219 @@
+//! Sync: read the configuration, plan (pure), fetch every source
+//! concurrently, and apply each source's run in one transaction as it
+//! arrives. A failed source keeps its previous data, is recorded in the
+//! sync log with a plain reason, and does not stop the others.
+
+mod config;
+mod plan;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use sightline_connectors::{FetchError, FetchErrorKind, FetchRequest, HttpOptions, Phase, Progress};
+use sightline_domain::Secret;
+use sightline_store::{SourceRun, Store, StoreError};
+use tokio::task::JoinSet;
+
+pub use config::{CONFIG_FILE, Config, ConfigError, ServiceConfig, SlaConfig, VendorConfig, needs_secret};
+pub use plan::{DEFAULT_FULL_EVERY_HOURS, PlannedRun, fingerprint, incremental, plan};
+
+/// What a caller may ask of a sync.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    /// Only this source.
+    pub only: Option<String>,
+    /// Read every source in full, whatever its watermark.
+    pub force_full: bool,
+    pub http: HttpOptions,
+}
+
+/// How one source's run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceOutcome {
+    pub source_id: String,
+    pub ok: bool,
+    /// Records fetched (and applied, when `ok`).
+    pub records: usize,
+    pub full: bool,
+    pub reason: String,
+    pub requests: u32,
+    pub pages: u32,
+    /// Why it failed, in plain words with what to do.
+    pub error: Option<String>,
+    pub error_kind: Option<FetchErrorKind>,
+    /// Records left out (a bad CSV row), one phrase each.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub outcomes: Vec<SourceOutcome>,
+}
+
+impl SyncReport {
+    pub fn failed(&self) -> impl Iterator<Item = &SourceOutcome> {
+        self.outcomes.iter().filter(|outcome| !outcome.ok)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("there is no source '{0}' in the configuration: `sightline-cli sources` lists them")]
+    UnknownSource(String),
+}
+
+/// Where credentials come from: the OS keychain, or the cache.
+pub type SecretLookup = Arc<dyn Fn(&str) -> Result<Option<Secret>, String> + Send + Sync>;
+/// Receives progress from every source.
+pub type ProgressHandler = Arc<dyn Fn(Progress) + Send + Sync>;
+
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    // Every write is one transaction, so a poisoned lock left nothing half written.
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Makes the cache hold the company the configuration describes (vendors,
+/// contracts, services, sources), without syncing anything.
+pub fn configure(store: &Mutex<Store>, config: &Config) -> Result<(), StoreError> {
+    let mut store = lock(store);
+    let source_sla = store.source_sla()?;
+    store.configure_company(&config.company(&source_sla))?;
+    if store.meta("timezone")?.as_deref() != Some(config.timezone.as_str()) {
+        store.set_meta("timezone", &config.timezone)?;
+    }
+    Ok(())
+}
+
+/// Syncs the configured sources (or one), concurrently, each applied in
+/// its own transaction as soon as it has been fetched.
+pub async fn sync(
+    store: &Mutex<Store>,
+    config: &Config,
+    secrets: SecretLookup,
+    now: DateTime<Utc>,
+    options: &SyncOptions,
+    progress: ProgressHandler,
+) -> Result<SyncReport, SyncError> {
+    configure(store, config)?;
+    let sources: Vec<_> = match &options.only {
+        Some(only) => vec![config.source(only).cloned().ok_or_else(|| SyncError::UnknownSource(only.clone()))?],
+        None => config.sources.clone(),
+    };
+    let states = lock(store).sync_states()?;
+    let planned = plan(&sources, &states, now, options.force_full);
+
+    let mut tasks = JoinSet::new();
+    for run in planned {
+        let secrets = Arc::clone(&secrets);
+        let progress = Arc::clone(&progress);
+        let http = options.http.clone();
+        tasks.spawn(async move {
+            let secret = if needs_secret(run.source.kind) {
+                match secrets(&run.source.id) {
+                    Ok(secret) => secret,
+                    Err(problem) => {
+                        let error = FetchError::config(
+                            &run.source.id,
+                            format!("could not read the credentials for {}: {problem}", run.source.id),
+                        );
+                        return (run, Err(error));
+                    }
+                }
+            } else {
+                None
+            };
+            let request =
+                FetchRequest { source: &run.source, secret: secret.as_ref(), since: run.since, now, http: &http };
+            let sink = |event: Progress| progress(event);
+            let result = sightline_connectors::fetch(request, &sink).await;
+            (run, result)
+        });
+    }
+
+    let mut report = SyncReport::default();
+    while let Some(joined) = tasks.join_next().await {
+        let Ok((run, result)) = joined else {
+            // A connector panicked: a bug, but the other sources go on.
+            continue;
+        };
+        let source_id = run.source.id.clone();
+        let emit = |phase: Phase, records: usize, pages: u32| {
+            progress(Progress { source_id: source_id.clone(), phase, records, pages });
+        };
+        let outcome = match result {
+            Ok(fetched) => {
+                emit(Phase::Applying, fetched.batch.len(), fetched.pages);
+                let sla = (!fetched.sla.is_empty()).then_some(fetched.sla.as_slice());
+                let applied = lock(store).apply_source_run(&SourceRun {
+                    source_id: &source_id,
+                    batch: &fetched.batch,
+                    full: fetched.full,
+                    watermark: fetched.watermark,
+                    sla,
+                    settings: &run.settings,
+                    started_at: now,
+                    finished_at: now,
+                    requests: fetched.requests,
+                    warnings: &fetched.warnings,
+                });
+                match applied {
+                    Ok(()) => {
+                        emit(Phase::Done, fetched.batch.len(), fetched.pages);
+                        SourceOutcome {
+                            source_id: source_id.clone(),
+                            ok: true,
+                            records: fetched.batch.len(),
+                            full: fetched.full,
+                            reason: run.reason.to_string(),
+                            requests: fetched.requests,
+                            pages: fetched.pages,
+                            error: None,
+                            error_kind: None,
+                            warnings: fetched.warnings,
+                        }
+                    }
+                    Err(error) => {
+                        let message =
+                            format!("the fetched records could not be saved ({error}); the previous data was kept");
+                        failed(store, &run, now, message, None, &emit)
+                    }
+                }
+            }
+            Err(error) => failed(store, &run, now, error.message, Some(error.kind), &emit),
+        };
+        report.outcomes.push(outcome);
+    }
+    report.outcomes.sort_by(|a, b| a.source_id.cmp(&b.source_id));
+    // Source-defined SLA targets reach the contracts.
+    configure(store, config)?;
+    Ok(report)
+}
+
+fn failed(
+    store: &Mutex<Store>,
+    run: &PlannedRun,
+    now: DateTime<Utc>,
+    message: String,
+    kind: Option<FetchErrorKind>,
+    emit: &dyn Fn(Phase, usize, u32),
+) -> SourceOutcome {
+    // If even the log cannot be written, the outcome still says why.
+    let _ = lock(store).record_sync_failure(&run.source.id, &message, now, now);
+    emit(Phase::Failed, 0, 0);
+    SourceOutcome {
+        source_id: run.source.id.clone(),
+        ok: false,
+        records: 0,
+        full: run.since.is_none(),
+        reason: run.reason.to_string(),
+        requests: 0,
+        pages: 0,
+        error: Some(message),
+        error_kind: kind,
+        warnings: Vec::new(),
+    }
+}
