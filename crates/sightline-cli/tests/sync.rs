@@ -236,6 +236,16 @@ fn ticket_csv(path: &Path, rows: usize) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Kills the process if the test fails before it does.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_killed_while_writing_leaves_the_previous_data() {
     let dir = tempfile::tempdir().unwrap();
@@ -257,15 +267,16 @@ async fn a_sync_killed_while_writing_leaves_the_previous_data() {
     // A big file: kill the sync once it is writing (the write-ahead log grows).
     ticket_csv(&csv, 400_000);
     let wal = dir.path().join("cache.sightline-wal");
-    let mut child = command(dir.path(), &["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child =
+        KillOnDrop(command(dir.path(), &["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
     let started = Instant::now();
     let killed_while_writing = loop {
-        if child.try_wait().unwrap().is_some() {
+        if child.0.try_wait().unwrap().is_some() {
             break false;
         }
         if std::fs::metadata(&wal).map(|meta| meta.len()).unwrap_or(0) > 4 << 20 {
-            child.kill().unwrap(); // SIGKILL
-            child.wait().unwrap();
+            child.0.kill().unwrap(); // SIGKILL
+            child.0.wait().unwrap();
             break true;
         }
         assert!(started.elapsed() < Duration::from_secs(120), "the sync never started writing");

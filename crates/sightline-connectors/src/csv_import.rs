@@ -178,17 +178,18 @@ pub(crate) fn import(
     let mut fetched = Fetched { full: true, pages: 1, ..Fetched::default() };
     let mut record_row = csv::StringRecord::new();
     let mut seen_ids: HashMap<String, u64> = HashMap::new();
+    let mut lines = Lines::default();
     loop {
         match reader.read_record(&mut record_row) {
             Ok(false) => break,
             Ok(true) => {}
             Err(error) => {
-                let line = error.position().map_or(0, |position| line_at(bytes, position.byte()));
+                let line = error.position().map_or(0, |position| lines.at(bytes, position.byte()));
                 fetched.warnings.push(format!("{file} line {line}: could not be read ({error}); skipped"));
                 continue;
             }
         }
-        let line = record_row.position().map_or(0, |position| line_at(bytes, position.byte()));
+        let line = record_row.position().map_or(0, |position| lines.at(bytes, position.byte()));
         if record_row.iter().all(|value| value.trim().is_empty()) {
             continue;
         }
@@ -216,15 +217,29 @@ pub(crate) fn import(
     Ok(fetched)
 }
 
-/// The 1-based line a byte offset falls on. The csv crate's own line count
-/// skips blank lines, which would point a user at the wrong row.
-fn line_at(bytes: &[u8], offset: u64) -> u64 {
-    let mut end = (offset as usize).min(bytes.len());
-    // A record's position is where the reader started, before blank lines.
-    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
-        end += 1;
+/// Finds the 1-based line of a byte offset. The csv crate's own line count
+/// skips blank lines, which would point a user at the wrong row. Offsets
+/// only grow, so it counts each newline once.
+#[derive(Debug, Default)]
+struct Lines {
+    offset: usize,
+    line: u64,
+}
+
+impl Lines {
+    fn at(&mut self, bytes: &[u8], offset: u64) -> u64 {
+        let mut end = (offset as usize).min(bytes.len());
+        // A record's position is where the reader started, before blank lines.
+        while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        if end < self.offset {
+            *self = Lines::default();
+        }
+        self.line += bytes[self.offset..end].iter().filter(|byte| **byte == b'\n').count() as u64;
+        self.offset = end;
+        self.line + 1
     }
-    bytes[..end].iter().filter(|byte| **byte == b'\n').count() as u64 + 1
 }
 
 fn push_row(
