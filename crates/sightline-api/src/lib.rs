@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use sightline_store::{OsKeychain, Store, Unlock};
+use sightline_store::{OsKeychain, Store};
 
 pub use bindings::typescript_bindings;
 pub use dto::{
@@ -28,6 +28,7 @@ pub use dto::{
 };
 pub use error::{ApiError, ErrorCode};
 pub use sightline_domain::Secret;
+pub use sightline_store::Unlock;
 
 /// Where the data lives when no `--data-dir` or `SIGHTLINE_DATA_DIR` says
 /// otherwise: the OS data directory (`~/.local/share/sightline` on Linux).
@@ -83,6 +84,11 @@ impl Sightline {
     /// keychain or the passphrase from the environment.
     pub fn open(data_dir: &Path, clock: Clock) -> Result<Sightline, ApiError> {
         let unlock = Unlock::from_env().map_err(ApiError::from)?;
+        Sightline::open_with(data_dir, unlock, clock)
+    }
+
+    /// Opens (or creates) the cache in `data_dir` with the given unlock.
+    pub fn open_with(data_dir: &Path, unlock: Unlock, clock: Clock) -> Result<Sightline, ApiError> {
         let store = Store::open(data_dir, unlock, &OsKeychain)?;
         let config_path = data_dir.join(sightline_sync::CONFIG_FILE);
         Ok(Sightline { store: Mutex::new(store), data_dir: data_dir.to_path_buf(), config_path, clock })

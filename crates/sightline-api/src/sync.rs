@@ -52,6 +52,19 @@ impl Sightline {
         Ok(())
     }
 
+    /// Whether a scheduled sync is due: there is a configuration with
+    /// sources, and some source has not been tried for `every`.
+    pub fn sync_due(&self, every: std::time::Duration) -> Result<bool, ApiError> {
+        if !self.config_path().exists() {
+            return Ok(false);
+        }
+        let now = self.now();
+        let every = chrono::Duration::from_std(every).unwrap_or(chrono::Duration::hours(1));
+        let company = self.store().load_company()?;
+        Ok(!company.demo
+            && company.sources.iter().any(|source| source.last_attempt_at.is_none_or(|at| now - at >= every)))
+    }
+
     fn source_kind(&self, source_id: &str) -> Result<SourceKind, ApiError> {
         let config = self.config()?;
         let source = config.source(source_id).ok_or_else(|| {

@@ -19,6 +19,8 @@ const codes: ErrorCode[] = [
   "invalid_input",
   "not_found",
   "storage",
+  "config",
+  "secret",
 ];
 
 export function toApiError(error: unknown): ApiError {
