@@ -1,7 +1,7 @@
 //! Tauri commands: each is a one-line delegation to `sightline-api`.
 
 use sightline_api::{ApiError, Desktop, KpiQuery, KpiRow, Overview, SyncQuery, SyncSummary};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 
 #[tauri::command]
 pub fn overview(desktop: State<'_, Desktop>) -> Result<Overview, ApiError> {
@@ -17,5 +17,5 @@ pub fn kpis(desktop: State<'_, Desktop>, query: KpiQuery) -> Result<Vec<KpiRow>,
 /// sources sync; progress arrives as `sync-progress` events.
 #[tauri::command]
 pub async fn sync_now(app: AppHandle, query: SyncQuery) -> Result<SyncSummary, ApiError> {
-    crate::sync_with_events(&app, &query)
+    app.state::<Desktop>().api()?.sync(&query, crate::progress_events(&app))
 }

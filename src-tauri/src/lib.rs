@@ -6,7 +6,7 @@ mod commands;
 
 use std::time::Duration;
 
-use sightline_api::{ApiError, Desktop, SyncQuery, SyncSummary};
+use sightline_api::{Desktop, SyncProgress, SyncQuery};
 use tauri::{AppHandle, Emitter, Manager};
 
 /// How often the open app syncs its sources by itself.
@@ -14,17 +14,13 @@ const SYNC_EVERY: Duration = Duration::from_secs(60 * 60);
 /// How often it checks whether a scheduled sync is due.
 const SCHEDULE_TICK: Duration = Duration::from_secs(60);
 
-/// Syncs through `sightline-api`, sending each progress step to the window
-/// as a `sync-progress` event.
-pub(crate) fn sync_with_events(app: &AppHandle, query: &SyncQuery) -> Result<SyncSummary, ApiError> {
-    let desktop = app.state::<Desktop>();
-    let events = app.clone();
-    let summary = desktop.api()?.sync(query, move |progress| {
+/// Sends each sync progress step to the window as a `sync-progress` event.
+pub(crate) fn progress_events(app: &AppHandle) -> impl Fn(SyncProgress) + Send + Sync + 'static {
+    let app = app.clone();
+    move |progress| {
         // A closed window cannot take the event; the sync goes on.
-        let _ = events.emit("sync-progress", progress);
-    })?;
-    let _ = app.emit("sync-finished", &summary);
-    Ok(summary)
+        let _ = app.emit("sync-progress", progress);
+    }
 }
 
 /// Syncs on a schedule while the app is open, on a thread of its own.
@@ -32,10 +28,11 @@ fn start_scheduled_sync(app: AppHandle) {
     std::thread::spawn(move || {
         loop {
             std::thread::sleep(SCHEDULE_TICK);
-            let due = app.state::<Desktop>().api().and_then(|api| api.sync_due(SYNC_EVERY)).unwrap_or(false);
-            if due {
+            let desktop = app.state::<Desktop>();
+            let Ok(api) = desktop.api() else { continue };
+            if api.sync_due(SYNC_EVERY).unwrap_or(false) {
                 // The outcome is in the sync log and on each source.
-                let _ = sync_with_events(&app, &SyncQuery::default());
+                let _ = api.sync(&SyncQuery::default(), progress_events(&app));
             }
         }
     });

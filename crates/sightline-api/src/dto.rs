@@ -241,3 +241,40 @@ pub struct SyncSourceResult {
 pub struct SyncSummary {
     pub sources: Vec<SyncSourceResult>,
 }
+
+/// Which board report to make.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportQuery {
+    /// `2026-Q3` or `2026-10`; none for the last full quarter.
+    pub period: Option<String>,
+    /// `a4` or `us-letter`; none for A4.
+    pub paper: Option<String>,
+}
+
+/// A report in the archive (never its bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ArchivedReport {
+    pub id: i64,
+    pub period: String,
+    pub title: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub paper: String,
+    /// SHA-256 of the PDF, checked whenever it is opened.
+    pub sha256: String,
+    /// SHA-256 of the data snapshot, printed in the report's appendix.
+    pub fingerprint: String,
+    pub pages: u32,
+    pub bytes: u32,
+}
+
+/// What got better and what got worse between two archived reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportComparison {
+    pub from: ArchivedReport,
+    pub to: ArchivedReport,
+    pub better: Vec<String>,
+    pub worse: Vec<String>,
+    pub new_risks: Vec<String>,
+    pub resolved_risks: Vec<String>,
+}

@@ -12,6 +12,7 @@ mod error;
 mod format;
 mod kpis;
 mod overview;
+mod report;
 mod risks;
 mod sync;
 
@@ -23,8 +24,9 @@ use sightline_store::{OsKeychain, Store};
 
 pub use bindings::typescript_bindings;
 pub use dto::{
-    AcknowledgementRow, CheckReport, EvidenceRow, KpiQuery, KpiRow, MetricStatus, Overview, RiskRow, SourceFreshness,
-    SyncProgress, SyncQuery, SyncSourceResult, SyncSummary, Tile, TileArea, Trend,
+    AcknowledgementRow, ArchivedReport, CheckReport, EvidenceRow, KpiQuery, KpiRow, MetricStatus, Overview,
+    ReportComparison, ReportQuery, RiskRow, SourceFreshness, SyncProgress, SyncQuery, SyncSourceResult, SyncSummary,
+    Tile, TileArea, Trend,
 };
 pub use error::{ApiError, ErrorCode};
 pub use sightline_domain::Secret;

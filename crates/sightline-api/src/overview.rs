@@ -289,8 +289,13 @@ fn freshness_line(sources: &[SourceFreshness], now: DateTime<Utc>) -> String {
 impl Sightline {
     /// The Overview for the current month.
     pub fn overview(&self) -> Result<Overview, ApiError> {
-        let now = self.now();
         let period = self.parse_period(None)?;
+        self.overview_for(period)
+    }
+
+    /// The Overview's tiles and headline for any month or quarter.
+    pub(crate) fn overview_for(&self, period: Period) -> Result<Overview, ApiError> {
+        let now = self.now();
         let computed = self.compute(&[period.previous(), period])?;
         let risks = self.risks(false)?;
         let count = |severity: &str| risks.iter().filter(|risk| risk.severity == severity).count() as u32;
@@ -320,7 +325,7 @@ impl Sightline {
             company: computed.company.name.clone(),
             demo: computed.company.demo,
             period: period.to_string(),
-            period_label: format!("{} (to date)", period.label()),
+            period_label: if period.contains(now) { format!("{} (to date)", period.label()) } else { period.label() },
             now: now.to_rfc3339(),
             headline,
             status,

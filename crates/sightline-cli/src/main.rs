@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use sightline_api::{
-    CheckReport, Clock, KpiQuery, KpiRow, MetricStatus, RiskRow, Secret, Sightline, SyncProgress, SyncQuery,
-    SyncSummary, default_data_dir,
+    CheckReport, Clock, KpiQuery, KpiRow, MetricStatus, ReportQuery, RiskRow, Secret, Sightline, SyncProgress,
+    SyncQuery, SyncSummary, default_data_dir,
 };
 
 /// Verify what your IT providers deliver: KPIs, risks and board reports from
@@ -82,11 +82,49 @@ enum Command {
         #[command(subcommand)]
         action: SecretAction,
     },
+    /// Make the board report (PDF) for a period and keep a sealed copy in the archive
+    Report {
+        /// A quarter (2026-Q3) or a month (2026-10) [default: the last full quarter]
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+        /// a4 or us-letter [default: a4]
+        #[arg(long, value_name = "SIZE")]
+        paper: Option<String>,
+        /// Where to write the PDF
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// List archived reports; open one (its fingerprint checked) or compare two
+    Reports {
+        #[command(subcommand)]
+        action: Option<ReportsAction>,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
     /// Check that the cache opens and is intact, where it is, and how fresh each source is
     Check {
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportsAction {
+    /// Write an archived report's PDF to a file, after checking it was not altered
+    Open {
+        #[arg(value_name = "ID")]
+        id: i64,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// What got better and what got worse from one archived report to another
+    Compare {
+        #[arg(value_name = "FROM_ID")]
+        from: i64,
+        #[arg(value_name = "TO_ID")]
+        to: i64,
     },
 }
 
@@ -221,6 +259,73 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("Removed the credentials for {source}.");
             } else {
                 println!("No credentials were stored for {source}.");
+            }
+        }
+        Command::Report { period, paper, out } => {
+            let (report, bytes) = app.export_report(&ReportQuery { period, paper })?;
+            std::fs::write(&out, &bytes).with_context(|| format!("could not write {}", out.display()))?;
+            println!(
+                "Wrote {} ({} pages, {} KB) and archived it as report {}.",
+                out.display(),
+                report.pages,
+                bytes.len().div_ceil(1024),
+                report.id
+            );
+            println!("Fingerprint of its data: {}", report.fingerprint);
+        }
+        Command::Reports { action: None, json } => {
+            let reports = app.reports()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&reports)?);
+            } else if reports.is_empty() {
+                println!("No reports archived yet: `sightline-cli report --out board.pdf` makes one.");
+            } else {
+                for report in &reports {
+                    println!(
+                        "{:>4}  {:<8}  {}  {:>3} pages  {}",
+                        report.id,
+                        report.period,
+                        &report.created_at[..16],
+                        report.pages,
+                        report.title
+                    );
+                }
+            }
+        }
+        Command::Reports { action: Some(ReportsAction::Open { id, out }), .. } => {
+            let (report, bytes) = app.open_report(id)?;
+            std::fs::write(&out, &bytes).with_context(|| format!("could not write {}", out.display()))?;
+            println!(
+                "Wrote report {} ({}) to {}; its SHA-256 matches the archive: {}.",
+                report.id,
+                report.period,
+                out.display(),
+                report.sha256
+            );
+        }
+        Command::Reports { action: Some(ReportsAction::Compare { from, to }), json } => {
+            let comparison = app.compare_reports(from, to)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&comparison)?);
+            } else {
+                println!(
+                    "From report {} ({}) to report {} ({}):",
+                    from, comparison.from.period, to, comparison.to.period
+                );
+                for (title, lines) in [
+                    ("Better", &comparison.better),
+                    ("Worse", &comparison.worse),
+                    ("New risks", &comparison.new_risks),
+                    ("No longer flagged", &comparison.resolved_risks),
+                ] {
+                    println!("{title}:");
+                    if lines.is_empty() {
+                        println!("  (none)");
+                    }
+                    for line in lines {
+                        println!("  {line}");
+                    }
+                }
             }
         }
         Command::Check { json } => {

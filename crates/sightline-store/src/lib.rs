@@ -8,6 +8,7 @@ mod company;
 mod key;
 mod migrations;
 mod records;
+mod reports;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 pub use company::Company;
 pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock};
 pub use migrations::SCHEMA_VERSION;
+pub use reports::{NewReport, StoredReport, Tampered, sha256_hex};
 pub use sync::{SourceRun, SyncLogEntry, SyncState};
 
 use key::{CacheKey, decode_key, derive_key, encode_key, keychain_account, random_bytes};

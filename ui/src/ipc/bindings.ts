@@ -200,3 +200,29 @@ error: string | null,
 warnings: Array<string>, };
 
 export type SyncSummary = { sources: Array<SyncSourceResult>, };
+
+export type ReportQuery = { 
+/**
+ * `2026-Q3` or `2026-10`; none for the last full quarter.
+ */
+period: string | null, 
+/**
+ * `a4` or `us-letter`; none for A4.
+ */
+paper: string | null, };
+
+export type ArchivedReport = { id: bigint, period: string, title: string, 
+/**
+ * RFC 3339.
+ */
+created_at: string, paper: string, 
+/**
+ * SHA-256 of the PDF, checked whenever it is opened.
+ */
+sha256: string, 
+/**
+ * SHA-256 of the data snapshot, printed in the report's appendix.
+ */
+fingerprint: string, pages: number, bytes: number, };
+
+export type ReportComparison = { from: ArchivedReport, to: ArchivedReport, better: Array<string>, worse: Array<string>, new_risks: Array<string>, resolved_risks: Array<string>, };

@@ -1,0 +1,670 @@
+//! The board report use cases: make the PDF for a period from the cache,
+//! archive it sealed (PDF, data snapshot, SHA-256), list the archive, open
+//! a stored report offline with its hash checked, and compare two reports.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use sightline_domain::{Direction, MetricKey, MetricValue, Period, Scope, Status, Unit};
+use sightline_report::charts::{self, Bar, Standing, TrendChart, TrendPoint};
+use sightline_report::{
+    Definition, Paper, ProvenanceRow, ReportChart, ReportNote, ReportRisk, ReportSnapshot, ReportTile, ScorecardCell,
+    ScorecardRow,
+};
+use sightline_store::{NewReport, StoredReport};
+
+use crate::dto::{ArchivedReport, MetricStatus, ReportComparison, ReportQuery};
+use crate::error::ErrorCode;
+use crate::format::value_text;
+use crate::kpis::Computed;
+use crate::{ApiError, Sightline};
+
+/// The scorecard's columns: the measures every vendor is compared on.
+const SCORECARD: &[(MetricKey, &str)] = &[
+    (MetricKey::SlaResponseCompliancePct, "Answered on time"),
+    (MetricKey::SlaResolutionCompliancePct, "Fixed on time"),
+    (MetricKey::FirstResponseMedianMinutes, "Typical first answer"),
+    (MetricKey::ResolutionMedianHours, "Typical fix"),
+    (MetricKey::BacklogOpen, "Open tickets"),
+    (MetricKey::PatchCompliancePct, "Updates on time"),
+    (MetricKey::VulnsCriticalOpen, "Critical weaknesses"),
+    (MetricKey::DaysSinceRestoreTest, "Since restore test"),
+    (MetricKey::CsatPct, "Satisfaction"),
+];
+
+/// What each measure means, in the appendix's plain words.
+fn meaning(key: MetricKey) -> &'static str {
+    match key {
+        MetricKey::TicketsOpened => "Requests for help raised with the provider in the period.",
+        MetricKey::TicketsClosed => "Requests the provider marked as fixed in the period.",
+        MetricKey::FirstResponseMedianMinutes => {
+            "Half of the requests raised got a first answer within this time (the median)."
+        }
+        MetricKey::FirstResponseP90Minutes => "Nine in ten requests got a first answer within this time.",
+        MetricKey::ResolutionMedianHours => "Half of the requests fixed were fixed within this time of being raised.",
+        MetricKey::ResolutionP90Hours => "Nine in ten requests fixed were fixed within this time.",
+        MetricKey::SlaResponseCompliancePct => {
+            "Of requests whose priority has a contracted answer time, the share answered in time. A request with no \
+             answer counts as late once its time has passed."
+        }
+        MetricKey::SlaResolutionCompliancePct => "The same for the contracted time to fix.",
+        MetricKey::BacklogOpen => "Requests raised and not yet fixed at the end of the period.",
+        MetricKey::BacklogAged30d => "Of those, requests waiting for more than 30 days.",
+        MetricKey::ReopenedPct => "Fixed requests that came back because the fix did not hold.",
+        MetricKey::KeyPersonSharePct => {
+            "The share of fixes made by the single busiest engineer: a high share means the service depends on one person."
+        }
+        MetricKey::PatchCompliancePct => {
+            "Managed computers with no critical or security update missing for more than 14 days."
+        }
+        MetricKey::CriticalPatchMaxAgeDays => "How long the oldest missing critical update has been waiting.",
+        MetricKey::VulnsCriticalOpen => "Known critical security weaknesses not yet fixed.",
+        MetricKey::VulnsHighOpen => "Known high-risk security weaknesses not yet fixed.",
+        MetricKey::VulnsOverdue => "Weaknesses open past their deadline (critical 15 days, high 30 days).",
+        MetricKey::BackupSuccessPct => "Backup runs that completed without error.",
+        MetricKey::DaysSinceRestoreTest => {
+            "Days since someone proved a backup can actually be restored, for the system tested longest ago."
+        }
+        MetricKey::DaysSinceResilienceTest => "Days since the last failover or disaster-recovery exercise.",
+        MetricKey::CertMinDaysToExpiry => {
+            "Days until the next website certificate expires; after that, browsers warn visitors away."
+        }
+        MetricKey::ChangeSuccessPct => "Changes to live systems made without failing or being rolled back.",
+        MetricKey::CsatPct => "Staff who said they were satisfied when asked after a request.",
+        MetricKey::AvailabilityPct => "Time the monitored services were up.",
+        MetricKey::SourceStalenessHours => "Hours since Sightline last refreshed the data from the provider's tool.",
+    }
+}
+
+fn standing(status: Status) -> Standing {
+    match status {
+        Status::Met => Standing::Met,
+        Status::AtRisk => Standing::AtRisk,
+        Status::Missed => Standing::Missed,
+        Status::NoTarget => Standing::NoTarget,
+    }
+}
+
+fn status_word(status: MetricStatus) -> &'static str {
+    match status {
+        MetricStatus::Met => "met",
+        MetricStatus::AtRisk => "at_risk",
+        MetricStatus::Missed => "missed",
+        MetricStatus::NoTarget => "no_target",
+    }
+}
+
+fn domain_status_word(status: Status) -> &'static str {
+    status_word(status.into())
+}
+
+fn unit_word(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Percent => "percent",
+        Unit::Minutes => "minutes",
+        Unit::Hours => "hours",
+        Unit::Days => "days",
+        Unit::Count => "count",
+    }
+}
+
+fn long_date(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y").to_string()
+}
+
+fn archived(report: &StoredReport) -> ArchivedReport {
+    ArchivedReport {
+        id: report.id,
+        period: report.period.clone(),
+        title: report.title.clone(),
+        created_at: report.created_at.to_rfc3339(),
+        paper: report.paper.clone(),
+        sha256: report.sha256.clone(),
+        fingerprint: report.fingerprint.clone(),
+        pages: report.pages,
+        bytes: u32::try_from(report.bytes).unwrap_or(u32::MAX),
+    }
+}
+
+/// The twelve months ending with the period's last month.
+fn trend_months(period: Period) -> Vec<Period> {
+    let last = Period::month_of(period.end() - chrono::Duration::seconds(1));
+    (0..12).rev().map(|back| last.shift(-back)).collect()
+}
+
+fn short_label(period: Period) -> String {
+    match period {
+        Period::Month { .. } => period.start().format("%b %y").to_string(),
+        Period::Quarter { year, quarter } => format!("Q{quarter} {}", year % 100),
+    }
+}
+
+struct Builder<'a> {
+    computed: &'a Computed,
+    period: Period,
+    months: Vec<Period>,
+    charts: usize,
+}
+
+impl Builder<'_> {
+    fn value(&self, scope: &Scope, metric: MetricKey, period: Period) -> Option<&MetricValue> {
+        self.computed
+            .values
+            .iter()
+            .find(|value| &value.scope == scope && value.metric == metric && value.period == period)
+    }
+
+    fn vendors(&self) -> Vec<Scope> {
+        self.computed.company.vendors.iter().map(|vendor| Scope::Vendor(vendor.id.clone())).collect()
+    }
+
+    /// Vendors with a value for `metric` in any of the trend months.
+    fn measured(&self, metric: MetricKey) -> Vec<Scope> {
+        self.vendors()
+            .into_iter()
+            .filter(|scope| {
+                self.months.iter().any(|month| self.value(scope, metric, *month).is_some_and(|v| v.value.is_some()))
+            })
+            .collect()
+    }
+
+    fn next_file(&mut self) -> String {
+        self.charts += 1;
+        format!("charts/{}.svg", self.charts)
+    }
+
+    fn trend(&mut self, scope: &Scope, metric: MetricKey) -> ReportChart {
+        let points: Vec<TrendPoint> = self
+            .months
+            .iter()
+            .map(|month| {
+                let value = self.value(scope, metric, *month);
+                TrendPoint {
+                    label: short_label(*month),
+                    value: value.and_then(|v| v.value),
+                    target: value.and_then(|v| v.target),
+                    standing: value.map_or(Standing::NoTarget, |v| standing(v.status)),
+                }
+            })
+            .collect();
+        let name = self.computed.vendor_name(scope);
+        let latest = self
+            .months
+            .iter()
+            .zip(&points)
+            .rev()
+            .find_map(|(month, point)| point.value.map(|value| (month.label(), value)));
+        let below = points.iter().filter(|point| matches!(point.standing, Standing::Missed | Standing::AtRisk)).count();
+        let targeted = points.iter().filter(|point| point.target.is_some() && point.value.is_some()).count();
+        let caption = match latest {
+            Some((month, value)) if targeted > 0 => format!(
+                "{name}: {} was {} in {month}; below target in {below} of the last {} months.",
+                metric.plain_name().to_lowercase(),
+                charts::format_value(value, unit_word(metric.unit())),
+                points.len()
+            ),
+            Some((month, value)) => format!(
+                "{name}: {} was {} in {month}; no contract target is set.",
+                metric.plain_name().to_lowercase(),
+                charts::format_value(value, unit_word(metric.unit()))
+            ),
+            None => format!("{name}: {} — no data.", metric.plain_name().to_lowercase()),
+        };
+        let chart = TrendChart {
+            title: format!("{name}: {}", metric.plain_name()),
+            unit: unit_word(metric.unit()).to_string(),
+            points,
+            higher_is_better: metric.direction() == Direction::HigherIsBetter,
+            forecast: Vec::new(),
+        };
+        ReportChart { file: self.next_file(), svg: charts::trend_svg(&chart, 800, 340), caption }
+    }
+
+    fn comparison(&mut self, metric: MetricKey) -> Option<ReportChart> {
+        let bars: Vec<Bar> = self
+            .measured(metric)
+            .iter()
+            .map(|scope| {
+                let value = self.value(scope, metric, self.period);
+                Bar {
+                    label: self.computed.vendor_name(scope),
+                    value: value.and_then(|v| v.value),
+                    target: value.and_then(|v| v.target),
+                    standing: value.map_or(Standing::NoTarget, |v| standing(v.status)),
+                }
+            })
+            .collect();
+        if bars.len() < 2 {
+            return None;
+        }
+        let title = format!("{}, {}", metric.plain_name(), self.period.label());
+        let svg = charts::comparison_svg(&title, unit_word(metric.unit()), &bars, 800, 90 + 50 * bars.len() as u32);
+        Some(ReportChart {
+            file: self.next_file(),
+            svg,
+            caption: format!("Providers compared on one definition: {}.", metric.plain_name().to_lowercase()),
+        })
+    }
+
+    /// "Bluepeak IT Services: critical weaknesses open: 2 — off target."
+    fn fact(&self, scope: &Scope, metric: MetricKey, phrase: &str, after: &str) -> Option<String> {
+        let value = self.value(scope, metric, self.period)?;
+        let figure = value.value?;
+        let status = match value.status {
+            Status::Missed => " — off target",
+            Status::AtRisk => " — at risk",
+            _ => "",
+        };
+        Some(format!(
+            "{}: {phrase} {}{after}{status}.",
+            self.computed.vendor_name(scope),
+            value_text(Some(figure), metric.unit())
+        ))
+    }
+
+    fn scorecard(&self) -> Vec<ScorecardRow> {
+        let mut rows: Vec<(usize, usize, ScorecardRow)> = self
+            .computed
+            .company
+            .vendors
+            .iter()
+            .map(|vendor| {
+                let scope = Scope::Vendor(vendor.id.clone());
+                let mut met = 0;
+                let mut missed_names = Vec::new();
+                let mut risk_names = Vec::new();
+                let cells = SCORECARD
+                    .iter()
+                    .map(|(metric, column)| {
+                        let value = self.value(&scope, *metric, self.period);
+                        let status = value.map_or(Status::NoTarget, |v| v.status);
+                        match status {
+                            Status::Met => met += 1,
+                            Status::Missed => missed_names.push(column.to_lowercase()),
+                            Status::AtRisk => risk_names.push(column.to_lowercase()),
+                            Status::NoTarget => {}
+                        }
+                        let figure = value.and_then(|v| v.value);
+                        ScorecardCell {
+                            value: if figure.is_some() { value_text(figure, metric.unit()) } else { "—".into() },
+                            target: value
+                                .and_then(|v| v.target)
+                                .map(|target| format!("target {}", value_text(Some(target), metric.unit())))
+                                .unwrap_or_default(),
+                            status: domain_status_word(status).into(),
+                        }
+                    })
+                    .collect();
+                let summary = match (missed_names.as_slice(), risk_names.as_slice()) {
+                    ([], []) if met == 0 => "Nothing measured against a target yet.".to_string(),
+                    ([], []) => "On target wherever it is measured.".to_string(),
+                    ([], risks) => format!("At risk on {}; otherwise on target.", risks.join(" and ")),
+                    (missed, []) => format!("Off target on {}; otherwise on target.", missed.join(" and ")),
+                    (missed, risks) => {
+                        format!("Off target on {}; at risk on {}.", missed.join(" and "), risks.join(" and "))
+                    }
+                };
+                let row = ScorecardRow {
+                    rank: 0,
+                    vendor: vendor.name.clone(),
+                    kind: match vendor.kind.as_str() {
+                        "msp" => "Managed service provider",
+                        "cloud" => "Hosting and cloud",
+                        "security" => "Security services",
+                        "internal" => "Internal IT",
+                        _ => "Other provider",
+                    }
+                    .into(),
+                    monthly_cost: vendor
+                        .monthly_cost
+                        .map(|cost| crate::format::thousands(cost.round() as u64))
+                        .unwrap_or_default(),
+                    summary: format!("{}: {}", vendor.name, summary),
+                    cells,
+                };
+                (met, missed_names.len(), row)
+            })
+            .collect();
+        rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.vendor.cmp(&b.2.vendor)));
+        rows.into_iter()
+            .enumerate()
+            .map(|(index, (_, _, mut row))| {
+                row.rank = index as u32 + 1;
+                row
+            })
+            .collect()
+    }
+}
+
+impl Sightline {
+    fn report_period(&self, text: Option<&str>) -> Result<Period, ApiError> {
+        match text {
+            Some(text) => self.parse_period(Some(text)),
+            // The last full quarter.
+            None => Ok(Period::quarter_of(self.now()).previous()),
+        }
+    }
+
+    /// Builds the data snapshot a report for `period` is made from.
+    fn report_snapshot(&self, period: Period) -> Result<ReportSnapshot, ApiError> {
+        let now = self.now();
+        let months = trend_months(period);
+        let mut periods = months.clone();
+        periods.push(period);
+        let computed = self.compute(&periods)?;
+        let overview = self.overview_for(period)?;
+        let risks = self.risks(true)?;
+        let mut builder = Builder { computed: &computed, period, months, charts: 0 };
+
+        let mut service_charts = Vec::new();
+        service_charts.extend(builder.comparison(MetricKey::SlaResponseCompliancePct));
+        for scope in builder.measured(MetricKey::SlaResponseCompliancePct) {
+            service_charts.push(builder.trend(&scope, MetricKey::SlaResponseCompliancePct));
+        }
+        let mut security_charts = Vec::new();
+        for scope in builder.measured(MetricKey::PatchCompliancePct) {
+            security_charts.push(builder.trend(&scope, MetricKey::PatchCompliancePct));
+        }
+        let mut security_facts = Vec::new();
+        for scope in builder.vendors() {
+            security_facts.extend(builder.fact(&scope, MetricKey::VulnsCriticalOpen, "critical weaknesses open:", ""));
+            security_facts.extend(builder.fact(&scope, MetricKey::VulnsOverdue, "weaknesses past their deadline:", ""));
+            security_facts.extend(builder.fact(
+                &scope,
+                MetricKey::CertMinDaysToExpiry,
+                "the next certificate expires in",
+                "",
+            ));
+        }
+        let mut resilience_charts = Vec::new();
+        for scope in builder.measured(MetricKey::BackupSuccessPct) {
+            resilience_charts.push(builder.trend(&scope, MetricKey::BackupSuccessPct));
+        }
+        let mut resilience_facts = Vec::new();
+        for scope in builder.vendors() {
+            resilience_facts.extend(builder.fact(
+                &scope,
+                MetricKey::DaysSinceRestoreTest,
+                "a backup was last proven to restore",
+                " ago",
+            ));
+            resilience_facts.extend(builder.fact(
+                &scope,
+                MetricKey::DaysSinceResilienceTest,
+                "the last failover test was",
+                " ago",
+            ));
+        }
+
+        let open: Vec<_> = risks.iter().filter(|risk| risk.state != "resolved").collect();
+        let top_risks = open
+            .iter()
+            .take(5)
+            .map(|risk| ReportRisk {
+                id: risk.id.clone(),
+                severity: risk.severity.clone(),
+                headline: risk.headline.clone(),
+                why: risk.why.clone(),
+                question: risk.question.clone(),
+                vendor: risk.vendor_name.clone().unwrap_or_default(),
+                first_seen: risk.first_seen.get(..10).unwrap_or_default().to_string(),
+            })
+            .collect();
+        let notes = risks
+            .iter()
+            .filter_map(|risk| {
+                let ack = risk.acknowledged.as_ref()?;
+                Some(ReportNote {
+                    headline: risk.headline.clone(),
+                    note: ack.note.clone(),
+                    at: ack.at.get(..10).unwrap_or_default().to_string(),
+                    state: risk.state.clone(),
+                })
+            })
+            .collect();
+
+        // What changed since the last archived report.
+        let previous = self.store().previous_report_snapshot(None)?;
+        let open_ids: BTreeSet<&str> = open.iter().map(|risk| risk.id.as_str()).collect();
+        let changes = match previous
+            .and_then(|(report, text)| Some((report, serde_json::from_str::<ReportSnapshot>(&text).ok()?)))
+        {
+            None => {
+                vec!["This is the first report in Sightline's archive, so there is nothing to compare with yet.".into()]
+            }
+            Some((report, before)) => {
+                let before_ids: BTreeSet<&str> = before.top_risks.iter().map(|risk| risk.id.as_str()).collect();
+                let mut lines = Vec::new();
+                let new: Vec<_> = open.iter().filter(|risk| !before_ids.contains(risk.id.as_str())).take(5).collect();
+                for risk in &new {
+                    lines.push(format!("New: {}", risk.headline));
+                }
+                for risk in before.top_risks.iter().filter(|risk| !open_ids.contains(risk.id.as_str())) {
+                    lines.push(format!("No longer flagged: {}", risk.headline));
+                }
+                if lines.is_empty() {
+                    lines.push(format!(
+                        "The same risks are open as in the report of {} ({}).",
+                        long_date(report.created_at),
+                        report.period
+                    ));
+                } else {
+                    lines.insert(
+                        0,
+                        format!("Compared with the report of {} ({}):", long_date(report.created_at), report.period),
+                    );
+                }
+                lines
+            }
+        };
+
+        let mut provenance = Vec::new();
+        let mut figures = Vec::new();
+        for scope in builder.vendors() {
+            for (metric, _) in SCORECARD {
+                if let Some(value) = builder.value(&scope, *metric, period).filter(|value| value.value.is_some()) {
+                    figures.push((scope.id().to_string(), metric.as_str().to_string(), value.value));
+                    provenance.push(ProvenanceRow {
+                        figure: metric.plain_name().into(),
+                        vendor: computed.vendor_name(&scope),
+                        value: value_text(value.value, metric.unit()),
+                        sources: value.provenance.sources.join(", "),
+                        records: u32::try_from(value.provenance.records).unwrap_or(u32::MAX),
+                        fetched_at: value
+                            .provenance
+                            .oldest_fetched_at
+                            .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+                            .unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        let definitions = MetricKey::ALL
+            .iter()
+            .filter(|key| **key != MetricKey::SourceStalenessHours)
+            .map(|key| Definition { name: key.plain_name().into(), meaning: meaning(*key).into() })
+            .collect();
+        let scorecard = builder.scorecard();
+        let period_label = match period {
+            Period::Quarter { .. } => format!(
+                "{} ({} to {})",
+                period.label(),
+                period.start().format("%B"),
+                (period.end() - chrono::Duration::seconds(1)).format("%B")
+            ),
+            Period::Month { .. } => period.label(),
+        };
+
+        let mut snapshot = ReportSnapshot {
+            company: computed.company.name.clone(),
+            demo: computed.company.demo,
+            period: period.to_string(),
+            period_label,
+            prepared_on: long_date(now),
+            status: status_word(overview.status).into(),
+            headline: overview.headline.clone(),
+            tiles: overview
+                .tiles
+                .iter()
+                .map(|tile| ReportTile {
+                    title: tile.title.clone(),
+                    figure: tile.value_text.clone(),
+                    target: tile.target_text.clone(),
+                    status: status_word(tile.status).into(),
+                    trend: tile.trend_text.clone(),
+                    detail: tile.detail.clone(),
+                })
+                .collect(),
+            top_risks,
+            open_red: overview.open_red,
+            open_amber: overview.open_amber,
+            changes,
+            freshness: overview.freshness_line.clone(),
+            service_charts,
+            security_charts,
+            security_facts,
+            resilience_charts,
+            resilience_facts,
+            scorecard_columns: SCORECARD.iter().map(|(_, column)| column.to_string()).collect(),
+            scorecard,
+            notes,
+            definitions,
+            provenance,
+            figures,
+            fingerprint: String::new(),
+        };
+        snapshot.fingerprint = sightline_report::fingerprint(&snapshot);
+        Ok(snapshot)
+    }
+
+    /// The report for a period as HTML and as PDF, timed apart from the
+    /// archive: for the report benchmark.
+    #[doc(hidden)]
+    pub fn report_for_bench(&self, period: &str) -> Result<(String, sightline_report::RenderedPdf), ApiError> {
+        let snapshot = self.report_snapshot(self.report_period(Some(period))?)?;
+        let rendered = sightline_report::render_pdf(&snapshot, Paper::A4, self.now().date_naive())
+            .map_err(|error| ApiError { code: ErrorCode::Storage, message: error.to_string() })?;
+        Ok((sightline_report::render_html(&snapshot), rendered))
+    }
+
+    /// Makes the board report for a period, archives it sealed, and returns
+    /// its archive entry and the PDF's bytes.
+    pub fn export_report(&self, query: &ReportQuery) -> Result<(ArchivedReport, Vec<u8>), ApiError> {
+        let period = self.report_period(query.period.as_deref())?;
+        let paper = match query.paper.as_deref() {
+            None => Paper::A4,
+            Some(text) => Paper::parse(text)
+                .ok_or_else(|| ApiError::invalid(format!("'{text}' is not a paper size: use a4 or us-letter")))?,
+        };
+        let snapshot = self.report_snapshot(period)?;
+        let rendered = sightline_report::render_pdf(&snapshot, paper, self.now().date_naive())
+            .map_err(|error| ApiError { code: ErrorCode::Storage, message: error.to_string() })?;
+        let snapshot_json = serde_json::to_string(&snapshot)
+            .map_err(|error| ApiError { code: ErrorCode::Storage, message: error.to_string() })?;
+        let title = format!("{} — IT report, {}", snapshot.company, period.label());
+        let store = self.store();
+        let id = store.archive_report(&NewReport {
+            period: &snapshot.period,
+            created_at: self.now(),
+            paper: paper.as_str(),
+            title: &title,
+            fingerprint: &snapshot.fingerprint,
+            pages: rendered.pages as u32,
+            pdf: &rendered.bytes,
+            snapshot: &snapshot_json,
+        })?;
+        let stored = store
+            .reports()?
+            .into_iter()
+            .find(|report| report.id == id)
+            .ok_or_else(|| ApiError::not_found("the report just archived could not be read back"))?;
+        Ok((archived(&stored), rendered.bytes))
+    }
+
+    /// The archive, newest first.
+    pub fn reports(&self) -> Result<Vec<ArchivedReport>, ApiError> {
+        Ok(self.store().reports()?.iter().map(archived).collect())
+    }
+
+    /// A stored report's PDF, its SHA-256 checked: a report changed since it
+    /// was stored is refused with what was found.
+    pub fn open_report(&self, id: i64) -> Result<(ArchivedReport, Vec<u8>), ApiError> {
+        match self.store().open_report(id)? {
+            None => Err(ApiError::not_found(format!(
+                "there is no report {id} in the archive: `sightline-cli reports` lists them"
+            ))),
+            Some(Err(tampered)) => Err(ApiError {
+                code: ErrorCode::CannotOpenCache,
+                message: format!(
+                    "report {id} has been altered since it was stored: its SHA-256 is {} where {} was recorded; do \
+                     not rely on it, and export the period again",
+                    tampered.found, tampered.expected
+                ),
+            }),
+            Some(Ok((report, pdf, _))) => Ok((archived(&report), pdf)),
+        }
+    }
+
+    /// What got better and worse between two archived reports.
+    pub fn compare_reports(&self, from: i64, to: i64) -> Result<ReportComparison, ApiError> {
+        let load = |id: i64| -> Result<(ArchivedReport, ReportSnapshot), ApiError> {
+            let found = self.store().open_report(id)?;
+            match found {
+                None => Err(ApiError::not_found(format!("there is no report {id} in the archive"))),
+                Some(Err(_)) => Err(ApiError::invalid(format!("report {id} has been altered since it was stored"))),
+                Some(Ok((report, _, snapshot))) => {
+                    let snapshot = serde_json::from_str(&snapshot).map_err(|error| ApiError {
+                        code: ErrorCode::Storage,
+                        message: format!("report {id}'s snapshot cannot be read: {error}"),
+                    })?;
+                    Ok((archived(&report), snapshot))
+                }
+            }
+        };
+        let (from_report, before) = load(from)?;
+        let (to_report, after) = load(to)?;
+        let names: HashMap<String, String> =
+            self.store().load_company()?.vendors.into_iter().map(|vendor| (vendor.id, vendor.name)).collect();
+        let mut better = Vec::new();
+        let mut worse = Vec::new();
+        for (vendor, metric, value) in &after.figures {
+            let Some(key) = MetricKey::parse(metric) else { continue };
+            let Some(old) = before.figures.iter().find(|(v, m, _)| v == vendor && m == metric).and_then(|f| f.2) else {
+                continue;
+            };
+            let Some(new) = *value else { continue };
+            if (new - old).abs() < 0.05 || key.direction() == Direction::Neutral {
+                continue;
+            }
+            let improved = (new > old) == (key.direction() == Direction::HigherIsBetter);
+            let line = format!(
+                "{}: {} went from {} to {}",
+                names.get(vendor).cloned().unwrap_or_else(|| vendor.clone()),
+                key.plain_name().to_lowercase(),
+                value_text(Some(old), key.unit()),
+                value_text(Some(new), key.unit())
+            );
+            if improved { better.push(line) } else { worse.push(line) }
+        }
+        let before_ids: BTreeSet<&str> = before.top_risks.iter().map(|risk| risk.id.as_str()).collect();
+        let after_ids: BTreeSet<&str> = after.top_risks.iter().map(|risk| risk.id.as_str()).collect();
+        Ok(ReportComparison {
+            from: from_report,
+            to: to_report,
+            better,
+            worse,
+            new_risks: after
+                .top_risks
+                .iter()
+                .filter(|r| !before_ids.contains(r.id.as_str()))
+                .map(|r| r.headline.clone())
+                .collect(),
+            resolved_risks: before
+                .top_risks
+                .iter()
+                .filter(|r| !after_ids.contains(r.id.as_str()))
+                .map(|r| r.headline.clone())
+                .collect(),
+        })
+    }
+}

@@ -1,0 +1,136 @@
+//! The board report, checked with real PDF tools (qpdf, poppler): it is a
+//! valid PDF with every font embedded, it says what `risks --json` says,
+//! it has page numbers and its fingerprint, and the archive gives back the
+//! exact bytes. Pages are rendered to PNG under target/report-pages/ for
+//! people to look at.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const NOW: &str = "2026-11-22T08:00:00Z";
+
+fn cli(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sightline-cli"))
+        .args(["--data-dir", data_dir.to_str().unwrap()])
+        .args(args)
+        .env("SIGHTLINE_PASSPHRASE", "report-test")
+        .env("SIGHTLINE_NOW", NOW)
+        .env_remove("SIGHTLINE_PASSPHRASE_FILE")
+        .env_remove("SIGHTLINE_DATA_DIR")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap()
+}
+
+fn ok(output: Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn tool(program: &str, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| panic!("{program} is not installed ({error}): run scripts/install-deps.sh --test"));
+    assert!(output.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn pages_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/report-pages")
+}
+
+#[test]
+fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(cli(dir.path(), &["demo"]));
+    let pdf = dir.path().join("board.pdf");
+    let printed = ok(cli(dir.path(), &["report", "--period", "2026-Q3", "--out", pdf.to_str().unwrap()]));
+    let fingerprint =
+        printed.lines().find_map(|line| line.strip_prefix("Fingerprint of its data: ")).unwrap().to_string();
+    assert_eq!(fingerprint.len(), 64);
+
+    // A valid PDF, every font embedded.
+    tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let font_rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!font_rows.is_empty(), "{fonts}");
+    for row in &font_rows {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        // name type [encoding] emb sub uni object ID: `emb` is the fifth field from the end.
+        assert_eq!(columns[columns.len() - 5], "yes", "a font is not embedded: {row}");
+        assert!(row.contains("LiberationSans"), "an unexpected font: {row}");
+    }
+
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let pages: usize = info.lines().find_map(|line| line.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    assert!((9..=16).contains(&pages), "the demo's quarterly pack has {pages} pages");
+    assert!(info.contains("Harbor & Finch Logistics - IT report"), "{info}");
+
+    let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for heading in [
+        "Executive summary",
+        "Service levels",
+        "Security hygiene",
+        "Resilience",
+        "Vendor scorecard",
+        "Executive notes",
+        "What the measures mean",
+        "Where every figure came from",
+        "Confidential",
+    ] {
+        assert!(flat.contains(heading), "'{heading}' is not in the report");
+    }
+    assert!(flat.contains(&format!("Page 2 of {pages}")) && flat.contains(&format!("Page {pages} of {pages}")));
+    assert!(flat.contains(&fingerprint), "the fingerprint is not in the report");
+    // The top risks, as `risks --json` gives them, headline and question.
+    let risks: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["risks", "--json"]))).unwrap();
+    for risk in risks.iter().take(5) {
+        for field in ["headline", "question"] {
+            let words = risk[field].as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(&words), "{field} '{words}' is not in the report");
+        }
+    }
+
+    // Pages as PNG, for people to look at.
+    let out = pages_dir();
+    std::fs::create_dir_all(&out).unwrap();
+    tool("pdftoppm", &["-png", "-r", "60", pdf.to_str().unwrap(), out.join("board").to_str().unwrap()]);
+    assert!(std::fs::read_dir(&out).unwrap().count() >= pages);
+
+    // The archive holds the exact bytes, and gives them back checked.
+    let reports: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["reports", "--json"]))).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0]["fingerprint"], fingerprint.as_str());
+    assert_eq!(reports[0]["pages"], pages);
+    let again = dir.path().join("again.pdf");
+    ok(cli(dir.path(), &["reports", "open", "1", "--out", again.to_str().unwrap()]));
+    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&pdf).unwrap());
+
+    // US Letter works too, and a second report compares with the first.
+    let letter = dir.path().join("letter.pdf");
+    ok(cli(dir.path(), &["report", "--period", "2026-Q3", "--paper", "us-letter", "--out", letter.to_str().unwrap()]));
+    let info = tool("pdfinfo", &[letter.to_str().unwrap()]);
+    assert!(info.contains("612 x 792 pts"), "{info}");
+    let compared = ok(cli(dir.path(), &["reports", "compare", "1", "2"]));
+    assert!(compared.starts_with("From report 1 (2026-Q3) to report 2 (2026-Q3):"), "{compared}");
+}
+
+#[test]
+fn a_bad_period_or_paper_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(cli(dir.path(), &["demo"]));
+    let output = cli(dir.path(), &["report", "--period", "Q3", "--out", "/tmp/x.pdf"]);
+    assert!(!output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "error: 'Q3' is not a period: write a month as 2026-10 or a quarter as 2026-Q3"
+    );
+    let output = cli(dir.path(), &["report", "--paper", "A3", "--out", "/tmp/x.pdf"]);
+    assert_eq!(String::from_utf8_lossy(&output.stderr).trim(), "error: 'A3' is not a paper size: use a4 or us-letter");
+    let output = cli(dir.path(), &["reports", "open", "7", "--out", "/tmp/x.pdf"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("there is no report 7 in the archive"));
+}
