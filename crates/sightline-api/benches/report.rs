@@ -19,7 +19,13 @@ fn main() {
     let unlock = Unlock { passphrase: Some(Secret::new("bench")) };
     let app = Sightline::open_with(dir.path(), unlock, Clock::Fixed("2026-11-22T08:00:00Z".parse().unwrap())).unwrap();
     app.rebuild_demo().unwrap();
-    app.export_report(&ReportQuery { period: Some("2026-Q3".into()), paper: None }).unwrap();
+    // A cold export, as a one-off CLI run makes it: snapshot, charts,
+    // layout, PDF and the archive write. Its period differs from the timed
+    // one, so nothing laid out here is reused below.
+    let started = Instant::now();
+    app.export_report(&ReportQuery { period: Some("2026-Q2".into()), paper: None }).unwrap();
+    let cold = started.elapsed();
+    println!("cold export of the 2026-Q2 pack, archived: {:.0} ms", cold.as_secs_f64() * 1000.0);
 
     let mut runs = Vec::new();
     let mut html = String::new();
@@ -31,8 +37,14 @@ fn main() {
         html = page;
         pages = pdf.pages;
     }
+    let first = runs[0];
     let ours = median(runs);
-    println!("board pack, demo company, 2026-Q3: {pages} pages in {:.0} ms (median of 5)", ours.as_secs_f64() * 1000.0);
+    println!(
+        "board pack, demo company, 2026-Q3: {pages} pages; first in this process {:.0} ms, then median of 5 {:.0} ms \
+         (typst keeps layout it can reuse)",
+        first.as_secs_f64() * 1000.0,
+        ours.as_secs_f64() * 1000.0
+    );
 
     let html_path = dir.path().join("report.html");
     std::fs::write(&html_path, html).unwrap();
@@ -69,8 +81,10 @@ fn main() {
     }
     let theirs = median(runs);
     println!(
-        "headless Chromium --print-to-pdf of the same content: {:.0} ms (median of 5); Sightline is {:.1}x faster",
+        "headless Chromium --print-to-pdf of the same content: {:.0} ms (median of 5); Chromium takes {:.1}x the \
+         cold export and {:.1}x the warm one",
         theirs.as_secs_f64() * 1000.0,
+        theirs.as_secs_f64() / cold.as_secs_f64(),
         theirs.as_secs_f64() / ours.as_secs_f64()
     );
 }

@@ -198,13 +198,13 @@ impl Builder<'_> {
         let targeted = points.iter().filter(|point| point.target.is_some() && point.value.is_some()).count();
         let caption = match latest {
             Some((month, value)) if targeted > 0 => format!(
-                "{name}: {} was {} in {month}; below target in {below} of the last {} months.",
+                "{name}, {}: {} in {month}; below target in {below} of the last {} months.",
                 metric.plain_name().to_lowercase(),
                 charts::format_value(value, unit_word(metric.unit())),
                 points.len()
             ),
             Some((month, value)) => format!(
-                "{name}: {} was {} in {month}; no contract target is set.",
+                "{name}, {}: {} in {month}; no contract target is set.",
                 metric.plain_name().to_lowercase(),
                 charts::format_value(value, unit_word(metric.unit()))
             ),
