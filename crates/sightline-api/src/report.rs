@@ -210,14 +210,54 @@ impl Builder<'_> {
             ),
             None => format!("{name}: {} — no data.", metric.plain_name().to_lowercase()),
         };
+        let forecast = self.forecast(&points, metric);
+        let caption = if forecast.is_empty() {
+            caption
+        } else {
+            format!("{caption} At this rate it will fall below target within two months (dashed).")
+        };
         let chart = TrendChart {
             title: format!("{name}: {}", metric.plain_name()),
             unit: unit_word(metric.unit()).to_string(),
             points,
             higher_is_better: metric.direction() == Direction::HigherIsBetter,
-            forecast: Vec::new(),
+            forecast,
         };
         ReportChart { file: self.next_file(), svg: charts::trend_svg(&chart, 800, 340), caption }
+    }
+
+    /// The next two months on the straight line through the last six, when
+    /// the figure still meets its target but that line crosses it: the
+    /// same projection as the engine's "at this rate" rule.
+    fn forecast(&self, points: &[TrendPoint], metric: MetricKey) -> Vec<TrendPoint> {
+        let Some(last) = points.last() else { return Vec::new() };
+        let (Some(target), Standing::Met) = (last.target, last.standing) else { return Vec::new() };
+        let recent: Vec<f64> = points.iter().rev().take(6).map_while(|point| point.value).collect();
+        if recent.len() < 4 {
+            return Vec::new();
+        }
+        let figures: Vec<f64> = recent.into_iter().rev().collect();
+        let below = |value: f64| match metric.direction() {
+            Direction::HigherIsBetter => value < target,
+            Direction::LowerIsBetter => value > target,
+            Direction::Neutral => false,
+        };
+        let ahead: Vec<f64> =
+            (1..=2).filter_map(|step| sightline_engine::linear_projection(&figures, f64::from(step))).collect();
+        if !ahead.last().is_some_and(|value| below(*value)) {
+            return Vec::new();
+        }
+        let last_month = *self.months.last().expect("twelve months");
+        ahead
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| TrendPoint {
+                label: short_label(last_month.shift(index as i32 + 1)),
+                value: Some(if metric.unit() == Unit::Percent { value.clamp(0.0, 100.0) } else { value.max(0.0) }),
+                target: Some(target),
+                standing: if below(value) { Standing::Missed } else { Standing::Met },
+            })
+            .collect()
     }
 
     fn comparison(&mut self, metric: MetricKey) -> Option<ReportChart> {

@@ -117,6 +117,19 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
     assert!(info.contains("612 x 792 pts"), "{info}");
     let compared = ok(cli(dir.path(), &["reports", "compare", "1", "2"]));
     assert!(compared.starts_with("From report 1 (2026-Q3) to report 2 (2026-Q3):"), "{compared}");
+
+    // In April the hosting vendor's backups still met their target but were
+    // sliding: the chart projects the crossing, dashed, and says so.
+    let april = dir.path().join("april.pdf");
+    ok(cli(dir.path(), &["report", "--period", "2026-04", "--out", april.to_str().unwrap()]));
+    let text = tool("pdftotext", &[april.to_str().unwrap(), "-"]).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains(
+            "Stratus Cloud Hosting, backups that completed: 98.0 % in April 2026; below target in 2 of the last 12 \
+             months. At this rate it will fall below target within two months (dashed)."
+        ),
+        "no forecast in the April report"
+    );
 }
 
 #[test]

@@ -16,4 +16,4 @@ pub use metrics::{
 pub use reconcile::reconcile;
 pub use rules::{Assessment, assess, evaluate_rules, history_periods};
 pub use settings::Settings;
-pub use stats::percentile;
+pub use stats::{linear_projection, percentile};

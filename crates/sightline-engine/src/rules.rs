@@ -335,17 +335,8 @@ impl<'a> Rules<'a> {
             }
             // At this rate: a straight line through the last six months.
             let (Some(target), Status::Met) = (last_value.target, last_value.status) else { continue };
-            let n = figures.len() as f64;
-            let mean_x = (n - 1.0) / 2.0;
-            let mean_y = figures.iter().sum::<f64>() / n;
-            let (mut covariance, mut variance) = (0.0, 0.0);
-            for (x, y) in figures.iter().enumerate() {
-                covariance += (x as f64 - mean_x) * (y - mean_y);
-                variance += (x as f64 - mean_x).powi(2);
-            }
-            let slope = covariance / variance;
             let horizon_months = self.input.settings.trend_horizon_weeks as f64 * 7.0 / 30.44;
-            let projected = latest + slope * horizon_months;
+            let Some(projected) = crate::stats::linear_projection(&figures, horizon_months) else { continue };
             let crosses = match metric.direction() {
                 Direction::HigherIsBetter => projected < target,
                 Direction::LowerIsBetter => projected > target,

@@ -32,3 +32,34 @@ mod tests {
         check(&[3.0, 1.0, 2.0], 50.0, Some(2.0));
     }
 }
+
+/// Where a straight line through `figures` (equally spaced, oldest first,
+/// fitted by least squares) says the figure will be `ahead` steps after the
+/// last one, starting from the last figure itself. `None` with fewer than
+/// two figures.
+pub fn linear_projection(figures: &[f64], ahead: f64) -> Option<f64> {
+    if figures.len() < 2 {
+        return None;
+    }
+    let n = figures.len() as f64;
+    let mean_x = (n - 1.0) / 2.0;
+    let mean_y = figures.iter().sum::<f64>() / n;
+    let (mut covariance, mut variance) = (0.0, 0.0);
+    for (x, y) in figures.iter().enumerate() {
+        covariance += (x as f64 - mean_x) * (y - mean_y);
+        variance += (x as f64 - mean_x).powi(2);
+    }
+    Some(figures[figures.len() - 1] + covariance / variance * ahead)
+}
+
+#[cfg(test)]
+mod projection_tests {
+    use super::linear_projection;
+
+    #[test]
+    fn a_straight_line_continues() {
+        assert_eq!(linear_projection(&[99.0, 98.0, 97.0, 96.0], 2.0), Some(94.0));
+        assert_eq!(linear_projection(&[90.0, 90.0, 90.0], 5.0), Some(90.0));
+        assert_eq!(linear_projection(&[90.0], 1.0), None);
+    }
+}
