@@ -120,6 +120,8 @@ struct Seen {
     risks: Vec<String>,
     headline: String,
     focused_after_tab: String,
+    /// Tiles that show their sparkline, and whether each image loaded.
+    sparklines: Vec<(String, bool)>,
 }
 
 async fn read_overview(client: &Client) -> anyhow::Result<Seen> {
@@ -138,6 +140,14 @@ async fn read_overview(client: &Client) -> anyhow::Result<Seen> {
         risks.push(item.text().await?);
     }
     let headline = client.find(Locator::Css("[data-testid=headline]")).await?.text().await?;
+    let loaded = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=sparkline]')].map(img => \
+             [img.closest('article').dataset.testid, img.complete && img.naturalWidth > 0]);",
+            vec![],
+        )
+        .await?;
+    let sparklines = serde_json::from_value(loaded)?;
     save_screenshot(client, "overview.png").await?;
     client.execute("document.querySelector('[data-testid=top-risks]').scrollIntoView();", vec![]).await?;
     save_screenshot(client, "overview-risks.png").await?;
@@ -154,6 +164,7 @@ async fn read_overview(client: &Client) -> anyhow::Result<Seen> {
         risks,
         headline,
         focused_after_tab: focused.as_str().unwrap_or_default().to_string(),
+        sparklines,
     })
 }
 
@@ -173,6 +184,16 @@ async fn overview_shows_the_same_figures_as_the_cli() -> anyhow::Result<()> {
     let seen = seen?;
 
     assert!(seen.demo_banner, "the Overview must say that it shows demo data");
+    // The three measured areas show twelve months as a sparkline, drawn by
+    // the same renderer as the board report and loaded under the strict CSP.
+    assert_eq!(
+        seen.sparklines,
+        vec![
+            ("tile-service_levels".to_string(), true),
+            ("tile-security_hygiene".to_string(), true),
+            ("tile-resilience".to_string(), true),
+        ]
+    );
     assert!(seen.headline.starts_with("Needs attention"), "headline was {:?}", seen.headline);
     assert_eq!(seen.focused_after_tab, "Overview");
 

@@ -97,6 +97,9 @@ pub struct Tile {
     /// Where the figure came from: "bluepeak-psa, internal-desk; 3,120 records".
     pub provenance_text: String,
     pub fetched_at: Option<String>,
+    /// The last twelve months as a small SVG line with the target (empty
+    /// for the vendors tile): the same renderer as the board report.
+    pub sparkline_svg: String,
 }
 
 /// How fresh one source's data is.

@@ -177,6 +177,18 @@ impl Computed {
                 },
             ),
             fetched_at: fetched.map(|at| at.to_rfc3339()),
+            sparkline_svg: {
+                let last = Period::month_of(period.end() - Duration::seconds(1));
+                let series: Vec<Option<f64>> = (0..12)
+                    .rev()
+                    .map(|back| find(&self.values, spec.metric, &Scope::All, last.shift(-back)).and_then(|v| v.value))
+                    .collect();
+                if series.iter().all(Option::is_none) {
+                    String::new()
+                } else {
+                    sightline_report::charts::sparkline_svg(&series, value.and_then(|value| value.target), 160, 40)
+                }
+            },
         }
     }
 
@@ -253,6 +265,7 @@ impl Computed {
             freshness_text: oldest.map_or_else(|| "no data yet".into(), |at| format!("as of {}", age_text(at, now))),
             provenance_text: format!("From every source; {total} providers"),
             fetched_at: oldest.map(|at| at.to_rfc3339()),
+            sparkline_svg: String::new(),
         }
     }
 }
@@ -296,7 +309,10 @@ impl Sightline {
     /// The Overview's tiles and headline for any month or quarter.
     pub(crate) fn overview_for(&self, period: Period) -> Result<Overview, ApiError> {
         let now = self.now();
-        let computed = self.compute(&[period.previous(), period])?;
+        let last = Period::month_of(period.end() - Duration::seconds(1));
+        let mut periods: Vec<Period> = (0..12).rev().map(|back| last.shift(-back)).collect();
+        periods.extend([period.previous(), period]);
+        let computed = self.compute(&periods)?;
         let risks = self.risks(false)?;
         let count = |severity: &str| risks.iter().filter(|risk| risk.severity == severity).count() as u32;
         let (open_red, open_amber) = (count("red"), count("amber"));

@@ -87,7 +87,12 @@ freshness_text: string,
 /**
  * Where the figure came from: "bluepeak-psa, internal-desk; 3,120 records".
  */
-provenance_text: string, fetched_at: string | null, };
+provenance_text: string, fetched_at: string | null, 
+/**
+ * The last twelve months as a small SVG line with the target (empty
+ * for the vendors tile): the same renderer as the board report.
+ */
+sparkline_svg: string, };
 
 export type SourceFreshness = { id: string, name: string, vendor: string, last_success_at: string | null, 
 /**

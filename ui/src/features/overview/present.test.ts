@@ -18,6 +18,7 @@ function tile(area: Tile["area"], overrides: Partial<Tile> = {}): Tile {
     detail: "",
     explanation: "",
     freshness_text: "as of 35 min ago",
+    sparkline_svg: "",
     provenance_text: "From Bluepeak service desk; 120 records",
     fetched_at: null,
     ...overrides,
