@@ -79,6 +79,8 @@ pub struct Sightline {
     /// `sightline.toml`: in the data directory unless given elsewhere.
     config_path: PathBuf,
     clock: Clock,
+    /// Held while a sync runs.
+    sync_running: Mutex<()>,
 }
 
 impl Sightline {
@@ -93,7 +95,13 @@ impl Sightline {
     pub fn open_with(data_dir: &Path, unlock: Unlock, clock: Clock) -> Result<Sightline, ApiError> {
         let store = Store::open(data_dir, unlock, &OsKeychain)?;
         let config_path = data_dir.join(sightline_sync::CONFIG_FILE);
-        Ok(Sightline { store: Mutex::new(store), data_dir: data_dir.to_path_buf(), config_path, clock })
+        Ok(Sightline {
+            store: Mutex::new(store),
+            data_dir: data_dir.to_path_buf(),
+            config_path,
+            clock,
+            sync_running: Mutex::new(()),
+        })
     }
 
     /// Reads the company's configuration from `path` instead of the data
@@ -139,7 +147,11 @@ impl Desktop {
             // A configured company is shown as configured; with no
             // configuration, the demo company.
             if app.config_path().exists() {
-                app.apply_config()?;
+                // A mistake in the file must not lock the executive out of
+                // the data already in the cache: it is reported by a sync.
+                if let Err(error) = app.apply_config() {
+                    eprintln!("sightline: {error}");
+                }
             } else {
                 app.ensure_demo()?;
             }

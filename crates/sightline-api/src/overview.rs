@@ -327,7 +327,8 @@ impl Sightline {
                 format!("Needs attention: {off} of {} areas are off target or at risk", tiles.len())
             }
             MetricStatus::AtRisk => format!("Mostly on track: {off} of {} areas are at risk", tiles.len()),
-            _ => "On track: every area meets its target".into(),
+            MetricStatus::NoTarget => "Not enough data yet to judge any area against its target".into(),
+            MetricStatus::Met => "On track: every area meets its target".into(),
         };
         let sources: Vec<SourceFreshness> = computed
             .company

@@ -473,14 +473,15 @@ impl Sightline {
                 vec!["This is the first report in Sightline's archive, so there is nothing to compare with yet.".into()]
             }
             Some((report, before)) => {
-                let before_ids: BTreeSet<&str> = before.top_risks.iter().map(|risk| risk.id.as_str()).collect();
+                let before_ids: BTreeSet<&str> = before.open_risks.iter().map(|(id, _)| id.as_str()).collect();
                 let mut lines = Vec::new();
                 let new: Vec<_> = open.iter().filter(|risk| !before_ids.contains(risk.id.as_str())).take(5).collect();
                 for risk in &new {
                     lines.push(format!("New: {}", risk.headline));
                 }
-                for risk in before.top_risks.iter().filter(|risk| !open_ids.contains(risk.id.as_str())) {
-                    lines.push(format!("No longer flagged: {}", risk.headline));
+                for (_, headline) in before.open_risks.iter().filter(|(id, _)| !open_ids.contains(id.as_str())).take(5)
+                {
+                    lines.push(format!("No longer flagged: {headline}"));
                 }
                 if lines.is_empty() {
                     lines.push(format!(
@@ -556,6 +557,7 @@ impl Sightline {
                 })
                 .collect(),
             top_risks,
+            open_risks: open.iter().map(|risk| (risk.id.clone(), risk.headline.clone())).collect(),
             open_red: overview.open_red,
             open_amber: overview.open_amber,
             changes,
@@ -686,8 +688,8 @@ impl Sightline {
             );
             if improved { better.push(line) } else { worse.push(line) }
         }
-        let before_ids: BTreeSet<&str> = before.top_risks.iter().map(|risk| risk.id.as_str()).collect();
-        let after_ids: BTreeSet<&str> = after.top_risks.iter().map(|risk| risk.id.as_str()).collect();
+        let before_ids: BTreeSet<&str> = before.open_risks.iter().map(|(id, _)| id.as_str()).collect();
+        let after_ids: BTreeSet<&str> = after.open_risks.iter().map(|(id, _)| id.as_str()).collect();
         Ok(ReportComparison {
             from: from_report,
             to: to_report,

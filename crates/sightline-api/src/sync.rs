@@ -174,18 +174,41 @@ impl Sightline {
             })
         });
         let options = SyncOptions { only: query.source.clone(), force_full: query.full, http };
-        let runtime =
-            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|error| {
-                ApiError { code: ErrorCode::Storage, message: format!("could not start syncing: {error}") }
-            })?;
+        // One sync at a time: a scheduled one and one asked for would share
+        // no rate budget, and the older could overwrite the newer.
+        let _running = self.sync_running.try_lock().map_err(|_| ApiError {
+            code: ErrorCode::InvalidInput,
+            message: "a sync is already running: wait for it to finish".into(),
+        })?;
         let now = self.now();
-        let report = runtime
-            .block_on(sightline_sync::sync(&self.store, &config, lookup, now, &options, handler))
-            .map_err(|error| match error {
-                sightline_sync::SyncError::Config(error) => config_error(error.to_string()),
-                sightline_sync::SyncError::Store(error) => ApiError::from(error),
-                sightline_sync::SyncError::UnknownSource(_) => ApiError::not_found(error.to_string()),
-            })?;
+        // The sync gets a runtime of its own, on a thread of its own, so that
+        // it can be called from inside another runtime (the desktop's).
+        let report = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let runtime =
+                        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(
+                            |error| ApiError {
+                                code: ErrorCode::Storage,
+                                message: format!("could not start syncing: {error}"),
+                            },
+                        )?;
+                    runtime
+                        .block_on(sightline_sync::sync(&self.store, &config, lookup, now, &options, handler))
+                        .map_err(|error| match error {
+                            sightline_sync::SyncError::Config(error) => config_error(error.to_string()),
+                            sightline_sync::SyncError::Store(error) => ApiError::from(error),
+                            sightline_sync::SyncError::UnknownSource(_) => ApiError::not_found(error.to_string()),
+                        })
+                })
+                .join()
+                .unwrap_or_else(|_| {
+                    Err(ApiError {
+                        code: ErrorCode::Storage,
+                        message: "the sync stopped unexpectedly; the previous data was kept".into(),
+                    })
+                })
+        })?;
         self.ensure_assessed()?;
         Ok(SyncSummary {
             sources: report

@@ -179,6 +179,7 @@ pub(crate) fn import(
     let mut record_row = csv::StringRecord::new();
     let mut seen_ids: HashMap<String, u64> = HashMap::new();
     let mut lines = Lines::default();
+    let mut rows = 0usize;
     loop {
         match reader.read_record(&mut record_row) {
             Ok(false) => break,
@@ -210,9 +211,19 @@ pub(crate) fn import(
             continue;
         }
         let provenance = Provenance { source_id: source_id.to_string(), record_id, fetched_at: request.now };
+        rows += 1;
         if let Err(problem) = push_row(request, record, &row, provenance, &mut fetched.batch) {
             fetched.warnings.push(format!("{file} line {line}: {problem}; skipped"));
         }
+    }
+    // A file none of whose rows can be read has changed shape: replacing
+    // the source's records with nothing would lose them all.
+    if rows > 0 && fetched.batch.is_empty() {
+        let first = fetched.warnings.first().cloned().unwrap_or_default();
+        return Err(FetchError::bad_response(
+            source_id,
+            format!("no row of {file} could be read (the first problem: {first}); the previous data was kept"),
+        ));
     }
     Ok(fetched)
 }
@@ -282,6 +293,16 @@ fn push_row(
             };
             let missing_since = row.time("critical_patch_missing_since")?;
             let device_id = provenance.record_id.clone();
+            // Everything about the device is read before anything is kept.
+            let device = Device {
+                provenance: provenance.clone(),
+                vendor_id: vendor_id.clone(),
+                name: row.required("name")?.to_string(),
+                role,
+                managed: row.flag("managed")?.unwrap_or(true),
+                enrolled_at: row.time("enrolled_at")?.unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+                protection_ok: row.flag("protection_ok")?,
+            };
             if let Some(missing_since) = missing_since {
                 batch.patches.push(Patch {
                     provenance: Provenance { record_id: format!("{device_id}:critical"), ..provenance.clone() },
@@ -293,15 +314,7 @@ fn push_row(
                     installed_at: None,
                 });
             }
-            batch.devices.push(Device {
-                provenance,
-                vendor_id,
-                name: row.required("name")?.to_string(),
-                role,
-                managed: row.flag("managed")?.unwrap_or(true),
-                enrolled_at: row.time("enrolled_at")?.unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
-                protection_ok: row.flag("protection_ok")?,
-            });
+            batch.devices.push(device);
         }
         CsvRecord::Backups => {
             let system = row.required("system")?.to_string();

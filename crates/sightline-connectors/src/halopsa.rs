@@ -45,10 +45,6 @@ const DEFAULT_MAX_PAGES: u32 = 10_000;
 /// Halo's built-in Closed status, used when a ticket omits `hasbeenclosed`.
 const CLOSED_STATUS_ID: i64 = 9;
 
-/// OAuth error codes a token endpoint sends with HTTP 400 when it refuses the
-/// client itself rather than the shape of the request.
-const REFUSED_CLIENT_CODES: [&str; 3] = ["invalid_client", "unauthorized_client", "invalid_grant"];
-
 /// Hosted Halo allows 300 requests per rolling five minutes per tenant
 /// (the limit its 429 responses name). Sightline keeps 20 of them free so
 /// that the tenant's other integrations, and requests already in flight
@@ -265,8 +261,10 @@ async fn request_token(http: &Http<'_>, url: &Url, client_id: &str, client_secre
 /// refuse a bad client with HTTP 400 `invalid_client` as often as with 401.
 /// The secret never reaches a message, whatever the server echoed.
 fn token_error(error: FetchError, source_id: &str, path: &str, client_secret: &str) -> FetchError {
-    let refused_client = error.kind == FetchErrorKind::BadRequest
-        && REFUSED_CLIENT_CODES.iter().any(|code| error.message.contains(code));
+    // The HTTP seam never quotes a token response (it may echo the form),
+    // so a 400 here is read as the OAuth refusal it nearly always is
+    // (`invalid_client`, `unauthorized_client`, `invalid_grant`).
+    let refused_client = error.kind == FetchErrorKind::BadRequest;
     let mut error = if refused_client {
         FetchError::new(
             source_id,

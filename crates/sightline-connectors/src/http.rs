@@ -256,6 +256,9 @@ impl<'a> Http<'a> {
                 FetchError::config(source, format!("could not build the request: {}", error.without_url()))
             })?;
             let path = request.url().path().to_string();
+            // A request with a body (a token request) may have its form
+            // echoed back in an error: never quote such a response.
+            let quotable = request.method() == reqwest::Method::GET;
             self.requests.fetch_add(1, Ordering::Relaxed);
             let last = attempt >= policy.attempts;
             let wait = match self.client.execute(request).await {
@@ -305,7 +308,7 @@ impl<'a> Http<'a> {
                         }
                         retry_after(response.headers())
                     } else {
-                        return Err(self.refused(status, &path, response).await);
+                        return Err(self.refused(status, &path, response, quotable).await);
                     }
                 }
                 Err(error) => {
@@ -388,7 +391,7 @@ impl<'a> Http<'a> {
         Ok(Body { headers, bytes, path: path.to_string() })
     }
 
-    async fn refused(&self, status: StatusCode, path: &str, response: Response) -> FetchError {
+    async fn refused(&self, status: StatusCode, path: &str, response: Response, quotable: bool) -> FetchError {
         let source = self.source_id;
         let code = status.as_u16();
         match status {
@@ -416,7 +419,7 @@ impl<'a> Http<'a> {
             _ => {
                 // A short excerpt helps with a rejected filter; responses
                 // never carry the request's credentials.
-                let text = response.text().await.unwrap_or_default();
+                let text = if quotable { response.text().await.unwrap_or_default() } else { String::new() };
                 let excerpt: String = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(160).collect();
                 let said = if excerpt.is_empty() { String::new() } else { format!(" (it said: {excerpt})") };
                 FetchError::new(

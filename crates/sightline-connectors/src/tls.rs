@@ -116,6 +116,9 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             ),
         ));
     }
+    // A host that could not be checked this time keeps its last record
+    // (which then shows as stale) rather than vanishing with its warning.
+    fetched.full = failures.is_empty();
     Ok(fetched)
 }
 

@@ -108,6 +108,26 @@ async fn every_record_kind_reads_its_columns() {
 }
 
 #[tokio::test]
+async fn a_file_none_of_whose_rows_can_be_read_is_an_error_not_an_empty_source() {
+    let error = import("surveys", "responded_at,satisfied\n01/11/2026,yes\n02/11/2026,no\n").await.unwrap_err();
+    assert_eq!(error.kind, FetchErrorKind::BadResponse);
+    assert!(error.message.starts_with("no row of "), "{}", error.message);
+    assert!(
+        error
+            .message
+            .ends_with("line 2: `responded_at` is '01/11/2026', not a date; skipped); the previous data was kept"),
+        "{}",
+        error.message
+    );
+    // A device row that is skipped leaves nothing behind, its patch included.
+    let devices =
+        import("devices", "id,name,managed,critical_patch_missing_since\nD1,,yes,2026-10-20\nD2,hf-ws-02,yes,\n")
+            .await
+            .unwrap();
+    assert_eq!((devices.batch.devices.len(), devices.batch.patches.len()), (1, 0));
+}
+
+#[tokio::test]
 async fn a_file_without_the_required_columns_or_at_all_is_an_error() {
     let error = import("vulnerabilities", "asset,title\nweb-01,x\n").await.unwrap_err();
     assert_eq!(error.kind, FetchErrorKind::BadResponse);

@@ -82,7 +82,14 @@ async fn check(hosts: &[String], ca_file: Option<&Path>, ports: &[(u16, &str)], 
     let (outcome, progress) = probe(hosts, ca_file, Duration::from_secs(10)).await;
     let fetched = outcome.unwrap();
     assert_eq!(show(&fetched, ports), expected.trim());
-    assert!(fetched.full, "a probe is a complete snapshot");
+    // A probe that reached every host is a complete snapshot; one that
+    // missed some merges, so the missed hosts keep their last record.
+    assert_eq!(
+        fetched.full,
+        fetched.warnings.iter().all(|w| !w.contains("could not") && !w.contains("no answer")),
+        "{:?}",
+        fetched.warnings
+    );
     assert_eq!(fetched.requests as usize, hosts.len());
     assert_eq!(progress.len(), hosts.len(), "progress once per host: {progress:?}");
     fetched

@@ -98,6 +98,10 @@ pub struct ReportSnapshot {
     pub tiles: Vec<ReportTile>,
     /// The five most serious open risks.
     pub top_risks: Vec<ReportRisk>,
+    /// Every risk open when the report was made, by id and headline: what
+    /// "new" and "no longer flagged" are measured against.
+    #[serde(default)]
+    pub open_risks: Vec<(String, String)>,
     pub open_red: u32,
     pub open_amber: u32,
     /// What changed since the previous report, one sentence each.

@@ -1,6 +1,6 @@
 -- The report archive: every exported board report, its PDF bytes, the data
 -- snapshot it was made from, and the PDF's SHA-256. A stored report is
--- never changed: the trigger refuses any update.
+-- never changed or removed: the triggers refuse updates and deletes.
 
 CREATE TABLE reports (
     id          INTEGER PRIMARY KEY,
@@ -18,4 +18,9 @@ CREATE TABLE reports (
 CREATE TRIGGER reports_are_sealed BEFORE UPDATE ON reports
 BEGIN
     SELECT RAISE(ABORT, 'a stored report is never changed');
+END;
+
+CREATE TRIGGER reports_are_kept BEFORE DELETE ON reports
+BEGIN
+    SELECT RAISE(ABORT, 'a stored report is never removed');
 END;

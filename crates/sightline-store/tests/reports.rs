@@ -35,6 +35,9 @@ fn reports_are_sealed_and_tampering_is_detected() {
     let error = store.connection_for_tests().execute("UPDATE reports SET pdf = x'00' WHERE id = ?1", [id]).unwrap_err();
     assert!(error.to_string().contains("a stored report is never changed"), "{error}");
 
+    let error = store.connection_for_tests().execute("DELETE FROM reports WHERE id = ?1", [id]).unwrap_err();
+    assert!(error.to_string().contains("a stored report is never removed"), "{error}");
+
     // Someone with the key changes it anyway: opening it says so.
     let conn = store.connection_for_tests();
     conn.execute_batch("DROP TRIGGER reports_are_sealed").unwrap();

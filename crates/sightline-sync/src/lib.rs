@@ -17,6 +17,10 @@ use tokio::task::JoinSet;
 pub use config::{CONFIG_FILE, Config, ConfigError, ServiceConfig, SlaConfig, VendorConfig, needs_secret};
 pub use plan::{DEFAULT_FULL_EVERY_HOURS, PlannedRun, fingerprint, incremental, plan};
 
+/// How far before a run's start the next incremental run begins, at the
+/// latest: covers updates made while the run was reading, and clock skew.
+const WATERMARK_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
+
 /// What a caller may ask of a sync.
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
@@ -107,11 +111,13 @@ pub async fn sync(
     let planned = plan(&sources, &states, now, options.force_full);
 
     let mut tasks = JoinSet::new();
+    let mut running = std::collections::HashMap::new();
     for run in planned {
         let secrets = Arc::clone(&secrets);
         let progress = Arc::clone(&progress);
         let http = options.http.clone();
-        tasks.spawn(async move {
+        let task_run = run.clone();
+        let handle = tasks.spawn(async move {
             let secret = if needs_secret(run.source.kind) {
                 match secrets(&run.source.id) {
                     Ok(secret) => secret,
@@ -132,13 +138,25 @@ pub async fn sync(
             let result = sightline_connectors::fetch(request, &sink).await;
             (run, result)
         });
+        running.insert(handle.id(), task_run);
     }
 
     let mut report = SyncReport::default();
-    while let Some(joined) = tasks.join_next().await {
-        let Ok((run, result)) = joined else {
-            // A connector panicked: a bug, but the other sources go on.
-            continue;
+    while let Some(joined) = tasks.join_next_with_id().await {
+        let (run, result) = match joined {
+            Ok((_, finished)) => finished,
+            Err(error) => {
+                // A connector panicked: a bug, but it is recorded like any
+                // failure and the other sources go on.
+                let Some(run) = running.remove(&error.id()) else { continue };
+                let emit = |phase: Phase, records: usize, pages: u32| {
+                    progress(Progress { source_id: run.source.id.clone(), phase, records, pages });
+                };
+                let message =
+                    "the connector stopped unexpectedly (a bug in Sightline); the previous data was kept".into();
+                report.outcomes.push(failed(store, &run, now, message, None, &emit));
+                continue;
+            }
         };
         let source_id = run.source.id.clone();
         let emit = |phase: Phase, records: usize, pages: u32| {
@@ -148,11 +166,15 @@ pub async fn sync(
             Ok(fetched) => {
                 emit(Phase::Applying, fetched.batch.len(), fetched.pages);
                 let sla = (!fetched.sla.is_empty()).then_some(fetched.sla.as_slice());
+                // A record changed while the listing was being read may carry
+                // an earlier "last updated" than one read after it: the next
+                // run starts a little before this one did, so none is missed.
+                let watermark = fetched.watermark.map(|seen| seen.min(now - WATERMARK_MARGIN));
                 let applied = lock(store).apply_source_run(&SourceRun {
                     source_id: &source_id,
                     batch: &fetched.batch,
                     full: fetched.full,
-                    watermark: fetched.watermark,
+                    watermark,
                     sla,
                     settings: &run.settings,
                     started_at: now,
