@@ -96,6 +96,9 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         }
     }
     let mut pages = Pages::new(source.max_pages.unwrap_or(10_000));
+    // Pages are ordered by id: a page whose ids were all seen before means
+    // the server ignored `page` and would send the same records forever.
+    let mut seen_ids = std::collections::HashSet::new();
     loop {
         pages.visit(source_id, url.as_str(), url.path())?;
         let (tickets, body): (Vec<CwTicket>, _) = http
@@ -108,6 +111,17 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             })
             .await?;
         let count = tickets.len();
+        if count > 0 && tickets.iter().all(|ticket| seen_ids.contains(&ticket.id)) {
+            return Err(FetchError::bad_response(
+                source_id,
+                format!(
+                    "the service sent a paging loop on {}: page {} repeated tickets already read",
+                    url.path(),
+                    pages.count
+                ),
+            ));
+        }
+        seen_ids.extend(tickets.iter().map(|ticket| ticket.id));
         for ticket in tickets {
             if let Some(updated) = ticket.info.last_updated {
                 fetched.watermark = fetched.watermark.max(Some(updated));

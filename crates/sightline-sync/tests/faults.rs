@@ -208,11 +208,40 @@ async fn a_paging_loop() {
 }
 
 #[tokio::test]
-async fn a_listing_that_never_ends() {
+async fn a_server_that_ignores_the_page_number() {
     let harness = Harness::synced().await;
-    // Every page is full and has no Link header: the fake always has more.
+    // Every page is the same full page with no Link header: the fake
+    // ignores `page`, and would send the same tickets forever.
     let page: Vec<_> = connectwise::tickets(10, now(), chrono::Duration::hours(1)).iter().map(|t| t.json()).collect();
     harness.break_with(ResponseTemplate::new(200).set_body_json(json!(page))).await;
+    harness
+        .check_fails(
+            FetchErrorKind::BadResponse,
+            "the service sent a paging loop on /v4_6_release/apis/3.0/service/tickets: page 2 repeated tickets already read",
+        )
+        .await;
+    assert_eq!(harness.fake.ticket_requests().await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_listing_that_never_ends() {
+    let harness = Harness::synced().await;
+    // Every page is full, new and has no Link header: the fake always has more.
+    let counter = std::sync::atomic::AtomicI64::new(0);
+    let endless = move |_: &wiremock::Request| {
+        let start = counter.fetch_add(10, std::sync::atomic::Ordering::Relaxed);
+        let page: Vec<_> = connectwise::tickets(10, now(), chrono::Duration::hours(1))
+            .into_iter()
+            .enumerate()
+            .map(|(index, mut ticket)| {
+                ticket.id = 100_000 + start + index as i64;
+                ticket.json()
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!(page))
+    };
+    harness.fake.server.reset().await;
+    Mock::given(method("GET")).and(path(TICKETS_PATH)).respond_with(endless).mount(&harness.fake.server).await;
     harness
         .check_fails(
             FetchErrorKind::BadResponse,
