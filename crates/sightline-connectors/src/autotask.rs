@@ -23,9 +23,7 @@ use url::Url;
 
 use crate::http::{Http, Pages, check_url, endpoint};
 use crate::limit::Limiter;
-use crate::{
-    FetchError, FetchErrorKind, FetchRequest, Fetched, Phase, Progress, ProgressSink, credential_pair, map_priority,
-};
+use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, credential_pair, map_priority};
 
 /// Where Autotask answers "which zone is this user in"; the lookup needs no
 /// authentication.
@@ -177,12 +175,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             fetched.batch.tickets.push(mapped);
         }
         fetched.pages = pages.count;
-        progress(Progress {
-            source_id: source_id.to_string(),
-            phase: Phase::Fetching,
-            records: fetched.batch.tickets.len(),
-            pages: pages.count,
-        });
+        progress(Progress::fetching(source_id, fetched.batch.tickets.len(), pages.count));
         match page.page_details.next_page_url.filter(|link| !link.trim().is_empty()) {
             Some(link) => url = http.follow(&url, &link)?,
             None => break,

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use sightline_domain::{Provenance, SlaTarget, Ticket};
 
 use crate::http::{Http, Pages, endpoint, next_link};
-use crate::{FetchError, FetchRequest, Fetched, Phase, Progress, ProgressSink, credential_pair, map_priority};
+use crate::{FetchError, FetchRequest, Fetched, Progress, ProgressSink, credential_pair, map_priority};
 
 /// ConnectWise's hard cap on a page.
 const MAX_PAGE_SIZE: u32 = 1000;
@@ -129,12 +129,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             fetched.batch.tickets.push(map_ticket(request, ticket));
         }
         fetched.pages = pages.count;
-        progress(Progress {
-            source_id: source_id.to_string(),
-            phase: Phase::Fetching,
-            records: fetched.batch.tickets.len(),
-            pages: pages.count,
-        });
+        progress(Progress::fetching(source_id, fetched.batch.tickets.len(), pages.count));
         match next_link(&body.headers) {
             Some(link) => url = http.follow(&url, &link)?,
             // Without a Link header, a short page is the last one.

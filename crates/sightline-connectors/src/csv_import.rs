@@ -26,9 +26,7 @@ use sightline_domain::{
     RestoreTest, Severity, Survey, Ticket, Vulnerability,
 };
 
-use crate::{
-    CsvRecord, FetchError, FetchErrorKind, FetchRequest, Fetched, Phase, Progress, ProgressSink, map_priority,
-};
+use crate::{CsvRecord, FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, map_priority};
 
 /// The columns each record kind must have.
 pub fn required_columns(record: CsvRecord) -> &'static [&'static str] {
@@ -80,7 +78,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         )
     })?;
     let fetched = import(request, record, &path, &bytes)?;
-    progress(Progress { source_id: source.id.clone(), phase: Phase::Fetching, records: fetched.batch.len(), pages: 1 });
+    progress(Progress::fetching(&source.id, fetched.batch.len(), 1));
     Ok(fetched)
 }
 

@@ -32,7 +32,7 @@ use url::Url;
 use crate::http::{Http, Pages, endpoint};
 use crate::limit::Limiter;
 use crate::{
-    FetchError, FetchErrorKind, FetchRequest, Fetched, Phase, Progress, ProgressSink, SourceConfig, credential_pair,
+    FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, SourceConfig, credential_pair,
     map_priority,
 };
 
@@ -171,12 +171,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             }
         }
         fetched.pages = pages.count;
-        progress(Progress {
-            source_id: source_id.to_string(),
-            phase: Phase::Fetching,
-            records: fetched.batch.tickets.len(),
-            pages: pages.count,
-        });
+        progress(Progress::fetching(source_id, fetched.batch.tickets.len(), pages.count));
         let all_read = page.record_count.is_some_and(|total| read >= total);
         if count < page_size as usize || all_read {
             break;

@@ -65,6 +65,13 @@ pub struct Progress {
     pub pages: u32,
 }
 
+impl Progress {
+    /// A fetch under way: records and pages read so far.
+    pub fn fetching(source_id: &str, records: usize, pages: u32) -> Progress {
+        Progress { source_id: source_id.to_string(), phase: Phase::Fetching, records, pages }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     Connecting,

@@ -16,7 +16,7 @@ use sightline_domain::{BackupJob, Device, DeviceRole, Patch, PatchClass, Provena
 use url::Url;
 
 use crate::http::{Http, Pages, endpoint};
-use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Phase, Progress, ProgressSink, credential_pair};
+use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, credential_pair};
 
 const DEFAULT_PAGE_SIZE: u32 = 1000;
 
@@ -146,12 +146,11 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     let mut pages = Pages::new(max_pages);
     let report = |fetched: &Fetched, pages: &Pages| {
         let batch = &fetched.batch;
-        progress(Progress {
-            source_id: source_id.to_string(),
-            phase: Phase::Fetching,
-            records: batch.devices.len() + batch.patches.len() + batch.backups.len(),
-            pages: pages.count,
-        });
+        progress(Progress::fetching(
+            source_id,
+            batch.devices.len() + batch.patches.len() + batch.backups.len(),
+            pages.count,
+        ));
     };
 
     // Devices: `after` the last id of the previous page.

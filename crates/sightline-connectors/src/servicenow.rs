@@ -42,7 +42,7 @@ use sightline_domain::{Change, ChangeOutcome, Provenance, Ticket};
 use url::Url;
 
 use crate::http::{Http, Pages, endpoint, next_link};
-use crate::{FetchError, FetchRequest, Fetched, Phase, Progress, ProgressSink, credential_pair, map_priority};
+use crate::{FetchError, FetchRequest, Fetched, Progress, ProgressSink, credential_pair, map_priority};
 
 const DEFAULT_PAGE_SIZE: u32 = 1000;
 /// The Table API's own default and, in practice, its ceiling.
@@ -222,12 +222,7 @@ impl Tables<'_> {
             listing.rows.extend(page.result);
             self.records += count;
             self.pages += 1;
-            (self.progress)(Progress {
-                source_id: source_id.clone(),
-                phase: Phase::Fetching,
-                records: self.records,
-                pages: self.pages,
-            });
+            (self.progress)(Progress::fetching(&source_id, self.records, self.pages));
             match self.next_page(&url, &body.headers, count) {
                 Some(next) => url = next,
                 None => break,

@@ -41,7 +41,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Phase, Progress, ProgressSink};
+use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink};
 
 /// How long a finished probe waits to close its connection politely.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -99,12 +99,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
                 failures.push(warning);
             }
         }
-        progress(Progress {
-            source_id: source.id.clone(),
-            phase: Phase::Fetching,
-            records: fetched.batch.certificates.len(),
-            pages: fetched.pages,
-        });
+        progress(Progress::fetching(&source.id, fetched.batch.certificates.len(), fetched.pages));
     }
     if !source.hosts.is_empty() && failures.len() == source.hosts.len() {
         return Err(FetchError::new(
