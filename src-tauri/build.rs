@@ -3,9 +3,36 @@
 
 fn main() {
     tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .capabilities_path_pattern("src-tauri/capabilities/**/*")
-            .app_manifest(tauri_build::AppManifest::new().commands(&["overview", "kpis", "sync_now"])),
+        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*").app_manifest(
+            tauri_build::AppManifest::new().commands(&[
+                "overview",
+                "kpis",
+                "sync_now",
+                "risks",
+                "acknowledge",
+                "scorecard",
+                "vendor_page",
+                "trend",
+                "drilldown",
+                "reports",
+                "export_report",
+                "open_report",
+                "compare_reports",
+                "save_report_copy",
+                "sources",
+                "set_up_company",
+                "save_vendor",
+                "remove_vendor",
+                "save_source",
+                "remove_source",
+                "set_secret",
+                "test_connection",
+                "settings",
+                "save_settings",
+                "lock_info",
+                "unlock",
+            ]),
+        ),
     )
     .expect("tauri build step failed");
 }

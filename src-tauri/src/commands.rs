@@ -1,6 +1,14 @@
 //! Tauri commands: each is a one-line delegation to `sightline-api`.
+//! Commands that can take more than a frame (a sync, a report, unlocking
+//! with a passphrase, recomputing after a settings change) are async, so
+//! they run off the window's thread.
 
-use sightline_api::{ApiError, Desktop, KpiQuery, KpiRow, Overview, SyncQuery, SyncSummary};
+use sightline_api::{
+    ApiError, ArchivedReport, ConnectionTest, Desktop, Drilldown, DrilldownQuery, KpiQuery, KpiRow, LockInfo, Overview,
+    ReportComparison, ReportQuery, RiskRow, Scorecard, Secret, SettingsInput, SettingsView, SourceInput, SourcesView,
+    SyncQuery, SyncSummary, TrendQuery, TrendView, VendorInput, VendorPage,
+};
+use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
 
 #[tauri::command]
@@ -13,9 +21,128 @@ pub fn kpis(desktop: State<'_, Desktop>, query: KpiQuery) -> Result<Vec<KpiRow>,
     desktop.api()?.kpis(&query)
 }
 
-/// Runs on a worker thread (async), so the window stays responsive while
-/// sources sync; progress arrives as `sync-progress` events.
+/// Progress arrives as `sync-progress` events.
 #[tauri::command]
 pub async fn sync_now(app: AppHandle, query: SyncQuery) -> Result<SyncSummary, ApiError> {
     app.state::<Desktop>().api()?.sync(&query, crate::progress_events(&app))
+}
+
+#[tauri::command]
+pub fn risks(desktop: State<'_, Desktop>, all: bool) -> Result<Vec<RiskRow>, ApiError> {
+    desktop.api()?.risks(all)
+}
+
+#[tauri::command]
+pub fn acknowledge(desktop: State<'_, Desktop>, id: String, note: String) -> Result<RiskRow, ApiError> {
+    desktop.api()?.acknowledge(&id, &note)
+}
+
+#[tauri::command]
+pub fn scorecard(desktop: State<'_, Desktop>, period: Option<String>) -> Result<Scorecard, ApiError> {
+    desktop.api()?.scorecard(period.as_deref())
+}
+
+#[tauri::command]
+pub fn vendor_page(desktop: State<'_, Desktop>, id: String, period: Option<String>) -> Result<VendorPage, ApiError> {
+    desktop.api()?.vendor_page(&id, period.as_deref())
+}
+
+#[tauri::command]
+pub fn trend(desktop: State<'_, Desktop>, query: TrendQuery) -> Result<TrendView, ApiError> {
+    desktop.api()?.trend(&query)
+}
+
+#[tauri::command]
+pub fn drilldown(desktop: State<'_, Desktop>, query: DrilldownQuery) -> Result<Drilldown, ApiError> {
+    desktop.api()?.drilldown(&query)
+}
+
+#[tauri::command]
+pub fn reports(desktop: State<'_, Desktop>) -> Result<Vec<ArchivedReport>, ApiError> {
+    desktop.api()?.reports()
+}
+
+/// Makes and archives the board report; the window then offers to save a copy.
+#[tauri::command]
+pub async fn export_report(app: AppHandle, query: ReportQuery) -> Result<ArchivedReport, ApiError> {
+    app.state::<Desktop>().api()?.export_report(&query).map(|(report, _)| report)
+}
+
+/// The stored PDF's bytes, its SHA-256 checked, for the in-app viewer.
+#[tauri::command]
+pub async fn open_report(app: AppHandle, id: i64) -> Result<Response, ApiError> {
+    app.state::<Desktop>().api()?.open_report(id).map(|(_, pdf)| Response::new(pdf))
+}
+
+#[tauri::command]
+pub fn compare_reports(desktop: State<'_, Desktop>, from: i64, to: i64) -> Result<ReportComparison, ApiError> {
+    desktop.api()?.compare_reports(from, to)
+}
+
+/// Asks where to save a copy of a stored report (the system's save dialog)
+/// and writes it there; none when the user cancels.
+#[tauri::command]
+pub async fn save_report_copy(app: AppHandle, id: i64) -> Result<Option<String>, ApiError> {
+    app.state::<Desktop>().api()?.save_report_copy(id, |report| crate::choose_pdf_path(&app, report))
+}
+
+#[tauri::command]
+pub fn sources(desktop: State<'_, Desktop>) -> Result<SourcesView, ApiError> {
+    desktop.api()?.sources_view()
+}
+
+#[tauri::command]
+pub fn set_up_company(desktop: State<'_, Desktop>, company: String, timezone: String) -> Result<(), ApiError> {
+    desktop.api()?.set_up_company(&company, &timezone)
+}
+
+#[tauri::command]
+pub fn save_vendor(desktop: State<'_, Desktop>, vendor: VendorInput) -> Result<(), ApiError> {
+    desktop.api()?.save_vendor(&vendor)
+}
+
+#[tauri::command]
+pub fn remove_vendor(desktop: State<'_, Desktop>, id: String) -> Result<(), ApiError> {
+    desktop.api()?.remove_vendor(&id)
+}
+
+#[tauri::command]
+pub fn save_source(desktop: State<'_, Desktop>, source: SourceInput) -> Result<(), ApiError> {
+    desktop.api()?.save_source(&source)
+}
+
+#[tauri::command]
+pub fn remove_source(desktop: State<'_, Desktop>, id: String) -> Result<(), ApiError> {
+    desktop.api()?.remove_source(&id)
+}
+
+/// Credentials go from the form straight to the keychain; nothing returns them.
+#[tauri::command]
+pub fn set_secret(desktop: State<'_, Desktop>, source: String, secret: String) -> Result<(), ApiError> {
+    desktop.api()?.set_secret(&source, Secret::new(secret))
+}
+
+#[tauri::command]
+pub async fn test_connection(app: AppHandle, id: String) -> Result<ConnectionTest, ApiError> {
+    app.state::<Desktop>().api()?.test_connection(&id)
+}
+
+#[tauri::command]
+pub fn settings(desktop: State<'_, Desktop>) -> Result<SettingsView, ApiError> {
+    desktop.api()?.settings_view()
+}
+
+#[tauri::command]
+pub async fn save_settings(app: AppHandle, settings: SettingsInput) -> Result<SettingsView, ApiError> {
+    app.state::<Desktop>().api()?.save_settings(&settings)
+}
+
+#[tauri::command]
+pub fn lock_info(desktop: State<'_, Desktop>) -> Result<LockInfo, ApiError> {
+    desktop.api()?.lock_info()
+}
+
+#[tauri::command]
+pub async fn unlock(app: AppHandle, passphrase: Option<String>) -> Result<(), ApiError> {
+    app.state::<Desktop>().api()?.unlock(passphrase)
 }

@@ -1,13 +1,16 @@
 //! The desktop shell: Tauri glue only. It opens the company's cache through
-//! `sightline-api` at start-up, hands every command to it, and relays sync
-//! progress to the window as events.
+//! `sightline-api` at start-up, hands every command to it, relays sync
+//! progress to the window as events, remembers the window's size and place,
+//! and shows the system's save dialog for report copies.
 
 mod commands;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use sightline_api::{Desktop, SyncProgress, SyncQuery};
+use sightline_api::{ArchivedReport, Desktop, SyncProgress, SyncQuery};
 use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_dialog::DialogExt;
 
 /// How often the open app syncs its sources by itself.
 const SYNC_EVERY: Duration = Duration::from_secs(60 * 60);
@@ -21,6 +24,23 @@ pub(crate) fn progress_events(app: &AppHandle) -> impl Fn(SyncProgress) + Send +
         // A closed window cannot take the event; the sync goes on.
         let _ = app.emit("sync-progress", progress);
     }
+}
+
+/// Where to save a copy of a report: the system's save dialog. The
+/// end-to-end tests, which cannot drive a native dialog, name a folder in
+/// `SIGHTLINE_SAVE_REPORTS_TO` instead.
+pub(crate) fn choose_pdf_path(app: &AppHandle, report: &ArchivedReport) -> Option<PathBuf> {
+    let name = format!("Sightline board report {}.pdf", report.period);
+    if let Some(folder) = std::env::var_os("SIGHTLINE_SAVE_REPORTS_TO") {
+        return Some(PathBuf::from(folder).join(name));
+    }
+    app.dialog()
+        .file()
+        .set_title("Save a copy of the board report")
+        .set_file_name(&name)
+        .add_filter("PDF document", &["pdf"])
+        .blocking_save_file()
+        .and_then(|path| path.into_path().ok())
 }
 
 /// Syncs on a schedule while the app is open, on a thread of its own.
@@ -42,12 +62,41 @@ fn start_scheduled_sync(app: AppHandle) {
 pub fn run() {
     let desktop = Desktop::start();
     tauri::Builder::default()
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .manage(desktop)
         .setup(|app| {
             start_scheduled_sync(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::overview, commands::kpis, commands::sync_now])
+        .invoke_handler(tauri::generate_handler![
+            commands::overview,
+            commands::kpis,
+            commands::sync_now,
+            commands::risks,
+            commands::acknowledge,
+            commands::scorecard,
+            commands::vendor_page,
+            commands::trend,
+            commands::drilldown,
+            commands::reports,
+            commands::export_report,
+            commands::open_report,
+            commands::compare_reports,
+            commands::save_report_copy,
+            commands::sources,
+            commands::set_up_company,
+            commands::save_vendor,
+            commands::remove_vendor,
+            commands::save_source,
+            commands::remove_source,
+            commands::set_secret,
+            commands::test_connection,
+            commands::settings,
+            commands::save_settings,
+            commands::lock_info,
+            commands::unlock,
+        ])
         .run(tauri::generate_context!())
         .expect("the Sightline window could not be started");
 }

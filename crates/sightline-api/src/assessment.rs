@@ -4,7 +4,7 @@
 //! then read stored results.
 
 use chrono::{DateTime, Duration, Utc};
-use sightline_engine::{EngineInput, Settings, assess, reconcile};
+use sightline_engine::{EngineInput, assess, reconcile};
 
 use crate::{ApiError, Sightline};
 
@@ -13,11 +13,6 @@ const FRESH_FOR: Duration = Duration::hours(1);
 
 impl Sightline {
     /// The thresholds, in the company's time zone (from its configuration).
-    pub(crate) fn settings(store: &sightline_store::Store) -> Result<Settings, ApiError> {
-        let timezone = store.meta("timezone")?.unwrap_or_else(|| "UTC".to_string());
-        Ok(Settings { timezone, ..Settings::default() })
-    }
-
     /// Recomputes every metric and flag if the stored ones are out of date.
     /// Returns whether it did.
     pub fn ensure_assessed(&self) -> Result<bool, ApiError> {

@@ -281,3 +281,308 @@ pub struct ReportComparison {
     pub new_risks: Vec<String>,
     pub resolved_risks: Vec<String>,
 }
+
+/// A vendor or "all vendors", for a picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Choice {
+    pub id: String,
+    pub name: String,
+}
+
+/// A measure, for a picker: its key, plain name and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MetricChoice {
+    pub metric: String,
+    /// "How fast urgent tickets get a first answer".
+    pub name: String,
+    pub explanation: String,
+    /// percent, minutes, hours, days or count.
+    pub unit: String,
+    /// Service levels, Security hygiene, Resilience or Vendors.
+    pub area: String,
+}
+
+/// One cell of the vendor scorecard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScoreCell {
+    pub metric: String,
+    /// "78.4%" or "—".
+    pub value_text: String,
+    /// "target 95.0%" or empty.
+    pub target_text: String,
+    pub status: MetricStatus,
+}
+
+/// One vendor's row on the scorecard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct VendorScore {
+    pub rank: u32,
+    pub vendor: String,
+    pub name: String,
+    /// "Managed service provider".
+    pub kind: String,
+    /// "4,200 a month" or empty.
+    pub cost_text: String,
+    /// "Bluepeak IT Services: off target on answered on time; otherwise on target."
+    pub summary: String,
+    pub cells: Vec<ScoreCell>,
+    pub open_red: u32,
+    pub open_amber: u32,
+}
+
+/// The Vendors screen: every vendor side by side on Sightline's own figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Scorecard {
+    pub period: String,
+    pub period_label: String,
+    pub columns: Vec<MetricChoice>,
+    pub rows: Vec<VendorScore>,
+    /// Vendors compared on first answers in time, as SVG (empty with fewer
+    /// than two measured vendors).
+    pub comparison_svg: String,
+}
+
+/// A contracted response and resolution target for one priority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TargetRow {
+    pub priority: String,
+    /// "first answer within 30 min".
+    pub respond_text: String,
+    /// "fixed within 4 h".
+    pub resolve_text: String,
+    /// "since 1 January 2026" or "since the contract began".
+    pub since_text: String,
+}
+
+/// One vendor's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct VendorPage {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub period: String,
+    pub period_label: String,
+    pub cost_text: String,
+    /// "Last supplier review 14 March 2026 (255 days ago: overdue, the
+    /// company reviews every 120 days)" or "No supplier review recorded".
+    pub review_text: String,
+    pub review_overdue: bool,
+    pub targets: Vec<TargetRow>,
+    pub compliance_target_text: String,
+    pub rank: u32,
+    pub summary: String,
+    pub metrics: Vec<KpiRow>,
+    pub risks: Vec<RiskRow>,
+    pub sources: Vec<SourceFreshness>,
+    /// Twelve months of first answers in time against the target, as SVG.
+    pub trend_svg: String,
+}
+
+/// Which trend to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TrendQuery {
+    /// A metric key; none for first answers in time.
+    pub metric: Option<String>,
+    /// A vendor id or `all`; none for all vendors.
+    pub vendor: Option<String>,
+    /// `month` (the last twelve) or `quarter` (the last eight); none for months.
+    pub granularity: Option<String>,
+}
+
+/// One period on a trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TrendPeriod {
+    /// `2026-10` or `2026-Q3`.
+    pub period: String,
+    /// "October 2026".
+    pub label: String,
+    pub value: Option<f64>,
+    pub value_text: String,
+    pub target_text: String,
+    pub status: MetricStatus,
+    pub records: u32,
+    /// "bluepeak-psa; fetched 22 Nov 07:50".
+    pub provenance_text: String,
+}
+
+/// The Trends screen: one measure over time, against its target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TrendView {
+    pub metric: MetricChoice,
+    pub vendor: Choice,
+    pub granularity: String,
+    /// "Answered on time was below target in 5 of the last 12 months; 78.4% in November 2026."
+    pub summary: String,
+    pub svg: String,
+    pub periods: Vec<TrendPeriod>,
+    pub metrics: Vec<MetricChoice>,
+    pub vendors: Vec<Choice>,
+}
+
+/// Which figure to open.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DrilldownQuery {
+    pub metric: String,
+    /// A vendor id or `all`.
+    pub vendor: Option<String>,
+    pub period: String,
+}
+
+/// One record behind a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DrilldownRow {
+    /// `source:record`.
+    pub id: String,
+    /// One cell per column, already in words.
+    pub cells: Vec<String>,
+    /// Whether this record met its target, where the measure judges records one by one.
+    pub met: Option<bool>,
+}
+
+/// The records behind one figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Drilldown {
+    /// "Answered on time, Bluepeak IT Services, October 2026".
+    pub title: String,
+    /// "412 tickets; 322 met the target, 90 did not."
+    pub summary: String,
+    pub value_text: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<DrilldownRow>,
+    /// Records behind the figure (rows may be fewer: the first 500 are listed).
+    pub total: u32,
+}
+
+/// A kind of source the Sources screen can add, and what it asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceKindChoice {
+    /// `connectwise`, `csv`, ...
+    pub kind: String,
+    pub name: String,
+    /// The settings fields it needs besides id, vendor and name, e.g.
+    /// `base_url`, `company_id`, `client_id`, `integration_code`, `tenant`,
+    /// `hosts`, `path`, `record`.
+    pub fields: Vec<String>,
+    /// "public_key:private_key", when it needs credentials.
+    pub secret_form: Option<String>,
+}
+
+/// A configured source, as the Sources screen shows it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceRow {
+    pub settings: SourceInput,
+    pub kind_name: String,
+    pub vendor_name: String,
+    pub secret_form: Option<String>,
+    /// Whether credentials are stored (they are never shown).
+    pub has_secret: bool,
+    /// "35 min ago", "never".
+    pub last_sync_text: String,
+    pub last_error: Option<String>,
+    pub records: u32,
+}
+
+/// A source as entered on the Sources screen; written to `sightline.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceInput {
+    pub id: String,
+    pub kind: String,
+    pub vendor: String,
+    pub name: Option<String>,
+    pub base_url: Option<String>,
+    pub company_id: Option<String>,
+    pub client_id: Option<String>,
+    pub integration_code: Option<String>,
+    pub tenant: Option<String>,
+    pub hosts: Vec<String>,
+    pub path: Option<String>,
+    /// CSV: tickets, devices, patches, backups, restore_tests, ...
+    pub record: Option<String>,
+}
+
+/// A vendor as entered on the Sources screen; written to `sightline.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct VendorInput {
+    pub id: String,
+    pub name: String,
+    /// msp, cloud, security, internal or other.
+    pub kind: String,
+    pub monthly_cost: Option<f64>,
+    /// `2026-03-14`.
+    pub last_review: Option<String>,
+}
+
+/// The Sources screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SourcesView {
+    pub company: String,
+    pub demo: bool,
+    /// Whether `sightline.toml` exists.
+    pub configured: bool,
+    pub config_path: String,
+    /// What is wrong with `sightline.toml`, in plain words, when it has problems.
+    pub config_problem: Option<String>,
+    pub vendors: Vec<VendorInput>,
+    pub sources: Vec<SourceRow>,
+    pub kinds: Vec<SourceKindChoice>,
+    pub record_kinds: Vec<String>,
+}
+
+/// What "Test connection" found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ConnectionTest {
+    pub ok: bool,
+    /// "Connected: read 120 tickets in 2 pages." or what failed and what to do.
+    pub message: String,
+}
+
+/// A threshold or company-wide target the Settings screen can change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ThresholdRow {
+    pub key: String,
+    pub name: String,
+    pub explanation: String,
+    pub value: f64,
+    pub default: f64,
+    /// percent, points, days, hours or weeks.
+    pub unit: String,
+}
+
+/// The Settings screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SettingsView {
+    pub timezone: String,
+    /// `a4` or `us-letter`.
+    pub paper: String,
+    /// Minutes without use before the window locks; 0 never locks.
+    pub lock_minutes: u32,
+    pub data_dir: String,
+    pub cache_file: String,
+    /// "OS keychain" or "passphrase (Argon2id)".
+    pub key_mode: String,
+    pub thresholds: Vec<ThresholdRow>,
+}
+
+/// What the Settings screen saves.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct SettingsInput {
+    pub timezone: String,
+    pub paper: String,
+    pub lock_minutes: u32,
+    /// Threshold key and value; keys not listed keep their value.
+    pub thresholds: Vec<ThresholdValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ThresholdValue {
+    pub key: String,
+    pub value: f64,
+}
+
+/// What the lock screen needs to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LockInfo {
+    pub idle_minutes: u32,
+    /// Unlocking asks for the passphrase (no OS keychain).
+    pub needs_passphrase: bool,
+}

@@ -14,7 +14,11 @@ mod kpis;
 mod overview;
 mod report;
 mod risks;
+mod settings;
+mod sources;
 mod sync;
+mod trends;
+mod vendors;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -23,12 +27,9 @@ use chrono::{DateTime, Utc};
 use sightline_store::{OsKeychain, Store};
 
 pub use bindings::typescript_bindings;
-pub use dto::{
-    AcknowledgementRow, ArchivedReport, CheckReport, EvidenceRow, KpiQuery, KpiRow, MetricStatus, Overview,
-    ReportComparison, ReportQuery, RiskRow, SourceFreshness, SyncProgress, SyncQuery, SyncSourceResult, SyncSummary,
-    Tile, TileArea, Trend,
-};
+pub use dto::*;
 pub use error::{ApiError, ErrorCode};
+pub use settings::DEFAULT_LOCK_MINUTES;
 pub use sightline_domain::Secret;
 pub use sightline_store::Unlock;
 

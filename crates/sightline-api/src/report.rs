@@ -20,7 +20,7 @@ use crate::kpis::Computed;
 use crate::{ApiError, Sightline};
 
 /// The scorecard's columns: the measures every vendor is compared on.
-const SCORECARD: &[(MetricKey, &str)] = &[
+pub(crate) const SCORECARD: &[(MetricKey, &str)] = &[
     (MetricKey::SlaResponseCompliancePct, "Answered on time"),
     (MetricKey::SlaResolutionCompliancePct, "Fixed on time"),
     (MetricKey::FirstResponseMedianMinutes, "Typical first answer"),
@@ -33,7 +33,7 @@ const SCORECARD: &[(MetricKey, &str)] = &[
 ];
 
 /// What each measure means, in the appendix's plain words.
-fn meaning(key: MetricKey) -> &'static str {
+pub(crate) fn meaning(key: MetricKey) -> &'static str {
     match key {
         MetricKey::TicketsOpened => "Requests for help raised with the provider in the period.",
         MetricKey::TicketsClosed => "Requests the provider marked as fixed in the period.",
@@ -76,7 +76,7 @@ fn meaning(key: MetricKey) -> &'static str {
     }
 }
 
-fn standing(status: Status) -> Standing {
+pub(crate) fn standing(status: Status) -> Standing {
     match status {
         Status::Met => Standing::Met,
         Status::AtRisk => Standing::AtRisk,
@@ -98,7 +98,7 @@ fn domain_status_word(status: Status) -> &'static str {
     status_word(status.into())
 }
 
-fn unit_word(unit: Unit) -> &'static str {
+pub(crate) fn unit_word(unit: Unit) -> &'static str {
     match unit {
         Unit::Percent => "percent",
         Unit::Minutes => "minutes",
@@ -108,7 +108,7 @@ fn unit_word(unit: Unit) -> &'static str {
     }
 }
 
-fn long_date(at: DateTime<Utc>) -> String {
+pub(crate) fn long_date(at: DateTime<Utc>) -> String {
     at.format("%-d %B %Y").to_string()
 }
 
@@ -127,27 +127,27 @@ fn archived(report: &StoredReport) -> ArchivedReport {
 }
 
 /// The twelve months ending with the period's last month.
-fn trend_months(period: Period) -> Vec<Period> {
+pub(crate) fn trend_months(period: Period) -> Vec<Period> {
     let last = Period::month_of(period.end() - chrono::Duration::seconds(1));
     (0..12).rev().map(|back| last.shift(-back)).collect()
 }
 
-fn short_label(period: Period) -> String {
+pub(crate) fn short_label(period: Period) -> String {
     match period {
         Period::Month { .. } => period.start().format("%b %y").to_string(),
         Period::Quarter { year, quarter } => format!("Q{quarter} {}", year % 100),
     }
 }
 
-struct Builder<'a> {
-    computed: &'a Computed,
-    period: Period,
-    months: Vec<Period>,
-    charts: usize,
+pub(crate) struct Builder<'a> {
+    pub computed: &'a Computed,
+    pub period: Period,
+    pub months: Vec<Period>,
+    pub charts: usize,
 }
 
 impl Builder<'_> {
-    fn value(&self, scope: &Scope, metric: MetricKey, period: Period) -> Option<&MetricValue> {
+    pub(crate) fn value(&self, scope: &Scope, metric: MetricKey, period: Period) -> Option<&MetricValue> {
         self.computed
             .values
             .iter()
@@ -173,7 +173,7 @@ impl Builder<'_> {
         format!("charts/{}.svg", self.charts)
     }
 
-    fn trend(&mut self, scope: &Scope, metric: MetricKey) -> ReportChart {
+    pub(crate) fn trend(&mut self, scope: &Scope, metric: MetricKey) -> ReportChart {
         let points: Vec<TrendPoint> = self
             .months
             .iter()
@@ -260,7 +260,7 @@ impl Builder<'_> {
             .collect()
     }
 
-    fn comparison(&mut self, metric: MetricKey) -> Option<ReportChart> {
+    pub(crate) fn comparison(&mut self, metric: MetricKey) -> Option<ReportChart> {
         let bars: Vec<Bar> = self
             .measured(metric)
             .iter()
@@ -302,7 +302,7 @@ impl Builder<'_> {
         ))
     }
 
-    fn scorecard(&self) -> Vec<ScorecardRow> {
+    pub(crate) fn scorecard(&self) -> Vec<ScorecardRow> {
         let mut rows: Vec<(usize, usize, ScorecardRow)> = self
             .computed
             .company
@@ -593,7 +593,11 @@ impl Sightline {
     /// its archive entry and the PDF's bytes.
     pub fn export_report(&self, query: &ReportQuery) -> Result<(ArchivedReport, Vec<u8>), ApiError> {
         let period = self.report_period(query.period.as_deref())?;
-        let paper = match query.paper.as_deref() {
+        let paper_text = match query.paper.as_deref() {
+            Some(text) => text.to_string(),
+            None => self.paper()?,
+        };
+        let paper = match Some(paper_text.as_str()) {
             None => Paper::A4,
             Some(text) => Paper::parse(text)
                 .ok_or_else(|| ApiError::invalid(format!("'{text}' is not a paper size: use a4 or us-letter")))?,
@@ -645,6 +649,22 @@ impl Sightline {
             }),
             Some(Ok((report, pdf, _))) => Ok((archived(&report), pdf)),
         }
+    }
+
+    /// Writes a copy of a stored report (its SHA-256 checked first) to the
+    /// place `choose` picks; none when nothing was picked.
+    pub fn save_report_copy(
+        &self,
+        id: i64,
+        choose: impl FnOnce(&ArchivedReport) -> Option<std::path::PathBuf>,
+    ) -> Result<Option<String>, ApiError> {
+        let (report, pdf) = self.open_report(id)?;
+        let Some(path) = choose(&report) else { return Ok(None) };
+        std::fs::write(&path, &pdf).map_err(|error| ApiError {
+            code: ErrorCode::Storage,
+            message: format!("the report could not be saved to {}: {error}; choose another place", path.display()),
+        })?;
+        Ok(Some(path.display().to_string()))
     }
 
     /// What got better and worse between two archived reports.

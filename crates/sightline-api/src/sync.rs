@@ -121,7 +121,7 @@ impl Sightline {
         Ok(self.lookup_secret(source_id).map_err(secret_error)?.is_some())
     }
 
-    fn lookup_secret(&self, source_id: &str) -> Result<Option<Secret>, String> {
+    pub(crate) fn lookup_secret(&self, source_id: &str) -> Result<Option<Secret>, String> {
         let store = self.store();
         match store.key_mode() {
             KeyMode::Passphrase => store.source_secret(source_id).map_err(|error| error.to_string()),

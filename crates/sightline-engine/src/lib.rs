@@ -11,7 +11,8 @@ mod settings;
 mod stats;
 
 pub use metrics::{
-    Diagnostic, EngineInput, MetricsResult, compute_metrics, compute_metrics_with_diagnostics, status_for, target_for,
+    Diagnostic, EngineInput, MetricsResult, TracedRecord, compute_metrics, compute_metrics_with_diagnostics,
+    records_behind, status_for, target_for,
 };
 pub use reconcile::reconcile;
 pub use rules::{Assessment, assess, evaluate_rules, history_periods};

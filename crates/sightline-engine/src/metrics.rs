@@ -71,7 +71,7 @@ pub fn compute_metrics_with_diagnostics(
         chunk
             .iter()
             .map(|(scope, index)| {
-                let context = Context { index, settings: input.settings, tz, now };
+                let context = Context { index, settings: input.settings, tz, now, trace: false };
                 scope_values(&context, scope, input, &requested, &wanted)
             })
             .collect()
@@ -91,6 +91,36 @@ pub fn compute_metrics_with_diagnostics(
         diagnostics.extend(scope_diagnostics);
     }
     MetricsResult { values, diagnostics: diagnostics.into_iter().collect() }
+}
+
+/// One record behind a figure, and whether it met its target where the
+/// measure judges records one by one (a ticket answered in time, a device
+/// up to date, a backup that succeeded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TracedRecord {
+    pub source_id: String,
+    pub record_id: String,
+    pub met: Option<bool>,
+}
+
+/// The records the figure for `metric`, `scope` and `period` is computed
+/// from, in the order the computation used them: the drill-down behind a
+/// figure, by the same code that computed it.
+pub fn records_behind(
+    input: EngineInput<'_>,
+    metric: MetricKey,
+    scope: &Scope,
+    period: Period,
+    now: DateTime<Utc>,
+) -> Vec<TracedRecord> {
+    let indexes = build_indexes(input.vendors, input.contracts, input.records, input.sources);
+    let position = match scope {
+        Scope::All => Some(input.vendors.len()),
+        Scope::Vendor(id) => input.vendors.iter().position(|vendor| &vendor.id == id),
+    };
+    let Some(index) = position.and_then(|position| indexes.get(position)) else { return Vec::new() };
+    let context = Context { index, settings: input.settings, tz: input.settings.tz(), now, trace: true };
+    context.compute(metric, period).tally.trace.unwrap_or_default()
 }
 
 /// Every metric of one scope for the requested periods.
@@ -251,10 +281,13 @@ struct Tally<'a> {
     records: u64,
     skipped: u64,
     oldest: Option<DateTime<Utc>>,
+    /// The records themselves, when tracing.
+    trace: Option<Vec<TracedRecord>>,
 }
 
 impl<'a> Tally<'a> {
     fn used(&mut self, provenance: &'a Provenance) {
+        self.traced(provenance);
         self.records += 1;
         let source = provenance.source_id.as_str();
         if !self.sources.contains(&source) {
@@ -263,8 +296,26 @@ impl<'a> Tally<'a> {
         self.seen(provenance.fetched_at);
     }
 
+    fn traced(&mut self, provenance: &Provenance) {
+        if let Some(trace) = &mut self.trace {
+            trace.push(TracedRecord {
+                source_id: provenance.source_id.clone(),
+                record_id: provenance.record_id.clone(),
+                met: None,
+            });
+        }
+    }
+
+    /// Whether the record just used met its target.
+    fn verdict(&mut self, met: bool) {
+        if let Some(last) = self.trace.as_mut().and_then(|trace| trace.last_mut()) {
+            last.met = Some(met);
+        }
+    }
+
     fn used_ticket(&mut self, ticket: &TicketRef<'a>) {
         if ticket.source < 64 {
+            self.traced(&ticket.ticket.provenance);
             self.records += 1;
             self.ticket_sources |= 1 << ticket.source;
             self.seen(ticket.fetched_at);
@@ -320,6 +371,8 @@ struct Context<'a> {
     settings: &'a Settings,
     tz: Tz,
     now: DateTime<Utc>,
+    /// Keep the list of records used (for a drill-down), not only counts.
+    trace: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -338,6 +391,14 @@ struct Window {
 }
 
 impl<'a> Context<'a> {
+    fn start(&self) -> Computed<'a> {
+        let mut computed = Computed::default();
+        if self.trace {
+            computed.tally.trace = Some(Vec::new());
+        }
+        computed
+    }
+
     fn window(&self, period: Period) -> Window {
         let end = period.end_in(self.tz);
         Window { start: period.start_in(self.tz), end, cutoff: end.min(self.now) }
@@ -387,26 +448,27 @@ impl<'a> Context<'a> {
         )
     }
 
-    fn counted(tickets: &'a [TicketRef<'a>]) -> Computed<'a> {
-        let mut computed = Computed::default();
+    fn counted(&self, tickets: &'a [TicketRef<'a>]) -> Computed<'a> {
+        let mut computed = self.start();
         tickets.iter().for_each(|t| computed.tally.used_ticket(t));
         computed.value = Some(tickets.len() as f64);
         computed
     }
 
     fn tickets_opened(&self, window: Window) -> Computed<'a> {
-        Self::counted(self.created_in(window))
+        self.counted(self.created_in(window))
     }
 
     fn tickets_closed(&self, window: Window) -> Computed<'a> {
-        Self::counted(self.resolved_in(window))
+        self.counted(self.resolved_in(window))
     }
 
     fn first_response(&self, window: Window, p: f64) -> Computed<'a> {
         let answered = |t: &TicketRef| t.first_response_at;
-        Self::elapsed_percentile(
+        self.elapsed_percentile(
             self.created_in(window),
             answered,
+            |t| t.respond_by,
             60.0,
             p,
             "first response is before the ticket was created",
@@ -414,9 +476,10 @@ impl<'a> Context<'a> {
     }
 
     fn resolution(&self, window: Window, p: f64) -> Computed<'a> {
-        Self::elapsed_percentile(
+        self.elapsed_percentile(
             self.resolved_in(window),
             |t| t.resolved_at,
+            |t| t.resolve_by,
             3600.0,
             p,
             "resolved before it was created",
@@ -427,13 +490,15 @@ impl<'a> Context<'a> {
     /// of `unit_seconds`, over the tickets that have the event; a ticket
     /// whose event comes before its creation is skipped as `problem`.
     fn elapsed_percentile(
+        &self,
         tickets: &'a [TicketRef<'a>],
         event: impl Fn(&TicketRef) -> Option<DateTime<Utc>>,
+        deadline: impl Fn(&TicketRef) -> Option<DateTime<Utc>>,
         unit_seconds: f64,
         p: f64,
         problem: &str,
     ) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let mut elapsed = Vec::new();
         for t in tickets {
             let Some(at) = event(t) else { continue };
@@ -443,6 +508,9 @@ impl<'a> Context<'a> {
             }
             elapsed.push((at - t.created_at).num_seconds() as f64 / unit_seconds);
             computed.tally.used_ticket(t);
+            if let Some(deadline) = deadline(t) {
+                computed.tally.verdict(at <= deadline);
+            }
         }
         computed.value = percentile(&mut elapsed, p);
         computed
@@ -452,7 +520,7 @@ impl<'a> Context<'a> {
     /// ticket with no response (or resolution) counts as missed once its
     /// target has passed by the cutoff, and is left out while it is ahead.
     fn sla_compliance(&self, window: Window, kind: SlaKind) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let (mut met, mut counted) = (0u64, 0u64);
         for t in self.created_in(window) {
             if !t.has_priority {
@@ -467,22 +535,22 @@ impl<'a> Context<'a> {
                 SlaKind::Resolution => (t.resolve_by, t.resolved_at),
             };
             let Some(deadline) = deadline else { continue };
-            match done_at {
-                Some(done_at) => {
-                    counted += 1;
-                    met += u64::from(done_at <= deadline);
-                }
-                None if deadline <= window.cutoff => counted += 1,
+            let in_time = match done_at {
+                Some(done_at) => done_at <= deadline,
+                None if deadline <= window.cutoff => false,
                 None => continue,
-            }
+            };
+            counted += 1;
+            met += u64::from(in_time);
             computed.tally.used_ticket(t);
+            computed.tally.verdict(in_time);
         }
         computed.value = share(met, counted);
         computed
     }
 
     fn backlog(&self, window: Window, older_than: Option<Duration>) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let mut open = 0u64;
         for (created, ticket) in self.index.open_tickets.open_at(window.cutoff) {
             if older_than.is_none_or(|age| window.cutoff - created > age) {
@@ -495,7 +563,7 @@ impl<'a> Context<'a> {
     }
 
     fn reopened(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let (mut reopened, mut known) = (0u64, 0u64);
         for t in self.resolved_in(window) {
             if let Some(was_reopened) = t.reopened {
@@ -509,7 +577,7 @@ impl<'a> Context<'a> {
     }
 
     fn key_person_share(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let mut by_person = vec![0u64; self.index.resolvers.len()];
         let mut total = 0u64;
         for t in self.resolved_in(window) {
@@ -539,7 +607,7 @@ impl<'a> Context<'a> {
     /// Share of managed devices with no critical or security patch missing
     /// for longer than the grace period, at the cutoff.
     fn patch_compliance(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let overdue = self.overdue_devices(window.cutoff);
         let (mut compliant, mut total) = (0u64, 0u64);
         for device in &self.index.devices {
@@ -549,14 +617,16 @@ impl<'a> Context<'a> {
             total += 1;
             computed.tally.used(&device.provenance);
             let key = (device.provenance.source_id.as_str(), device.provenance.record_id.as_str());
-            compliant += u64::from(!overdue.contains(&key));
+            let up_to_date = !overdue.contains(&key);
+            computed.tally.verdict(up_to_date);
+            compliant += u64::from(up_to_date);
         }
         computed.value = share(compliant, total);
         computed
     }
 
     fn critical_patch_max_age(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let mut oldest: Option<f64> = None;
         for (missing_since, patch) in self.index.security_patches.open_at(window.cutoff) {
             if patch.class == sightline_domain::PatchClass::Critical {
@@ -571,7 +641,7 @@ impl<'a> Context<'a> {
     }
 
     fn vulns_open(&self, window: Window, wanted: impl Fn(&sightline_domain::Vulnerability) -> bool) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let mut open = 0u64;
         for (_, vulnerability) in self.index.vulnerabilities.open_at(window.cutoff) {
             if wanted(vulnerability) {
@@ -598,10 +668,13 @@ impl<'a> Context<'a> {
     }
 
     fn backup_success(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let jobs = in_range(&self.index.backups, |job| job.started_at, window.start, window.cutoff);
         let succeeded = jobs.iter().filter(|job| job.succeeded).count() as u64;
-        jobs.iter().for_each(|job| computed.tally.used(&job.provenance));
+        jobs.iter().for_each(|job| {
+            computed.tally.used(&job.provenance);
+            computed.tally.verdict(job.succeeded);
+        });
         computed.value = share(succeeded, jobs.len() as u64);
         computed
     }
@@ -610,7 +683,7 @@ impl<'a> Context<'a> {
     /// since its last successful restore test; a system never tested counts
     /// from its first backup. The worst system is the value.
     fn days_since_restore_test(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let cutoff = window.cutoff;
         for system in &self.index.protected_systems {
             let tested = system.successful_tests.partition_point(|test| test.tested_at <= cutoff);
@@ -630,7 +703,7 @@ impl<'a> Context<'a> {
     }
 
     fn days_since_resilience_test(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let tests =
             in_range(&self.index.resilience_tests, |test| test.tested_at, DateTime::<Utc>::MIN_UTC, window.cutoff);
         if let Some(last) = tests.last() {
@@ -651,7 +724,7 @@ impl<'a> Context<'a> {
                 *slot = certificate;
             }
         }
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         for certificate in current.values() {
             computed.tally.used(&certificate.provenance);
             let days = whole_days(cutoff, certificate.not_after);
@@ -661,19 +734,25 @@ impl<'a> Context<'a> {
     }
 
     fn change_success(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let changes = in_range(&self.index.changes, |change| change.implemented_at, window.start, window.end);
         let good = changes.iter().filter(|change| change.outcome == ChangeOutcome::Successful).count() as u64;
-        changes.iter().for_each(|change| computed.tally.used(&change.provenance));
+        changes.iter().for_each(|change| {
+            computed.tally.used(&change.provenance);
+            computed.tally.verdict(change.outcome == ChangeOutcome::Successful);
+        });
         computed.value = share(good, changes.len() as u64);
         computed
     }
 
     fn csat(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let answers = in_range(&self.index.surveys, |survey| survey.responded_at, window.start, window.end);
         let satisfied = answers.iter().filter(|survey| survey.satisfied).count() as u64;
-        answers.iter().for_each(|survey| computed.tally.used(&survey.provenance));
+        answers.iter().for_each(|survey| {
+            computed.tally.used(&survey.provenance);
+            computed.tally.verdict(survey.satisfied);
+        });
         computed.value = share(satisfied, answers.len() as u64);
         computed
     }
@@ -681,7 +760,7 @@ impl<'a> Context<'a> {
     /// Up time over up plus down time, for monitor windows that start in the
     /// period.
     fn availability(&self, window: Window) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         let (mut up, mut total) = (0i64, 0i64);
         for sample in in_range(&self.index.availability, |sample| sample.window_start, window.start, window.end) {
             if sample.up_seconds < 0 || sample.down_seconds < 0 {
@@ -698,7 +777,7 @@ impl<'a> Context<'a> {
 
     /// Hours since the stalest source of the scope last synced, at now.
     fn staleness(&self) -> Computed<'a> {
-        let mut computed = Computed::default();
+        let mut computed = self.start();
         for source in &self.index.sources {
             computed.tally.sources.push(source.id.as_str());
             let hours = match source.last_success_at {

@@ -289,6 +289,21 @@ impl Store {
         Ok(self.meta("data_version")?.and_then(|text| text.parse().ok()).unwrap_or(0))
     }
 
+    /// How many records each source holds in the cache.
+    pub fn record_counts(&self) -> Result<HashMap<String, u32>, StoreError> {
+        let mut counts = HashMap::new();
+        for table in records::RECORD_TABLES {
+            let mut statement =
+                self.conn.prepare(&format!("SELECT source_id, COUNT(*) FROM {table} GROUP BY source_id"))?;
+            let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, u32>(1)?)))?;
+            for row in rows {
+                let (source, count) = row?;
+                *counts.entry(source).or_insert(0) += count;
+            }
+        }
+        Ok(counts)
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
     }

@@ -4,6 +4,7 @@
 //! sync log with a plain reason, and does not stop the others.
 
 mod config;
+mod edit;
 mod plan;
 
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,7 @@ use sightline_store::{SourceRun, Store, StoreError};
 use tokio::task::JoinSet;
 
 pub use config::{CONFIG_FILE, Config, ConfigError, ServiceConfig, SlaConfig, VendorConfig, needs_secret};
+pub use edit::{create_config, remove_source, remove_vendor, set_timezone, upsert_source, upsert_vendor};
 pub use plan::{DEFAULT_FULL_EVERY_HOURS, PlannedRun, fingerprint, incremental, plan};
 
 /// How far before a run's start the next incremental run begins, at the

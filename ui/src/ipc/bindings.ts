@@ -231,3 +231,235 @@ sha256: string,
 fingerprint: string, pages: number, bytes: number, };
 
 export type ReportComparison = { from: ArchivedReport, to: ArchivedReport, better: Array<string>, worse: Array<string>, new_risks: Array<string>, resolved_risks: Array<string>, };
+
+export type Choice = { id: string, name: string, };
+
+export type MetricChoice = { metric: string, 
+/**
+ * "How fast urgent tickets get a first answer".
+ */
+name: string, explanation: string, 
+/**
+ * percent, minutes, hours, days or count.
+ */
+unit: string, 
+/**
+ * Service levels, Security hygiene, Resilience or Vendors.
+ */
+area: string, };
+
+export type ScoreCell = { metric: string, 
+/**
+ * "78.4%" or "—".
+ */
+value_text: string, 
+/**
+ * "target 95.0%" or empty.
+ */
+target_text: string, status: MetricStatus, };
+
+export type VendorScore = { rank: number, vendor: string, name: string, 
+/**
+ * "Managed service provider".
+ */
+kind: string, 
+/**
+ * "4,200 a month" or empty.
+ */
+cost_text: string, 
+/**
+ * "Bluepeak IT Services: off target on answered on time; otherwise on target."
+ */
+summary: string, cells: Array<ScoreCell>, open_red: number, open_amber: number, };
+
+export type Scorecard = { period: string, period_label: string, columns: Array<MetricChoice>, rows: Array<VendorScore>, 
+/**
+ * Vendors compared on first answers in time, as SVG (empty with fewer
+ * than two measured vendors).
+ */
+comparison_svg: string, };
+
+export type TargetRow = { priority: string, 
+/**
+ * "first answer within 30 min".
+ */
+respond_text: string, 
+/**
+ * "fixed within 4 h".
+ */
+resolve_text: string, 
+/**
+ * "since 1 January 2026" or "since the contract began".
+ */
+since_text: string, };
+
+export type VendorPage = { id: string, name: string, kind: string, period: string, period_label: string, cost_text: string, 
+/**
+ * "Last supplier review 14 March 2026 (255 days ago: overdue, the
+ * company reviews every 120 days)" or "No supplier review recorded".
+ */
+review_text: string, review_overdue: boolean, targets: Array<TargetRow>, compliance_target_text: string, rank: number, summary: string, metrics: Array<KpiRow>, risks: Array<RiskRow>, sources: Array<SourceFreshness>, 
+/**
+ * Twelve months of first answers in time against the target, as SVG.
+ */
+trend_svg: string, };
+
+export type TrendQuery = { 
+/**
+ * A metric key; none for first answers in time.
+ */
+metric: string | null, 
+/**
+ * A vendor id or `all`; none for all vendors.
+ */
+vendor: string | null, 
+/**
+ * `month` (the last twelve) or `quarter` (the last eight); none for months.
+ */
+granularity: string | null, };
+
+export type TrendPeriod = { 
+/**
+ * `2026-10` or `2026-Q3`.
+ */
+period: string, 
+/**
+ * "October 2026".
+ */
+label: string, value: number | null, value_text: string, target_text: string, status: MetricStatus, records: number, 
+/**
+ * "bluepeak-psa; fetched 22 Nov 07:50".
+ */
+provenance_text: string, };
+
+export type TrendView = { metric: MetricChoice, vendor: Choice, granularity: string, 
+/**
+ * "Answered on time was below target in 5 of the last 12 months; 78.4% in November 2026."
+ */
+summary: string, svg: string, periods: Array<TrendPeriod>, metrics: Array<MetricChoice>, vendors: Array<Choice>, };
+
+export type DrilldownQuery = { metric: string, 
+/**
+ * A vendor id or `all`.
+ */
+vendor: string | null, period: string, };
+
+export type DrilldownRow = { 
+/**
+ * `source:record`.
+ */
+id: string, 
+/**
+ * One cell per column, already in words.
+ */
+cells: Array<string>, 
+/**
+ * Whether this record met its target, where the measure judges records one by one.
+ */
+met: boolean | null, };
+
+export type Drilldown = { 
+/**
+ * "Answered on time, Bluepeak IT Services, October 2026".
+ */
+title: string, 
+/**
+ * "412 tickets; 322 met the target, 90 did not."
+ */
+summary: string, value_text: string, columns: Array<string>, rows: Array<DrilldownRow>, 
+/**
+ * Records behind the figure (rows may be fewer: the first 500 are listed).
+ */
+total: number, };
+
+export type SourceKindChoice = { 
+/**
+ * `connectwise`, `csv`, ...
+ */
+kind: string, name: string, 
+/**
+ * The settings fields it needs besides id, vendor and name, e.g.
+ * `base_url`, `company_id`, `client_id`, `integration_code`, `tenant`,
+ * `hosts`, `path`, `record`.
+ */
+fields: Array<string>, 
+/**
+ * "public_key:private_key", when it needs credentials.
+ */
+secret_form: string | null, };
+
+export type SourceInput = { id: string, kind: string, vendor: string, name: string | null, base_url: string | null, company_id: string | null, client_id: string | null, integration_code: string | null, tenant: string | null, hosts: Array<string>, path: string | null, 
+/**
+ * CSV: tickets, devices, patches, backups, restore_tests, ...
+ */
+record: string | null, };
+
+export type SourceRow = { settings: SourceInput, kind_name: string, vendor_name: string, secret_form: string | null, 
+/**
+ * Whether credentials are stored (they are never shown).
+ */
+has_secret: boolean, 
+/**
+ * "35 min ago", "never".
+ */
+last_sync_text: string, last_error: string | null, records: number, };
+
+export type VendorInput = { id: string, name: string, 
+/**
+ * msp, cloud, security, internal or other.
+ */
+kind: string, monthly_cost: number | null, 
+/**
+ * `2026-03-14`.
+ */
+last_review: string | null, };
+
+export type SourcesView = { company: string, demo: boolean, 
+/**
+ * Whether `sightline.toml` exists.
+ */
+configured: boolean, config_path: string, 
+/**
+ * What is wrong with `sightline.toml`, in plain words, when it has problems.
+ */
+config_problem: string | null, vendors: Array<VendorInput>, sources: Array<SourceRow>, kinds: Array<SourceKindChoice>, record_kinds: Array<string>, };
+
+export type ConnectionTest = { ok: boolean, 
+/**
+ * "Connected: read 120 tickets in 2 pages." or what failed and what to do.
+ */
+message: string, };
+
+export type ThresholdRow = { key: string, name: string, explanation: string, value: number, default: number, 
+/**
+ * percent, points, days, hours or weeks.
+ */
+unit: string, };
+
+export type SettingsView = { timezone: string, 
+/**
+ * `a4` or `us-letter`.
+ */
+paper: string, 
+/**
+ * Minutes without use before the window locks; 0 never locks.
+ */
+lock_minutes: number, data_dir: string, cache_file: string, 
+/**
+ * "OS keychain" or "passphrase (Argon2id)".
+ */
+key_mode: string, thresholds: Array<ThresholdRow>, };
+
+export type ThresholdValue = { key: string, value: number, };
+
+export type SettingsInput = { timezone: string, paper: string, lock_minutes: number, 
+/**
+ * Threshold key and value; keys not listed keep their value.
+ */
+thresholds: Array<ThresholdValue>, };
+
+export type LockInfo = { idle_minutes: number, 
+/**
+ * Unlocking asks for the passphrase (no OS keychain).
+ */
+needs_passphrase: boolean, };

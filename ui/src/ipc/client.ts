@@ -1,7 +1,34 @@
 // The one module that talks to the desktop shell. Every call goes through
 // `call`, which turns any failure into an ApiError with a plain message.
 import { invoke } from "@tauri-apps/api/core";
-import type { ApiError, ErrorCode, KpiQuery, KpiRow, Overview } from "./bindings";
+import type {
+  ApiError,
+  ArchivedReport,
+  ConnectionTest,
+  Drilldown,
+  DrilldownQuery,
+  ErrorCode,
+  KpiQuery,
+  KpiRow,
+  LockInfo,
+  Overview,
+  ReportComparison,
+  ReportQuery,
+  RiskRow,
+  Scorecard,
+  SettingsInput,
+  SettingsView,
+  SourceInput,
+  SourcesView,
+  SyncQuery,
+  SyncSummary,
+  TrendQuery,
+  TrendView,
+  VendorInput,
+  VendorPage,
+} from "./bindings";
+
+export type { LockInfo } from "./bindings";
 
 export type Invoke = (command: string, args?: Record<string, unknown>) => Promise<unknown>;
 
@@ -45,4 +72,31 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const api = {
   overview: () => call<Overview>("overview"),
   kpis: (query: KpiQuery) => call<KpiRow[]>("kpis", { query }),
+  lockInfo: () => call<LockInfo>("lock_info"),
+  unlock: (passphrase: string | null) => call<void>("unlock", { passphrase }),
+  syncNow: (query: SyncQuery) => call<SyncSummary>("sync_now", { query }),
+  risks: (all: boolean) => call<RiskRow[]>("risks", { all }),
+  acknowledge: (id: string, note: string) => call<RiskRow>("acknowledge", { id, note }),
+  scorecard: (period: string | null) => call<Scorecard>("scorecard", { period }),
+  vendorPage: (id: string, period: string | null) => call<VendorPage>("vendor_page", { id, period }),
+  trend: (query: TrendQuery) => call<TrendView>("trend", { query }),
+  drilldown: (query: DrilldownQuery) => call<Drilldown>("drilldown", { query }),
+  reports: () => call<ArchivedReport[]>("reports"),
+  exportReport: (query: ReportQuery) => call<ArchivedReport>("export_report", { query }),
+  /** The stored PDF's bytes, its fingerprint checked by the shell before they are sent. */
+  openReport: (id: number) => call<ArrayBuffer>("open_report", { id }),
+  compareReports: (from: number, to: number) => call<ReportComparison>("compare_reports", { from, to }),
+  /** Shows the system's save dialog; the saved path, or null when cancelled. */
+  saveReportCopy: (id: number) => call<string | null>("save_report_copy", { id }),
+  sources: () => call<SourcesView>("sources"),
+  setUpCompany: (company: string, timezone: string) => call<void>("set_up_company", { company, timezone }),
+  saveVendor: (vendor: VendorInput) => call<void>("save_vendor", { vendor }),
+  removeVendor: (id: string) => call<void>("remove_vendor", { id }),
+  saveSource: (source: SourceInput) => call<void>("save_source", { source }),
+  removeSource: (id: string) => call<void>("remove_source", { id }),
+  /** Credentials go straight to the keychain; nothing ever returns them. */
+  setSecret: (source: string, secret: string) => call<void>("set_secret", { source, secret }),
+  testConnection: (id: string) => call<ConnectionTest>("test_connection", { id }),
+  settings: () => call<SettingsView>("settings"),
+  saveSettings: (settings: SettingsInput) => call<SettingsView>("save_settings", { settings }),
 };

@@ -1,0 +1,350 @@
+//! The Sources screen: the company's vendors and sources as
+//! `sightline.toml` describes them, edited in place; credentials go straight
+//! to the keychain and are never read back; "Test connection" reads from a
+//! source without keeping anything.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use sightline_connectors::{CsvRecord, FetchRequest, HttpOptions, SourceConfig, SourceKind};
+use sightline_domain::VendorKind;
+use sightline_sync::{Config, ConfigError, VendorConfig};
+
+use crate::dto::{ConnectionTest, SourceInput, SourceKindChoice, SourceRow, SourcesView, VendorInput};
+use crate::error::ErrorCode;
+use crate::format::{age_text, thousands};
+use crate::{ApiError, Sightline};
+
+const KINDS: [SourceKind; 7] = [
+    SourceKind::Connectwise,
+    SourceKind::Autotask,
+    SourceKind::Halopsa,
+    SourceKind::Ninjaone,
+    SourceKind::Servicenow,
+    SourceKind::Tls,
+    SourceKind::Csv,
+];
+
+const RECORDS: [&str; 6] = ["tickets", "devices", "backups", "vulnerabilities", "changes", "surveys"];
+
+fn fields(kind: SourceKind) -> &'static [&'static str] {
+    match kind {
+        SourceKind::Connectwise => &["base_url", "company_id", "client_id"],
+        SourceKind::Autotask => &["base_url", "integration_code"],
+        SourceKind::Halopsa => &["base_url", "tenant"],
+        SourceKind::Ninjaone | SourceKind::Servicenow => &["base_url"],
+        SourceKind::Tls => &["hosts"],
+        SourceKind::Csv => &["path", "record"],
+    }
+}
+
+fn config_problem(error: ConfigError) -> ApiError {
+    ApiError { code: ErrorCode::Config, message: error.to_string() }
+}
+
+/// Reads a closed word (a kind, a record type) the way the file spells it.
+fn word<T: serde::de::DeserializeOwned>(text: &str, what: &str, allowed: &str) -> Result<T, ApiError> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_string()))
+        .map_err(|_| ApiError::invalid(format!("'{text}' is not a {what}: use one of {allowed}")))
+}
+
+fn optional(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(str::trim).filter(|text| !text.is_empty()).map(str::to_string)
+}
+
+fn input_of(source: &SourceConfig) -> SourceInput {
+    SourceInput {
+        id: source.id.clone(),
+        kind: source.kind.as_str().into(),
+        vendor: source.vendor.clone(),
+        name: source.name.clone(),
+        base_url: source.base_url.clone(),
+        company_id: source.company_id.clone(),
+        client_id: source.client_id.clone(),
+        integration_code: source.integration_code.clone(),
+        tenant: source.tenant.clone(),
+        hosts: source.hosts.clone(),
+        path: source.path.as_ref().map(|path| path.display().to_string()),
+        record: source.record.map(|record| {
+            serde_json::to_value(record).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+        }),
+    }
+}
+
+fn vendor_input(vendor: &VendorConfig) -> VendorInput {
+    VendorInput {
+        id: vendor.id.clone(),
+        name: vendor.name.clone(),
+        kind: vendor.kind.as_str().into(),
+        monthly_cost: vendor.monthly_cost,
+        last_review: vendor.last_review.map(|day| day.to_string()),
+    }
+}
+
+impl Sightline {
+    /// Writes the changed file's company into the cache.
+    fn configured(&self, config: Result<Config, ConfigError>) -> Result<(), ApiError> {
+        let config = config.map_err(config_problem)?;
+        sightline_sync::configure(&self.store, &config)?;
+        Ok(())
+    }
+
+    fn require_config(&self) -> Result<(), ApiError> {
+        if self.config_path().exists() {
+            Ok(())
+        } else {
+            Err(ApiError {
+                code: ErrorCode::Config,
+                message: "set up your company first: the demo company cannot be changed".into(),
+            })
+        }
+    }
+
+    /// The Sources screen: vendors, sources and their last sync.
+    pub fn sources_view(&self) -> Result<SourcesView, ApiError> {
+        let now = self.now();
+        let company = self.store().load_company()?;
+        let configured = self.config_path().exists();
+        let (config, config_problem) = if configured {
+            match self.config() {
+                Ok(config) => (Some(config), None),
+                Err(error) => (None, Some(error.message)),
+            }
+        } else {
+            (None, None)
+        };
+        let vendor_name = |id: &str| {
+            company.vendors.iter().find(|vendor| vendor.id == id).map_or_else(|| id.to_string(), |v| v.name.clone())
+        };
+        let status = |id: &str| company.sources.iter().find(|source| source.id == id);
+        let records = self.store().record_counts()?;
+        let sources = match &config {
+            Some(config) => config
+                .sources
+                .iter()
+                .map(|source| {
+                    let info = status(&source.id);
+                    Ok(SourceRow {
+                        settings: input_of(source),
+                        kind_name: source.kind.display_name().into(),
+                        vendor_name: vendor_name(&source.vendor),
+                        secret_form: source.kind.secret_form().map(str::to_string),
+                        has_secret: source.kind.secret_form().is_some() && self.has_secret(&source.id)?,
+                        last_sync_text: info
+                            .and_then(|info| info.last_success_at)
+                            .map_or_else(|| "never synced".into(), |at| format!("synced {}", age_text(at, now))),
+                        last_error: info.and_then(|info| info.last_error.clone()),
+                        records: records.get(&source.id).copied().unwrap_or(0),
+                    })
+                })
+                .collect::<Result<Vec<_>, ApiError>>()?,
+            None => company
+                .sources
+                .iter()
+                .map(|info| SourceRow {
+                    settings: SourceInput {
+                        id: info.id.clone(),
+                        kind: info.kind.clone(),
+                        vendor: info.vendor_id.clone(),
+                        name: Some(info.name.clone()),
+                        ..SourceInput::default()
+                    },
+                    kind_name: if info.demo { "Demo data".into() } else { info.kind.clone() },
+                    vendor_name: vendor_name(&info.vendor_id),
+                    secret_form: None,
+                    has_secret: false,
+                    last_sync_text: info
+                        .last_success_at
+                        .map_or_else(|| "never synced".into(), |at| format!("synced {}", age_text(at, now))),
+                    last_error: info.last_error.clone(),
+                    records: records.get(&info.id).copied().unwrap_or(0),
+                })
+                .collect(),
+        };
+        let vendors = match &config {
+            Some(config) => config.vendors.iter().map(vendor_input).collect(),
+            None => company
+                .vendors
+                .iter()
+                .map(|vendor| VendorInput {
+                    id: vendor.id.clone(),
+                    name: vendor.name.clone(),
+                    kind: vendor.kind.as_str().into(),
+                    monthly_cost: vendor.monthly_cost,
+                    last_review: vendor.last_review.map(|day| day.to_string()),
+                })
+                .collect(),
+        };
+        Ok(SourcesView {
+            company: company.name.clone(),
+            demo: company.demo,
+            configured,
+            config_path: self.config_path().display().to_string(),
+            config_problem,
+            vendors,
+            sources,
+            kinds: KINDS
+                .iter()
+                .map(|kind| SourceKindChoice {
+                    kind: kind.as_str().into(),
+                    name: kind.display_name().into(),
+                    fields: fields(*kind).iter().map(|field| field.to_string()).collect(),
+                    secret_form: kind.secret_form().map(str::to_string),
+                })
+                .collect(),
+            record_kinds: RECORDS.iter().map(|record| record.to_string()).collect(),
+        })
+    }
+
+    /// Starts the company's own configuration, replacing the demo company.
+    pub fn set_up_company(&self, company: &str, timezone: &str) -> Result<(), ApiError> {
+        if company.trim().is_empty() {
+            return Err(ApiError::invalid("the company needs a name"));
+        }
+        self.configured(sightline_sync::create_config(self.config_path(), company, timezone))
+    }
+
+    /// Adds or changes a vendor in `sightline.toml`.
+    pub fn save_vendor(&self, input: &VendorInput) -> Result<(), ApiError> {
+        self.require_config()?;
+        let last_review = match optional(&input.last_review) {
+            None => None,
+            Some(text) => Some(NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                ApiError::invalid(format!("'{text}' is not a date: write the last review as 2026-03-14"))
+            })?),
+        };
+        let kind: VendorKind = word(&input.kind, "kind of vendor", "msp, cloud, security, internal, other")?;
+        let vendor = VendorConfig {
+            id: input.id.trim().to_string(),
+            name: input.name.trim().to_string(),
+            kind,
+            monthly_cost: input.monthly_cost,
+            last_review,
+            compliance_target_pct: self
+                .config()
+                .ok()
+                .and_then(|config| config.vendors.into_iter().find(|v| v.id == input.id.trim()))
+                .and_then(|vendor| vendor.compliance_target_pct),
+            sla: Vec::new(),
+        };
+        self.configured(sightline_sync::upsert_vendor(self.config_path(), &vendor))
+    }
+
+    /// Removes a vendor that no source records work for.
+    pub fn remove_vendor(&self, id: &str) -> Result<(), ApiError> {
+        self.require_config()?;
+        self.configured(sightline_sync::remove_vendor(self.config_path(), id))
+    }
+
+    /// Adds or changes a source in `sightline.toml`. Settings the screen
+    /// does not show (a priority map, page sizes) are kept.
+    pub fn save_source(&self, input: &SourceInput) -> Result<(), ApiError> {
+        self.require_config()?;
+        let kind: SourceKind =
+            word(&input.kind, "kind of source", "connectwise, autotask, halopsa, ninjaone, servicenow, tls, csv")?;
+        let record: Option<CsvRecord> = match optional(&input.record) {
+            None => None,
+            Some(text) => Some(word(&text, "kind of record", &RECORDS.join(", "))?),
+        };
+        let existing = self.config().ok().and_then(|config| config.source(input.id.trim()).cloned());
+        let source = SourceConfig {
+            id: input.id.trim().to_string(),
+            kind,
+            vendor: input.vendor.trim().to_string(),
+            name: optional(&input.name),
+            base_url: optional(&input.base_url),
+            company_id: optional(&input.company_id),
+            client_id: optional(&input.client_id),
+            integration_code: optional(&input.integration_code),
+            tenant: optional(&input.tenant),
+            hosts: input.hosts.iter().map(|host| host.trim().to_string()).filter(|host| !host.is_empty()).collect(),
+            path: optional(&input.path).map(PathBuf::from),
+            record,
+            ..existing.unwrap_or_else(|| SourceConfig {
+                id: String::new(),
+                kind,
+                vendor: String::new(),
+                name: None,
+                base_url: None,
+                company_id: None,
+                client_id: None,
+                integration_code: None,
+                auth_url: None,
+                tenant: None,
+                hosts: Vec::new(),
+                ca_file: None,
+                path: None,
+                record: None,
+                priority_map: Default::default(),
+                page_size: None,
+                max_pages: None,
+                full_every_hours: None,
+            })
+        };
+        self.configured(sightline_sync::upsert_source(self.config_path(), &source))
+    }
+
+    /// Removes a source from `sightline.toml`, and its stored credentials.
+    pub fn remove_source(&self, id: &str) -> Result<(), ApiError> {
+        self.require_config()?;
+        self.configured(sightline_sync::remove_source(self.config_path(), id))?;
+        self.delete_secret(id)?;
+        Ok(())
+    }
+
+    /// Reads from a configured source once, keeping nothing: whether the
+    /// address, the credentials and the data are right.
+    pub fn test_connection(&self, id: &str) -> Result<ConnectionTest, ApiError> {
+        let config = self.config()?;
+        let source = config
+            .source(id)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(format!("there is no source '{id}' in {}", config.path.display())))?;
+        let source = SourceConfig { max_pages: Some(source.max_pages.unwrap_or(2).min(2)), ..source };
+        let secret = match self.lookup_secret(id) {
+            Ok(secret) => secret,
+            Err(problem) => return Ok(ConnectionTest { ok: false, message: problem }),
+        };
+        if source.kind.secret_form().is_some() && secret.is_none() {
+            return Ok(ConnectionTest {
+                ok: false,
+                message: format!("No credentials are stored for {id}: enter them, then test again."),
+            });
+        }
+        let now = self.now();
+        let http = HttpOptions::default();
+        let fetched = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| e.to_string())?;
+                    let request = FetchRequest {
+                        source: &source,
+                        secret: secret.as_ref(),
+                        since: Some(now - chrono::Duration::days(1)),
+                        now,
+                        http: &http,
+                    };
+                    let quiet = |_: sightline_connectors::Progress| {};
+                    runtime.block_on(sightline_connectors::fetch(request, &quiet)).map_err(|error| error.to_string())
+                })
+                .join()
+                .unwrap_or_else(|_| Err("the test stopped unexpectedly".into()))
+        });
+        Ok(match fetched {
+            Ok(fetched) => ConnectionTest {
+                ok: true,
+                message: format!(
+                    "Connected to {}: it answered and {} record{} from the last day were readable. Nothing was kept; \
+                     use Sync now to bring the data in.",
+                    source.display_name(),
+                    thousands(fetched.batch.len() as u64),
+                    if fetched.batch.len() == 1 { "" } else { "s" }
+                ),
+            },
+            Err(problem) => ConnectionTest { ok: false, message: format!("The test failed: {problem}") },
+        })
+    }
+}

@@ -1,0 +1,318 @@
+//! The Trends screen: one measure over months or quarters against its
+//! target, and the records behind any one figure.
+
+use chrono::{DateTime, Utc};
+use sightline_domain::{MetricKey, Period, RecordBatch, Scope, Unit};
+
+use crate::dto::{Drilldown, DrilldownQuery, DrilldownRow, TrendPeriod, TrendQuery, TrendView};
+use crate::format::{thousands, value_text};
+use crate::report::Builder;
+use crate::vendors::metric_choice;
+use crate::{ApiError, Sightline};
+
+/// At most this many records are listed under a figure.
+const DRILLDOWN_ROWS: usize = 500;
+
+fn parse_metric(text: &str) -> Result<MetricKey, ApiError> {
+    MetricKey::parse(text).ok_or_else(|| ApiError::invalid(format!("'{text}' is not a measure Sightline knows")))
+}
+
+fn scope_of(vendor: Option<&str>) -> Scope {
+    match vendor {
+        None | Some("all") => Scope::All,
+        Some(id) => Scope::Vendor(id.to_string()),
+    }
+}
+
+fn when(at: DateTime<Utc>) -> String {
+    at.format("%-d %b %Y %H:%M").to_string()
+}
+
+fn elapsed(from: DateTime<Utc>, to: Option<DateTime<Utc>>, unit: Unit) -> String {
+    match to {
+        None => "—".into(),
+        Some(to) => {
+            let seconds = (to - from).num_seconds() as f64;
+            match unit {
+                Unit::Hours => value_text(Some(seconds / 3600.0), Unit::Hours),
+                _ => value_text(Some(seconds / 60.0), Unit::Minutes),
+            }
+        }
+    }
+}
+
+fn met_word(met: Option<bool>) -> String {
+    match met {
+        Some(true) => "Yes".into(),
+        Some(false) => "No".into(),
+        None => "—".into(),
+    }
+}
+
+/// The columns and cells describing one record, by the kind of record the
+/// measure is computed from.
+struct Lister<'a> {
+    records: &'a RecordBatch,
+    metric: MetricKey,
+}
+
+impl Lister<'_> {
+    fn columns(&self) -> Vec<String> {
+        use MetricKey as M;
+        let names: &[&str] = match self.metric {
+            M::TicketsOpened
+            | M::TicketsClosed
+            | M::FirstResponseMedianMinutes
+            | M::FirstResponseP90Minutes
+            | M::SlaResponseCompliancePct => &["Ticket", "Priority", "Opened", "First answer after", "In time"],
+            M::ResolutionMedianHours
+            | M::ResolutionP90Hours
+            | M::SlaResolutionCompliancePct
+            | M::ReopenedPct
+            | M::KeyPersonSharePct => &["Ticket", "Priority", "Opened", "Fixed after", "In time"],
+            M::BacklogOpen | M::BacklogAged30d => &["Ticket", "Priority", "Opened", "Status", "In time"],
+            M::PatchCompliancePct => &["Device", "Role", "Managed since", "Up to date"],
+            M::CriticalPatchMaxAgeDays => &["Update", "Device", "Missing since", "Class"],
+            M::VulnsCriticalOpen | M::VulnsHighOpen | M::VulnsOverdue => &["Weakness", "Where", "Severity", "Found"],
+            M::BackupSuccessPct => &["System", "Started", "Succeeded"],
+            M::DaysSinceRestoreTest => &["System", "Tested", "Succeeded"],
+            M::DaysSinceResilienceTest => &["Exercise", "Tested"],
+            M::CertMinDaysToExpiry => &["Host", "Subject", "Issuer", "Expires"],
+            M::ChangeSuccessPct => &["Change", "Made", "Succeeded"],
+            M::CsatPct => &["Answered", "Satisfied"],
+            M::AvailabilityPct => &["Monitor", "From", "Up"],
+            M::SourceStalenessHours => &["Source"],
+        };
+        names.iter().map(|name| name.to_string()).collect()
+    }
+
+    fn cells(&self, source: &str, record: &str, met: Option<bool>) -> Vec<String> {
+        let is = |provenance: &sightline_domain::Provenance| {
+            provenance.source_id == source && provenance.record_id == record
+        };
+        let records = self.records;
+        use MetricKey as M;
+        match self.metric {
+            M::PatchCompliancePct => records.devices.iter().find(|d| is(&d.provenance)).map(|device| {
+                vec![device.name.clone(), device.role.as_str().into(), when(device.enrolled_at), met_word(met)]
+            }),
+            M::CriticalPatchMaxAgeDays => records.patches.iter().find(|p| is(&p.provenance)).map(|patch| {
+                vec![
+                    patch.title.clone(),
+                    patch.device_id.clone(),
+                    when(patch.missing_since),
+                    patch.class.as_str().into(),
+                ]
+            }),
+            M::VulnsCriticalOpen | M::VulnsHighOpen | M::VulnsOverdue => {
+                records.vulnerabilities.iter().find(|v| is(&v.provenance)).map(|vulnerability| {
+                    vec![
+                        vulnerability.title.clone(),
+                        vulnerability.asset.clone(),
+                        vulnerability.severity.as_str().into(),
+                        when(vulnerability.first_found),
+                    ]
+                })
+            }
+            M::BackupSuccessPct => records
+                .backups
+                .iter()
+                .find(|b| is(&b.provenance))
+                .map(|job| vec![job.system.clone(), when(job.started_at), met_word(Some(job.succeeded))]),
+            M::DaysSinceRestoreTest => records
+                .restore_tests
+                .iter()
+                .find(|t| is(&t.provenance))
+                .map(|test| vec![test.system.clone(), when(test.tested_at), met_word(Some(test.succeeded))]),
+            M::DaysSinceResilienceTest => records
+                .resilience_tests
+                .iter()
+                .find(|t| is(&t.provenance))
+                .map(|test| vec![test.name.clone(), when(test.tested_at)]),
+            M::CertMinDaysToExpiry => {
+                records.certificates.iter().find(|c| is(&c.provenance)).map(|cert| {
+                    vec![cert.host.clone(), cert.subject.clone(), cert.issuer.clone(), when(cert.not_after)]
+                })
+            }
+            M::ChangeSuccessPct => records
+                .changes
+                .iter()
+                .find(|c| is(&c.provenance))
+                .map(|change| vec![change.title.clone(), when(change.implemented_at), met_word(met)]),
+            M::CsatPct => records
+                .surveys
+                .iter()
+                .find(|s| is(&s.provenance))
+                .map(|survey| vec![when(survey.responded_at), met_word(Some(survey.satisfied))]),
+            M::AvailabilityPct => records.availability.iter().find(|a| is(&a.provenance)).map(|sample| {
+                let total = (sample.up_seconds + sample.down_seconds).max(1) as f64;
+                vec![
+                    sample.monitor.clone(),
+                    when(sample.window_start),
+                    value_text(Some(sample.up_seconds as f64 * 100.0 / total), Unit::Percent),
+                ]
+            }),
+            M::SourceStalenessHours => Some(vec![source.to_string()]),
+            _ => records.tickets.iter().find(|t| is(&t.provenance)).map(|ticket| {
+                let detail = match self.metric {
+                    M::ResolutionMedianHours
+                    | M::ResolutionP90Hours
+                    | M::SlaResolutionCompliancePct
+                    | M::ReopenedPct
+                    | M::KeyPersonSharePct => elapsed(ticket.created_at, ticket.resolved_at, Unit::Hours),
+                    M::BacklogOpen | M::BacklogAged30d => ticket.status.clone(),
+                    _ => elapsed(ticket.created_at, ticket.first_response_at, Unit::Minutes),
+                };
+                vec![
+                    format!("#{} {}", ticket.provenance.record_id, ticket.summary),
+                    ticket.priority.clone().unwrap_or_else(|| "unmapped".into()),
+                    when(ticket.created_at),
+                    detail,
+                    met_word(met),
+                ]
+            }),
+        }
+        .unwrap_or_else(|| vec![format!("{source}:{record}")])
+    }
+}
+
+impl Sightline {
+    /// One measure for a vendor (or all) over the last twelve months or
+    /// eight quarters, against its target.
+    pub fn trend(&self, query: &TrendQuery) -> Result<TrendView, ApiError> {
+        let metric = parse_metric(query.metric.as_deref().unwrap_or("sla_response_compliance_pct"))?;
+        let quarters = match query.granularity.as_deref() {
+            None | Some("month") => false,
+            Some("quarter") => true,
+            Some(other) => return Err(ApiError::invalid(format!("'{other}' is not month or quarter"))),
+        };
+        let current = self.parse_period(None)?;
+        let periods: Vec<Period> = if quarters {
+            let quarter = Period::quarter_of(current.start());
+            (0..8).rev().map(|back| quarter.shift(-back)).collect()
+        } else {
+            (0..12).rev().map(|back| current.shift(-back)).collect()
+        };
+        let scope = scope_of(query.vendor.as_deref());
+        let vendors = self.vendor_choices()?;
+        let Some(vendor) = vendors.iter().find(|choice| choice.id == scope.id()).cloned() else {
+            return Err(ApiError::not_found(format!("there is no vendor '{}'", scope.id())));
+        };
+        let computed = self.compute(&periods)?;
+        let mut builder = Builder { computed: &computed, period: current, months: periods.clone(), charts: 0 };
+        let chart = builder.trend(&scope, metric);
+        let rows: Vec<TrendPeriod> = periods
+            .iter()
+            .map(|period| {
+                let value = builder.value(&scope, metric, *period);
+                let provenance = value.map(|value| &value.provenance);
+                TrendPeriod {
+                    period: period.to_string(),
+                    label: period.label(),
+                    value: value.and_then(|v| v.value),
+                    value_text: value_text(value.and_then(|v| v.value), metric.unit()),
+                    target_text: value
+                        .and_then(|v| v.target)
+                        .map(|target| format!("target {}", value_text(Some(target), metric.unit())))
+                        .unwrap_or_else(|| "no target".into()),
+                    status: value.map_or(crate::dto::MetricStatus::NoTarget, |v| v.status.into()),
+                    records: provenance.map_or(0, |p| p.records as u32),
+                    provenance_text: provenance
+                        .map(|p| match p.oldest_fetched_at {
+                            Some(at) if !p.sources.is_empty() => format!(
+                                "{}; {} records; fetched {}",
+                                p.sources.join(", "),
+                                thousands(p.records),
+                                when(at)
+                            ),
+                            _ => "no records".into(),
+                        })
+                        .unwrap_or_else(|| "no records".into()),
+                }
+            })
+            .collect();
+        Ok(TrendView {
+            metric: metric_choice(metric),
+            vendor,
+            granularity: if quarters { "quarter" } else { "month" }.into(),
+            summary: chart.caption,
+            svg: chart.svg,
+            periods: rows,
+            metrics: sightline_domain::MetricKey::ALL.iter().map(|metric| metric_choice(*metric)).collect(),
+            vendors,
+        })
+    }
+
+    /// The records behind one figure, each with whether it met its target
+    /// where the measure judges records one by one.
+    pub fn drilldown(&self, query: &DrilldownQuery) -> Result<Drilldown, ApiError> {
+        let metric = parse_metric(&query.metric)?;
+        let period = self.parse_period(Some(&query.period))?;
+        let scope = scope_of(query.vendor.as_deref());
+        let computed = self.compute(&[period])?;
+        let value = computed
+            .values
+            .iter()
+            .find(|value| value.scope == scope && value.metric == metric && value.period == period)
+            .and_then(|value| value.value);
+        let (records, settings) = {
+            let store = self.store();
+            (store.load_records()?, Sightline::settings(&store)?)
+        };
+        let input = sightline_engine::EngineInput {
+            vendors: &computed.company.vendors,
+            contracts: &computed.company.contracts,
+            sources: &computed.company.sources,
+            records: &records,
+            settings: &settings,
+        };
+        let traced = sightline_engine::records_behind(input, metric, &scope, period, self.now());
+        let lister = Lister { records: &records, metric };
+        let met = traced.iter().filter(|record| record.met == Some(true)).count();
+        let missed = traced.iter().filter(|record| record.met == Some(false)).count();
+        let noun = lister.columns().first().map(|column| column.to_lowercase()).unwrap_or_default();
+        let mut summary =
+            format!("{} {noun} record{} behind this figure", thousands(traced.len() as u64), plural(traced.len()));
+        if met + missed > 0 {
+            summary.push_str(&format!(
+                "; {} met the target, {} did not",
+                thousands(met as u64),
+                thousands(missed as u64)
+            ));
+        }
+        if traced.len() > DRILLDOWN_ROWS {
+            summary
+                .push_str(&format!("; those that missed are listed first, and the first {DRILLDOWN_ROWS} are shown"));
+        }
+        summary.push('.');
+        // Misses first: they are what an executive asks about.
+        let mut ordered = traced;
+        ordered.sort_by_key(|record| match record.met {
+            Some(false) => 0,
+            None => 1,
+            Some(true) => 2,
+        });
+        let total = ordered.len() as u32;
+        let rows = ordered
+            .iter()
+            .take(DRILLDOWN_ROWS)
+            .map(|record| DrilldownRow {
+                id: format!("{}:{}", record.source_id, record.record_id),
+                cells: lister.cells(&record.source_id, &record.record_id, record.met),
+                met: record.met,
+            })
+            .collect();
+        Ok(Drilldown {
+            title: format!("{}, {}, {}", metric.plain_name(), computed.vendor_name(&scope), period.label()),
+            summary,
+            value_text: value_text(value, metric.unit()),
+            columns: lister.columns(),
+            rows,
+            total,
+        })
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}

@@ -1,0 +1,212 @@
+//! The Vendors screen: the scorecard across vendors on Sightline's own
+//! figures, and a page per vendor with its contract, figures and flags.
+
+use sightline_domain::{MetricKey, Scope, Unit};
+
+use crate::dto::{
+    Choice, KpiQuery, MetricChoice, MetricStatus, ScoreCell, Scorecard, TargetRow, VendorPage, VendorScore,
+};
+use crate::format::{thousands, value_text};
+use crate::overview::source_freshness;
+use crate::report::{Builder, SCORECARD, long_date, meaning, trend_months};
+use crate::{ApiError, Sightline};
+
+/// Which area of IT a measure belongs to, as the Overview names them.
+pub(crate) fn area(metric: MetricKey) -> &'static str {
+    use MetricKey as M;
+    match metric {
+        M::PatchCompliancePct
+        | M::CriticalPatchMaxAgeDays
+        | M::VulnsCriticalOpen
+        | M::VulnsHighOpen
+        | M::VulnsOverdue
+        | M::CertMinDaysToExpiry => "Security hygiene",
+        M::BackupSuccessPct
+        | M::DaysSinceRestoreTest
+        | M::DaysSinceResilienceTest
+        | M::AvailabilityPct
+        | M::ChangeSuccessPct => "Resilience",
+        M::KeyPersonSharePct | M::CsatPct | M::SourceStalenessHours => "Vendors",
+        _ => "Service levels",
+    }
+}
+
+pub(crate) fn metric_choice(metric: MetricKey) -> MetricChoice {
+    MetricChoice {
+        metric: metric.as_str().into(),
+        name: metric.plain_name().into(),
+        explanation: meaning(metric).into(),
+        unit: metric.unit().as_str().into(),
+        area: area(metric).into(),
+    }
+}
+
+fn status_of(word: &str) -> MetricStatus {
+    match word {
+        "met" => MetricStatus::Met,
+        "at_risk" => MetricStatus::AtRisk,
+        "missed" => MetricStatus::Missed,
+        _ => MetricStatus::NoTarget,
+    }
+}
+
+fn cost_text(cost: Option<f64>) -> String {
+    cost.map(|cost| format!("{} a month", thousands(cost.round() as u64))).unwrap_or_default()
+}
+
+fn minutes_text(minutes: i64) -> String {
+    value_text(Some(minutes as f64), Unit::Minutes)
+}
+
+impl Sightline {
+    /// The vendors side by side for a period (default: the current month).
+    pub fn scorecard(&self, period: Option<&str>) -> Result<Scorecard, ApiError> {
+        let period = self.parse_period(period)?;
+        let computed = self.compute(&[period])?;
+        let risks = self.risks(false)?;
+        let mut builder = Builder { computed: &computed, period, months: vec![period], charts: 0 };
+        let comparison = builder.comparison(MetricKey::SlaResponseCompliancePct);
+        let rows = builder
+            .scorecard()
+            .into_iter()
+            .filter_map(|row| {
+                let vendor = computed.company.vendors.iter().find(|vendor| vendor.name == row.vendor)?;
+                let flags = risks.iter().filter(|risk| risk.vendor.as_deref() == Some(vendor.id.as_str()));
+                let (red, amber) =
+                    flags.fold(
+                        (0, 0),
+                        |(red, amber), risk| {
+                            if risk.severity == "red" { (red + 1, amber) } else { (red, amber + 1) }
+                        },
+                    );
+                Some(VendorScore {
+                    rank: row.rank,
+                    vendor: vendor.id.clone(),
+                    name: vendor.name.clone(),
+                    kind: row.kind,
+                    cost_text: cost_text(vendor.monthly_cost),
+                    summary: row.summary,
+                    cells: SCORECARD
+                        .iter()
+                        .zip(row.cells)
+                        .map(|((metric, _), cell)| ScoreCell {
+                            metric: metric.as_str().into(),
+                            value_text: cell.value,
+                            target_text: cell.target,
+                            status: status_of(&cell.status),
+                        })
+                        .collect(),
+                    open_red: red,
+                    open_amber: amber,
+                })
+            })
+            .collect();
+        Ok(Scorecard {
+            period: period.to_string(),
+            period_label: period.label(),
+            columns: SCORECARD
+                .iter()
+                .map(|(metric, column)| MetricChoice { name: (*column).into(), ..metric_choice(*metric) })
+                .collect(),
+            rows,
+            comparison_svg: comparison.map(|chart| chart.svg).unwrap_or_default(),
+        })
+    }
+
+    /// The vendors, in the company's order, for pickers.
+    pub fn vendor_choices(&self) -> Result<Vec<Choice>, ApiError> {
+        let company = self.store().load_company()?;
+        let mut choices = vec![Choice { id: "all".into(), name: "All vendors".into() }];
+        choices
+            .extend(company.vendors.iter().map(|vendor| Choice { id: vendor.id.clone(), name: vendor.name.clone() }));
+        Ok(choices)
+    }
+
+    /// One vendor's page for a period (default: the current month).
+    pub fn vendor_page(&self, id: &str, period: Option<&str>) -> Result<VendorPage, ApiError> {
+        let period = self.parse_period(period)?;
+        let months = trend_months(period);
+        let mut periods = months.clone();
+        periods.push(period);
+        let computed = self.compute(&periods)?;
+        let Some(vendor) = computed.company.vendors.iter().find(|vendor| vendor.id == id) else {
+            return Err(ApiError::not_found(format!("there is no vendor '{id}'")));
+        };
+        let scorecard = self.scorecard(Some(&period.to_string()))?;
+        let row = scorecard.rows.iter().find(|row| row.vendor == id);
+        let now = self.now();
+        let review_days = sightline_engine::Settings::default().supplier_review_days;
+        let (review_text, review_overdue) = match vendor.last_review {
+            None => ("No supplier review is recorded: hold one and note its date in Sources.".to_string(), true),
+            Some(day) => {
+                let days = (now.date_naive() - day).num_days();
+                let overdue = days > review_days;
+                let when = long_date(day.and_hms_opt(12, 0, 0).expect("noon exists").and_utc());
+                let verdict = if overdue {
+                    format!("overdue: reviews are due every {review_days} days")
+                } else {
+                    format!("next due within {} days", review_days - days)
+                };
+                (format!("Last supplier review {when} ({days} days ago; {verdict})."), overdue)
+            }
+        };
+        let contract = computed.company.contracts.iter().find(|contract| contract.vendor_id == id);
+        let targets = contract
+            .map(|contract| {
+                contract
+                    .sla
+                    .iter()
+                    .map(|target| TargetRow {
+                        priority: target.priority.clone(),
+                        respond_text: target.respond_minutes.map_or_else(
+                            || "no answer time set".into(),
+                            |m| format!("first answer within {}", minutes_text(m)),
+                        ),
+                        resolve_text: target
+                            .resolve_minutes
+                            .map_or_else(|| "no fix time set".into(), |m| format!("fixed within {}", minutes_text(m))),
+                        since_text: target.effective_from.map_or_else(
+                            || "since the contract began".into(),
+                            |day| format!("since {}", day.format("%-d %B %Y")),
+                        ),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let compliance_target_text = match contract {
+            Some(contract) => format!("{:.0}% of requests must meet these times.", contract.compliance_target_pct),
+            None => "No response or fix times are on record for this vendor.".into(),
+        };
+        let mut builder = Builder { computed: &computed, period, months, charts: 0 };
+        let trend_svg = builder.trend(&Scope::Vendor(id.to_string()), MetricKey::SlaResponseCompliancePct).svg;
+        let sources = computed
+            .company
+            .sources
+            .iter()
+            .filter(|source| source.vendor_id == id)
+            .map(|source| source_freshness(source, &vendor.name, now))
+            .collect();
+        Ok(VendorPage {
+            id: vendor.id.clone(),
+            name: vendor.name.clone(),
+            kind: row.map(|row| row.kind.clone()).unwrap_or_default(),
+            period: period.to_string(),
+            period_label: period.label(),
+            cost_text: cost_text(vendor.monthly_cost),
+            review_text,
+            review_overdue,
+            targets,
+            compliance_target_text,
+            rank: row.map_or(0, |row| row.rank),
+            summary: row.map(|row| row.summary.clone()).unwrap_or_default(),
+            metrics: self
+                .kpis(&KpiQuery { vendor: Some(id.to_string()), period: Some(period.to_string()) })?
+                .into_iter()
+                .filter(|kpi| kpi.value.is_some())
+                .collect(),
+            risks: self.risks(false)?.into_iter().filter(|risk| risk.vendor.as_deref() == Some(id)).collect(),
+            sources,
+            trend_svg,
+        })
+    }
+}

@@ -1,0 +1,235 @@
+//! The use cases behind the desktop's screens, on the demo company in a
+//! real encrypted cache: the scorecard, a vendor's page, trends and the
+//! records behind a figure, editing sources, settings and unlocking.
+
+use sightline_api::{
+    Clock, DrilldownQuery, KpiQuery, MetricStatus, Secret, SettingsInput, Sightline, SourceInput, ThresholdValue,
+    TrendQuery, Unlock, VendorInput,
+};
+
+const NOW: &str = "2026-11-22T08:00:00Z";
+
+fn open(dir: &std::path::Path, passphrase: &str) -> Result<Sightline, sightline_api::ApiError> {
+    let unlock = Unlock { passphrase: Some(Secret::new(passphrase)) };
+    Sightline::open_with(dir, unlock, Clock::Fixed(NOW.parse().unwrap()))
+}
+
+fn demo() -> (tempfile::TempDir, Sightline) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), "screens").unwrap();
+    app.ensure_demo().unwrap();
+    (dir, app)
+}
+
+#[test]
+fn the_scorecard_ranks_every_vendor_on_the_same_figures_as_kpis() {
+    let (_dir, app) = demo();
+    let card = app.scorecard(Some("2026-10")).unwrap();
+    assert_eq!(card.period_label, "October 2026");
+    assert_eq!(card.columns.len(), 9);
+    assert_eq!(card.columns[0].name, "Answered on time");
+    let vendors = app.vendor_choices().unwrap();
+    assert_eq!(card.rows.len(), vendors.len() - 1, "every vendor, not 'all'");
+    let ranks: Vec<u32> = card.rows.iter().map(|row| row.rank).collect();
+    assert_eq!(ranks, (1..=card.rows.len() as u32).collect::<Vec<_>>());
+    assert!(card.comparison_svg.starts_with("<svg"));
+    for row in &card.rows {
+        assert!(row.summary.starts_with(&format!("{}: ", row.name)), "{}", row.summary);
+        let kpis = app.kpis(&KpiQuery { vendor: Some(row.vendor.clone()), period: Some("2026-10".into()) }).unwrap();
+        let cell = &row.cells[0];
+        let kpi = kpis.iter().find(|kpi| kpi.metric == cell.metric).unwrap();
+        assert_eq!(cell.status, kpi.status, "{} {}", row.vendor, cell.metric);
+        match kpi.value {
+            Some(value) => assert_eq!(cell.value_text, format!("{value:.1}%")),
+            None => assert_eq!(cell.value_text, "—"),
+        }
+    }
+    // A vendor's page agrees with the scorecard.
+    let first = &card.rows[0];
+    let page = app.vendor_page(&first.vendor, Some("2026-10")).unwrap();
+    assert_eq!(page.rank, 1);
+    assert_eq!(page.summary, first.summary);
+    assert!(page.trend_svg.starts_with("<svg"));
+    assert!(page.metrics.iter().all(|kpi| kpi.vendor == first.vendor && kpi.value.is_some()));
+    assert!(page.risks.iter().all(|risk| risk.vendor.as_deref() == Some(first.vendor.as_str())));
+    assert!(page.review_text.contains("review"), "{}", page.review_text);
+    assert!(app.vendor_page("nobody", None).unwrap_err().message.contains("'nobody'"));
+}
+
+#[test]
+fn a_trend_has_twelve_months_or_eight_quarters_with_the_figures_kpis_gives() {
+    let (_dir, app) = demo();
+    let vendor = app.vendor_choices().unwrap()[1].id.clone();
+    let query = TrendQuery {
+        metric: Some("sla_response_compliance_pct".into()),
+        vendor: Some(vendor.clone()),
+        granularity: None,
+    };
+    let view = app.trend(&query).unwrap();
+    assert_eq!(view.periods.len(), 12);
+    assert_eq!(view.periods.last().unwrap().period, "2026-11");
+    assert_eq!(view.periods[0].period, "2025-12");
+    assert_eq!(view.metric.area, "Service levels");
+    assert!(view.svg.starts_with("<svg"));
+    assert_eq!(view.vendors[0].id, "all");
+    for period in &view.periods {
+        let kpis = app.kpis(&KpiQuery { vendor: Some(vendor.clone()), period: Some(period.period.clone()) }).unwrap();
+        let kpi = kpis.iter().find(|kpi| kpi.metric == "sla_response_compliance_pct").unwrap();
+        assert_eq!(period.value, kpi.value, "{}", period.period);
+        assert_eq!(period.records, kpi.records);
+    }
+    let quarters = app.trend(&TrendQuery { granularity: Some("quarter".into()), ..query }).unwrap();
+    assert_eq!(quarters.periods.len(), 8);
+    assert_eq!(quarters.periods.last().unwrap().period, "2026-Q4");
+    let wrong = app.trend(&TrendQuery { metric: Some("speed".into()), ..TrendQuery::default() }).unwrap_err();
+    assert!(wrong.message.contains("'speed'"));
+}
+
+#[test]
+fn the_records_behind_a_figure_add_up_to_it() {
+    let (_dir, app) = demo();
+    let kpis = app.kpis(&KpiQuery { vendor: Some("all".into()), period: Some("2026-10".into()) }).unwrap();
+    for metric in ["sla_response_compliance_pct", "patch_compliance_pct", "backup_success_pct"] {
+        let kpi = kpis.iter().find(|kpi| kpi.metric == metric).unwrap();
+        let value = kpi.value.unwrap();
+        let drill = app
+            .drilldown(&DrilldownQuery { metric: metric.into(), vendor: Some("all".into()), period: "2026-10".into() })
+            .unwrap();
+        assert_eq!(drill.total, kpi.records, "{metric}");
+        assert!(drill.total > 0, "{metric}");
+        assert_eq!(drill.rows.len(), (drill.total as usize).min(500));
+        let judged: Vec<bool> = drill.rows.iter().filter_map(|row| row.met).collect();
+        if drill.total <= 500 {
+            let met = judged.iter().filter(|met| **met).count() as f64;
+            let share = met * 100.0 / judged.len() as f64;
+            assert!((share - value).abs() < 1e-9, "{metric}: {share} from the records, {value} as the figure");
+        }
+        // Misses come first.
+        if let Some(first_met) = drill.rows.iter().position(|row| row.met == Some(true)) {
+            assert!(drill.rows[first_met..].iter().all(|row| row.met != Some(false)), "{metric}");
+        }
+        assert_eq!(drill.columns.len(), drill.rows[0].cells.len(), "{metric}");
+        assert!(drill.title.contains("October 2026"), "{}", drill.title);
+    }
+}
+
+#[test]
+fn sources_and_vendors_are_edited_in_the_configuration_file_and_tested_without_keeping_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), "sources").unwrap();
+    app.ensure_demo().unwrap();
+    let view = app.sources_view().unwrap();
+    assert!(!view.configured && view.demo);
+    assert!(!view.sources.is_empty(), "the demo's sources are shown");
+    let refused = app.save_vendor(&VendorInput::default()).unwrap_err();
+    assert!(refused.message.contains("set up your company first"), "{}", refused.message);
+
+    app.set_up_company("Harbour Freight Co", "Europe/London").unwrap();
+    let view = app.sources_view().unwrap();
+    assert!(view.configured && !view.demo);
+    assert_eq!(view.company, "Harbour Freight Co");
+    assert!(view.sources.is_empty() && view.vendors.is_empty());
+
+    let config = dir.path().join("sightline.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("# Kept by hand: do not lose this comment\n{text}")).unwrap();
+    app.save_vendor(&VendorInput {
+        id: "internal".into(),
+        name: "Internal IT".into(),
+        kind: "internal".into(),
+        monthly_cost: Some(1200.0),
+        last_review: Some("2026-09-01".into()),
+    })
+    .unwrap();
+    std::fs::write(dir.path().join("tickets.csv"), "id,created_at\nT1,2026-11-20 09:00\nT2,2026-11-21 10:00\n")
+        .unwrap();
+    let source = SourceInput {
+        id: "helpdesk".into(),
+        kind: "csv".into(),
+        vendor: "internal".into(),
+        name: Some("Help desk export".into()),
+        path: Some("tickets.csv".into()),
+        record: Some("tickets".into()),
+        ..SourceInput::default()
+    };
+    app.save_source(&source).unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("# Kept by hand: do not lose this comment"), "{text}");
+    assert!(text.contains("id = \"helpdesk\""), "{text}");
+
+    let view = app.sources_view().unwrap();
+    assert_eq!(view.vendors[0].last_review.as_deref(), Some("2026-09-01"));
+    let row = &view.sources[0];
+    // Paths are shown as the file they resolve to.
+    let shown = dir.path().join("tickets.csv").display().to_string();
+    assert_eq!(row.settings, SourceInput { path: Some(shown), ..source.clone() });
+    assert_eq!(row.vendor_name, "Internal IT");
+    assert_eq!(row.last_sync_text, "never synced");
+    assert!(row.secret_form.is_none() && !row.has_secret);
+
+    let test = app.test_connection("helpdesk").unwrap();
+    assert!(test.ok, "{}", test.message);
+    assert!(test.message.contains("2 records"), "{}", test.message);
+    assert_eq!(app.check().unwrap().records, 0, "a test keeps nothing");
+
+    // A source for a vendor that does not exist is refused and the file is unchanged.
+    let before = std::fs::read_to_string(&config).unwrap();
+    let wrong = app.save_source(&SourceInput { id: "other".into(), vendor: "ghost".into(), ..source.clone() });
+    assert!(wrong.unwrap_err().message.contains("ghost"));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
+
+    let in_use = app.remove_vendor("internal").unwrap_err();
+    assert!(in_use.message.contains("helpdesk"), "{}", in_use.message);
+    app.remove_source("helpdesk").unwrap();
+    app.remove_vendor("internal").unwrap();
+    assert!(app.sources_view().unwrap().sources.is_empty());
+}
+
+#[test]
+fn settings_change_targets_and_are_kept_and_checked() {
+    let (dir, app) = demo();
+    let view = app.settings_view().unwrap();
+    assert_eq!(view.paper, "a4");
+    assert_eq!(view.lock_minutes, 15);
+    let patch = view.thresholds.iter().find(|row| row.key == "patch_target_pct").unwrap();
+    assert_eq!((patch.value, patch.default), (95.0, 95.0));
+
+    let input = SettingsInput {
+        timezone: "Europe/London".into(),
+        paper: "us-letter".into(),
+        lock_minutes: 5,
+        thresholds: vec![ThresholdValue { key: "patch_target_pct".into(), value: 90.0 }],
+    };
+    let saved = app.save_settings(&input).unwrap();
+    assert_eq!(saved.paper, "us-letter");
+    assert_eq!(saved.timezone, "Europe/London");
+    let kpis = app.kpis(&KpiQuery { vendor: Some("all".into()), period: Some("2026-10".into()) }).unwrap();
+    let patch = kpis.iter().find(|kpi| kpi.metric == "patch_compliance_pct").unwrap();
+    assert_eq!(patch.target, Some(90.0), "the figures were recomputed with the new target");
+    assert_ne!(patch.status, MetricStatus::NoTarget);
+    drop(app);
+
+    let again = open(dir.path(), "screens").unwrap();
+    let view = again.settings_view().unwrap();
+    assert_eq!(view.lock_minutes, 5);
+    assert_eq!(view.thresholds.iter().find(|row| row.key == "patch_target_pct").unwrap().value, 90.0);
+    assert_eq!(again.lock_info().unwrap().idle_minutes, 5);
+
+    let bad = SettingsInput {
+        thresholds: vec![ThresholdValue { key: "patch_target_pct".into(), value: 120.0 }],
+        ..input.clone()
+    };
+    assert!(again.save_settings(&bad).unwrap_err().message.contains("between 0 and 100"));
+    let zone = SettingsInput { timezone: "Mars/Olympus".into(), ..input };
+    assert!(again.save_settings(&zone).unwrap_err().message.contains("'Mars/Olympus' is not a time zone"));
+}
+
+#[test]
+fn unlocking_asks_for_the_passphrase_that_opens_the_cache() {
+    let (_dir, app) = demo();
+    assert!(app.lock_info().unwrap().needs_passphrase);
+    assert!(app.unlock(None).is_err());
+    let wrong = app.unlock(Some("not it".into())).unwrap_err();
+    assert!(wrong.message.contains("does not open"), "{}", wrong.message);
+    app.unlock(Some("screens".into())).unwrap();
+}
