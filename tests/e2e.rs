@@ -42,9 +42,15 @@ impl Drop for Driver {
     }
 }
 
+fn saved_reports_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("saved-copies")
+}
+
 fn start_driver(data_dir: &Path) -> anyhow::Result<Driver> {
+    std::fs::create_dir_all(saved_reports_dir(data_dir))?;
     let child = Command::new("tauri-driver")
         .env("SIGHTLINE_DATA_DIR", data_dir)
+        .env("SIGHTLINE_SAVE_REPORTS_TO", saved_reports_dir(data_dir))
         .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
         .env("SIGHTLINE_NOW", NOW)
         .stdout(Stdio::null())
@@ -101,8 +107,14 @@ async fn save_screenshot(client: &Client, name: &str) -> anyhow::Result<()> {
 }
 
 fn cli_json(data_dir: &Path, command: &str) -> anyhow::Result<Vec<Value>> {
+    cli_json_args(data_dir, &[command])
+}
+
+fn cli_json_args(data_dir: &Path, args: &[&str]) -> anyhow::Result<Vec<Value>> {
+    let command = args.join(" ");
     let output = Command::new(binary("sightline-cli"))
-        .args([command, "--json"])
+        .args(args)
+        .arg("--json")
         .env("SIGHTLINE_DATA_DIR", data_dir)
         .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
         .env("SIGHTLINE_NOW", NOW)
@@ -237,4 +249,323 @@ async fn overview_shows_the_same_figures_as_the_cli() -> anyhow::Result<()> {
     assert_eq!(value, &on_target.to_string());
     assert_eq!(figure, &format!("{on_target} of {}", vendors.len()));
     Ok(())
+}
+
+/// The app running on a data directory, for one test.
+struct Session {
+    client: Client,
+    _driver: Driver,
+}
+
+impl Session {
+    async fn start(data_dir: &Path) -> anyhow::Result<Session> {
+        let app = binary("sightline");
+        assert!(app.exists(), "{} is missing: run `cargo xtask e2e`, which builds it first", app.display());
+        let driver = start_driver(data_dir)?;
+        let client = connect(&app).await?;
+        wait_for(&client, "[data-testid=overview]").await?;
+        Ok(Session { client, _driver: driver })
+    }
+
+    async fn close(self) -> anyhow::Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+
+    /// Goes to a screen with a click on its link in the product bar, and
+    /// waits until the screen says its data is shown.
+    async fn click_to(&self, screen: &str) -> anyhow::Result<()> {
+        wait_for(&self.client, &format!("[data-testid=nav-{screen}]")).await?.click().await?;
+        self.ready(screen).await
+    }
+
+    /// Goes to a screen from the keyboard: focus its link, press Enter.
+    async fn key_to(&self, screen: &str) -> anyhow::Result<()> {
+        self.client.execute(&format!("document.querySelector('[data-testid=nav-{screen}]').focus();"), vec![]).await?;
+        self.client.active_element().await?.send_keys("\u{E007}").await?;
+        self.ready(screen).await
+    }
+
+    async fn ready(&self, screen: &str) -> anyhow::Result<()> {
+        wait_for(&self.client, &format!("[data-testid={screen}][data-ready=true]")).await?;
+        Ok(())
+    }
+
+    async fn texts(&self, css: &str) -> anyhow::Result<Vec<String>> {
+        let mut out = Vec::new();
+        for element in self.client.find_all(Locator::Css(css)).await? {
+            out.push(element.text().await?.trim().to_string());
+        }
+        Ok(out)
+    }
+
+    async fn attrs(&self, css: &str, attr: &str) -> anyhow::Result<Vec<String>> {
+        let mut out = Vec::new();
+        for element in self.client.find_all(Locator::Css(css)).await? {
+            out.push(element.attr(attr).await?.unwrap_or_default());
+        }
+        Ok(out)
+    }
+
+    async fn screenshot(&self, name: &str) -> anyhow::Result<()> {
+        save_screenshot(&self.client, name).await
+    }
+}
+
+fn value_of(row: &Value) -> String {
+    row["value"].as_f64().map(|value| value.to_string()).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn risks_are_acknowledged_with_a_note_that_survives_a_restart() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let session = Session::start(data_dir.path()).await?;
+    session.key_to("risks").await?;
+    let shown = session.texts("[data-testid=risk] [data-testid=risk-headline]").await?;
+    let ids = session.attrs("[data-testid=risk]", "data-id").await?;
+    session.screenshot("risks.png").await?;
+
+    let risks = cli_json(data_dir.path(), "risks")?;
+    let mut expected: Vec<String> =
+        risks.iter().filter_map(|risk| risk["headline"].as_str().map(String::from)).collect();
+    let mut seen = shown.clone();
+    expected.sort();
+    seen.sort();
+    assert_eq!(seen, expected, "the Risks screen shows every open flag the CLI lists");
+
+    let first = ids.first().context("no flags shown")?.clone();
+    let flag = wait_for(&session.client, &format!("[data-testid=risk][data-id='{first}']")).await?;
+    flag.find(Locator::Css("[data-testid=ack-open]")).await?.click().await?;
+    let note = "Raised with the account manager on 20 Nov; fix promised by 5 Dec.";
+    wait_for(&session.client, "[data-testid=ack-note]").await?.send_keys(note).await?;
+    session.screenshot("risks-note.png").await?;
+    wait_for(&session.client, "[data-testid=ack-save]").await?.click().await?;
+    let shown_note =
+        wait_for(&session.client, &format!("[data-testid=risk][data-id='{first}'] [data-testid=ack-text]"))
+            .await?
+            .text()
+            .await?;
+    assert!(shown_note.contains(note), "the note shown is {shown_note:?}");
+    session.close().await?;
+
+    // After a restart the note is still there, in the window and the CLI.
+    let session = Session::start(data_dir.path()).await?;
+    session.click_to("risks").await?;
+    wait_for(&session.client, "[data-testid=filter-acknowledged]").await?.click().await?;
+    let kept = wait_for(&session.client, &format!("[data-testid=risk][data-id='{first}'] [data-testid=ack-text]"))
+        .await?
+        .text()
+        .await?;
+    assert!(kept.contains(note), "after a restart the note is {kept:?}");
+    assert_eq!(session.attrs("[data-testid=risk]", "data-id").await?, vec![first.clone()]);
+    session.screenshot("risks-acknowledged.png").await?;
+    session.close().await?;
+    let risks = cli_json_args(data_dir.path(), &["risks", "--all"])?;
+    let acknowledged = risks.iter().find(|risk| risk["id"] == first.as_str()).context("flag gone")?;
+    assert_eq!(acknowledged["acknowledged"]["note"], note);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vendors_scorecard_and_vendor_page_show_the_cli_figures() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let session = Session::start(data_dir.path()).await?;
+    session.click_to("vendors").await?;
+    let vendors = session.attrs("[data-testid=vendor-row]", "data-vendor").await?;
+    let ranks = session.attrs("[data-testid=vendor-row]", "data-rank").await?;
+    session.screenshot("vendors.png").await?;
+    let rows = cli_json(data_dir.path(), "kpis")?;
+    let mut expected: Vec<String> =
+        rows.iter().filter_map(|row| row["vendor"].as_str()).filter(|v| *v != "all").map(String::from).collect();
+    expected.dedup();
+    let mut sorted = vendors.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(sorted, expected, "one scorecard row per vendor");
+    assert_eq!(ranks, (1..=vendors.len()).map(|rank| rank.to_string()).collect::<Vec<_>>());
+    // Every cell's status is the CLI's for that vendor and measure.
+    for vendor in &vendors {
+        let cells = session
+            .client
+            .find_all(Locator::Css(&format!(
+                "[data-testid=vendor-row][data-vendor='{vendor}'] [data-testid=score-cell]"
+            )))
+            .await?;
+        assert_eq!(cells.len(), 9, "{vendor}");
+        for cell in cells {
+            let metric = cell.attr("data-metric").await?.unwrap_or_default();
+            let status = cell.attr("data-status").await?.unwrap_or_default();
+            let row = rows.iter().find(|row| row["vendor"] == vendor.as_str() && row["metric"] == metric.as_str());
+            let expected = row.and_then(|row| row["status"].as_str()).unwrap_or("no_target");
+            assert_eq!(status, expected, "{vendor} {metric}");
+        }
+    }
+
+    // The first vendor's page, opened by its link.
+    let vendor = &vendors[0];
+    wait_for(&session.client, &format!("[data-testid=vendor-row][data-vendor='{vendor}'] a")).await?.click().await?;
+    wait_for(&session.client, &format!("[data-testid=vendor-page][data-ready=true][data-vendor='{vendor}']")).await?;
+    let metrics = session.attrs("[data-testid=vendor-metric]", "data-metric").await?;
+    let values = session.attrs("[data-testid=vendor-metric]", "data-value").await?;
+    assert!(!metrics.is_empty());
+    for (metric, value) in metrics.iter().zip(&values) {
+        let row = rows.iter().find(|row| row["vendor"] == vendor.as_str() && row["metric"] == metric.as_str());
+        assert_eq!(value, &row.map(value_of).unwrap_or_default(), "{vendor} {metric}");
+    }
+    session.screenshot("vendor-page.png").await?;
+    session.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trends_show_each_month_and_open_the_records_behind_a_figure() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let session = Session::start(data_dir.path()).await?;
+    session.key_to("trends").await?;
+    let periods = session.attrs("[data-testid=trend-period]", "data-period").await?;
+    let values = session.attrs("[data-testid=trend-period]", "data-value").await?;
+    assert_eq!(periods.len(), 12, "twelve months");
+    assert_eq!(periods.last().map(String::as_str), Some("2026-11"));
+    let metric = session.attrs("[data-testid=trends]", "data-metric").await?.remove(0);
+    let vendor = session.attrs("[data-testid=trends]", "data-vendor").await?.remove(0);
+    session.screenshot("trends.png").await?;
+    // The last three months agree with the CLI.
+    for (period, value) in periods.iter().zip(&values).skip(9) {
+        let rows = cli_json_args(data_dir.path(), &["kpis", "--period", period, "--vendor", &vendor])?;
+        let row = rows.iter().find(|row| row["metric"] == metric.as_str()).context("no such kpi")?;
+        assert_eq!(value, &value_of(row), "{metric} {vendor} {period}");
+    }
+
+    // Drill into October: one row per record, as many as the CLI counts.
+    let october =
+        wait_for(&session.client, "[data-testid=trend-period][data-period='2026-10'] [data-testid=drill]").await?;
+    october.click().await?;
+    let drill = wait_for(&session.client, "[data-testid=drilldown][data-total]").await?;
+    let total: u32 = drill.attr("data-total").await?.unwrap_or_default().parse()?;
+    let rows = cli_json_args(data_dir.path(), &["kpis", "--period", "2026-10", "--vendor", &vendor])?;
+    let records = rows.iter().find(|row| row["metric"] == metric.as_str()).and_then(|row| row["records"].as_u64());
+    assert_eq!(Some(u64::from(total)), records);
+    let met = session.attrs("[data-testid=drill-row]", "data-met").await?;
+    assert_eq!(met.len() as u32, total.min(500));
+    assert!(met.iter().any(|met| met == "false"), "some tickets missed their target");
+    session.screenshot("trends-drilldown.png").await?;
+
+    // Quarters instead of months.
+    wait_for(&session.client, "[data-testid=trend-quarters]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=trends][data-ready=true][data-granularity=quarter]").await?;
+    assert_eq!(session.attrs("[data-testid=trend-period]", "data-period").await?.len(), 8);
+    session.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_is_exported_archived_and_opened_inside_the_app() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let session = Session::start(data_dir.path()).await?;
+    session.click_to("reports").await?;
+    wait_for(&session.client, "[data-testid=report-period]").await?.select_by_value("2026-Q3").await?;
+    wait_for(&session.client, "[data-testid=export-report]").await?.click().await?;
+    let done = wait_for(&session.client, "[data-testid=export-done]").await?;
+    let id = done.attr("data-id").await?.unwrap_or_default();
+    wait_for(&session.client, &format!("[data-testid=archive-row][data-id='{id}']")).await?;
+    session.screenshot("reports.png").await?;
+
+    let archive = cli_json(data_dir.path(), "reports")?;
+    let stored = archive
+        .iter()
+        .find(|report| report["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id.as_str()))
+        .context("not in the CLI's archive")?;
+    assert_eq!(stored["period"], "2026-Q3");
+    let pages = stored["pages"].as_u64().context("pages")?;
+
+    // Open it from the archive: the stored PDF, rendered by the bundled pdf.js.
+    let row = wait_for(&session.client, &format!("[data-testid=archive-row][data-id='{id}']")).await?;
+    row.find(Locator::Css("[data-testid=open-report]")).await?.click().await?;
+    let viewer = wait_for(&session.client, "[data-testid=pdf-viewer][data-pages]").await?;
+    assert_eq!(viewer.attr("data-pages").await?.unwrap_or_default(), pages.to_string());
+    wait_for(&session.client, "[data-testid=fingerprint-ok]").await?;
+    wait_for(&session.client, "[data-testid=pdf-page]").await?;
+    // Give pdf.js a moment to paint the first page before the picture.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    session.screenshot("report-viewer.png").await?;
+
+    // "Save a copy" writes the stored bytes.
+    let row = wait_for(&session.client, &format!("[data-testid=archive-row][data-id='{id}']")).await?;
+    row.find(Locator::Css("[data-testid=save-copy]")).await?.click().await?;
+    wait_for(&session.client, "[data-testid=saved-to]").await?;
+    let copy = saved_reports_dir(data_dir.path()).join("Sightline board report 2026-Q3.pdf");
+    let bytes = std::fs::read(&copy).with_context(|| format!("{} was not written", copy.display()))?;
+    assert!(bytes.starts_with(b"%PDF"), "the copy is a PDF");
+    session.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_source_is_added_and_synced_with_its_progress_shown() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    std::fs::write(
+        data_dir.path().join("sightline.toml"),
+        "company = \"Northwind Harbour Ltd\"\ntimezone = \"Europe/London\"\n\n[[vendor]]\nid = \"internal\"\nname = \"Internal IT\"\nkind = \"internal\"\n",
+    )?;
+    let csv = data_dir.path().join("helpdesk.csv");
+    std::fs::write(
+        &csv,
+        "id,created_at,priority,first_response_at,resolved_at\nT1,2026-11-20 09:00,P2,2026-11-20 09:20,2026-11-20 15:00\nT2,2026-11-21 10:00,P3,2026-11-21 11:30,\nT3,2026-11-21 12:00,P1,2026-11-21 12:05,2026-11-21 13:00\n",
+    )?;
+    let session = Session::start(data_dir.path()).await?;
+    session.click_to("sources").await?;
+    wait_for(&session.client, "[data-testid=source-add]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=source-id]").await?.send_keys("helpdesk").await?;
+    wait_for(&session.client, "[data-testid=source-kind]").await?.select_by_value("csv").await?;
+    wait_for(&session.client, "[data-testid=source-vendor]").await?.select_by_value("internal").await?;
+    wait_for(&session.client, "[data-testid=source-path]").await?.send_keys(&csv.display().to_string()).await?;
+    wait_for(&session.client, "[data-testid=source-record]").await?.select_by_value("tickets").await?;
+    session.screenshot("sources-form.png").await?;
+    wait_for(&session.client, "[data-testid=source-save]").await?.click().await?;
+    let row = wait_for(&session.client, "[data-testid=source-row][data-source=helpdesk]").await?;
+    row.find(Locator::Css("[data-testid=source-sync]")).await?.click().await?;
+    wait_for(&session.client, "[data-testid=sync-progress][data-source=helpdesk][data-phase=done]").await?;
+    let result = wait_for(&session.client, "[data-testid=sync-result][data-source=helpdesk]").await?;
+    assert_eq!(result.attr("data-ok").await?.as_deref(), Some("true"), "{}", result.text().await?);
+    session.screenshot("sources.png").await?;
+    session.close().await?;
+
+    let config = std::fs::read_to_string(data_dir.path().join("sightline.toml"))?;
+    assert!(config.contains("id = \"helpdesk\""), "the source is in sightline.toml:\n{config}");
+    let check = Command::new(binary("sightline-cli"))
+        .args(["check", "--json"])
+        .env("SIGHTLINE_DATA_DIR", data_dir.path())
+        .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
+        .env("SIGHTLINE_NOW", NOW)
+        .output()?;
+    let check: Value = serde_json::from_slice(&check.stdout)?;
+    assert_eq!(check["records"], 3, "the three tickets are in the cache");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_change_a_target_and_the_window_locks_and_unlocks() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let session = Session::start(data_dir.path()).await?;
+    session.key_to("settings").await?;
+    let patch = wait_for(&session.client, "[data-testid=threshold][data-key=patch_target_pct]").await?;
+    patch.clear().await?;
+    patch.send_keys("90").await?;
+    wait_for(&session.client, "[data-testid=settings-save]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=settings-saved]").await?;
+    session.screenshot("settings.png").await?;
+    let rows = cli_json_args(data_dir.path(), &["kpis", "--vendor", "all"])?;
+    let row = rows.iter().find(|row| row["metric"] == "patch_compliance_pct").context("no patch figure")?;
+    assert_eq!(row["target"], 90.0, "the new target is used for the figures");
+
+    // Lock now: the data is hidden until the passphrase is given.
+    wait_for(&session.client, "[data-testid=lock-now]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=lock-screen]").await?;
+    assert!(session.client.find(Locator::Css("[data-testid=settings]")).await.is_err(), "the screen is hidden");
+    session.screenshot("locked.png").await?;
+    let field = wait_for(&session.client, "[data-testid=unlock-passphrase]").await?;
+    field.send_keys("wrong passphrase\u{E007}").await?;
+    wait_for(&session.client, "[data-testid=unlock-error]").await?;
+    let field = wait_for(&session.client, "[data-testid=unlock-passphrase]").await?;
+    field.clear().await?;
+    field.send_keys(&format!("{PASSPHRASE}\u{E007}")).await?;
+    session.ready("settings").await?;
+    session.close().await
 }

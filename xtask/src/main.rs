@@ -11,7 +11,8 @@ const USAGE: &str = "usage: cargo xtask <ci | codegen | e2e | ui>
   ci       everything CI checks: UI checks and tests, fmt, clippy -D warnings, all tests, desktop e2e
   codegen  regenerate ui/src/ipc/bindings.ts from the Rust IPC types
   e2e      build the app and CLI, then run the desktop end-to-end tests under Xvfb
-  ui       install the UI's node modules, check, test and build it into ui/dist";
+  ui       install the UI's node modules, check, test and build it into ui/dist
+  package  build the release app and its Linux .deb (target/release/bundle/deb/)";
 
 fn main() -> anyhow::Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
@@ -22,6 +23,7 @@ fn main() -> anyhow::Result<()> {
         "codegen" => codegen(),
         "e2e" => e2e(&mut Tally::default()),
         "ui" => ui(&root),
+        "package" => package(&root),
         _ => bail!("{USAGE}"),
     }
 }
@@ -102,6 +104,14 @@ fn ui(root: &Path) -> anyhow::Result<()> {
     run("npm", &["run", "check"], &[], ui)?;
     run("npm", &["test"], &[], ui)?;
     run("npm", &["run", "build"], &[], ui)
+}
+
+/// The release build and the Linux `.deb`, made by the Tauri CLI from the
+/// UI's node modules (macOS and Windows bundles are configured in
+/// tauri.conf.json and built on those systems).
+fn package(root: &Path) -> anyhow::Result<()> {
+    ui(root)?;
+    run("ui/node_modules/.bin/tauri", &["build", "--bundles", "deb"], &[], Some(root))
 }
 
 fn codegen() -> anyhow::Result<()> {
