@@ -257,6 +257,7 @@ pub struct ReportQuery {
 /// A report in the archive (never its bytes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ArchivedReport {
+    #[ts(type = "number")]
     pub id: i64,
     pub period: String,
     pub title: String,
@@ -370,12 +371,18 @@ pub struct VendorPage {
     pub targets: Vec<TargetRow>,
     pub compliance_target_text: String,
     pub rank: u32,
+    /// How many vendors the rank is out of.
+    pub vendor_count: u32,
     pub summary: String,
     pub metrics: Vec<KpiRow>,
+    /// What each of `metrics` means, in the same order.
+    pub measures: Vec<MetricChoice>,
     pub risks: Vec<RiskRow>,
     pub sources: Vec<SourceFreshness>,
     /// Twelve months of first answers in time against the target, as SVG.
     pub trend_svg: String,
+    /// The chart in one sentence, for its alternative text.
+    pub trend_summary: String,
 }
 
 /// Which trend to show.

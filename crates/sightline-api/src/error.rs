@@ -24,6 +24,9 @@ pub enum ErrorCode {
     Config,
     /// The OS keychain refused to store or read a source's credentials.
     Secret,
+    /// A stored report's bytes no longer match the fingerprint recorded
+    /// when it was made.
+    ReportAltered,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]

@@ -640,7 +640,7 @@ impl Sightline {
                 "there is no report {id} in the archive: `sightline-cli reports` lists them"
             ))),
             Some(Err(tampered)) => Err(ApiError {
-                code: ErrorCode::CannotOpenCache,
+                code: ErrorCode::ReportAltered,
                 message: format!(
                     "report {id} has been altered since it was stored: its SHA-256 is {} where {} was recorded; do \
                      not rely on it, and export the period again",

@@ -178,7 +178,13 @@ impl Sightline {
             None => "No response or fix times are on record for this vendor.".into(),
         };
         let mut builder = Builder { computed: &computed, period, months, charts: 0 };
-        let trend_svg = builder.trend(&Scope::Vendor(id.to_string()), MetricKey::SlaResponseCompliancePct).svg;
+        let chart = builder.trend(&Scope::Vendor(id.to_string()), MetricKey::SlaResponseCompliancePct);
+        let metrics: Vec<_> = self
+            .kpis(&KpiQuery { vendor: Some(id.to_string()), period: Some(period.to_string()) })?
+            .into_iter()
+            .filter(|kpi| kpi.value.is_some())
+            .collect();
+        let measures = metrics.iter().filter_map(|kpi| MetricKey::parse(&kpi.metric)).map(metric_choice).collect();
         let sources = computed
             .company
             .sources
@@ -199,14 +205,13 @@ impl Sightline {
             compliance_target_text,
             rank: row.map_or(0, |row| row.rank),
             summary: row.map(|row| row.summary.clone()).unwrap_or_default(),
-            metrics: self
-                .kpis(&KpiQuery { vendor: Some(id.to_string()), period: Some(period.to_string()) })?
-                .into_iter()
-                .filter(|kpi| kpi.value.is_some())
-                .collect(),
+            vendor_count: scorecard.rows.len() as u32,
+            metrics,
+            measures,
             risks: self.risks(false)?.into_iter().filter(|risk| risk.vendor.as_deref() == Some(id)).collect(),
             sources,
-            trend_svg,
+            trend_svg: chart.svg,
+            trend_summary: chart.caption,
         })
     }
 }

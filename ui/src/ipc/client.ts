@@ -48,6 +48,7 @@ const codes: ErrorCode[] = [
   "storage",
   "config",
   "secret",
+  "report_altered",
 ];
 
 export function toApiError(error: unknown): ApiError {

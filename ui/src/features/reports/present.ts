@@ -1,0 +1,232 @@
+// Presentation rules for Reports: which periods a board report can be made
+// for, how an archived report is described (period, date, size,
+// fingerprint), and which two reports are compared by default.
+import type { ApiError, ArchivedReport } from "../../ipc/bindings";
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+export interface PeriodChoice {
+  /** `2026-Q3` or `2026-10`. */
+  period: string;
+  /** "Q3 2026 (July to September)" or "October 2026". */
+  label: string;
+  kind: "quarter" | "month";
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+function quarterChoice(year: number, quarter: number): PeriodChoice {
+  const first = MONTHS[(quarter - 1) * 3];
+  const last = MONTHS[(quarter - 1) * 3 + 2];
+  return { period: `${year}-Q${quarter}`, label: `Q${quarter} ${year} (${first} to ${last})`, kind: "quarter" };
+}
+
+function monthChoice(year: number, month: number): PeriodChoice {
+  return { period: `${year}-${pad(month)}`, label: `${MONTHS[month - 1]} ${year}`, kind: "month" };
+}
+
+/**
+ * The periods a board report can be made for on `today`: the last four
+ * full quarters, then the last three full months, newest first. The
+ * current quarter and month are left out because they are not over yet.
+ */
+export function reportPeriods(today: Date): PeriodChoice[] {
+  const year = today.getFullYear();
+  const month = today.getMonth() + 1; // 1..12
+  const choices: PeriodChoice[] = [];
+  // Counting quarters from year 0 keeps the arithmetic free of special cases.
+  const currentQuarter = year * 4 + Math.floor((month - 1) / 3);
+  for (let back = 1; back <= 4; back++) {
+    const index = currentQuarter - back;
+    choices.push(quarterChoice(Math.floor(index / 4), (index % 4) + 1));
+  }
+  const currentMonth = year * 12 + (month - 1);
+  for (let back = 1; back <= 3; back++) {
+    const index = currentMonth - back;
+    choices.push(monthChoice(Math.floor(index / 12), (index % 12) + 1));
+  }
+  return choices;
+}
+
+/** The day a `2026-11` month period begins, as a local date: for a computer whose clock the backend overrides. */
+export function firstDayOf(period: string): Date | null {
+  const match = /^(\d{4})-(\d{2})$/.exec(period);
+  if (!match) return null;
+  const month = Number(match[2]);
+  if (month < 1 || month > 12) return null;
+  return new Date(Number(match[1]), month - 1, 1);
+}
+
+/** The default: the last full quarter. */
+export function defaultReportPeriod(choices: PeriodChoice[]): string {
+  return (choices.find((choice) => choice.kind === "quarter") ?? choices[0])?.period ?? "";
+}
+
+/** "2026-Q3" → "Q3 2026", "2026-10" → "October 2026"; anything else as it is. */
+export function periodLabel(period: string): string {
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) return `Q${quarter[2]} ${quarter[1]}`;
+  const month = /^(\d{4})-(\d{2})$/.exec(period);
+  if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12) return `${MONTHS[Number(month[2]) - 1]} ${month[1]}`;
+  return period;
+}
+
+interface DateParts {
+  day: string;
+  month: number;
+  year: string;
+  hour: string;
+  minute: string;
+}
+
+function dateParts(iso: string, timeZone?: string): DateParts | null {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return null;
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "numeric",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return { day: String(Number(part("day"))), month: Number(part("month")), year: part("year"), hour: part("hour"), minute: part("minute") };
+}
+
+/** "22 Nov 2026, 08:00" in the computer's time zone (or `timeZone`). */
+export function madeOn(iso: string, timeZone?: string): string {
+  const parts = dateParts(iso, timeZone);
+  if (!parts) return iso;
+  return `${parts.day} ${MONTHS[parts.month - 1].slice(0, 3)} ${parts.year}, ${parts.hour}:${parts.minute}`;
+}
+
+/** "22 November 2026 at 08:00": for sentences. */
+export function madeOnLong(iso: string, timeZone?: string): string {
+  const parts = dateParts(iso, timeZone);
+  if (!parts) return iso;
+  return `${parts.day} ${MONTHS[parts.month - 1]} ${parts.year} at ${parts.hour}:${parts.minute}`;
+}
+
+/** The file size in whole kilobytes with thousands separators: "1,234 KB". */
+export function sizeText(bytes: number): string {
+  const kilobytes = Math.max(1, Math.round(bytes / 1024));
+  return `${String(kilobytes).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} KB`;
+}
+
+export function pagesText(pages: number): string {
+  return pages === 1 ? "1 page" : `${pages} pages`;
+}
+
+/** The first twelve hex characters: enough to match a printed copy by eye. */
+export function shortFingerprint(fingerprint: string): string {
+  return fingerprint.slice(0, 12);
+}
+
+export const FINGERPRINT_EXPLANATION =
+  "A fingerprint of the data the report was made from; it is printed in the report's appendix, so a printed copy can be matched to this archive.";
+
+/** What the fingerprint's explanation says on hover and focus, the whole fingerprint included. */
+export function fingerprintExplanation(fingerprint: string): string {
+  return `${FINGERPRINT_EXPLANATION} In full: ${fingerprint}`;
+}
+
+/** The line under an opened report. */
+export function fingerprintChecked(report: ArchivedReport, timeZone?: string): string {
+  return `Fingerprint checked: this is the report exactly as it was made on ${madeOnLong(report.created_at, timeZone)}.`;
+}
+
+/** The line after a report is made. */
+export function doneLine(report: ArchivedReport): string {
+  return `Saved in the archive: ${report.title}, ${pagesText(report.pages)}`;
+}
+
+/** An archive id as the text a <select> and a data attribute hold (ids are numbers on the wire). */
+export function idText(report: ArchivedReport): string {
+  return String(report.id);
+}
+
+/** Newest first: by when it was made, then by id. */
+export function newestFirst(reports: ArchivedReport[]): ArchivedReport[] {
+  return [...reports].sort((a, b) => {
+    const byTime = Date.parse(b.created_at) - Date.parse(a.created_at);
+    return byTime !== 0 && !Number.isNaN(byTime) ? byTime : Number(b.id) - Number(a.id);
+  });
+}
+
+/** The archive with `report` added (or replaced), newest first. */
+export function withReport(reports: ArchivedReport[], report: ArchivedReport): ArchivedReport[] {
+  return newestFirst([report, ...reports.filter((other) => idText(other) !== idText(report))]);
+}
+
+/** The newest report already in the archive for a period, if any. */
+export function existingFor(period: string, reports: ArchivedReport[]): ArchivedReport | undefined {
+  return newestFirst(reports).find((report) => report.period === period);
+}
+
+export interface ComparePair {
+  from: string;
+  to: string;
+}
+
+/** The two newest reports, the older as "from"; null with fewer than two. */
+export function compareDefaults(reports: ArchivedReport[]): ComparePair | null {
+  const sorted = newestFirst(reports);
+  if (sorted.length < 2) return null;
+  return { from: idText(sorted[1]), to: idText(sorted[0]) };
+}
+
+/** How a report is named in the compare pickers: "Q3 2026, made 22 Nov 2026, 08:00". */
+export function compareOption(report: ArchivedReport, timeZone?: string): string {
+  return `${periodLabel(report.period)}, made ${madeOn(report.created_at, timeZone)}`;
+}
+
+/** Why the chosen pair cannot be compared, or null when it can. */
+export function compareProblem(from: string, to: string): string | null {
+  if (from === "" || to === "") return "Choose two reports to compare.";
+  if (from === to) return "Choose two different reports: a report compared with itself shows no change.";
+  return null;
+}
+
+export interface ChangeList {
+  key: "better" | "worse" | "new_risks" | "resolved_risks";
+  title: string;
+  items: string[];
+}
+
+/** The four lists of a comparison, in the order they are read. */
+export function changeLists(comparison: {
+  better: string[];
+  worse: string[];
+  new_risks: string[];
+  resolved_risks: string[];
+}): ChangeList[] {
+  return [
+    { key: "better", title: "Got better", items: comparison.better },
+    { key: "worse", title: "Got worse", items: comparison.worse },
+    { key: "new_risks", title: "New risks", items: comparison.new_risks },
+    { key: "resolved_risks", title: "No longer flagged", items: comparison.resolved_risks },
+  ];
+}
+
+/** The plain warning over a report that failed its seal check. */
+export function openFailureNote(error: ApiError): string | null {
+  if (error.code !== "report_altered") return null;
+  return "Do not use this report: it was changed after Sightline made it, so it is not shown. Make the report for this period again.";
+}

@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import type { RiskRow } from "../../ipc/bindings";
+import {
+  countLine,
+  filterCounts,
+  filterRisks,
+  formatTarget,
+  formatValue,
+  groupRisks,
+  idPart,
+  mixesMeasures,
+  parseFilter,
+  periodLabel,
+  recordsLine,
+  replaceRisk,
+  sentence,
+  shortDate,
+  sinceLine,
+  stateLabel,
+} from "./present";
+
+function risk(id: string, overrides: Partial<RiskRow> = {}): RiskRow {
+  return {
+    id,
+    rule: id.split(":")[0],
+    severity: "red",
+    vendor: "bluepeak",
+    vendor_name: "Bluepeak IT Services",
+    headline: "Urgent requests are answered late",
+    why: "Slow answers leave staff unable to work.",
+    question: "What will you change so that urgent requests are answered within 30 minutes?",
+    evidence: [
+      {
+        metric: "sla_response_compliance_pct",
+        metric_name: "Answered on time",
+        period: "2026-11",
+        value: 78.4,
+        target: 95,
+        unit: "percent",
+      },
+    ],
+    records: ["bluepeak-psa:T-1", "bluepeak-psa:T-2"],
+    first_seen: "2026-10-03T08:00:00+00:00",
+    last_seen: "2026-11-22T07:50:00+00:00",
+    resolved_at: null,
+    state: "ongoing",
+    acknowledged: null,
+    ...overrides,
+  };
+}
+
+const flags: RiskRow[] = [
+  risk("sla:bluepeak", { severity: "red", state: "new" }),
+  risk("patch:bluepeak", { severity: "amber", state: "ongoing", acknowledged: { note: "Agreed", at: "2026-11-22T09:00:00+00:00" } }),
+  risk("backup:cloudly", { severity: "red", state: "returning" }),
+  risk("review:cloudly", { severity: "amber", state: "resolved", resolved_at: "2026-11-01T00:00:00+00:00" }),
+  risk("cert:web", { severity: "red", state: "resolved", resolved_at: "2026-11-02T00:00:00+00:00", acknowledged: { note: "Renewed", at: "2026-10-30T10:00:00+00:00" } }),
+];
+
+describe("risk filters", () => {
+  it("reads a filter from the address and ignores anything else", () => {
+    expect(parseFilter("new")).toBe("new");
+    expect(parseFilter("Resolved")).toBe("resolved");
+    expect(parseFilter("bluepeak")).toBeNull();
+    expect(parseFilter(null)).toBeNull();
+  });
+
+  it("shows open, new, acknowledged and resolved flags", () => {
+    expect(filterRisks(flags, "open").map((r) => r.id)).toEqual(["sla:bluepeak", "patch:bluepeak", "backup:cloudly"]);
+    expect(filterRisks(flags, "new").map((r) => r.id)).toEqual(["sla:bluepeak", "backup:cloudly"]);
+    expect(filterRisks(flags, "acknowledged").map((r) => r.id)).toEqual(["patch:bluepeak"]);
+    expect(filterRisks(flags, "resolved").map((r) => r.id)).toEqual(["review:cloudly", "cert:web"]);
+    expect(filterCounts(flags)).toEqual({ open: 3, new: 2, acknowledged: 1, resolved: 2 });
+  });
+
+  it("groups by severity, resolved flags apart, keeping the given order", () => {
+    const groups = groupRisks(flags);
+    expect(groups.map((g) => [g.title, g.risks.map((r) => r.id)])).toEqual([
+      ["Act now", ["sla:bluepeak", "backup:cloudly"]],
+      ["Watch", ["patch:bluepeak"]],
+      ["No longer flagged", ["review:cloudly", "cert:web"]],
+    ]);
+    expect(groupRisks(filterRisks(flags, "acknowledged")).map((g) => g.id)).toEqual(["amber"]);
+    expect(groupRisks([])).toEqual([]);
+  });
+
+  it("counts what the filter shows in a sentence", () => {
+    expect(countLine(flags, "open")).toBe("3 open flags: 2 to act on now, 1 to watch.");
+    expect(countLine(flags, "acknowledged")).toBe("1 acknowledged flag: 0 to act on now, 1 to watch.");
+    expect(countLine(flags, "resolved")).toBe("2 flags are no longer flagged.");
+    expect(countLine([], "open")).toBe("Nothing needs raising: every check passes.");
+    expect(countLine([], "resolved")).toBe("No flag has been resolved yet.");
+  });
+
+  it("replaces a saved flag in place", () => {
+    const saved = { ...flags[0], acknowledged: { note: "Call booked", at: "2026-11-22T10:00:00+00:00" } };
+    const next = replaceRisk(flags, saved);
+    expect(next[0].acknowledged?.note).toBe("Call booked");
+    expect(next.map((r) => r.id)).toEqual(flags.map((r) => r.id));
+    expect(filterCounts(next).acknowledged).toBe(2);
+  });
+});
+
+describe("risk wording", () => {
+  it("formats figures with their unit", () => {
+    expect(formatValue(78.4, "percent")).toBe("78.4%");
+    expect(formatValue(95, "percent")).toBe("95.0%");
+    expect(formatValue(41, "minutes")).toBe("41 min");
+    expect(formatValue(125, "minutes")).toBe("2 h 05 min");
+    expect(formatValue(5.23, "hours")).toBe("5.2 h");
+    expect(formatValue(216, "days")).toBe("216 days");
+    expect(formatValue(1, "days")).toBe("1 day");
+    expect(formatValue(12, "count")).toBe("12");
+    expect(formatValue(null, "percent")).toBe("no data");
+    expect(formatTarget(null, "count")).toBe("—");
+    expect(formatTarget(30, "minutes")).toBe("30 min");
+  });
+
+  it("names periods, states and dates plainly", () => {
+    expect(periodLabel("2026-10")).toBe("October 2026");
+    expect(periodLabel("2026-Q3")).toBe("Q3 2026");
+    expect(periodLabel("last year")).toBe("last year");
+    expect(stateLabel("returning")).toBe("Back again");
+    expect(stateLabel("resolved")).toBe("No longer flagged");
+    expect(shortDate("2026-11-22T09:00:00+00:00", "UTC")).toBe("22 Nov 2026");
+    expect(shortDate("2026-11-22T23:30:00+00:00", "Asia/Tokyo")).toBe("23 Nov 2026");
+    expect(sinceLine(flags[0], "UTC")).toBe("Flagged since 3 Oct 2026");
+    expect(sinceLine(flags[3], "UTC")).toBe("Flagged from 3 Oct 2026 until 1 Nov 2026");
+  });
+
+  it("says where a flag's records came from", () => {
+    expect(recordsLine(["bluepeak-psa:T-1", "bluepeak-psa:T-2"])).toBe("Based on 2 records from bluepeak-psa");
+    expect(recordsLine(["a:1", "b:2", "c:3"])).toBe("Based on 3 records from a, b and c");
+    expect(recordsLine(["a:1"])).toBe("Based on 1 record from a");
+    expect(recordsLine([])).toBe("");
+  });
+
+  it("turns backend messages into sentences", () => {
+    expect(sentence("the note is empty: say what was agreed or why the flag is accepted")).toBe(
+      "The note is empty: say what was agreed or why the flag is accepted.",
+    );
+    expect(sentence("Done.")).toBe("Done.");
+  });
+
+  it("adds a measure column only when the evidence mixes measures", () => {
+    expect(mixesMeasures(flags[0])).toBe(false);
+    const mixed = risk("x", {
+      evidence: [...flags[0].evidence, { ...flags[0].evidence[0], metric: "backlog_open", metric_name: "Open tickets" }],
+    });
+    expect(mixesMeasures(mixed)).toBe(true);
+    expect(idPart("sla_breach:bluepeak/p1")).toBe("sla_breach-bluepeak-p1");
+  });
+});

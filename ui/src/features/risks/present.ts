@@ -1,0 +1,233 @@
+// Presentation rules for the Risks screen: which flags a filter shows, how
+// they are grouped, and how their evidence and dates are said in words.
+import type { RiskRow } from "../../ipc/bindings";
+
+export type RiskFilter = "open" | "new" | "acknowledged" | "resolved";
+
+export const riskFilters: { id: RiskFilter; label: string }[] = [
+  { id: "open", label: "All open" },
+  { id: "new", label: "New" },
+  { id: "acknowledged", label: "Acknowledged" },
+  { id: "resolved", label: "Resolved" },
+];
+
+/** A filter named in the address (`#risks/new`), or null when it names none. */
+export function parseFilter(param: string | null | undefined): RiskFilter | null {
+  const wanted = (param ?? "").trim().toLowerCase();
+  return riskFilters.some((filter) => filter.id === wanted) ? (wanted as RiskFilter) : null;
+}
+
+export function isResolved(risk: RiskRow): boolean {
+  return risk.state === "resolved";
+}
+
+/**
+ * Whether a flag belongs under a filter. "New" counts flags that came back
+ * after being resolved too: both are news since the last look.
+ */
+export function matches(risk: RiskRow, filter: RiskFilter): boolean {
+  switch (filter) {
+    case "open":
+      return !isResolved(risk);
+    case "new":
+      return risk.state === "new" || risk.state === "returning";
+    case "acknowledged":
+      return !isResolved(risk) && risk.acknowledged !== null;
+    case "resolved":
+      return isResolved(risk);
+  }
+}
+
+export function filterRisks(risks: RiskRow[], filter: RiskFilter): RiskRow[] {
+  return risks.filter((risk) => matches(risk, filter));
+}
+
+export function filterCounts(risks: RiskRow[]): Record<RiskFilter, number> {
+  return {
+    open: filterRisks(risks, "open").length,
+    new: filterRisks(risks, "new").length,
+    acknowledged: filterRisks(risks, "acknowledged").length,
+    resolved: filterRisks(risks, "resolved").length,
+  };
+}
+
+export type GroupId = "red" | "amber" | "resolved";
+
+export interface RiskGroup {
+  id: GroupId;
+  title: string;
+  /** One line under the heading saying what the group means. */
+  blurb: string;
+  risks: RiskRow[];
+}
+
+const groupText: Record<GroupId, { title: string; blurb: string }> = {
+  red: { title: "Act now", blurb: "Serious: raise these with the provider this week." },
+  amber: { title: "Watch", blurb: "Not yet serious: ask about these at the next review." },
+  resolved: { title: "No longer flagged", blurb: "These checks pass again; kept here with your notes." },
+};
+
+function groupOf(risk: RiskRow): GroupId {
+  if (isResolved(risk)) return "resolved";
+  return risk.severity === "red" ? "red" : "amber";
+}
+
+/** Flags grouped Act now, Watch, No longer flagged; empty groups left out; order within kept. */
+export function groupRisks(risks: RiskRow[]): RiskGroup[] {
+  const order: GroupId[] = ["red", "amber", "resolved"];
+  return order
+    .map((id) => ({ id, ...groupText[id], risks: risks.filter((risk) => groupOf(risk) === id) }))
+    .filter((group) => group.risks.length > 0);
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** The line above the list: how many flags the filter shows and how serious. */
+export function countLine(risks: RiskRow[], filter: RiskFilter): string {
+  const shown = filterRisks(risks, filter);
+  if (filter === "resolved") {
+    return shown.length === 0
+      ? "No flag has been resolved yet."
+      : `${plural(shown.length, "flag is", "flags are")} no longer flagged.`;
+  }
+  const red = shown.filter((risk) => risk.severity === "red").length;
+  const amber = shown.length - red;
+  const what = { open: "open", new: "new", acknowledged: "acknowledged" }[filter];
+  if (shown.length === 0) {
+    return {
+      open: "Nothing needs raising: every check passes.",
+      new: "No new flags since they were last seen.",
+      acknowledged: "You have not added a note to any open flag yet.",
+    }[filter];
+  }
+  return `${plural(shown.length, `${what} flag`, `${what} flags`)}: ${red} to act on now, ${amber} to watch.`;
+}
+
+/** How a flag's state is said: "New", "Ongoing", "Back again", "No longer flagged". */
+export function stateLabel(state: string): string {
+  switch (state) {
+    case "new":
+      return "New";
+    case "ongoing":
+      return "Ongoing";
+    case "returning":
+      return "Back again";
+    case "resolved":
+      return "No longer flagged";
+    default:
+      return state.charAt(0).toUpperCase() + state.slice(1);
+  }
+}
+
+/**
+ * A figure with its unit, the way the backend writes them: "78.4%",
+ * "41 min", "2 h 05 min", "5.2 h", "216 days", "12"; "no data" when missing.
+ */
+export function formatValue(value: number | null, unit: string): string {
+  if (value === null || !Number.isFinite(value)) return "no data";
+  switch (unit) {
+    case "percent":
+      return `${value.toFixed(1)}%`;
+    case "minutes": {
+      if (value >= 90) {
+        const minutes = Math.round(value);
+        return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+      }
+      return `${Math.round(value)} min`;
+    }
+    case "hours":
+      return `${value.toFixed(1)} h`;
+    case "days":
+      return Math.abs(value) === 1 ? `${Math.round(value)} day` : `${Math.round(value)} days`;
+    case "count":
+      return `${Math.round(value)}`;
+    default:
+      return unit ? `${value} ${unit}` : `${value}`;
+  }
+}
+
+/** A target in the same words, or a dash when there is none. */
+export function formatTarget(target: number | null, unit: string): string {
+  return target === null ? "—" : formatValue(target, unit);
+}
+
+const monthNames = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** "2026-10" is "October 2026", "2026-Q3" is "Q3 2026"; anything else as it is. */
+export function periodLabel(period: string): string {
+  const month = /^(\d{4})-(\d{2})$/.exec(period);
+  if (month) {
+    const index = Number(month[2]) - 1;
+    if (index >= 0 && index < 12) return `${monthNames[index]} ${month[1]}`;
+  }
+  const quarter = /^(\d{4})-Q([1-4])$/i.exec(period);
+  if (quarter) return `Q${quarter[2]} ${quarter[1]}`;
+  return period;
+}
+
+/** "22 Nov 2026" from an RFC 3339 time, in the given time zone (default: this computer's). */
+export function shortDate(iso: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone })
+    .formatToParts(date)
+    .reduce<Record<string, string>>((found, part) => ({ ...found, [part.type]: part.value }), {});
+  return `${parts.day} ${parts.month} ${parts.year}`;
+}
+
+/** "Flagged since 3 Oct 2026", or when it stopped being flagged. */
+export function sinceLine(risk: RiskRow, timeZone?: string): string {
+  if (isResolved(risk) && risk.resolved_at) {
+    return `Flagged from ${shortDate(risk.first_seen, timeZone)} until ${shortDate(risk.resolved_at, timeZone)}`;
+  }
+  return `Flagged since ${shortDate(risk.first_seen, timeZone)}`;
+}
+
+/** "Based on 12 records from bluepeak-psa and internal-desk", from `source:record` ids. */
+export function recordsLine(records: string[]): string {
+  if (records.length === 0) return "";
+  const sources = [...new Set(records.map((record) => record.split(":")[0]).filter((source) => source !== ""))];
+  const count = plural(records.length, "record", "records");
+  if (sources.length === 0) return `Based on ${count}`;
+  const names =
+    sources.length === 1 ? sources[0] : `${sources.slice(0, -1).join(", ")} and ${sources[sources.length - 1]}`;
+  return `Based on ${count} from ${names}`;
+}
+
+/** Puts a saved flag in place of the one with the same id. */
+export function replaceRisk(risks: RiskRow[], saved: RiskRow): RiskRow[] {
+  return risks.map((risk) => (risk.id === saved.id ? saved : risk));
+}
+
+/** A backend message as a sentence: capital first, full stop last. */
+export function sentence(message: string): string {
+  const text = message.trim();
+  if (text === "") return "";
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** Whether the evidence table needs a Measure column: only when it mixes measures. */
+export function mixesMeasures(risk: RiskRow): boolean {
+  return new Set(risk.evidence.map((row) => row.metric)).size > 1;
+}
+
+/** A string safe inside an element id: "sla_breach:bluepeak" is "sla_breach-bluepeak". */
+export function idPart(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]+/g, "-");
+}

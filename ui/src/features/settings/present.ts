@@ -1,0 +1,162 @@
+// Presentation rules for the Settings screen: thresholds grouped the way the
+// Overview groups its areas, values said with their units, and the form's
+// draft checked and turned into what the backend takes.
+import type { SettingsInput, SettingsView, ThresholdRow } from "../../ipc/bindings";
+
+export interface ThresholdGroup {
+  title: string;
+  rows: ThresholdRow[];
+}
+
+/** Which area each threshold belongs to, in the order the Overview shows the areas. */
+const areas: { title: string; keys: string[] }[] = [
+  { title: "Service levels", keys: ["default_compliance_target_pct", "sla_red_margin_points"] },
+  {
+    title: "Security hygiene",
+    keys: [
+      "patch_grace_days",
+      "patch_target_pct",
+      "patch_red_pct",
+      "vuln_critical_deadline_days",
+      "vuln_high_deadline_days",
+      "cert_amber_days",
+      "cert_red_days",
+    ],
+  },
+  {
+    title: "Resilience",
+    keys: ["backup_target_pct", "restore_test_amber_days", "restore_test_red_days", "availability_target_pct"],
+  },
+  { title: "Vendors and data", keys: ["csat_target_pct", "supplier_review_days", "stale_amber_hours"] },
+];
+
+/**
+ * The thresholds in groups, each group's rows in the order the backend
+ * gave them; any the screen does not know yet go last, under "Other".
+ */
+export function groupThresholds(rows: ThresholdRow[]): ThresholdGroup[] {
+  const groups: ThresholdGroup[] = areas.map((area) => ({
+    title: area.title,
+    rows: rows.filter((row) => area.keys.includes(row.key)),
+  }));
+  const known = new Set(areas.flatMap((area) => area.keys));
+  groups.push({ title: "Other", rows: rows.filter((row) => !known.has(row.key)) });
+  return groups.filter((group) => group.rows.length > 0);
+}
+
+function number(value: number): string {
+  return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+}
+
+/** The unit beside a threshold's input. */
+export function unitLabel(unit: string): string {
+  switch (unit) {
+    case "percent":
+      return "%";
+    case "points":
+      return "percentage points";
+    default:
+      return unit;
+  }
+}
+
+/** A threshold's value with its unit: "95%", "5 points", "1 day", "14 days". */
+export function valueText(value: number, unit: string): string {
+  const one = value === 1;
+  switch (unit) {
+    case "percent":
+      return `${number(value)}%`;
+    case "points":
+      return `${number(value)} ${one ? "point" : "points"}`;
+    case "days":
+      return `${number(value)} ${one ? "day" : "days"}`;
+    case "hours":
+      return `${number(value)} ${one ? "hour" : "hours"}`;
+    case "weeks":
+      return `${number(value)} ${one ? "week" : "weeks"}`;
+    default:
+      return `${number(value)} ${unit}`.trim();
+  }
+}
+
+/** How finely a threshold may be set: whole days, hours and weeks; tenths of a percent. */
+export function inputStep(unit: string): string {
+  return unit === "percent" || unit === "points" ? "0.1" : "1";
+}
+
+/** The most a threshold may be, when there is a limit. */
+export function inputMax(unit: string): number | undefined {
+  return unit === "percent" || unit === "points" ? 100 : undefined;
+}
+
+/** How the data on this computer is protected, in words. */
+export function protectionText(keyMode: string): string {
+  const mode = keyMode.toLowerCase();
+  if (mode.includes("passphrase")) return "Encrypted with your passphrase";
+  if (mode.includes("keychain")) return "Encrypted; the key is in your computer's keychain";
+  return `Encrypted (${keyMode})`;
+}
+
+/** What the idle lock does, in one sentence. */
+export function lockText(minutes: number): string {
+  if (!(minutes > 0)) return "Sightline never locks by itself; use Lock now or Ctrl+L.";
+  return `Sightline locks after ${minutes === 1 ? "1 minute" : `${number(minutes)} minutes`} without use.`;
+}
+
+/** The form as edited: numbers may be empty (null) while someone types. */
+export interface SettingsDraft {
+  timezone: string;
+  paper: string;
+  lock_minutes: number | null;
+  thresholds: Record<string, number | null>;
+}
+
+export function settingsDraft(view: SettingsView): SettingsDraft {
+  return {
+    timezone: view.timezone,
+    paper: view.paper === "us-letter" ? "us-letter" : "a4",
+    lock_minutes: view.lock_minutes,
+    thresholds: Object.fromEntries(view.thresholds.map((row) => [row.key, row.value])),
+  };
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string; key?: string };
+
+function isNumber(value: number | null | undefined): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+/**
+ * What Save sends, or the first problem in words. Only thresholds that
+ * changed are sent, so that the others keep following Sightline's defaults.
+ */
+export function settingsFromDraft(draft: SettingsDraft, view: SettingsView): Checked<SettingsInput> {
+  const timezone = draft.timezone.trim();
+  if (timezone === "") return { ok: false, problem: "Enter a time zone, such as Europe/London or America/New_York." };
+  const lock = draft.lock_minutes;
+  if (!isNumber(lock) || lock < 0 || !Number.isInteger(lock)) {
+    return { ok: false, problem: "Enter the minutes before Sightline locks as a whole number, or 0 never to lock." };
+  }
+  if (lock > 1440) return { ok: false, problem: "Lock after at most 1,440 minutes (a day), or 0 never to lock." };
+  const thresholds: SettingsInput["thresholds"] = [];
+  for (const row of view.thresholds) {
+    const value = draft.thresholds[row.key];
+    if (!isNumber(value)) {
+      return { ok: false, key: row.key, problem: `Enter a number for "${row.name}" (the default is ${valueText(row.default, row.unit)}).` };
+    }
+    if (value < 0 || (row.unit === "percent" && value > 100)) {
+      const range = row.unit === "percent" ? "between 0 and 100" : "zero or more";
+      return { ok: false, key: row.key, problem: `"${row.name}" must be ${range}.` };
+    }
+    if (value !== row.value) thresholds.push({ key: row.key, value });
+  }
+  return { ok: true, value: { timezone, paper: draft.paper, lock_minutes: lock, thresholds } };
+}
+
+/** Whether the form differs from what is saved. */
+export function hasChanges(draft: SettingsDraft, view: SettingsView): boolean {
+  if (draft.timezone.trim() !== view.timezone || draft.paper !== view.paper || draft.lock_minutes !== view.lock_minutes) {
+    return true;
+  }
+  return view.thresholds.some((row) => draft.thresholds[row.key] !== row.value);
+}
