@@ -483,9 +483,19 @@ async fn a_report_is_exported_archived_and_opened_inside_the_app() -> anyhow::Re
     let viewer = wait_for(&session.client, "[data-testid=pdf-viewer][data-pages]").await?;
     assert_eq!(viewer.attr("data-pages").await?.unwrap_or_default(), pages.to_string());
     wait_for(&session.client, "[data-testid=fingerprint-ok]").await?;
-    wait_for(&session.client, "[data-testid=pdf-page]").await?;
-    // Give pdf.js a moment to paint the first page before the picture.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    wait_for(&session.client, "[data-testid=pdf-page][data-drawn=true]").await?;
+    // The first page is really painted: the canvas holds dark pixels (text).
+    let inked = session
+        .client
+        .execute(
+            "const c = document.querySelector('[data-testid=pdf-page][data-drawn=true]'); \
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; \
+             for (let i = 0; i < d.length; i += 4) { if (d[i] < 128 && d[i + 1] < 128 && d[i + 2] < 128) n++; } return n;",
+            vec![],
+        )
+        .await?;
+    assert!(inked.as_u64().unwrap_or(0) > 1000, "the first page drew no text: {inked}");
+    session.client.execute("document.querySelector('[data-testid=report-viewer]').scrollIntoView();", vec![]).await?;
     session.screenshot("report-viewer.png").await?;
 
     // "Save a copy" writes the stored bytes.
