@@ -1,0 +1,157 @@
+//! The desktop app's budgets, measured in the real window: cold start to the
+//! Overview fully painted (median of 5), resident memory after a minute idle
+//! (the app and its WebKit processes together), and the time from a click on
+//! a screen's link to that screen painted with its data, at the demo's size.
+//!
+//! Run under Xvfb with tauri-driver on the PATH, on the release build:
+//! `cargo xtask package` (or `cargo build --release`), then
+//! `xvfb-run -a cargo bench -p sightline-e2e --bench desktop`.
+//! `SIGHTLINE_APP` names another binary; without a release build the debug
+//! one is measured, and the output says which.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use sightline_e2e::{NOW, PASSPHRASE, binary, connect, start_driver, wait_for, workspace_root};
+
+const SCREENS: [&str; 7] = ["trends", "vendors", "risks", "reports", "sources", "settings", "overview"];
+
+fn app() -> PathBuf {
+    if let Some(path) = std::env::var_os("SIGHTLINE_APP") {
+        return PathBuf::from(path);
+    }
+    let release = workspace_root().join("target/release/sightline");
+    if release.exists() { release } else { binary("sightline") }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Resident memory of a process and all its descendants, in MiB.
+fn tree_rss_mib(root: u32) -> f64 {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // The parent pid is the second field after the parenthesised name.
+        let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
+        let ppid = after.split_whitespace().nth(1).and_then(|text| text.parse::<u32>().ok()).unwrap_or(0);
+        parents.push((pid, ppid));
+    }
+    let mut tree = vec![root];
+    let mut index = 0;
+    while index < tree.len() {
+        let parent = tree[index];
+        tree.extend(parents.iter().filter(|(_, ppid)| *ppid == parent).map(|(pid, _)| *pid));
+        index += 1;
+    }
+    let kib: u64 = tree
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+        .filter_map(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmRSS:"))
+                .and_then(|line| line.split_whitespace().nth(1).and_then(|kib| kib.parse::<u64>().ok()))
+        })
+        .sum();
+    kib as f64 / 1024.0
+}
+
+fn pid_of(app: &Path) -> Option<u32> {
+    let output = Command::new("pgrep").arg("-f").arg(format!("^{}", app.display())).output().ok()?;
+    String::from_utf8_lossy(&output.stdout).lines().next()?.trim().parse().ok()
+}
+
+fn wait_for_port() -> anyhow::Result<()> {
+    let started = Instant::now();
+    while TcpStream::connect("127.0.0.1:4444").is_err() {
+        if started.elapsed() > Duration::from_secs(20) {
+            bail!("tauri-driver did not start listening");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    // `cargo bench` passes `--bench`; there is nothing to filter.
+    let app = app();
+    anyhow::ensure!(app.exists(), "{} is missing: build the app first", app.display());
+    let data_dir = tempfile::tempdir()?;
+    let demo = Command::new(binary("sightline-cli"))
+        .args(["demo"])
+        .env("SIGHTLINE_DATA_DIR", data_dir.path())
+        .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
+        .env("SIGHTLINE_NOW", NOW)
+        .output()
+        .context("build the demo company with sightline-cli")?;
+    anyhow::ensure!(demo.status.success(), "sightline-cli demo failed: {}", String::from_utf8_lossy(&demo.stderr));
+    println!("app: {}", app.display());
+
+    let mut starts = Vec::new();
+    let mut navigation: Vec<Vec<f64>> = vec![Vec::new(); SCREENS.len()];
+    let mut rss_idle = None;
+    for run in 0..5 {
+        let driver = start_driver(data_dir.path())?;
+        wait_for_port()?;
+        let started = Instant::now();
+        let client = connect(&app).await?;
+        wait_for(&client, "[data-testid=overview]").await?;
+        client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await?;
+        let cold = started.elapsed().as_secs_f64() * 1000.0;
+        starts.push(cold);
+        println!("cold start {}: {cold:.0} ms", run + 1);
+
+        // Each screen, from a click on its link to its data painted.
+        for (index, screen) in SCREENS.iter().enumerate() {
+            let ready = if *screen == "overview" {
+                "[data-testid=overview]".to_string()
+            } else {
+                format!("[data-testid={screen}][data-ready=true]")
+            };
+            let script = format!(
+                "const done = arguments[arguments.length - 1]; const t0 = performance.now(); \
+                 document.querySelector('[data-testid=nav-{screen}]').click(); \
+                 const poll = () => document.querySelector('{ready}') \
+                   ? requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0))) \
+                   : requestAnimationFrame(poll); \
+                 requestAnimationFrame(poll);"
+            );
+            let took = client.execute_async(&script, vec![]).await?;
+            navigation[index].push(took.as_f64().unwrap_or(f64::NAN));
+        }
+
+        if run == 4 {
+            // A minute with nobody touching it.
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            rss_idle = pid_of(&app).map(tree_rss_mib);
+        }
+        client.close().await?;
+        drop(driver);
+    }
+
+    println!();
+    println!("cold start to the Overview painted, median of 5: {:.0} ms", median(&mut starts));
+    match rss_idle {
+        Some(mib) => println!("resident memory after 1 minute idle (app + WebKit processes): {mib:.0} MiB"),
+        None => println!("resident memory: the app's process was not found"),
+    }
+    println!("navigation, click to the screen painted with its data (median of 5 rounds):");
+    for (screen, times) in SCREENS.iter().zip(navigation.iter_mut()) {
+        println!("  {screen:<9} {:>6.1} ms", median(times));
+    }
+    Ok(())
+}
