@@ -403,3 +403,60 @@ async fn settings_change_a_target_and_the_window_locks_and_unlocks() -> anyhow::
     session.ready("settings").await?;
     session.close().await
 }
+
+/// Text on the screen that does not reach WCAG AA contrast against what it
+/// is drawn on: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold).
+const CONTRAST_FAILURES: &str = r#"
+const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+const parse = (text) => (text.match(/[\d.]+/g) || []).map(Number);
+const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+const background = (element) => {
+  for (let e = element; e; e = e.parentElement) {
+    const [r, g, b, a = 1] = parse(getComputedStyle(e).backgroundColor);
+    if (a > 0.5) return [r, g, b];
+  }
+  return parse(getComputedStyle(document.body).backgroundColor);
+};
+const failures = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const element = node.parentElement;
+  if (!node.textContent.trim() || !element || !element.checkVisibility()) continue;
+  const style = getComputedStyle(element);
+  const [r, g, b, a = 1] = parse(style.color);
+  if (a < 0.5) continue;
+  const back = background(element);
+  const [hi, lo] = [luminance([r, g, b]), luminance(back)].sort((x, y) => y - x);
+  const ratio = (hi + 0.05) / (lo + 0.05);
+  const size = parseFloat(style.fontSize);
+  const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+  if (ratio < (large ? 3 : 4.5)) failures.push(`${ratio.toFixed(2)}:1 "${node.textContent.trim().slice(0, 40)}"`);
+}
+return failures;
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_reads_at_aa_contrast_in_the_light_and_dark_themes() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    for (theme, gtk) in [("light", "Adwaita"), ("dark", "Adwaita:dark")] {
+        let session = Session::start_with(data_dir.path(), &[("GTK_THEME", gtk)]).await?;
+        let dark = session.client.execute("return matchMedia('(prefers-color-scheme: dark)').matches;", vec![]).await?;
+        assert_eq!(dark.as_bool(), Some(theme == "dark"), "the window follows the system's {theme} theme");
+        for screen in ["overview", "trends", "vendors", "risks", "reports", "sources", "settings"] {
+            if screen == "overview" {
+                session.client.execute("document.querySelector('[data-testid=nav-overview]').click();", vec![]).await?;
+                wait_for(&session.client, "[data-testid=overview]").await?;
+            } else {
+                session.click_to(screen).await?;
+            }
+            let failures = session.client.execute(CONTRAST_FAILURES, vec![]).await?;
+            let failures: Vec<String> = serde_json::from_value(failures)?;
+            assert!(failures.is_empty(), "{screen} in the {theme} theme: {failures:#?}");
+            if theme == "dark" {
+                session.screenshot(&format!("{screen}-dark.png")).await?;
+            }
+        }
+        session.close().await?;
+    }
+    Ok(())
+}

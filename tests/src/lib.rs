@@ -48,8 +48,14 @@ pub fn saved_reports_dir(data_dir: &Path) -> PathBuf {
 }
 
 pub fn start_driver(data_dir: &Path) -> anyhow::Result<Driver> {
+    start_driver_with(data_dir, &[])
+}
+
+/// tauri-driver, and so the app, with more environment (a GTK theme).
+pub fn start_driver_with(data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Result<Driver> {
     std::fs::create_dir_all(saved_reports_dir(data_dir))?;
     let child = Command::new("tauri-driver")
+        .envs(env.iter().copied())
         .env("SIGHTLINE_DATA_DIR", data_dir)
         .env("SIGHTLINE_SAVE_REPORTS_TO", saved_reports_dir(data_dir))
         .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
@@ -136,9 +142,13 @@ pub struct Session {
 
 impl Session {
     pub async fn start(data_dir: &Path) -> anyhow::Result<Session> {
+        Session::start_with(data_dir, &[]).await
+    }
+
+    pub async fn start_with(data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Result<Session> {
         let app = binary("sightline");
         assert!(app.exists(), "{} is missing: run `cargo xtask e2e`, which builds it first", app.display());
-        let driver = start_driver(data_dir)?;
+        let driver = start_driver_with(data_dir, env)?;
         let client = connect(&app).await?;
         wait_for(&client, "[data-testid=overview]").await?;
         Ok(Session { client, _driver: driver })
