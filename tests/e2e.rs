@@ -4,6 +4,7 @@
 //! it needs `tauri-driver` on the PATH and `WebKitWebDriver` installed.
 
 use std::process::Command;
+use std::time::Duration;
 
 use anyhow::Context;
 use fantoccini::{Client, Locator};
@@ -458,5 +459,20 @@ async fn every_screen_reads_at_aa_contrast_in_the_light_and_dark_themes() -> any
         }
         session.close().await?;
     }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_opens_at_the_size_it_was_left() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let session = Session::start(data_dir.path()).await?;
+    session.client.set_window_size(1100, 740).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let left = session.client.get_window_size().await?;
+    session.close().await?;
+    let session = Session::start(data_dir.path()).await?;
+    let opened = session.client.get_window_size().await?;
+    session.close().await?;
+    assert_eq!(opened, left, "the window opens as it was left");
     Ok(())
 }

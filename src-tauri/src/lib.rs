@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use sightline_api::{ArchivedReport, Desktop, SyncProgress, SyncQuery};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Manager, WindowEvent};
 use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// How often the open app syncs its sources by itself.
 const SYNC_EVERY: Duration = Duration::from_secs(60 * 60);
@@ -65,6 +66,13 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(desktop)
+        // Kept as it changes, not only on a clean exit, so a crash or a
+        // forced quit still reopens the window where it was.
+        .on_window_event(|window, event| {
+            if matches!(event, WindowEvent::Resized(_) | WindowEvent::Moved(_)) {
+                let _ = window.app_handle().save_window_state(StateFlags::all());
+            }
+        })
         .setup(|app| {
             start_scheduled_sync(app.handle().clone());
             Ok(())

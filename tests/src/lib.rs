@@ -57,6 +57,8 @@ pub fn start_driver_with(data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Resul
     let child = Command::new("tauri-driver")
         .envs(env.iter().copied())
         .env("SIGHTLINE_DATA_DIR", data_dir)
+        // The window's remembered size and place, per test.
+        .env("XDG_CONFIG_HOME", data_dir.join("config"))
         .env("SIGHTLINE_SAVE_REPORTS_TO", saved_reports_dir(data_dir))
         .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
         .env("SIGHTLINE_NOW", NOW)
