@@ -54,8 +54,26 @@ fn cost_text(cost: Option<f64>) -> String {
     cost.map(|cost| format!("{} a month", thousands(cost.round() as u64))).unwrap_or_default()
 }
 
+/// A contracted time as people say it: "30 min", "4 hours", "5 days".
 fn minutes_text(minutes: i64) -> String {
-    value_text(Some(minutes as f64), Unit::Minutes)
+    match minutes {
+        m if m >= 1440 && m % 1440 == 0 => format!("{} day{}", m / 1440, if m == 1440 { "" } else { "s" }),
+        m if m >= 60 && m % 60 == 0 => format!("{} hour{}", m / 60, if m == 60 { "" } else { "s" }),
+        m => value_text(Some(m as f64), Unit::Minutes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contracted_times_read_as_people_say_them() {
+        assert_eq!(super::minutes_text(30), "30 min");
+        assert_eq!(super::minutes_text(90), "1 h 30 min");
+        assert_eq!(super::minutes_text(60), "1 hour");
+        assert_eq!(super::minutes_text(240), "4 hours");
+        assert_eq!(super::minutes_text(1440), "1 day");
+        assert_eq!(super::minutes_text(7200), "5 days");
+    }
 }
 
 impl Sightline {

@@ -11,12 +11,9 @@ import {
   fingerprintChecked,
   fingerprintExplanation,
   firstDayOf,
-  madeOn,
-  madeOnLong,
   openFailureNote,
   newestFirst,
   pagesText,
-  periodLabel,
   reportPeriods,
   shortFingerprint,
   sizeText,
@@ -81,23 +78,9 @@ describe("report periods", () => {
     expect(firstDayOf("2026-Q3")).toBeNull();
     expect(firstDayOf("2026-13")).toBeNull();
   });
-
-  it("names periods in words", () => {
-    expect(periodLabel("2026-Q3")).toBe("Q3 2026");
-    expect(periodLabel("2026-10")).toBe("October 2026");
-    expect(periodLabel("2026-00")).toBe("2026-00");
-    expect(periodLabel("soon")).toBe("soon");
-  });
 });
 
 describe("archived reports", () => {
-  it("says when a report was made, in a given time zone", () => {
-    expect(madeOn("2026-11-22T08:05:00Z", "UTC")).toBe("22 Nov 2026, 08:05");
-    expect(madeOn("2026-11-22T23:30:00Z", "Europe/Berlin")).toBe("23 Nov 2026, 00:30");
-    expect(madeOnLong("2026-11-22T08:05:00Z", "UTC")).toBe("22 November 2026 at 08:05");
-    expect(madeOn("not a date")).toBe("not a date");
-  });
-
   it("gives sizes in kilobytes and pages in words", () => {
     expect(sizeText(250_000)).toBe("244 KB");
     expect(sizeText(1_500_000)).toBe("1,465 KB");

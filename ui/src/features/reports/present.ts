@@ -2,21 +2,7 @@
 // for, how an archived report is described (period, date, size,
 // fingerprint), and which two reports are compared by default.
 import type { ApiError, ArchivedReport } from "../../ipc/bindings";
-
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
+import { dateTime, longDateTime, MONTHS, periodLabel, plural, thousands } from "../../lib/format";
 
 export interface PeriodChoice {
   /** `2026-Q3` or `2026-10`. */
@@ -77,61 +63,14 @@ export function defaultReportPeriod(choices: PeriodChoice[]): string {
   return (choices.find((choice) => choice.kind === "quarter") ?? choices[0])?.period ?? "";
 }
 
-/** "2026-Q3" → "Q3 2026", "2026-10" → "October 2026"; anything else as it is. */
-export function periodLabel(period: string): string {
-  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
-  if (quarter) return `Q${quarter[2]} ${quarter[1]}`;
-  const month = /^(\d{4})-(\d{2})$/.exec(period);
-  if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12) return `${MONTHS[Number(month[2]) - 1]} ${month[1]}`;
-  return period;
-}
-
-interface DateParts {
-  day: string;
-  month: number;
-  year: string;
-  hour: string;
-  minute: string;
-}
-
-function dateParts(iso: string, timeZone?: string): DateParts | null {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return null;
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "numeric",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone,
-  }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
-  return { day: String(Number(part("day"))), month: Number(part("month")), year: part("year"), hour: part("hour"), minute: part("minute") };
-}
-
-/** "22 Nov 2026, 08:00" in the computer's time zone (or `timeZone`). */
-export function madeOn(iso: string, timeZone?: string): string {
-  const parts = dateParts(iso, timeZone);
-  if (!parts) return iso;
-  return `${parts.day} ${MONTHS[parts.month - 1].slice(0, 3)} ${parts.year}, ${parts.hour}:${parts.minute}`;
-}
-
-/** "22 November 2026 at 08:00": for sentences. */
-export function madeOnLong(iso: string, timeZone?: string): string {
-  const parts = dateParts(iso, timeZone);
-  if (!parts) return iso;
-  return `${parts.day} ${MONTHS[parts.month - 1]} ${parts.year} at ${parts.hour}:${parts.minute}`;
-}
-
 /** The file size in whole kilobytes with thousands separators: "1,234 KB". */
 export function sizeText(bytes: number): string {
   const kilobytes = Math.max(1, Math.round(bytes / 1024));
-  return `${String(kilobytes).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} KB`;
+  return `${thousands(kilobytes)} KB`;
 }
 
 export function pagesText(pages: number): string {
-  return pages === 1 ? "1 page" : `${pages} pages`;
+  return plural(pages, "page", "pages");
 }
 
 /** The first twelve hex characters: enough to match a printed copy by eye. */
@@ -149,7 +88,7 @@ export function fingerprintExplanation(fingerprint: string): string {
 
 /** The line under an opened report. */
 export function fingerprintChecked(report: ArchivedReport, timeZone?: string): string {
-  return `Fingerprint checked: this is the report exactly as it was made on ${madeOnLong(report.created_at, timeZone)}.`;
+  return `Fingerprint checked: this is the report exactly as it was made on ${longDateTime(report.created_at, timeZone)}.`;
 }
 
 /** The line after a report is made. */
@@ -194,7 +133,7 @@ export function compareDefaults(reports: ArchivedReport[]): ComparePair | null {
 
 /** How a report is named in the compare pickers: "Q3 2026, made 22 Nov 2026, 08:00". */
 export function compareOption(report: ArchivedReport, timeZone?: string): string {
-  return `${periodLabel(report.period)}, made ${madeOn(report.created_at, timeZone)}`;
+  return `${periodLabel(report.period)}, made ${dateTime(report.created_at, timeZone)}`;
 }
 
 /** Why the chosen pair cannot be compared, or null when it can. */

@@ -1,6 +1,7 @@
 // Presentation rules for the Risks screen: which flags a filter shows, how
 // they are grouped, and how their evidence and dates are said in words.
 import type { RiskRow } from "../../ipc/bindings";
+import { listWords, plural, shortDate, upperFirst } from "../../lib/format";
 
 export type RiskFilter = "open" | "new" | "acknowledged" | "resolved";
 
@@ -80,10 +81,6 @@ export function groupRisks(risks: RiskRow[]): RiskGroup[] {
     .filter((group) => group.risks.length > 0);
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
 /** The line above the list: how many flags the filter shows and how serious. */
 export function countLine(risks: RiskRow[], filter: RiskFilter): string {
   const shown = filterRisks(risks, filter);
@@ -117,77 +114,8 @@ export function stateLabel(state: string): string {
     case "resolved":
       return "No longer flagged";
     default:
-      return state.charAt(0).toUpperCase() + state.slice(1);
+      return upperFirst(state);
   }
-}
-
-/**
- * A figure with its unit, the way the backend writes them: "78.4%",
- * "41 min", "2 h 05 min", "5.2 h", "216 days", "12"; "no data" when missing.
- */
-export function formatValue(value: number | null, unit: string): string {
-  if (value === null || !Number.isFinite(value)) return "no data";
-  switch (unit) {
-    case "percent":
-      return `${value.toFixed(1)}%`;
-    case "minutes": {
-      if (value >= 90) {
-        const minutes = Math.round(value);
-        return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
-      }
-      return `${Math.round(value)} min`;
-    }
-    case "hours":
-      return `${value.toFixed(1)} h`;
-    case "days":
-      return Math.abs(value) === 1 ? `${Math.round(value)} day` : `${Math.round(value)} days`;
-    case "count":
-      return `${Math.round(value)}`;
-    default:
-      return unit ? `${value} ${unit}` : `${value}`;
-  }
-}
-
-/** A target in the same words, or a dash when there is none. */
-export function formatTarget(target: number | null, unit: string): string {
-  return target === null ? "—" : formatValue(target, unit);
-}
-
-const monthNames = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
-/** "2026-10" is "October 2026", "2026-Q3" is "Q3 2026"; anything else as it is. */
-export function periodLabel(period: string): string {
-  const month = /^(\d{4})-(\d{2})$/.exec(period);
-  if (month) {
-    const index = Number(month[2]) - 1;
-    if (index >= 0 && index < 12) return `${monthNames[index]} ${month[1]}`;
-  }
-  const quarter = /^(\d{4})-Q([1-4])$/i.exec(period);
-  if (quarter) return `Q${quarter[2]} ${quarter[1]}`;
-  return period;
-}
-
-/** "22 Nov 2026" from an RFC 3339 time, in the given time zone (default: this computer's). */
-export function shortDate(iso: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone })
-    .formatToParts(date)
-    .reduce<Record<string, string>>((found, part) => ({ ...found, [part.type]: part.value }), {});
-  return `${parts.day} ${parts.month} ${parts.year}`;
 }
 
 /** "Flagged since 3 Oct 2026", or when it stopped being flagged. */
@@ -204,22 +132,12 @@ export function recordsLine(records: string[]): string {
   const sources = [...new Set(records.map((record) => record.split(":")[0]).filter((source) => source !== ""))];
   const count = plural(records.length, "record", "records");
   if (sources.length === 0) return `Based on ${count}`;
-  const names =
-    sources.length === 1 ? sources[0] : `${sources.slice(0, -1).join(", ")} and ${sources[sources.length - 1]}`;
-  return `Based on ${count} from ${names}`;
+  return `Based on ${count} from ${listWords(sources)}`;
 }
 
 /** Puts a saved flag in place of the one with the same id. */
 export function replaceRisk(risks: RiskRow[], saved: RiskRow): RiskRow[] {
   return risks.map((risk) => (risk.id === saved.id ? saved : risk));
-}
-
-/** A backend message as a sentence: capital first, full stop last. */
-export function sentence(message: string): string {
-  const text = message.trim();
-  if (text === "") return "";
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
 /** Whether the evidence table needs a Measure column: only when it mixes measures. */

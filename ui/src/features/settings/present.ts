@@ -2,6 +2,7 @@
 // Overview groups its areas, values said with their units, and the form's
 // draft checked and turned into what the backend takes.
 import type { SettingsInput, SettingsView, ThresholdRow } from "../../ipc/bindings";
+import { decimal, plural } from "../../lib/format";
 
 export interface ThresholdGroup {
   title: string;
@@ -44,10 +45,6 @@ export function groupThresholds(rows: ThresholdRow[]): ThresholdGroup[] {
   return groups.filter((group) => group.rows.length > 0);
 }
 
-function number(value: number): string {
-  return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
-}
-
 /** The unit beside a threshold's input. */
 export function unitLabel(unit: string): string {
   switch (unit) {
@@ -62,20 +59,19 @@ export function unitLabel(unit: string): string {
 
 /** A threshold's value with its unit: "95%", "5 points", "1 day", "14 days". */
 export function valueText(value: number, unit: string): string {
-  const one = value === 1;
   switch (unit) {
     case "percent":
-      return `${number(value)}%`;
+      return `${decimal(value)}%`;
     case "points":
-      return `${number(value)} ${one ? "point" : "points"}`;
+      return plural(value, "point", "points", decimal);
     case "days":
-      return `${number(value)} ${one ? "day" : "days"}`;
+      return plural(value, "day", "days", decimal);
     case "hours":
-      return `${number(value)} ${one ? "hour" : "hours"}`;
+      return plural(value, "hour", "hours", decimal);
     case "weeks":
-      return `${number(value)} ${one ? "week" : "weeks"}`;
+      return plural(value, "week", "weeks", decimal);
     default:
-      return `${number(value)} ${unit}`.trim();
+      return `${decimal(value)} ${unit}`.trim();
   }
 }
 
@@ -100,7 +96,7 @@ export function protectionText(keyMode: string): string {
 /** What the idle lock does, in one sentence. */
 export function lockText(minutes: number): string {
   if (!(minutes > 0)) return "Sightline never locks by itself; use Lock now or Ctrl+L.";
-  return `Sightline locks after ${minutes === 1 ? "1 minute" : `${number(minutes)} minutes`} without use.`;
+  return `Sightline locks after ${plural(minutes, "minute", "minutes", decimal)} without use.`;
 }
 
 /** The form as edited: numbers may be empty (null) while someone types. */

@@ -10,14 +10,11 @@ import type {
   SyncSummary,
   VendorInput,
 } from "../../ipc/bindings";
+import { decimal, fullStop, MONTHS, plural, thousands, upperFirst } from "../../lib/format";
 
-/** 1234 as "1,234", the way the backend writes numbers. */
-export function formatCount(count: number): string {
-  return Math.round(count).toLocaleString("en-US");
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
+/** "1,234 records": counts are written the way the backend writes them. */
+function counted(count: number, one: string, many: string): string {
+  return plural(count, one, many, thousands);
 }
 
 /**
@@ -28,14 +25,12 @@ export function capitalised(text: string): string {
   const trimmed = text.trim();
   const first = trimmed.split(/\s/, 1)[0];
   if (!/^[a-z]+[,:;]?$/.test(first)) return trimmed;
-  return trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return upperFirst(trimmed);
 }
 
-/** A backend phrase as a sentence: capital first letter, closing full stop. */
+/** A backend phrase as a sentence: capital first letter (as `capitalised`), closing full stop. */
 export function sentence(text: string): string {
-  const capital = capitalised(text);
-  if (capital === "") return "";
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+  return fullStop(capitalised(text));
 }
 
 // ---- vendors ----
@@ -55,31 +50,14 @@ export function vendorKindLabel(kind: string): string {
 /** "4,200 a month", or "" when no cost is recorded. */
 export function costText(monthlyCost: number | null): string {
   if (monthlyCost === null || !Number.isFinite(monthlyCost)) return "";
-  const rounded = Math.round(monthlyCost * 100) / 100;
-  const text = rounded.toLocaleString("en-US", { maximumFractionDigits: 2 });
-  return `${text} a month`;
+  return `${decimal(Math.round(monthlyCost * 100) / 100)} a month`;
 }
-
-const months = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 /** "2026-03-14" as "14 March 2026"; anything else as it is. */
 export function longDate(day: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!match) return day;
-  const month = months[Number(match[2]) - 1];
+  const month = MONTHS[Number(match[2]) - 1];
   return month ? `${Number(match[3])} ${month} ${match[1]}` : day;
 }
 
@@ -170,7 +148,7 @@ export function removeVendorQuestion(vendor: VendorInput, sources: SourceRow[]):
   const used = sourcesOfVendor(sources, vendor.id);
   if (used.length === 0) return `Remove ${vendor.name}? Its figures will no longer be shown.`;
   const names = used.map((source) => source.settings.name ?? source.settings.id).join(", ");
-  return `Remove ${vendor.name}? It still has ${plural(used.length, "source", "sources")} (${names}); remove ${
+  return `Remove ${vendor.name}? It still has ${counted(used.length, "source", "sources")} (${names}); remove ${
     used.length === 1 ? "it" : "them"
   } first, or Sightline will refuse.`;
 }
@@ -333,7 +311,7 @@ export function phaseLabel(progress: SyncProgress): string {
     case "connecting":
       return "Connecting…";
     case "fetching":
-      return progress.records > 0 ? `Reading — ${plural(progress.records, "record", "records")}` : "Reading…";
+      return progress.records > 0 ? `Reading — ${counted(progress.records, "record", "records")}` : "Reading…";
     case "applying":
       return "Saving";
     case "done":
@@ -392,7 +370,7 @@ export function startingProgress(sourceIds: string[]): Record<string, SyncProgre
 /** One line per source after a sync: what was read, or why not. */
 export function resultLine(result: SyncSourceResult): string {
   if (!result.ok) return sentence(result.error ?? "the sync failed without saying why: try again");
-  const read = `Read ${plural(result.records, "record", "records")}`;
+  const read = `Read ${counted(result.records, "record", "records")}`;
   const reason = result.reason.trim();
   if (result.full) return reason ? `${read} (a full read: ${reason}).` : `${read} (a full read).`;
   return reason ? `${read} (${reason}).` : `${read}.`;
@@ -408,7 +386,7 @@ export function summaryLine(summary: SyncSummary): string {
   if (total === 0) return "There was nothing to sync: add a source first.";
   const failed = summary.sources.filter((result) => !result.ok).length;
   const records = summary.sources.reduce((sum, result) => sum + (result.ok ? result.records : 0), 0);
-  const read = plural(records, "record", "records");
+  const read = counted(records, "record", "records");
   if (failed === 0) {
     return total === 1 ? `Sync finished: ${read} read.` : `Sync finished: all ${total} sources read, ${read} in all.`;
   }

@@ -12,7 +12,6 @@ import {
   routeKey,
   routeParts,
   shownLine,
-  thousands,
 } from "./present";
 
 function metric(key: string, area: string, name = key): MetricChoice {
@@ -62,14 +61,6 @@ describe("trends presentation", () => {
     expect(drillHint("quarter", "backup_success_pct")).toBe(
       "Choose a quarter in the table to see the backups behind its figure.",
     );
-  });
-
-  it("writes counts with thousands separators", () => {
-    expect(thousands(0)).toBe("0");
-    expect(thousands(999)).toBe("999");
-    expect(thousands(1000)).toBe("1,000");
-    expect(thousands(1234567)).toBe("1,234,567");
-    expect(thousands(-4200)).toBe("-4,200");
   });
 
   it("labels the drill-down button by how many records there are", () => {

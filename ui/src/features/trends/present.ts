@@ -2,6 +2,7 @@
 // what the records behind a figure are called, how the route carries the
 // choice, and how a record's verdict is said in words and a symbol.
 import type { DrilldownRow, MetricChoice } from "../../ipc/bindings";
+import { thousands } from "../../lib/format";
 
 export type Granularity = "month" | "quarter";
 
@@ -61,13 +62,6 @@ export function periodWord(granularity: Granularity): string {
 /** The line that tells people the table rows, not the chart, open the records. */
 export function drillHint(granularity: Granularity, metric: string): string {
   return `Choose a ${periodWord(granularity)} in the table to see the ${recordNoun(metric)} behind its figure.`;
-}
-
-/** 1234567 → "1,234,567", the same on every computer. */
-export function thousands(value: number): string {
-  const sign = value < 0 ? "-" : "";
-  const digits = String(Math.round(Math.abs(value)));
-  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** The drill-down button's words, or null when there is nothing to see. */

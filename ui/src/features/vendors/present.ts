@@ -2,9 +2,7 @@
 // vendor page's lines, kept out of the markup so that they can be tested.
 import type { KpiRow, MetricChoice, MetricStatus, Scorecard, SourceFreshness, VendorPage } from "../../ipc/bindings";
 import { explain } from "../../lib/glossary";
-import { formatValue } from "../risks/present";
-
-export { formatValue };
+import { dateTime, formatValue, listWords, plural } from "../../lib/format";
 
 /** The comparison chart's alt text, as the lead asked for it. */
 export const comparisonAlt = "Vendors compared on requests answered on time";
@@ -12,15 +10,6 @@ export const comparisonAlt = "Vendors compared on requests answered on time";
 /** What the trend image on a vendor page shows. */
 export function trendAlt(page: VendorPage): string {
   return `Requests ${page.name} answered on time in each of the last twelve months, against the contracted target`;
-}
-
-/** An SVG string as an image address (the CSP allows data: images, nothing inline). */
-export function svgImage(svg: string): string {
-  return svg ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}` : "";
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 /** "2 to act on now, 1 to watch", "1 to watch", or "None open". */
@@ -61,29 +50,6 @@ export function priorityExplanation(priority: string): string {
     return `Priority ${level[1]} tickets: the lower the number, the more urgent. P1 is the most urgent kind.`;
   }
   return `Tickets the contract ranks as "${priority}".`;
-}
-
-/** "22 Nov 2026, 07:50" from an RFC 3339 time, in the given time zone (default: this computer's). */
-export function dateTime(iso: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone,
-  })
-    .formatToParts(date)
-    .reduce<Record<string, string>>((found, part) => ({ ...found, [part.type]: part.value }), {});
-  return `${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute}`;
-}
-
-function listWords(words: string[]): string {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 
 /** Where a figure came from: "From Bluepeak service desk; 412 records; fetched 22 Nov 2026, 07:50". */

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import {
+  dateTime,
+  decimal,
+  formatTarget,
+  formatValue,
+  fullStop,
+  listWords,
+  longDateTime,
+  MONTHS,
+  periodLabel,
+  plural,
+  sentence,
+  shortDate,
+  svgImage,
+  thousands,
+  upperFirst,
+} from "./format";
+
+describe("words", () => {
+  it("capitalises the first letter only", () => {
+    expect(upperFirst("the note is empty")).toBe("The note is empty");
+    expect(upperFirst("bluepeak-psa: no credentials")).toBe("Bluepeak-psa: no credentials");
+    expect(upperFirst("")).toBe("");
+  });
+
+  it("closes a sentence once", () => {
+    expect(fullStop("Done")).toBe("Done.");
+    expect(fullStop("Done.")).toBe("Done.");
+    expect(fullStop("Really?")).toBe("Really?");
+    expect(fullStop("")).toBe("");
+  });
+
+  it("turns backend messages into sentences", () => {
+    expect(sentence("the note is empty: say what was agreed or why the flag is accepted")).toBe(
+      "The note is empty: say what was agreed or why the flag is accepted.",
+    );
+    expect(sentence("  wrong passphrase ")).toBe("Wrong passphrase.");
+    expect(sentence("Done.")).toBe("Done.");
+    expect(sentence("   ")).toBe("");
+  });
+
+  it("counts things in words", () => {
+    expect(plural(1, "record", "records")).toBe("1 record");
+    expect(plural(0, "record", "records")).toBe("0 records");
+    expect(plural(1234, "record", "records")).toBe("1234 records");
+    expect(plural(1234, "record", "records", thousands)).toBe("1,234 records");
+    expect(plural(2.5, "day", "days", decimal)).toBe("2.5 days");
+  });
+
+  it("lists words with a final 'and'", () => {
+    expect(listWords([])).toBe("");
+    expect(listWords(["a"])).toBe("a");
+    expect(listWords(["a", "b"])).toBe("a and b");
+    expect(listWords(["a", "b", "c"])).toBe("a, b and c");
+  });
+});
+
+describe("numbers", () => {
+  it("writes whole numbers with thousands separators", () => {
+    expect(thousands(0)).toBe("0");
+    expect(thousands(999)).toBe("999");
+    expect(thousands(1000)).toBe("1,000");
+    expect(thousands(1234567)).toBe("1,234,567");
+    expect(thousands(-4200)).toBe("-4,200");
+    expect(thousands(1234.6)).toBe("1,235");
+  });
+
+  it("writes amounts with at most two decimals", () => {
+    expect(decimal(4200)).toBe("4,200");
+    expect(decimal(99.5)).toBe("99.5");
+    expect(decimal(1250.456)).toBe("1,250.46");
+  });
+
+  it("formats figures with their unit", () => {
+    expect(formatValue(78.4, "percent")).toBe("78.4%");
+    expect(formatValue(95, "percent")).toBe("95.0%");
+    expect(formatValue(41, "minutes")).toBe("41 min");
+    expect(formatValue(125, "minutes")).toBe("2 h 05 min");
+    expect(formatValue(5.23, "hours")).toBe("5.2 h");
+    expect(formatValue(216, "days")).toBe("216 days");
+    expect(formatValue(1, "days")).toBe("1 day");
+    expect(formatValue(12, "count")).toBe("12");
+    expect(formatValue(3, "tickets")).toBe("3 tickets");
+    expect(formatValue(null, "percent")).toBe("no data");
+    expect(formatTarget(null, "count")).toBe("—");
+    expect(formatTarget(30, "minutes")).toBe("30 min");
+  });
+});
+
+describe("periods and dates", () => {
+  it("names periods in words", () => {
+    expect(periodLabel("2026-10")).toBe("October 2026");
+    expect(periodLabel("2026-Q3")).toBe("Q3 2026");
+    expect(periodLabel("2026-q4")).toBe("Q4 2026");
+    expect(periodLabel("2026-00")).toBe("2026-00");
+    expect(periodLabel("2026-13")).toBe("2026-13");
+    expect(periodLabel("last year")).toBe("last year");
+  });
+
+  it("names the months", () => {
+    expect(MONTHS).toHaveLength(12);
+    expect(MONTHS[0]).toBe("January");
+    expect(MONTHS[11]).toBe("December");
+  });
+
+  it("writes dates in a given time zone", () => {
+    expect(shortDate("2026-11-22T09:00:00+00:00", "UTC")).toBe("22 Nov 2026");
+    expect(shortDate("2026-11-22T23:30:00+00:00", "Asia/Tokyo")).toBe("23 Nov 2026");
+    expect(shortDate("2026-09-03T08:00:00Z", "UTC")).toBe("3 Sep 2026");
+    expect(dateTime("2026-11-22T08:05:00Z", "UTC")).toBe("22 Nov 2026, 08:05");
+    expect(dateTime("2026-11-22T23:30:00Z", "Europe/Berlin")).toBe("23 Nov 2026, 00:30");
+    expect(dateTime("2026-11-22T07:05:00+00:00", "Europe/London")).toBe("22 Nov 2026, 07:05");
+    expect(longDateTime("2026-11-22T08:05:00Z", "UTC")).toBe("22 November 2026 at 08:05");
+  });
+
+  it("leaves what is not a time as it is", () => {
+    expect(shortDate("soon")).toBe("soon");
+    expect(dateTime("not a date")).toBe("not a date");
+    expect(longDateTime("")).toBe("");
+  });
+});
+
+describe("images", () => {
+  it("turns an SVG into an image address and nothing into nothing", () => {
+    expect(svgImage("<svg a='1'/>")).toBe("data:image/svg+xml;charset=utf-8,%3Csvg%20a%3D'1'%2F%3E");
+    expect(svgImage("")).toBe("");
+  });
+});

@@ -1,0 +1,168 @@
+// How figures, dates and words are written on every screen, in one place so
+// that the screens agree and read the same on every computer.
+
+export const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+// ---- words ----
+
+/** "the note is empty" → "The note is empty". */
+export function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Adds a closing full stop unless the text already ends like a sentence; "" stays "". */
+export function fullStop(text: string): string {
+  if (text === "") return "";
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** A backend message as a sentence: trimmed, capital first, full stop last. */
+export function sentence(message: string): string {
+  return fullStop(upperFirst(message.trim()));
+}
+
+/** "1 record", "12 records"; `show` writes the number (as it is by default). */
+export function plural(count: number, one: string, many: string, show: (count: number) => string = String): string {
+  return `${show(count)} ${count === 1 ? one : many}`;
+}
+
+/** ["a", "b", "c"] → "a, b and c"; one word as it is; none → "". */
+export function listWords(words: string[]): string {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
+// ---- numbers ----
+
+/** 1234567 → "1,234,567", rounded to a whole number, the same on every computer. */
+export function thousands(value: number): string {
+  const sign = value < 0 ? "-" : "";
+  const digits = String(Math.round(Math.abs(value)));
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** 1234.567 → "1,234.57": thousands separators and at most two decimals. */
+export function decimal(value: number): string {
+  return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+}
+
+/**
+ * A figure with its unit, the way the backend writes them: "78.4%",
+ * "41 min", "2 h 05 min", "5.2 h", "216 days", "12"; "no data" when missing.
+ */
+export function formatValue(value: number | null, unit: string): string {
+  if (value === null || !Number.isFinite(value)) return "no data";
+  switch (unit) {
+    case "percent":
+      return `${value.toFixed(1)}%`;
+    case "minutes": {
+      if (value >= 90) {
+        const minutes = Math.round(value);
+        return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+      }
+      return `${Math.round(value)} min`;
+    }
+    case "hours":
+      return `${value.toFixed(1)} h`;
+    case "days":
+      return Math.abs(value) === 1 ? `${Math.round(value)} day` : `${Math.round(value)} days`;
+    case "count":
+      return `${Math.round(value)}`;
+    default:
+      return unit ? `${value} ${unit}` : `${value}`;
+  }
+}
+
+/** A target in the same words, or a dash when there is none. */
+export function formatTarget(target: number | null, unit: string): string {
+  return target === null ? "—" : formatValue(target, unit);
+}
+
+// ---- periods and dates ----
+
+/** "2026-10" is "October 2026", "2026-Q3" is "Q3 2026"; anything else as it is. */
+export function periodLabel(period: string): string {
+  const month = /^(\d{4})-(\d{2})$/.exec(period);
+  if (month) {
+    const index = Number(month[2]) - 1;
+    if (index >= 0 && index < 12) return `${MONTHS[index]} ${month[1]}`;
+  }
+  const quarter = /^(\d{4})-Q([1-4])$/i.exec(period);
+  if (quarter) return `Q${quarter[2]} ${quarter[1]}`;
+  return period;
+}
+
+interface DateParts {
+  day: string;
+  /** 1..12 */
+  month: number;
+  year: string;
+  hour: string;
+  minute: string;
+}
+
+/** An RFC 3339 time's parts in a time zone (default: this computer's), or null when it is not a time. */
+function dateParts(iso: string, timeZone?: string): DateParts | null {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return null;
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "numeric",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return {
+    day: String(Number(part("day"))),
+    month: Number(part("month")),
+    year: part("year"),
+    hour: part("hour"),
+    minute: part("minute"),
+  };
+}
+
+/** The day as "22 Nov 2026". */
+function shortDay(parts: DateParts): string {
+  return `${parts.day} ${MONTHS[parts.month - 1].slice(0, 3)} ${parts.year}`;
+}
+
+/** "22 Nov 2026" from an RFC 3339 time; anything else as it is. */
+export function shortDate(iso: string, timeZone?: string): string {
+  const parts = dateParts(iso, timeZone);
+  return parts ? shortDay(parts) : iso;
+}
+
+/** "22 Nov 2026, 08:00" from an RFC 3339 time; anything else as it is. */
+export function dateTime(iso: string, timeZone?: string): string {
+  const parts = dateParts(iso, timeZone);
+  return parts ? `${shortDay(parts)}, ${parts.hour}:${parts.minute}` : iso;
+}
+
+/** "22 November 2026 at 08:00", for sentences; anything else as it is. */
+export function longDateTime(iso: string, timeZone?: string): string {
+  const parts = dateParts(iso, timeZone);
+  return parts ? `${parts.day} ${MONTHS[parts.month - 1]} ${parts.year} at ${parts.hour}:${parts.minute}` : iso;
+}
+
+// ---- images ----
+
+/** An SVG string as an image address (the CSP allows data: images, nothing inline); "" for none. */
+export function svgImage(svg: string): string {
+  return svg ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}` : "";
+}
