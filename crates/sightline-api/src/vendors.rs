@@ -63,19 +63,6 @@ fn minutes_text(minutes: i64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn contracted_times_read_as_people_say_them() {
-        assert_eq!(super::minutes_text(30), "30 min");
-        assert_eq!(super::minutes_text(90), "1 h 30 min");
-        assert_eq!(super::minutes_text(60), "1 hour");
-        assert_eq!(super::minutes_text(240), "4 hours");
-        assert_eq!(super::minutes_text(1440), "1 day");
-        assert_eq!(super::minutes_text(7200), "5 days");
-    }
-}
-
 impl Sightline {
     /// The vendors side by side for a period (default: the current month).
     pub fn scorecard(&self, period: Option<&str>) -> Result<Scorecard, ApiError> {
@@ -231,5 +218,18 @@ impl Sightline {
             trend_svg: chart.svg,
             trend_summary: chart.caption,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contracted_times_read_as_people_say_them() {
+        assert_eq!(super::minutes_text(30), "30 min");
+        assert_eq!(super::minutes_text(90), "1 h 30 min");
+        assert_eq!(super::minutes_text(60), "1 hour");
+        assert_eq!(super::minutes_text(240), "4 hours");
+        assert_eq!(super::minutes_text(1440), "1 day");
+        assert_eq!(super::minutes_text(7200), "5 days");
     }
 }
