@@ -32,31 +32,30 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-/// Resident memory of a process and all its descendants, in MiB.
-fn tree_rss_mib(root: u32) -> f64 {
-    let mut parents = Vec::new();
+/// The app's process and the WebKit processes that draw its window (the
+/// only ones on the machine while the benchmark runs; the WebDriver's own
+/// process is left out).
+fn app_processes(app: u32) -> Vec<u32> {
+    let mut pids = vec![app];
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-        // The parent pid is the second field after the parenthesised name.
-        let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
-        let ppid = after.split_whitespace().nth(1).and_then(|text| text.parse::<u32>().ok()).unwrap_or(0);
-        parents.push((pid, ppid));
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if name.starts_with("WebKitWebProces") || name.starts_with("WebKitNetworkPr") {
+            pids.push(pid);
+        }
     }
-    let mut tree = vec![root];
-    let mut index = 0;
-    while index < tree.len() {
-        let parent = tree[index];
-        tree.extend(parents.iter().filter(|(_, ppid)| *ppid == parent).map(|(pid, _)| *pid));
-        index += 1;
-    }
-    let kib: u64 = tree
+    pids
+}
+
+/// A field of `/proc/<pid>/smaps_rollup` (kB), summed over processes, in MiB.
+fn memory_mib(pids: &[u32], field: &str) -> f64 {
+    let kib: u64 = pids
         .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
-        .filter_map(|status| {
-            status
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|rollup| {
+            rollup
                 .lines()
-                .find(|line| line.starts_with("VmRSS:"))
+                .find(|line| line.starts_with(field))
                 .and_then(|line| line.split_whitespace().nth(1).and_then(|kib| kib.parse::<u64>().ok()))
         })
         .sum();
@@ -137,7 +136,9 @@ async fn main() -> anyhow::Result<()> {
         if run == 4 {
             // A minute with nobody touching it.
             tokio::time::sleep(Duration::from_secs(60)).await;
-            rss_idle = pid_of(&app).map(tree_rss_mib);
+            rss_idle = pid_of(&app)
+                .map(app_processes)
+                .map(|pids| (pids.len() - 1, memory_mib(&pids, "Pss:"), memory_mib(&pids, "Rss:")));
         }
         client.close().await?;
         drop(driver);
@@ -146,7 +147,10 @@ async fn main() -> anyhow::Result<()> {
     println!();
     println!("cold start to the Overview painted, median of 5: {:.0} ms", median(&mut starts));
     match rss_idle {
-        Some(mib) => println!("resident memory after 1 minute idle (app + WebKit processes): {mib:.0} MiB"),
+        Some((webkit, pss, rss)) => println!(
+            "memory after 1 minute idle, the app and its {webkit} WebKit processes: proportional set size {pss:.0} \
+             MiB (shared libraries counted once), resident {rss:.0} MiB (shared libraries counted in each process)"
+        ),
         None => println!("resident memory: the app's process was not found"),
     }
     println!("navigation, click to the screen painted with its data (median of 5 rounds):");
