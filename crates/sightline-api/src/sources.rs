@@ -293,14 +293,14 @@ impl Sightline {
     }
 
     /// Reads from a configured source once, keeping nothing: whether the
-    /// address, the credentials and the data are right.
+    /// address, the credentials and the data are right. Sources that can
+    /// be asked for changes are asked for the last day's only.
     pub fn test_connection(&self, id: &str) -> Result<ConnectionTest, ApiError> {
         let config = self.config()?;
         let source = config
             .source(id)
             .cloned()
             .ok_or_else(|| ApiError::not_found(format!("there is no source '{id}' in {}", config.path.display())))?;
-        let source = SourceConfig { max_pages: Some(source.max_pages.unwrap_or(2).min(2)), ..source };
         let secret = match self.lookup_secret(id) {
             Ok(secret) => secret,
             Err(problem) => return Ok(ConnectionTest { ok: false, message: problem }),

@@ -233,3 +233,48 @@ fn unlocking_asks_for_the_passphrase_that_opens_the_cache() {
     assert!(wrong.message.contains("does not open"), "{}", wrong.message);
     app.unlock(Some("screens".into())).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_connection_reaches_a_provider_with_the_stored_credentials_and_keeps_nothing() {
+    use sightline_test_support::connectwise::{self, FakeConnectWise};
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();
+    let psa = FakeConnectWise::start(connectwise::tickets(30, now, chrono::Duration::hours(2))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), "connection").unwrap();
+    app.set_up_company("Harbour Freight Co", "UTC").unwrap();
+    app.save_vendor(&VendorInput {
+        id: "msp".into(),
+        name: "Quayside IT".into(),
+        kind: "msp".into(),
+        ..VendorInput::default()
+    })
+    .unwrap();
+    app.save_source(&SourceInput {
+        id: "psa".into(),
+        kind: "connectwise".into(),
+        vendor: "msp".into(),
+        base_url: Some(psa.base_url()),
+        company_id: Some(connectwise::COMPANY_ID.into()),
+        client_id: Some(connectwise::CLIENT_ID.into()),
+        ..SourceInput::default()
+    })
+    .unwrap();
+
+    let missing = app.test_connection("psa").unwrap();
+    assert!(!missing.ok);
+    assert!(missing.message.contains("No credentials are stored for psa"), "{}", missing.message);
+
+    app.set_secret("psa", Secret::new(format!("{}:wrong-key", connectwise::PUBLIC_KEY))).unwrap();
+    let refused = app.test_connection("psa").unwrap();
+    assert!(!refused.ok);
+    assert!(!refused.message.contains("wrong-key"), "the secret is never echoed: {}", refused.message);
+
+    app.set_secret("psa", Secret::new(format!("{}:{}", connectwise::PUBLIC_KEY, connectwise::PRIVATE_KEY))).unwrap();
+    let view = app.sources_view().unwrap();
+    assert!(view.sources[0].has_secret);
+    let connected = app.test_connection("psa").unwrap();
+    assert!(connected.ok, "{}", connected.message);
+    // Tickets every two hours back from now: the last day, both ends in, holds thirteen.
+    assert!(connected.message.contains("13 records from the last day"), "{}", connected.message);
+    assert_eq!(app.check().unwrap().records, 0, "a test keeps nothing");
+}
