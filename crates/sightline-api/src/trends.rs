@@ -2,7 +2,9 @@
 //! target, and the records behind any one figure.
 
 use chrono::{DateTime, Utc};
-use sightline_domain::{MetricKey, Period, RecordBatch, Scope, Unit};
+use std::collections::{HashMap, HashSet};
+
+use sightline_domain::{MetricKey, Period, Provenance, RecordBatch, Scope, Unit};
 
 use crate::dto::{Drilldown, DrilldownQuery, DrilldownRow, TrendPeriod, TrendQuery, TrendView};
 use crate::format::{thousands, value_text};
@@ -86,93 +88,157 @@ impl Lister<'_> {
         names.iter().map(|name| name.to_string()).collect()
     }
 
-    fn cells(&self, source: &str, record: &str, met: Option<bool>) -> Vec<String> {
-        let is = |provenance: &sightline_domain::Provenance| {
-            provenance.source_id == source && provenance.record_id == record
-        };
+    /// Whether the last column is the record's verdict from the trace
+    /// (rather than something the record says itself).
+    fn verdict_column(&self) -> bool {
+        use MetricKey as M;
+        !matches!(
+            self.metric,
+            M::CriticalPatchMaxAgeDays
+                | M::VulnsCriticalOpen
+                | M::VulnsHighOpen
+                | M::VulnsOverdue
+                | M::BackupSuccessPct
+                | M::DaysSinceRestoreTest
+                | M::DaysSinceResilienceTest
+                | M::CertMinDaysToExpiry
+                | M::CsatPct
+                | M::AvailabilityPct
+                | M::SourceStalenessHours
+        )
+    }
+
+    /// The cells of the `wanted` records (by source and record id), found
+    /// in one pass over the kind of record the measure is computed from.
+    fn describe(&self, wanted: &HashSet<(&str, &str)>) -> HashMap<(String, String), Vec<String>> {
+        fn pass<T>(
+            list: &[T],
+            wanted: &HashSet<(&str, &str)>,
+            provenance: impl Fn(&T) -> &Provenance,
+            cells: impl Fn(&T) -> Vec<String>,
+        ) -> HashMap<(String, String), Vec<String>> {
+            list.iter()
+                .filter(|item| {
+                    let at = provenance(item);
+                    wanted.contains(&(at.source_id.as_str(), at.record_id.as_str()))
+                })
+                .map(|item| {
+                    let at = provenance(item);
+                    ((at.source_id.clone(), at.record_id.clone()), cells(item))
+                })
+                .collect()
+        }
         let records = self.records;
         use MetricKey as M;
         match self.metric {
-            M::PatchCompliancePct => records.devices.iter().find(|d| is(&d.provenance)).map(|device| {
-                vec![device.name.clone(), device.role.as_str().into(), when(device.enrolled_at), met_word(met)]
-            }),
-            M::CriticalPatchMaxAgeDays => records.patches.iter().find(|p| is(&p.provenance)).map(|patch| {
-                vec![
-                    patch.title.clone(),
-                    patch.device_id.clone(),
-                    when(patch.missing_since),
-                    patch.class.as_str().into(),
-                ]
-            }),
-            M::VulnsCriticalOpen | M::VulnsHighOpen | M::VulnsOverdue => {
-                records.vulnerabilities.iter().find(|v| is(&v.provenance)).map(|vulnerability| {
+            M::PatchCompliancePct => pass(
+                &records.devices,
+                wanted,
+                |d| &d.provenance,
+                |device| vec![device.name.clone(), device.role.as_str().into(), when(device.enrolled_at)],
+            ),
+            M::CriticalPatchMaxAgeDays => pass(
+                &records.patches,
+                wanted,
+                |p| &p.provenance,
+                |patch| {
+                    vec![
+                        patch.title.clone(),
+                        patch.device_id.clone(),
+                        when(patch.missing_since),
+                        patch.class.as_str().into(),
+                    ]
+                },
+            ),
+            M::VulnsCriticalOpen | M::VulnsHighOpen | M::VulnsOverdue => pass(
+                &records.vulnerabilities,
+                wanted,
+                |v| &v.provenance,
+                |vulnerability| {
                     vec![
                         vulnerability.title.clone(),
                         vulnerability.asset.clone(),
                         vulnerability.severity.as_str().into(),
                         when(vulnerability.first_found),
                     ]
-                })
-            }
-            M::BackupSuccessPct => records
-                .backups
+                },
+            ),
+            M::BackupSuccessPct => pass(
+                &records.backups,
+                wanted,
+                |b| &b.provenance,
+                |job| vec![job.system.clone(), when(job.started_at), met_word(Some(job.succeeded))],
+            ),
+            M::DaysSinceRestoreTest => pass(
+                &records.restore_tests,
+                wanted,
+                |t| &t.provenance,
+                |test| vec![test.system.clone(), when(test.tested_at), met_word(Some(test.succeeded))],
+            ),
+            M::DaysSinceResilienceTest => pass(
+                &records.resilience_tests,
+                wanted,
+                |t| &t.provenance,
+                |test| vec![test.name.clone(), when(test.tested_at)],
+            ),
+            M::CertMinDaysToExpiry => pass(
+                &records.certificates,
+                wanted,
+                |c| &c.provenance,
+                |cert| vec![cert.host.clone(), cert.subject.clone(), cert.issuer.clone(), when(cert.not_after)],
+            ),
+            M::ChangeSuccessPct => pass(
+                &records.changes,
+                wanted,
+                |c| &c.provenance,
+                |change| vec![change.title.clone(), when(change.implemented_at)],
+            ),
+            M::CsatPct => pass(
+                &records.surveys,
+                wanted,
+                |s| &s.provenance,
+                |survey| vec![when(survey.responded_at), met_word(Some(survey.satisfied))],
+            ),
+            M::AvailabilityPct => pass(
+                &records.availability,
+                wanted,
+                |a| &a.provenance,
+                |sample| {
+                    let total = (sample.up_seconds + sample.down_seconds).max(1) as f64;
+                    vec![
+                        sample.monitor.clone(),
+                        when(sample.window_start),
+                        value_text(Some(sample.up_seconds as f64 * 100.0 / total), Unit::Percent),
+                    ]
+                },
+            ),
+            M::SourceStalenessHours => wanted
                 .iter()
-                .find(|b| is(&b.provenance))
-                .map(|job| vec![job.system.clone(), when(job.started_at), met_word(Some(job.succeeded))]),
-            M::DaysSinceRestoreTest => records
-                .restore_tests
-                .iter()
-                .find(|t| is(&t.provenance))
-                .map(|test| vec![test.system.clone(), when(test.tested_at), met_word(Some(test.succeeded))]),
-            M::DaysSinceResilienceTest => records
-                .resilience_tests
-                .iter()
-                .find(|t| is(&t.provenance))
-                .map(|test| vec![test.name.clone(), when(test.tested_at)]),
-            M::CertMinDaysToExpiry => {
-                records.certificates.iter().find(|c| is(&c.provenance)).map(|cert| {
-                    vec![cert.host.clone(), cert.subject.clone(), cert.issuer.clone(), when(cert.not_after)]
-                })
-            }
-            M::ChangeSuccessPct => records
-                .changes
-                .iter()
-                .find(|c| is(&c.provenance))
-                .map(|change| vec![change.title.clone(), when(change.implemented_at), met_word(met)]),
-            M::CsatPct => records
-                .surveys
-                .iter()
-                .find(|s| is(&s.provenance))
-                .map(|survey| vec![when(survey.responded_at), met_word(Some(survey.satisfied))]),
-            M::AvailabilityPct => records.availability.iter().find(|a| is(&a.provenance)).map(|sample| {
-                let total = (sample.up_seconds + sample.down_seconds).max(1) as f64;
-                vec![
-                    sample.monitor.clone(),
-                    when(sample.window_start),
-                    value_text(Some(sample.up_seconds as f64 * 100.0 / total), Unit::Percent),
-                ]
-            }),
-            M::SourceStalenessHours => Some(vec![source.to_string()]),
-            _ => records.tickets.iter().find(|t| is(&t.provenance)).map(|ticket| {
-                let detail = match self.metric {
-                    M::ResolutionMedianHours
-                    | M::ResolutionP90Hours
-                    | M::SlaResolutionCompliancePct
-                    | M::ReopenedPct
-                    | M::KeyPersonSharePct => elapsed(ticket.created_at, ticket.resolved_at, Unit::Hours),
-                    M::BacklogOpen | M::BacklogAged30d => ticket.status.clone(),
-                    _ => elapsed(ticket.created_at, ticket.first_response_at, Unit::Minutes),
-                };
-                vec![
-                    format!("#{} {}", ticket.provenance.record_id, ticket.summary),
-                    ticket.priority.clone().unwrap_or_else(|| "unmapped".into()),
-                    when(ticket.created_at),
-                    detail,
-                    met_word(met),
-                ]
-            }),
+                .map(|(source, record)| ((source.to_string(), record.to_string()), vec![source.to_string()]))
+                .collect(),
+            metric => pass(
+                &records.tickets,
+                wanted,
+                |t| &t.provenance,
+                |ticket| {
+                    let detail = match metric {
+                        M::ResolutionMedianHours
+                        | M::ResolutionP90Hours
+                        | M::SlaResolutionCompliancePct
+                        | M::ReopenedPct
+                        | M::KeyPersonSharePct => elapsed(ticket.created_at, ticket.resolved_at, Unit::Hours),
+                        M::BacklogOpen | M::BacklogAged30d => ticket.status.clone(),
+                        _ => elapsed(ticket.created_at, ticket.first_response_at, Unit::Minutes),
+                    };
+                    vec![
+                        format!("#{} {}", ticket.provenance.record_id, ticket.summary),
+                        ticket.priority.clone().unwrap_or_else(|| "unmapped".into()),
+                        when(ticket.created_at),
+                        detail,
+                    ]
+                },
+            ),
         }
-        .unwrap_or_else(|| vec![format!("{source}:{record}")])
     }
 }
 
@@ -293,13 +359,25 @@ impl Sightline {
             Some(true) => 2,
         });
         let total = ordered.len() as u32;
-        let rows = ordered
+        let shown = &ordered[..ordered.len().min(DRILLDOWN_ROWS)];
+        let wanted: HashSet<(&str, &str)> =
+            shown.iter().map(|record| (record.source_id.as_str(), record.record_id.as_str())).collect();
+        let mut described = lister.describe(&wanted);
+        let rows = shown
             .iter()
-            .take(DRILLDOWN_ROWS)
-            .map(|record| DrilldownRow {
-                id: format!("{}:{}", record.source_id, record.record_id),
-                cells: lister.cells(&record.source_id, &record.record_id, record.met),
-                met: record.met,
+            .map(|record| {
+                let key = (record.source_id.clone(), record.record_id.clone());
+                let cells = match described.remove(&key) {
+                    Some(mut cells) => {
+                        if lister.verdict_column() {
+                            cells.push(met_word(record.met));
+                        }
+                        cells
+                    }
+                    // A record the trace names but the cache no longer holds.
+                    None => vec![format!("{}:{}", record.source_id, record.record_id)],
+                };
+                DrilldownRow { id: format!("{}:{}", record.source_id, record.record_id), cells, met: record.met }
             })
             .collect();
         Ok(Drilldown {
