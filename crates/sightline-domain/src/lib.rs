@@ -18,4 +18,7 @@ pub use records::{
     RecordBatch, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
 };
 pub use secret::Secret;
-pub use vendor::{Contract, Service, SlaTarget, SourceInfo, Vendor, VendorKind};
+pub use vendor::{
+    BusinessHours, Contract, ContractTerms, HoursSpan, Service, ServiceCredits, SlaClock, SlaTarget, SourceInfo, Vendor,
+    VendorKind,
+};

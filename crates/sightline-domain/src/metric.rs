@@ -14,6 +14,8 @@ pub enum Unit {
     Hours,
     Days,
     Count,
+    /// An amount in the company's own currency.
+    Money,
 }
 
 impl Unit {
@@ -24,6 +26,7 @@ impl Unit {
             Unit::Hours => "hours",
             Unit::Days => "days",
             Unit::Count => "count",
+            Unit::Money => "money",
         }
     }
 }
@@ -112,6 +115,8 @@ metric_keys! {
         "Tickets answered on time";
     SlaResolutionCompliancePct => "sla_resolution_compliance_pct", Percent, HigherIsBetter,
         "Tickets fixed on time";
+    ServiceCreditOwed => "service_credit_owed", Money, LowerIsBetter,
+        "Service credits the contract says are owed";
     BacklogOpen => "backlog_open", Count, LowerIsBetter,
         "Tickets still open";
     BacklogAged30d => "backlog_aged_30d", Count, LowerIsBetter,
@@ -176,6 +181,9 @@ pub struct MetricProvenance {
     pub records: u64,
     /// Records in scope that lacked what the metric needs.
     pub skipped: u64,
+    /// Why they were skipped, in words, with how many for each reason.
+    #[serde(default)]
+    pub skipped_reasons: Vec<(String, u64)>,
     /// The oldest fetched-at among the records used.
     pub oldest_fetched_at: Option<DateTime<Utc>>,
 }

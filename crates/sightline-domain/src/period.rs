@@ -126,6 +126,13 @@ impl Period {
         }
     }
 
+    /// The months the period covers, in order.
+    pub fn months_in(self) -> Vec<Period> {
+        let (year, month) = self.first_month();
+        let first = Period::Month { year, month };
+        (0..self.months() as i32).map(|step| first.shift(step)).collect()
+    }
+
     /// Number of months covered; used by callers that size windows.
     pub fn month_count(self) -> u32 {
         self.months()

@@ -32,6 +32,14 @@ pub struct Ticket {
     pub reopened: Option<bool>,
     /// The provider's own verdict on the SLA, where its API gives one.
     pub vendor_reported_in_sla: Option<bool>,
+    /// Minutes the resolution clock stood still (on hold, waiting on the
+    /// customer), where the source records it.
+    #[serde(default)]
+    pub paused_minutes: Option<i64>,
+    /// The source marks the ticket as outside the SLA (a project, a
+    /// request the contract does not cover): it is left out of compliance.
+    #[serde(default)]
+    pub excluded_from_sla: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -51,12 +51,14 @@ fn generate(now: DateTime<Utc>) -> Data {
         respond_minutes: Some(respond),
         resolve_minutes: Some(resolve),
         effective_from: None,
+        clock: None,
     };
     let contracts = (0..VENDORS)
         .map(|index| Contract {
             vendor_id: vendor_id(index),
             sla: vec![target("P1", 15, 240), target("P2", 60, 480), target("P3", 240, 2880), target("P4", 480, 7200)],
             compliance_target_pct: 95.0,
+            terms: Default::default(),
         })
         .collect();
     let sources = (0..VENDORS)
@@ -92,6 +94,8 @@ fn generate(now: DateTime<Utc>) -> Data {
             status: "Closed".into(),
             reopened: Some(rng.gen_bool(0.03)),
             vendor_reported_in_sla: Some(rng.gen_bool(0.95)),
+            paused_minutes: None,
+            excluded_from_sla: false,
         });
     }
     for vendor in 0..VENDORS {

@@ -10,6 +10,8 @@ use sightline_domain::{
     RestoreTest, SourceInfo, Survey, Ticket, Vendor, Vulnerability,
 };
 
+use crate::sla::{Clocks, Unjudged, judge};
+
 /// Items that are "open" from a start until an optional end (a ticket until
 /// it is resolved, a patch until it is installed). Asking which are open at
 /// a moment looks only at short intervals that began shortly before it, and
@@ -55,8 +57,10 @@ impl<'a, T> Intervals<'a, T> {
     }
 }
 
-/// A ticket with what every metric needs from the contract worked out once:
-/// the deadlines that applied when it was created.
+/// A ticket with what every metric needs from the contract worked out once
+/// (by [`judge`]): the deadlines that applied when it was created, on the
+/// contract's clock. `first_response_at` is the resolution where no
+/// response was recorded.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TicketRef<'a> {
     pub ticket: &'a Ticket,
@@ -67,9 +71,14 @@ pub(crate) struct TicketRef<'a> {
     pub resolved_at: Option<DateTime<Utc>>,
     pub fetched_at: DateTime<Utc>,
     pub reopened: Option<bool>,
-    pub has_priority: bool,
-    pub respond_by: Option<DateTime<Utc>>,
-    pub resolve_by: Option<DateTime<Utc>>,
+    /// When the response and resolution targets run out on the contract's
+    /// clock (pause included), or why the ticket cannot be judged.
+    pub respond_by: Result<Option<DateTime<Utc>>, Unjudged>,
+    pub resolve_by: Result<Option<DateTime<Utc>>, Unjudged>,
+    /// Minutes on the contract's clock to the first response and to the
+    /// resolution, pause taken off.
+    pub response_minutes: Option<f64>,
+    pub resolution_minutes: Option<f64>,
     /// The resolver's index in [`ScopeIndex::resolvers`].
     pub resolver: Option<u32>,
     /// The source's index in [`ScopeIndex::ticket_sources`]: counting
@@ -185,6 +194,7 @@ pub(crate) fn build_indexes<'a>(
     contracts: &'a [Contract],
     records: &'a RecordBatch,
     sources: &'a [SourceInfo],
+    clocks: &Clocks,
 ) -> Vec<ScopeIndex<'a>> {
     let slots = Slots {
         by_vendor: vendors.iter().enumerate().map(|(slot, vendor)| (vendor.id.as_str(), slot)).collect(),
@@ -196,20 +206,18 @@ pub(crate) fn build_indexes<'a>(
     let mut ticket_sources = Interner::default();
     let mut ticket_lists: Vec<Vec<TicketRef>> = (0..=slots.count).map(|_| Vec::new()).collect();
     for ticket in &records.tickets {
-        let target = ticket.priority.as_deref().and_then(|priority| {
-            contract_of.get(ticket.vendor_id.as_str()).and_then(|c| c.target_for(priority, ticket.created_at))
-        });
-        let by = |minutes: Option<i64>| minutes.map(|minutes| ticket.created_at + Duration::minutes(minutes));
+        let judged = judge(ticket, contract_of.get(ticket.vendor_id.as_str()).copied(), clocks);
         let reference = TicketRef {
             ticket,
             created_at: ticket.created_at,
-            first_response_at: ticket.first_response_at,
+            first_response_at: judged.responded_at,
             resolved_at: ticket.resolved_at,
             fetched_at: ticket.provenance.fetched_at,
             reopened: ticket.reopened,
-            has_priority: ticket.priority.is_some(),
-            respond_by: by(target.and_then(|t| t.respond_minutes)),
-            resolve_by: by(target.and_then(|t| t.resolve_minutes)),
+            respond_by: judged.response.map(|leg| leg.map(|leg| leg.due)),
+            resolve_by: judged.resolution.map(|leg| leg.map(|leg| leg.due)),
+            response_minutes: judged.response_minutes,
+            resolution_minutes: judged.resolution_minutes,
             resolver: ticket.resolved_by.as_deref().map(|name| resolvers.id(name)),
             source: ticket_sources.id(&ticket.provenance.source_id),
         };

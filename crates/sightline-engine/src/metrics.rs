@@ -13,6 +13,7 @@ use sightline_domain::{
 
 use crate::Settings;
 use crate::index::{ScopeIndex, TicketRef, build_indexes, in_range};
+use crate::sla::{Clocks, Unjudged};
 use crate::stats::percentile;
 
 /// Everything the engine computes from.
@@ -54,8 +55,9 @@ pub fn compute_metrics_with_diagnostics(
 ) -> MetricsResult {
     let mut scopes: Vec<Scope> = input.vendors.iter().map(|vendor| Scope::Vendor(vendor.id.clone())).collect();
     scopes.push(Scope::All);
-    let indexes = build_indexes(input.vendors, input.contracts, input.records, input.sources);
     let tz = input.settings.tz();
+    let clocks = Clocks::new(input.contracts, input.records, tz, now);
+    let indexes = build_indexes(input.vendors, input.contracts, input.records, input.sources, &clocks);
     let requested: Vec<Period> = periods.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
     let mut wanted: BTreeSet<Period> = requested.iter().copied().collect();
     wanted.extend(requested.iter().map(|period| period.previous()));
@@ -71,7 +73,8 @@ pub fn compute_metrics_with_diagnostics(
         chunk
             .iter()
             .map(|(scope, index)| {
-                let context = Context { index, settings: input.settings, tz, now, trace: false };
+                let (contract, monthly_cost) = contract_of(input, scope);
+                let context = Context { index, contract, monthly_cost, settings: input.settings, tz, now, trace: false };
                 scope_values(&context, scope, input, &requested, &wanted)
             })
             .collect()
@@ -113,14 +116,28 @@ pub fn records_behind(
     period: Period,
     now: DateTime<Utc>,
 ) -> Vec<TracedRecord> {
-    let indexes = build_indexes(input.vendors, input.contracts, input.records, input.sources);
+    let clocks = Clocks::new(input.contracts, input.records, input.settings.tz(), now);
+    let indexes = build_indexes(input.vendors, input.contracts, input.records, input.sources, &clocks);
     let position = match scope {
         Scope::All => Some(input.vendors.len()),
         Scope::Vendor(id) => input.vendors.iter().position(|vendor| &vendor.id == id),
     };
     let Some(index) = position.and_then(|position| indexes.get(position)) else { return Vec::new() };
-    let context = Context { index, settings: input.settings, tz: input.settings.tz(), now, trace: true };
+    let (contract, monthly_cost) = contract_of(input, scope);
+    let context =
+        Context { index, contract, monthly_cost, settings: input.settings, tz: input.settings.tz(), now, trace: true };
     context.compute(metric, period).tally.trace.unwrap_or_default()
+}
+
+/// A vendor's contract and monthly cost; none for all vendors.
+fn contract_of<'a>(input: EngineInput<'a>, scope: &Scope) -> (Option<&'a Contract>, Option<f64>) {
+    match scope {
+        Scope::All => (None, None),
+        Scope::Vendor(id) => (
+            input.contracts.iter().find(|contract| &contract.vendor_id == id),
+            input.vendors.iter().find(|vendor| &vendor.id == id).and_then(|vendor| vendor.monthly_cost),
+        ),
+    }
 }
 
 /// Every metric of one scope for the requested periods.
@@ -206,6 +223,8 @@ pub fn target_for(metric: MetricKey, scope: &Scope, contracts: &[Contract], sett
         | MetricKey::BacklogAged30d
         | MetricKey::ReopenedPct
         | MetricKey::VulnsHighOpen => None,
+        // Nothing owed is the target a provider should meet.
+        MetricKey::ServiceCreditOwed => contract.and_then(|contract| contract.terms.credits).map(|_| 0.0),
     }
 }
 
@@ -254,6 +273,8 @@ pub fn status_for(metric: MetricKey, value: Option<f64>, target: Option<f64>, se
         MetricKey::DaysSinceRestoreTest => lower_is_better(settings.restore_test_red_days),
         MetricKey::KeyPersonSharePct => lower_is_better(settings.key_person_red_pct),
         MetricKey::SourceStalenessHours => lower_is_better(settings.stale_red_hours),
+        // Any credit owed means the contract's targets were missed.
+        MetricKey::ServiceCreditOwed => lower_is_better(target),
         MetricKey::CriticalPatchMaxAgeDays | MetricKey::VulnsOverdue => lower_is_better(target),
         // Any open critical weakness needs attention; it turns red once it
         // is past its deadline (`vulns_overdue`).
@@ -280,6 +301,8 @@ struct Tally<'a> {
     ticket_sources: u64,
     records: u64,
     skipped: u64,
+    /// Why records were skipped, in words, with how many.
+    skipped_reasons: BTreeMap<&'static str, u64>,
     oldest: Option<DateTime<Utc>>,
     /// The records themselves, when tracing.
     trace: Option<Vec<TracedRecord>>,
@@ -336,7 +359,13 @@ impl<'a> Tally<'a> {
             }
         }
         sources.sort();
-        MetricProvenance { sources, records: self.records, skipped: self.skipped, oldest_fetched_at: self.oldest }
+        MetricProvenance {
+            sources,
+            records: self.records,
+            skipped: self.skipped,
+            skipped_reasons: self.skipped_reasons.iter().map(|(reason, count)| (reason.to_string(), *count)).collect(),
+            oldest_fetched_at: self.oldest,
+        }
     }
 }
 
@@ -348,8 +377,9 @@ struct Computed<'a> {
 }
 
 impl Computed<'_> {
-    fn skip(&mut self, provenance: &Provenance, problem: &str) {
+    fn skip(&mut self, provenance: &Provenance, problem: &'static str) {
         self.tally.skipped += 1;
+        *self.tally.skipped_reasons.entry(problem).or_default() += 1;
         self.diagnostics.push(Diagnostic {
             source_id: provenance.source_id.clone(),
             record_id: provenance.record_id.clone(),
@@ -368,6 +398,9 @@ fn whole_days(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
 
 struct Context<'a> {
     index: &'a ScopeIndex<'a>,
+    /// The vendor's contract and monthly cost (none for all vendors).
+    contract: Option<&'a Contract>,
+    monthly_cost: Option<f64>,
     settings: &'a Settings,
     tz: Tz,
     now: DateTime<Utc>,
@@ -415,6 +448,7 @@ impl<'a> Context<'a> {
             MetricKey::ResolutionP90Hours => self.resolution(window, 90.0),
             MetricKey::SlaResponseCompliancePct => self.sla_compliance(window, SlaKind::Response),
             MetricKey::SlaResolutionCompliancePct => self.sla_compliance(window, SlaKind::Resolution),
+            MetricKey::ServiceCreditOwed => self.service_credit(period),
             MetricKey::BacklogOpen => self.backlog(window, None),
             MetricKey::BacklogAged30d => self.backlog(window, Some(Duration::days(30))),
             MetricKey::ReopenedPct => self.reopened(window),
@@ -464,51 +498,50 @@ impl<'a> Context<'a> {
     }
 
     fn first_response(&self, window: Window, p: f64) -> Computed<'a> {
-        let answered = |t: &TicketRef| t.first_response_at;
         self.elapsed_percentile(
             self.created_in(window),
-            answered,
-            |t| t.respond_by,
-            60.0,
+            |t| (t.first_response_at, t.response_minutes, t.respond_by),
+            1.0,
             p,
-            "first response is before the ticket was created",
+            Unjudged::AnsweredBeforeOpened,
         )
     }
 
     fn resolution(&self, window: Window, p: f64) -> Computed<'a> {
         self.elapsed_percentile(
             self.resolved_in(window),
-            |t| t.resolved_at,
-            |t| t.resolve_by,
-            3600.0,
+            |t| (t.resolved_at, t.resolution_minutes, t.resolve_by),
+            60.0,
             p,
-            "resolved before it was created",
+            Unjudged::ResolvedBeforeOpened,
         )
     }
 
-    /// The `p`-th percentile of the time from creation to `event`, in units
-    /// of `unit_seconds`, over the tickets that have the event; a ticket
-    /// whose event comes before its creation is skipped as `problem`.
+    /// The `p`-th percentile of the minutes on the contract's clock from
+    /// creation to an event (pause taken off), in units of `unit_minutes`,
+    /// over the tickets that have the event; a ticket whose event comes
+    /// before its creation is skipped as `problem`.
     fn elapsed_percentile(
         &self,
         tickets: &'a [TicketRef<'a>],
-        event: impl Fn(&TicketRef) -> Option<DateTime<Utc>>,
-        deadline: impl Fn(&TicketRef) -> Option<DateTime<Utc>>,
-        unit_seconds: f64,
+        event: impl Fn(&TicketRef) -> (Option<DateTime<Utc>>, Option<f64>, Result<Option<DateTime<Utc>>, Unjudged>),
+        unit_minutes: f64,
         p: f64,
-        problem: &str,
+        problem: Unjudged,
     ) -> Computed<'a> {
         let mut computed = self.start();
         let mut elapsed = Vec::new();
         for t in tickets {
-            let Some(at) = event(t) else { continue };
+            let (at, minutes, deadline) = event(t);
+            let Some(at) = at else { continue };
             if at < t.created_at {
-                computed.skip(&t.ticket.provenance, problem);
+                computed.skip(&t.ticket.provenance, problem.words());
                 continue;
             }
-            elapsed.push((at - t.created_at).num_seconds() as f64 / unit_seconds);
+            let Some(minutes) = minutes else { continue };
+            elapsed.push(minutes / unit_minutes);
             computed.tally.used_ticket(t);
-            if let Some(deadline) = deadline(t) {
+            if let Ok(Some(deadline)) = deadline {
                 computed.tally.verdict(at <= deadline);
             }
         }
@@ -516,25 +549,28 @@ impl<'a> Context<'a> {
         computed
     }
 
-    /// Share of tickets created in the period that met their target. A
-    /// ticket with no response (or resolution) counts as missed once its
-    /// target has passed by the cutoff, and is left out while it is ahead.
+    /// Share of tickets created in the period that met their target on
+    /// the contract's clock. A ticket with no response (or resolution)
+    /// counts as missed once its target has passed by the cutoff, and is
+    /// left out while it is ahead. A ticket that cannot be judged (left out
+    /// of the SLA by the provider's tool, no known priority, dates that
+    /// cannot be right) is skipped with the reason, never counted as met.
     fn sla_compliance(&self, window: Window, kind: SlaKind) -> Computed<'a> {
         let mut computed = self.start();
         let (mut met, mut counted) = (0u64, 0u64);
         for t in self.created_in(window) {
-            if !t.has_priority {
-                computed.skip(
-                    &t.ticket.provenance,
-                    "ticket has no priority the contract knows, so its SLA cannot be judged",
-                );
-                continue;
-            }
             let (deadline, done_at) = match kind {
                 SlaKind::Response => (t.respond_by, t.first_response_at),
                 SlaKind::Resolution => (t.resolve_by, t.resolved_at),
             };
-            let Some(deadline) = deadline else { continue };
+            let deadline = match deadline {
+                Err(problem) => {
+                    computed.skip(&t.ticket.provenance, problem.words());
+                    continue;
+                }
+                Ok(None) => continue,
+                Ok(Some(deadline)) => deadline,
+            };
             let in_time = match done_at {
                 Some(done_at) => done_at <= deadline,
                 None if deadline <= window.cutoff => false,
@@ -546,6 +582,45 @@ impl<'a> Context<'a> {
             computed.tally.verdict(in_time);
         }
         computed.value = share(met, counted);
+        computed
+    }
+
+    /// What the contract's credit terms say is owed for `period`: per
+    /// month, `percent_per_point` of the monthly cost for each point the
+    /// worse of response and resolution compliance fell below the target,
+    /// at most `cap_percent`; a quarter owes the sum of its months. A month
+    /// that has not ended owes nothing yet, and none is computed without
+    /// credit terms, a monthly cost, or a judged ticket.
+    fn service_credit(&self, period: Period) -> Computed<'a> {
+        let mut computed = self.start();
+        let Some(contract) = self.contract else { return computed };
+        let (Some(credits), Some(cost)) = (contract.terms.credits, self.monthly_cost) else { return computed };
+        let mut owed = None;
+        for month in period.months_in() {
+            let window = self.window(month);
+            if window.end > self.now {
+                continue;
+            }
+            let mut shortfall: Option<f64> = None;
+            for kind in [SlaKind::Response, SlaKind::Resolution] {
+                let compliance = self.sla_compliance(window, kind);
+                computed.tally.records += compliance.tally.records;
+                computed.tally.ticket_sources |= compliance.tally.ticket_sources;
+                if let Some(oldest) = compliance.tally.oldest {
+                    computed.tally.seen(oldest);
+                }
+                if let Some(value) = compliance.value {
+                    let below = (contract.compliance_target_pct - value).max(0.0);
+                    shortfall = Some(shortfall.map_or(below, |worst: f64| worst.max(below)));
+                }
+            }
+            if let Some(points) = shortfall {
+                let percent = (points * credits.percent_per_point).min(credits.cap_percent);
+                let month_owed = (cost * percent / 100.0 * 100.0).round() / 100.0;
+                owed = Some(owed.unwrap_or(0.0) + month_owed);
+            }
+        }
+        computed.value = owed;
         computed
     }
 

@@ -12,6 +12,7 @@ use sightline_domain::{
 };
 
 use crate::EngineInput;
+use crate::sla::{Clocks, judge};
 use crate::metrics::{Diagnostic, compute_metrics_with_diagnostics};
 
 /// Everything the engine computes: every metric for every period of the
@@ -108,6 +109,7 @@ fn figure(value: f64, unit: Unit) -> String {
         Unit::Hours => format!("{value:.1} hours"),
         Unit::Days => plural(value as i64, "day", "days"),
         Unit::Count => format!("{value:.0}"),
+        Unit::Money => format!("{value:.0}"),
     }
 }
 
@@ -148,6 +150,7 @@ struct Rules<'a> {
     current: Period,
     last_complete: Period,
     flags: Vec<RiskFlag>,
+    clocks: Clocks,
 }
 
 /// Evaluates every rule. `values` must hold the months up to the current
@@ -170,6 +173,7 @@ pub fn evaluate_rules(
         current,
         last_complete: current.previous(),
         flags: Vec::new(),
+        clocks: Clocks::new(input.contracts, input.records, tz, now),
     };
     for vendor in input.vendors {
         let scope = Scope::Vendor(vendor.id.clone());
@@ -658,34 +662,35 @@ impl<'a> Rules<'a> {
     }
 
     /// The provider's own SLA verdicts against Sightline's reading of the
-    /// same tickets, for the last complete month.
+    /// same tickets on the contract's clock, for the last complete month.
+    /// The flag lists the disputed tickets (`disputes` gives each with its
+    /// times and reasons).
     fn reported_sla(&mut self, vendor: &Vendor) {
         let tz = self.input.settings.tz();
         let month = self.last_complete;
         let (start, end) = (month.start_in(tz), month.end_in(tz));
+        let cutoff = end.min(self.now);
         let Some(contract) = self.input.contracts.iter().find(|contract| contract.vendor_id == vendor.id) else {
             return;
         };
         let (mut reported_met, mut computed_met, mut counted) = (0u32, 0u32, 0u32);
+        let mut disputed = Vec::new();
         for ticket in self.of(&vendor.id).tickets.iter().copied() {
             if ticket.created_at < start || ticket.created_at >= end {
                 continue;
             }
-            let (Some(reported), Some(priority)) = (ticket.vendor_reported_in_sla, ticket.priority.as_deref()) else {
-                continue;
-            };
-            let Some(target) = contract.target_for(priority, ticket.created_at) else { continue };
-            let within = |done: Option<DateTime<Utc>>, minutes: Option<i64>| match (done, minutes) {
-                (_, None) => true,
-                (Some(done), Some(minutes)) => done <= ticket.created_at + Duration::minutes(minutes),
-                (None, Some(minutes)) => ticket.created_at + Duration::minutes(minutes) > self.now,
-            };
+            let Some(reported) = ticket.vendor_reported_in_sla else { continue };
+            let judged = judge(ticket, Some(contract), &self.clocks);
+            // Only tickets Sightline can judge by the contract count: one
+            // still running, left out of the SLA, or with impossible dates
+            // is neither for nor against the provider.
+            let Ok(Some(met)) = judged.verdict_at(cutoff) else { continue };
             counted += 1;
             reported_met += u32::from(reported);
-            computed_met += u32::from(
-                within(ticket.first_response_at, target.respond_minutes)
-                    && within(ticket.resolved_at, target.resolve_minutes),
-            );
+            computed_met += u32::from(met);
+            if met != reported {
+                disputed.push(format!("{}:{}", ticket.provenance.source_id, ticket.provenance.record_id));
+            }
         }
         if counted < 10 {
             return;
@@ -695,26 +700,28 @@ impl<'a> Rules<'a> {
         if (reported - computed).abs() <= self.input.settings.reported_sla_tolerance_points {
             return;
         }
+        let count = disputed.len();
         self.raise(
             "reported_sla_mismatch",
             &vendor.id,
             Some(&vendor.id),
             FlagSeverity::Amber,
             format!(
-                "{} reports {} of {} tickets within SLA; its own ticket times show {}",
+                "{} says {} of {} tickets met the SLA; by the contract {} did ({} disputed)",
                 vendor.name,
                 pct(reported),
                 month.label(),
-                pct(computed)
+                pct(computed),
+                count
             ),
-            "The provider's report and the raw tickets disagree. Reports that look better than the underlying \
-             records are how problems stay hidden until they become incidents.",
+            "The provider's report and the raw tickets, timed on the contract's own clock, disagree. Reports that \
+             look better than the underlying records are how problems stay hidden until they become incidents.",
             format!(
-                "How does {} decide a ticket met its SLA, and why does that differ from the ticket times?",
+                "How does {} decide a ticket met its SLA, and why does that differ on these tickets?",
                 vendor.name
             ),
             Vec::new(),
-            Vec::new(),
+            disputed,
         );
     }
 

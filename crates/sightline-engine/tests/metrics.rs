@@ -27,6 +27,7 @@ fn contract() -> Contract {
         respond_minutes: Some(respond),
         resolve_minutes: Some(resolve),
         effective_from: from.map(|day| day.parse::<NaiveDate>().unwrap()),
+        clock: None,
     };
     Contract {
         vendor_id: "acme".into(),
@@ -37,6 +38,7 @@ fn contract() -> Contract {
             target("P3", 240, 2880, None),
         ],
         compliance_target_pct: 95.0,
+        terms: Default::default(),
     }
 }
 
@@ -56,6 +58,8 @@ fn ticket(id: &str, priority: Option<&str>, created: &str, respond: Option<i64>,
         status: "Open".into(),
         reopened: None,
         vendor_reported_in_sla: None,
+        paused_minutes: None,
+        excluded_from_sla: false,
     }
 }
 

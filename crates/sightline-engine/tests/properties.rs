@@ -36,6 +36,8 @@ fn ticket(index: usize, created_offset_min: i64, respond: Option<i64>, resolve: 
         status: "Open".into(),
         reopened: None,
         vendor_reported_in_sla: None,
+        paused_minutes: None,
+        excluded_from_sla: false,
     }
 }
 
@@ -69,15 +71,18 @@ fn compute(tickets: Vec<Ticket>) -> Vec<sightline_domain::MetricValue> {
                 respond_minutes: Some(15),
                 resolve_minutes: Some(240),
                 effective_from: None,
+                clock: None,
             },
             SlaTarget {
                 priority: "P3".into(),
                 respond_minutes: Some(240),
                 resolve_minutes: Some(2880),
                 effective_from: None,
+                clock: None,
             },
         ],
         compliance_target_pct: 95.0,
+        terms: Default::default(),
     }];
     let records = RecordBatch { tickets, ..RecordBatch::default() };
     let settings = Settings::default();
@@ -132,8 +137,9 @@ proptest! {
             let vendors = [Vendor { id: "acme".into(), name: "Acme".into(), kind: VendorKind::Msp, monthly_cost: None, last_review: None }];
             let contracts = [Contract {
                 vendor_id: "acme".into(),
-                sla: vec![SlaTarget { priority: "P3".into(), respond_minutes: Some(240), resolve_minutes: Some(2880), effective_from: None }],
+                sla: vec![SlaTarget { priority: "P3".into(), respond_minutes: Some(240), resolve_minutes: Some(2880), effective_from: None, clock: None }],
                 compliance_target_pct: 95.0,
+                terms: Default::default(),
             }];
             let records = RecordBatch { tickets, ..RecordBatch::default() };
             let settings = Settings::default();

@@ -51,8 +51,10 @@ impl Company {
                     respond_minutes: Some(240),
                     resolve_minutes: Some(2880),
                     effective_from: None,
+                    clock: None,
                 }],
                 compliance_target_pct: 95.0,
+                terms: Default::default(),
             }],
             services: Vec::new(),
             sources: vec![source("acme-psa", Some(now() - Duration::hours(1)))],
@@ -121,6 +123,8 @@ fn october_tickets(count: usize, late: usize) -> Vec<Ticket> {
                 status: "Closed".into(),
                 reopened: Some(false),
                 vendor_reported_in_sla: None,
+                paused_minutes: None,
+                excluded_from_sla: false,
             }
         })
         .collect()
@@ -502,7 +506,7 @@ fn the_providers_own_sla_report_against_the_tickets() {
         &[(
             "reported_sla_mismatch:acme",
             FlagSeverity::Amber,
-            "Acme IT reports 100% of October 2026 tickets within SLA; its own ticket times show 80%",
+            "Acme IT says 100% of October 2026 tickets met the SLA; by the contract 80% did (4 disputed)",
         )],
     );
     // Within five points: no flag.
@@ -557,6 +561,8 @@ fn a_growing_or_ageing_backlog() {
                     status: "Open".into(),
                     reopened: None,
                     vendor_reported_in_sla: None,
+                    paused_minutes: None,
+                    excluded_from_sla: false,
                 }
             })
             .collect()
