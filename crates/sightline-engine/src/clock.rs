@@ -23,10 +23,12 @@ pub struct BusinessClock {
     intervals: Vec<Stretch>,
 }
 
+/// Instants as Unix seconds: comparing integers keeps the binary searches
+/// cheap at a million tickets.
 #[derive(Debug, Clone, Copy)]
 struct Stretch {
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    start: i64,
+    end: i64,
     before: i64,
 }
 
@@ -50,15 +52,15 @@ impl BusinessClock {
     /// The clock of `hours` in `tz` from `first` to `last` (local dates,
     /// inclusive), standing still on `holidays`.
     pub fn new(hours: &BusinessHours, holidays: &[NaiveDate], tz: Tz, first: NaiveDate, last: NaiveDate) -> Self {
-        let mut raw: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+        let mut raw: Vec<(i64, i64)> = Vec::new();
         let mut day = first;
         while day <= last {
             if !holidays.contains(&day) {
                 let weekday = day.weekday().num_days_from_monday() as usize;
                 for span in hours.spans.iter().filter(|span| span.days[weekday]) {
-                    let start = instant(tz, day.and_time(span.start));
+                    let start = instant(tz, day.and_time(span.start)).timestamp();
                     let end_day = if span.end <= span.start { day.succ_opt().unwrap_or(day) } else { day };
-                    let end = instant(tz, end_day.and_time(span.end));
+                    let end = instant(tz, end_day.and_time(span.end)).timestamp();
                     if end > start {
                         raw.push((start, end));
                     }
@@ -77,13 +79,13 @@ impl BusinessClock {
                 // Overlapping or touching spans (Mon-Sun 00:00-24:00) merge.
                 Some(last) if start <= last.end => {
                     if end > last.end {
-                        before += (end - last.end).num_seconds();
+                        before += end - last.end;
                         last.end = end;
                     }
                 }
                 _ => {
                     intervals.push(Stretch { start, end, before });
-                    before += (end - start).num_seconds();
+                    before += end - start;
                 }
             }
         }
@@ -91,36 +93,38 @@ impl BusinessClock {
     }
 
     /// Business seconds from the start of the clock's range to `at`.
-    fn seconds_to(&self, at: DateTime<Utc>) -> i64 {
+    fn seconds_to(&self, at: i64) -> i64 {
         let after = self.intervals.partition_point(|stretch| stretch.start <= at);
         match after.checked_sub(1).map(|index| self.intervals[index]) {
             None => 0,
-            Some(stretch) => stretch.before + (at.min(stretch.end) - stretch.start).num_seconds(),
+            Some(stretch) => stretch.before + at.min(stretch.end) - stretch.start,
         }
     }
 
     /// Business seconds between `from` and `to` (0 when `to` is earlier).
     pub fn elapsed_seconds(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
-        (self.seconds_to(to) - self.seconds_to(from)).max(0)
+        (self.seconds_to(to.timestamp()) - self.seconds_to(from.timestamp())).max(0)
     }
 
     /// The last moment at which no more than `seconds` of business time
     /// have passed since `from`: a response at or before it is in time.
     /// `None` when the target runs past the clock's range.
     pub fn deadline(&self, from: DateTime<Utc>, seconds: i64) -> Option<DateTime<Utc>> {
-        let wanted = self.seconds_to(from) + seconds.max(0);
-        let index = self.intervals.partition_point(|stretch| {
-            stretch.before + (stretch.end - stretch.start).num_seconds() < wanted
-        });
+        let from_seconds = from.timestamp();
+        let wanted = self.seconds_to(from_seconds) + seconds.max(0);
+        let index = self.intervals.partition_point(|stretch| stretch.before + (stretch.end - stretch.start) < wanted);
         let stretch = self.intervals.get(index)?;
-        let at = stretch.start + Duration::seconds(wanted - stretch.before);
-        let at = at.max(from);
+        let mut at = (stretch.start + wanted - stretch.before).max(from_seconds);
         // Used up exactly at the close of business: still in time until the
         // clock starts again.
         if at == stretch.end {
-            return Some(self.intervals.get(index + 1).map_or(at, |next| next.start));
+            at = self.intervals.get(index + 1).map_or(at, |next| next.start);
         }
-        Some(at)
+        if at == from_seconds {
+            // Keep the sub-second part of `from`.
+            return Some(from);
+        }
+        DateTime::from_timestamp(at, 0)
     }
 }
 

@@ -38,8 +38,8 @@ pub(crate) fn replace(
     conn.execute("DELETE FROM metric_values", [])?;
     let mut statement = conn.prepare_cached(
         "INSERT INTO metric_values (scope, metric, period, value, target, status, previous, sources, records,
-             skipped, oldest_fetched_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             skipped, oldest_fetched_at, skipped_reasons)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for value in values {
         statement.execute(params![
@@ -54,6 +54,11 @@ pub(crate) fn replace(
             value.provenance.records as i64,
             value.provenance.skipped as i64,
             value.provenance.oldest_fetched_at.map(stamp),
+            if value.provenance.skipped_reasons.is_empty() {
+                "[]".to_string()
+            } else {
+                serde_json::to_string(&value.provenance.skipped_reasons).expect("reasons serialise")
+            },
         ])?;
     }
     conn.execute("DELETE FROM flags", [])?;
@@ -105,6 +110,8 @@ fn metric_value(row: &Row<'_>) -> rusqlite::Result<MetricValue> {
             sources: if sources.is_empty() { Vec::new() } else { sources.split(',').map(Into::into).collect() },
             records: row.get::<_, i64>(8)? as u64,
             skipped: row.get::<_, i64>(9)? as u64,
+            skipped_reasons: serde_json::from_str(&row.get::<_, String>(11)?)
+                .map_err(|error| conversion_error(11, error.to_string()))?,
             oldest_fetched_at: read_optional_stamp(row, 10)?,
         },
     })
@@ -113,7 +120,8 @@ fn metric_value(row: &Row<'_>) -> rusqlite::Result<MetricValue> {
 /// Stored values for the periods given (all periods when empty).
 pub(crate) fn load_values(conn: &Connection, periods: &[Period]) -> rusqlite::Result<Vec<MetricValue>> {
     const COLUMNS: &str =
-        "SELECT scope, metric, period, value, target, status, previous, sources, records, skipped, oldest_fetched_at
+        "SELECT scope, metric, period, value, target, status, previous, sources, records, skipped, oldest_fetched_at,
+                skipped_reasons
          FROM metric_values";
     if periods.is_empty() {
         let mut statement = conn.prepare(&format!("{COLUMNS} ORDER BY period, scope, metric"))?;

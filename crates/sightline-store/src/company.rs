@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, params};
-use sightline_domain::{Contract, Service, SlaTarget, SourceInfo, Vendor, VendorKind};
+use sightline_domain::{Contract, Service, SlaClock, SlaTarget, SourceInfo, Vendor, VendorKind};
 
 use crate::records::{Stamp, stamp};
 
@@ -51,19 +51,24 @@ pub(crate) fn replace(conn: &Connection, company: &Company) -> rusqlite::Result<
     }
     for contract in &company.contracts {
         conn.execute(
-            "INSERT INTO contracts (vendor_id, compliance_target_pct) VALUES (?1, ?2)",
-            params![contract.vendor_id, contract.compliance_target_pct],
+            "INSERT INTO contracts (vendor_id, compliance_target_pct, terms) VALUES (?1, ?2, ?3)",
+            params![
+                contract.vendor_id,
+                contract.compliance_target_pct,
+                serde_json::to_string(&contract.terms).expect("contract terms always serialise")
+            ],
         )?;
         for target in &contract.sla {
             conn.execute(
-                "INSERT INTO sla_targets (vendor_id, priority, effective_from, respond_minutes, resolve_minutes)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO sla_targets (vendor_id, priority, effective_from, respond_minutes, resolve_minutes, clock)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     contract.vendor_id,
                     target.priority,
                     date_text(target.effective_from),
                     target.respond_minutes,
-                    target.resolve_minutes
+                    target.resolve_minutes,
+                    target.clock.map(SlaClock::as_str)
                 ],
             )?;
         }
@@ -139,14 +144,19 @@ pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Company> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
 
-    let mut statement = conn.prepare("SELECT vendor_id, compliance_target_pct FROM contracts ORDER BY vendor_id")?;
+    let mut statement =
+        conn.prepare("SELECT vendor_id, compliance_target_pct, terms FROM contracts ORDER BY vendor_id")?;
     let mut contracts = statement
         .query_map([], |row| {
-            Ok(Contract { vendor_id: row.get(0)?, sla: Vec::new(), compliance_target_pct: row.get(1)? })
+            let terms: String = row.get(2)?;
+            let terms = serde_json::from_str(&terms).map_err(|error| {
+                rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(error))
+            })?;
+            Ok(Contract { vendor_id: row.get(0)?, sla: Vec::new(), compliance_target_pct: row.get(1)?, terms })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut statement = conn.prepare(
-        "SELECT vendor_id, priority, effective_from, respond_minutes, resolve_minutes FROM sla_targets
+        "SELECT vendor_id, priority, effective_from, respond_minutes, resolve_minutes, clock FROM sla_targets
          ORDER BY vendor_id, priority, effective_from",
     )?;
     let targets = statement
@@ -158,6 +168,7 @@ pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Company> {
                     effective_from: parse_date(row.get(2)?),
                     respond_minutes: row.get(3)?,
                     resolve_minutes: row.get(4)?,
+                    clock: row.get::<_, Option<String>>(5)?.as_deref().and_then(SlaClock::parse),
                 },
             ))
         })?

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_assessment.sql"),
     include_str!("../migrations/0003_sync.sql"),
     include_str!("../migrations/0004_reports.sql"),
+    include_str!("../migrations/0005_contract_clocks.sql"),
 ];
 
 /// The schema version this build writes.

@@ -79,8 +79,9 @@ pub(crate) fn delete_source_records(conn: &Connection, source_id: &str) -> rusql
 pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::Result<()> {
     let mut statement = conn.prepare_cached(
         "INSERT OR REPLACE INTO tickets (source_id, record_id, fetched_at, vendor_id, summary, priority,
-             created_at, first_response_at, resolved_at, assignee, resolved_by, status, reopened, vendor_in_sla)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             created_at, first_response_at, resolved_at, assignee, resolved_by, status, reopened, vendor_in_sla,
+             paused_minutes, excluded_from_sla)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     for ticket in &batch.tickets {
         let p = &ticket.provenance;
@@ -99,6 +100,8 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
             ticket.status,
             ticket.reopened,
             ticket.vendor_reported_in_sla,
+            ticket.paused_minutes,
+            ticket.excluded_from_sla,
         ])?;
     }
 
@@ -302,7 +305,8 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
     let tickets = load(
         conn,
         "SELECT source_id, record_id, fetched_at, vendor_id, summary, priority, created_at,
-                first_response_at, resolved_at, assignee, resolved_by, status, reopened, vendor_in_sla
+                first_response_at, resolved_at, assignee, resolved_by, status, reopened, vendor_in_sla,
+                paused_minutes, excluded_from_sla
          FROM tickets ORDER BY created_at, source_id, record_id",
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
@@ -319,6 +323,8 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
                 status: row.get(11)?,
                 reopened: row.get(12)?,
                 vendor_reported_in_sla: row.get(13)?,
+                paused_minutes: row.get(14)?,
+                excluded_from_sla: row.get(15)?,
             })
         },
     )?;

@@ -183,6 +183,7 @@ impl Store {
                     respond_minutes: row.get(2)?,
                     resolve_minutes: row.get(3)?,
                     effective_from: None,
+                    clock: None,
                 },
             ))
         })?;

@@ -29,7 +29,7 @@ fn at(text: &str) -> DateTime<Utc> {
 
 #[test]
 fn schema_1_with_data_migrates_to_the_latest() {
-    assert_eq!(SCHEMA_VERSION, 4);
+    assert_eq!(SCHEMA_VERSION, 5);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_at_schema(dir.path(), unlock(), &NoKeychain, 1).unwrap();
     assert_eq!(store.schema_version().unwrap(), 1);
@@ -40,19 +40,26 @@ fn schema_1_with_data_migrates_to_the_latest() {
              INSERT INTO sources (id, kind, vendor_id, name, last_success_at) VALUES ('acme-psa', 'connectwise', 'acme', 'Acme PSA', 1795000000);
              INSERT INTO tickets (source_id, record_id, fetched_at, vendor_id, summary, priority, created_at, status)
                  VALUES ('acme-psa', '42', 1795000000, 'acme', 'Printer', 'P3', 1794000000, 'Open');
+             INSERT INTO contracts (vendor_id, compliance_target_pct) VALUES ('acme', 90);
+             INSERT INTO sla_targets (vendor_id, priority, respond_minutes) VALUES ('acme', 'P3', 60);
              INSERT INTO meta (key, value) VALUES ('company_name', 'Acme Holdings');",
         )
         .unwrap();
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     let records = store.load_records().unwrap();
     assert_eq!(records.tickets.len(), 1);
     assert_eq!(records.tickets[0].provenance.record_id, "42");
+    // Tickets from before contract clocks: no pause known, not excluded.
+    assert_eq!((records.tickets[0].paused_minutes, records.tickets[0].excluded_from_sla), (None, false));
     assert!(records.availability.is_empty());
     let company = store.load_company().unwrap();
     assert_eq!(company.name, "Acme Holdings");
+    // Contracts from before contract clocks run round the clock.
+    assert_eq!(company.contracts[0].terms, sightline_domain::ContractTerms::default());
+    assert_eq!(company.contracts[0].sla[0].clock, None);
     assert_eq!(company.sources[0].last_success_at, Some(at("2026-11-18T11:06:40Z")));
 }
 
@@ -121,7 +128,7 @@ fn schema_2_with_a_sync_log_migrates_to_the_latest() {
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     let log = store.sync_log(10).unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].message.as_deref(), Some("the service failed with HTTP 502"));

@@ -24,6 +24,8 @@ fn ticket(source: &str, id: &str, summary: &str) -> Ticket {
         status: "Open".into(),
         reopened: None,
         vendor_reported_in_sla: None,
+        paused_minutes: None,
+        excluded_from_sla: false,
     }
 }
 
@@ -151,6 +153,7 @@ fn configuring_keeps_sync_state_and_drops_removed_sources() {
         respond_minutes: Some(15),
         resolve_minutes: Some(240),
         effective_from: None,
+        clock: None,
     }];
     store.apply_source_run(&SourceRun { sla: Some(&sla), ..run(&batch, true, Some(now())) }).unwrap();
 
