@@ -6,9 +6,10 @@ use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sightline_domain::{
-    BackupJob, Certificate, Change, ChangeOutcome, Contract, Device, DeviceRole, Patch, PatchClass, Provenance,
-    RecordBatch, ResilienceTest, RestoreTest, Service, Severity, SlaTarget, SourceInfo, Survey, Ticket, Vendor,
-    VendorKind, Vulnerability,
+    BackupJob, BusinessClock, BusinessHours, Certificate, Change, ChangeOutcome, Clock, Contract, ContractTerms,
+    Device, DeviceRole, Patch, PatchClass, Provenance, RecordBatch, ResilienceTest, RestoreTest, Service,
+    ServiceCredits, Severity, SlaClock, SlaTarget, SourceInfo, Survey, Ticket, Tz, Vendor, VendorKind,
+    Vulnerability,
 };
 
 /// The fixed seed: the same `now` always gives the same company.
@@ -90,6 +91,7 @@ fn target(priority: &str, respond: i64, resolve: i64, from: Option<NaiveDate>) -
         respond_minutes: Some(respond),
         resolve_minutes: Some(resolve),
         effective_from: from,
+        clock: None,
     }
 }
 
@@ -99,36 +101,60 @@ fn month_start_before(now: DateTime<Utc>, months: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1).expect("valid month")
 }
 
+/// The MSP's business hours: its P2-P4 clocks run only then, in the
+/// company's time zone (the demo's is UTC).
+pub const MSP_HOURS: &str = "Mon-Fri 08:00-18:00";
+
+/// A bank holiday on which the MSP's business clock stood still: the first
+/// Monday of the month two months before `now`.
+pub fn msp_holiday(now: DateTime<Utc>) -> NaiveDate {
+    let first = month_start_before(now, 2);
+    let offset = (7 - first.weekday().num_days_from_monday()) % 7;
+    first + Duration::days(i64::from(offset))
+}
+
 fn contracts(now: DateTime<Utc>) -> Vec<Contract> {
     // The MSP's urgent-ticket response target was tightened from 30 to 15
     // minutes at a contract renewal fourteen months ago.
     let renewal = Some(month_start_before(now, 14));
+    let round_the_clock = |mut target: SlaTarget| {
+        target.clock = Some(SlaClock::RoundTheClock);
+        target
+    };
     vec![
         Contract {
             vendor_id: "bluepeak".into(),
             sla: vec![
-                target("P1", 30, 240, None),
-                target("P1", 15, 240, renewal),
+                round_the_clock(target("P1", 30, 240, None)),
+                round_the_clock(target("P1", 15, 240, renewal)),
                 target("P2", 60, 480, None),
-                target("P3", 240, 3 * 1440, None),
-                target("P4", 480, 5 * 1440, None),
+                target("P3", 240, 3 * 540, None),
+                target("P4", 480, 5 * 540, None),
             ],
             compliance_target_pct: 95.0,
+            terms: ContractTerms {
+                hours: Some(BusinessHours::parse(MSP_HOURS).expect("the demo's hours are valid")),
+                holidays: vec![msp_holiday(now)],
+                credits: Some(ServiceCredits { percent_per_point: 1.0, cap_percent: 15.0 }),
+            },
         },
         Contract {
             vendor_id: "internal".into(),
             sla: vec![target("P2", 120, 1440, None), target("P3", 480, 5 * 1440, None)],
             compliance_target_pct: 90.0,
+            terms: Default::default(),
         },
         Contract {
             vendor_id: "sentinel".into(),
             sla: vec![target("P1", 30, 480, None), target("P2", 120, 1440, None)],
             compliance_target_pct: 95.0,
+            terms: Default::default(),
         },
         Contract {
             vendor_id: "stratus".into(),
             sla: vec![target("P1", 15, 120, None), target("P2", 60, 480, None), target("P3", 240, 2 * 1440, None)],
             compliance_target_pct: 95.0,
+            terms: Default::default(),
         },
     ]
 }
@@ -317,25 +343,44 @@ impl World {
             },
         ];
         let all_contracts = contracts(self.now);
+        let calendars: Vec<Option<BusinessClock>> = all_contracts
+            .iter()
+            .map(|contract| {
+                let hours = contract.terms.hours.as_ref()?;
+                let (first, last) = (self.start.date_naive(), self.now.date_naive() + Duration::days(120));
+                Some(BusinessClock::new(hours, &contract.terms.holidays, Tz::UTC, first, last))
+            })
+            .collect();
         for desk in &desks {
-            let contract = all_contracts.iter().find(|contract| contract.vendor_id == desk.vendor).expect("contract");
+            let index = all_contracts.iter().position(|contract| contract.vendor_id == desk.vendor).expect("contract");
+            let (contract, calendar) = (&all_contracts[index], calendars[index].as_ref());
             for day in self.days() {
                 let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
                 let mean = if weekend { desk.tickets_per_weekday * 0.15 } else { desk.tickets_per_weekday };
                 for _ in 0..self.poisson(mean) {
-                    self.ticket(desk, contract, day);
+                    self.ticket(desk, contract, calendar, day);
                 }
             }
         }
     }
 
-    fn ticket(&mut self, desk: &Desk, contract: &Contract, day: DateTime<Utc>) {
+    fn ticket(&mut self, desk: &Desk, contract: &Contract, calendar: Option<&BusinessClock>, day: DateTime<Utc>) {
         let created_at = day + Duration::minutes(self.rng.gen_range(7 * 60..19 * 60));
         if created_at > self.now {
             return;
         }
         let priority = self.pick_weighted(desk.priorities);
         let sla = contract.target_for(priority, created_at).expect("every demo priority has a target");
+        // Times are drawn as shares of the target on the contract's own
+        // clock: a P3 opened at 17:30 and answered at 08:45 the next
+        // working day took 75 business minutes.
+        let clock = match (contract.clock_of(Some(sla)), calendar) {
+            (SlaClock::Business, Some(calendar)) => Clock::Business(calendar),
+            _ => Clock::RoundTheClock,
+        };
+        let after = |minutes: f64| {
+            clock.deadline(created_at, (minutes * 60.0) as i64).expect("the demo's calendar runs past now")
+        };
         let (respond, resolve) = (sla.respond_minutes.unwrap_or(240), sla.resolve_minutes.unwrap_or(2880));
         let months_ago = self.months_ago(created_at);
 
@@ -355,14 +400,18 @@ impl World {
         } else {
             self.rng.gen_range(0.08..0.95)
         };
-        let first_response_at = created_at + Duration::seconds((respond as f64 * 60.0 * response_fraction) as i64);
+        let first_response_at = after(respond as f64 * response_fraction);
         let late_fix_chance = if matches!(desk.vendor, "bluepeak" | "internal") { 0.02 } else { 0.0 };
         let resolve_fraction = if self.rng.gen_bool(late_fix_chance) {
             self.rng.gen_range(1.1..2.5)
         } else {
             self.rng.gen_range(0.1..0.9)
         };
-        let resolved_at = created_at + Duration::seconds((resolve as f64 * 60.0 * resolve_fraction) as i64);
+        // Some of the MSP's tickets wait on the customer for a while; the
+        // wait is recorded and stops the fix clock.
+        let paused_minutes = (desk.vendor == "bluepeak" && self.rng.gen_bool(0.08))
+            .then(|| self.rng.gen_range(30..(2 * 540)));
+        let resolved_at = after(resolve as f64 * resolve_fraction + paused_minutes.unwrap_or(0) as f64);
 
         // One MSP engineer closes about 70% of tickets over the last year.
         let key_person_share = match (desk.vendor, months_ago) {
@@ -402,6 +451,8 @@ impl World {
             status: if resolved.is_some() { "Closed".into() } else { "In progress".into() },
             reopened,
             vendor_reported_in_sla,
+            paused_minutes,
+            excluded_from_sla: false,
         });
     }
 

@@ -2,6 +2,7 @@
 //! what they promised, the raw records synced from their tools, and the
 //! periods and metric values computed from them. No I/O, no clock.
 
+mod clock;
 mod flag;
 mod metric;
 mod period;
@@ -10,6 +11,7 @@ mod secret;
 mod vendor;
 
 pub use chrono_tz::Tz;
+pub use clock::{BusinessClock, Clock};
 pub use flag::{Acknowledgement, EvidencePoint, FlagSeverity, FlagState, RiskFlag, StoredFlag};
 pub use metric::{Direction, MetricKey, MetricProvenance, MetricValue, Scope, Status, Unit};
 pub use period::{Period, PeriodError, PeriodKind};

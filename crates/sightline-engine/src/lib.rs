@@ -3,7 +3,6 @@
 //! it takes records, contracts, settings and `now`, and never reads the
 //! clock, the disk or the network.
 
-mod clock;
 mod disputes;
 mod index;
 mod metrics;
@@ -21,6 +20,6 @@ pub use reconcile::reconcile;
 pub use rules::{Assessment, assess, evaluate_rules, history_periods};
 pub use settings::Settings;
 pub use sla::{Clocks, Judged, Leg, Unjudged, judge};
-pub use clock::BusinessClock;
+pub use sightline_domain::BusinessClock;
 pub use disputes::{Dispute, DisputedTarget, dispute_of, disputes, duration_words};
 pub use stats::{linear_projection, percentile};

@@ -7,9 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sightline_domain::{Contract, RecordBatch, SlaClock, Ticket, Tz};
-
-use crate::clock::{BusinessClock, Clock};
+use sightline_domain::{BusinessClock, Clock, Contract, RecordBatch, SlaClock, Ticket, Tz};
 
 /// Days of business calendar laid out past the latest record and `now`, so
 /// that a target set late in the data still finds its deadline.

@@ -13,7 +13,7 @@
 //! to the day they start on.
 
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use sightline_domain::{BusinessHours, Tz};
+use crate::{BusinessHours, Tz};
 
 /// One contract's business clock over a range of dates.
 #[derive(Debug, Clone)]
