@@ -47,6 +47,61 @@ pub struct KpiRow {
     pub skipped: u32,
     /// The oldest fetched-at (RFC 3339) among the records used.
     pub fetched_at: Option<String>,
+    /// Why records were left out, in words, with how many: "its first
+    /// response is dated before it was opened" (3).
+    pub skipped_reasons: Vec<SkippedReason>,
+}
+
+/// Records a figure left out for one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SkippedReason {
+    pub reason: String,
+    pub count: u32,
+}
+
+/// Whose disputes, for which period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DisputeQuery {
+    pub vendor: String,
+    /// `2026-10` or `2026-Q3`; none for the current month.
+    pub period: Option<String>,
+}
+
+/// The tickets a provider and Sightline judge differently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Disputes {
+    pub vendor: String,
+    pub vendor_name: String,
+    pub period: String,
+    /// The count and what it means, in one sentence.
+    pub summary: String,
+    pub rows: Vec<DisputeRow>,
+}
+
+/// One disputed ticket: the CLI's `disputes --json` object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DisputeRow {
+    pub source: String,
+    /// The ticket's id in its source.
+    pub ticket: String,
+    pub summary: String,
+    pub priority: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub first_response_at: Option<String>,
+    pub resolved_at: Option<String>,
+    /// `24x7` or `business`.
+    pub clock: String,
+    /// Which target decides: `response` or `resolution`.
+    pub target: String,
+    pub target_minutes: u32,
+    /// Minutes on the contract's clock, pause taken off.
+    pub elapsed_minutes: f64,
+    pub paused_minutes: u32,
+    /// `met` or `missed`.
+    pub vendor_says: String,
+    pub sightline_says: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -353,6 +408,8 @@ pub struct TargetRow {
     pub resolve_text: String,
     /// "since 1 January 2026" or "since the contract began".
     pub since_text: String,
+    /// "in business hours" or "round the clock".
+    pub clock_text: String,
 }
 
 /// One vendor's page.
@@ -378,6 +435,13 @@ pub struct VendorPage {
     /// What each of `metrics` means, in the same order.
     pub measures: Vec<MetricChoice>,
     pub risks: Vec<RiskRow>,
+    /// The period's tickets on which the provider's own SLA verdict and
+    /// the contract's disagree.
+    pub disputes: Disputes,
+    /// The contract's business hours ("Mon-Fri 08:00-18:00 Europe/London")
+    /// or "Round the clock", and its holidays and service credits in words.
+    pub hours_text: String,
+    pub credits_text: String,
     pub sources: Vec<SourceFreshness>,
     /// Twelve months of first answers in time against the target, as SVG.
     pub trend_svg: String,

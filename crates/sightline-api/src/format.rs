@@ -19,7 +19,15 @@ pub fn value_text(value: Option<f64>, unit: Unit) -> String {
         Unit::Days if value.abs() == 1.0 => format!("{value:.0} day"),
         Unit::Days => format!("{value:.0} days"),
         Unit::Count => format!("{value:.0}"),
+        Unit::Money => money_text(value),
     }
+}
+
+/// An amount in the company's currency, to the whole unit: "1,740".
+pub fn money_text(value: f64) -> String {
+    let rounded = value.round();
+    let sign = if rounded < 0.0 { "-" } else { "" };
+    format!("{sign}{}", thousands(rounded.abs() as u64))
 }
 
 /// "just now", "12 min ago", "2 h ago", "3 days ago".

@@ -3,7 +3,7 @@
 use sightline_domain::{MetricValue, Period, Scope, Status};
 use sightline_store::Company;
 
-use crate::dto::{KpiQuery, KpiRow, MetricStatus};
+use crate::dto::{KpiQuery, KpiRow, MetricStatus, SkippedReason};
 use crate::{ApiError, Sightline};
 
 impl From<Status> for MetricStatus {
@@ -118,6 +118,12 @@ impl Sightline {
                 records: value.provenance.records as u32,
                 skipped: value.provenance.skipped as u32,
                 fetched_at: value.provenance.oldest_fetched_at.map(|at| at.to_rfc3339()),
+                skipped_reasons: value
+                    .provenance
+                    .skipped_reasons
+                    .iter()
+                    .map(|(reason, count)| SkippedReason { reason: reason.clone(), count: *count as u32 })
+                    .collect(),
             })
             .collect())
     }

@@ -7,6 +7,7 @@ mod assessment;
 mod bindings;
 mod check;
 mod demo;
+mod disputes;
 mod dto;
 mod error;
 mod format;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{Direction, MetricKey, MetricValue, Period, Scope, SourceInfo, Status};
 
 use crate::dto::{MetricStatus, Overview, SourceFreshness, Tile, TileArea, Trend};
-use crate::format::{age_text, thousands, value_text};
+use crate::format::{age_text, money_text, thousands, value_text};
 use crate::kpis::Computed;
 use crate::{ApiError, Sightline};
 
@@ -207,6 +207,24 @@ impl Computed {
             })
     }
 
+    /// "Bluepeak owes about 1,740 in service credits for November 2026.",
+    /// one sentence per vendor whose contract says it owes credits.
+    fn credits_owed(&self, period: Period) -> Vec<String> {
+        self.values
+            .iter()
+            .filter(|value| value.period == period && value.metric == MetricKey::ServiceCreditOwed)
+            .filter_map(|value| value.value.filter(|owed| *owed > 0.0).map(|owed| (value, owed)))
+            .map(|(value, owed)| {
+                format!(
+                    "{} owes about {} in service credits for {}.",
+                    self.vendor_name(&value.scope),
+                    money_text(owed),
+                    period.label()
+                )
+            })
+            .collect()
+    }
+
     /// Vendors whose every measured figure meets its target, in `period`.
     fn vendors_on_target(&self, period: Period) -> (Vec<&str>, Vec<&str>) {
         let mut on_target = Vec::new();
@@ -254,10 +272,19 @@ impl Computed {
             status,
             trend,
             trend_text: format!("from {} of {total} in {}", previous_on.len(), period.previous().label()),
-            detail: if off_target.is_empty() {
-                "Every provider is on target.".into()
-            } else {
-                format!("Off target: {}.", off_target.join(", "))
+            detail: {
+                let mut detail = if off_target.is_empty() {
+                    "Every provider is on target.".to_string()
+                } else {
+                    format!("Off target: {}.", off_target.join(", "))
+                };
+                // Credits are owed for a period that has ended.
+                let owed_for = if period.end() <= now { period } else { period.previous() };
+                for credit in self.credits_owed(owed_for) {
+                    detail.push(' ');
+                    detail.push_str(&credit);
+                }
+                detail
             },
             explanation: "A provider is on target when every figure Sightline measures for it meets the contract \
                           or the company's own target."

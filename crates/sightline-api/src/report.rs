@@ -32,6 +32,17 @@ pub(crate) const SCORECARD: &[(MetricKey, &str)] = &[
     (MetricKey::CsatPct, "Satisfaction"),
 ];
 
+/// "3: 2 its first response is dated before it was opened; 1 the
+/// provider's tool marks it as outside the SLA", or empty.
+pub(crate) fn left_out_text(reasons: &[(String, u64)]) -> String {
+    let total: u64 = reasons.iter().map(|(_, count)| count).sum();
+    if total == 0 {
+        return String::new();
+    }
+    let parts: Vec<String> = reasons.iter().map(|(reason, count)| format!("{count} because {reason}")).collect();
+    format!("{total}: {}", parts.join("; "))
+}
+
 /// What each measure means, in the appendix's plain words.
 pub(crate) fn meaning(key: MetricKey) -> &'static str {
     match key {
@@ -44,10 +55,17 @@ pub(crate) fn meaning(key: MetricKey) -> &'static str {
         MetricKey::ResolutionMedianHours => "Half of the requests fixed were fixed within this time of being raised.",
         MetricKey::ResolutionP90Hours => "Nine in ten requests fixed were fixed within this time.",
         MetricKey::SlaResponseCompliancePct => {
-            "Of requests whose priority has a contracted answer time, the share answered in time. A request with no \
-             answer counts as late once its time has passed."
+            "Of requests whose priority has a contracted answer time, the share answered in time, timed on the \
+             contract's clock (its business hours and holidays, time on hold left out). A request with no answer \
+             counts as late once its time has passed; one fixed with no answer recorded was answered by the fix. \
+             Requests the provider's tool excludes from the SLA, or whose dates cannot be right, are left out and \
+             named."
         }
         MetricKey::SlaResolutionCompliancePct => "The same for the contracted time to fix.",
+        MetricKey::ServiceCreditOwed => {
+            "What the contract's credit terms say the provider owes back for missing its targets: a share of the \
+             monthly cost for each point of compliance below the target, up to the contract's cap."
+        }
         MetricKey::BacklogOpen => "Requests raised and not yet fixed at the end of the period.",
         MetricKey::BacklogAged30d => "Of those, requests waiting for more than 30 days.",
         MetricKey::ReopenedPct => "Fixed requests that came back because the fix did not hold.",
@@ -105,6 +123,7 @@ pub(crate) fn unit_word(unit: Unit) -> &'static str {
         Unit::Hours => "hours",
         Unit::Days => "days",
         Unit::Count => "count",
+        Unit::Money => "money",
     }
 }
 
@@ -516,6 +535,7 @@ impl Sightline {
                             .oldest_fetched_at
                             .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
                             .unwrap_or_default(),
+                        left_out: left_out_text(&value.provenance.skipped_reasons),
                     });
                 }
             }

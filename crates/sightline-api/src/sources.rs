@@ -214,18 +214,21 @@ impl Sightline {
             })?),
         };
         let kind: VendorKind = word(&input.kind, "kind of vendor", "msp, cloud, security, internal, other")?;
+        // The contract's terms are edited on the vendor page; this form
+        // keeps them as they are.
+        let existing =
+            self.config().ok().and_then(|config| config.vendors.into_iter().find(|v| v.id == input.id.trim()));
         let vendor = VendorConfig {
             id: input.id.trim().to_string(),
             name: input.name.trim().to_string(),
             kind,
             monthly_cost: input.monthly_cost,
             last_review,
-            compliance_target_pct: self
-                .config()
-                .ok()
-                .and_then(|config| config.vendors.into_iter().find(|v| v.id == input.id.trim()))
-                .and_then(|vendor| vendor.compliance_target_pct),
+            compliance_target_pct: existing.as_ref().and_then(|vendor| vendor.compliance_target_pct),
+            hours: existing.as_ref().and_then(|vendor| vendor.hours.clone()),
+            holidays: existing.as_ref().map(|vendor| vendor.holidays.clone()).unwrap_or_default(),
             sla: Vec::new(),
+            credits: existing.as_ref().and_then(|vendor| vendor.credits),
         };
         self.configured(sightline_sync::upsert_vendor(self.config_path(), &vendor))
     }

@@ -66,7 +66,8 @@ impl Lister<'_> {
             | M::TicketsClosed
             | M::FirstResponseMedianMinutes
             | M::FirstResponseP90Minutes
-            | M::SlaResponseCompliancePct => &["Ticket", "Priority", "Opened", "First answer after", "In time"],
+            | M::SlaResponseCompliancePct
+            | M::ServiceCreditOwed => &["Ticket", "Priority", "Opened", "First answer after", "In time"],
             M::ResolutionMedianHours
             | M::ResolutionP90Hours
             | M::SlaResolutionCompliancePct

@@ -1,12 +1,13 @@
 //! The Vendors screen: the scorecard across vendors on Sightline's own
 //! figures, and a page per vendor with its contract, figures and flags.
 
-use sightline_domain::{MetricKey, Scope, Unit};
+use sightline_domain::{MetricKey, Scope, SlaClock, Unit};
 
 use crate::dto::{
-    Choice, KpiQuery, MetricChoice, MetricStatus, ScoreCell, Scorecard, TargetRow, VendorPage, VendorScore,
+    Choice, DisputeQuery, KpiQuery, MetricChoice, MetricStatus, ScoreCell, Scorecard, TargetRow, VendorPage,
+    VendorScore,
 };
-use crate::format::{thousands, value_text};
+use crate::format::{money_text, thousands, value_text};
 use crate::overview::source_freshness;
 use crate::report::{Builder, SCORECARD, long_date, meaning, trend_months};
 use crate::{ApiError, Sightline};
@@ -174,6 +175,10 @@ impl Sightline {
                             || "since the contract began".into(),
                             |day| format!("since {}", day.format("%-d %B %Y")),
                         ),
+                        clock_text: match contract.clock_of(Some(target)) {
+                            SlaClock::Business => "in business hours".into(),
+                            SlaClock::RoundTheClock => "round the clock".into(),
+                        },
                     })
                     .collect()
             })
@@ -182,6 +187,32 @@ impl Sightline {
             Some(contract) => format!("{:.0}% of requests must meet these times.", contract.compliance_target_pct),
             None => "No response or fix times are on record for this vendor.".into(),
         };
+        let timezone = Sightline::settings(&self.store())?.timezone;
+        let hours_text = match contract.and_then(|contract| contract.terms.hours.as_ref()) {
+            None => "Business hours: none set, so every target runs round the clock.".to_string(),
+            Some(hours) => {
+                let holidays = contract.map(|contract| contract.terms.holidays.as_slice()).unwrap_or_default();
+                let holidays = match holidays {
+                    [] => "no holidays set".to_string(),
+                    days => format!(
+                        "holidays {}",
+                        days.iter().map(|day| day.format("%-d %B %Y").to_string()).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                format!("Business hours: {hours} ({timezone}); {holidays}.")
+            }
+        };
+        let credits_text = match (contract.and_then(|contract| contract.terms.credits), vendor.monthly_cost) {
+            (Some(credits), Some(cost)) => format!(
+                "Service credits: {}% of the monthly cost of {} for each point below the compliance target, at most \
+                 {}% a month.",
+                credits.percent_per_point,
+                money_text(cost),
+                credits.cap_percent
+            ),
+            _ => "Service credits: none set in the contract.".to_string(),
+        };
+        let disputes = self.disputes(&DisputeQuery { vendor: id.to_string(), period: Some(period.to_string()) })?;
         let mut builder = Builder { computed: &computed, period, months, charts: 0 };
         let chart = builder.trend(&Scope::Vendor(id.to_string()), MetricKey::SlaResponseCompliancePct);
         let metrics: Vec<_> = self
@@ -214,6 +245,9 @@ impl Sightline {
             metrics,
             measures,
             risks: self.risks(false)?.into_iter().filter(|risk| risk.vendor.as_deref() == Some(id)).collect(),
+            disputes,
+            hours_text,
+            credits_text,
             sources,
             trend_svg: chart.svg,
             trend_summary: chart.caption,

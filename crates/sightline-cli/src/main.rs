@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use sightline_api::{
-    CheckReport, Clock, KpiQuery, KpiRow, MetricStatus, ReportQuery, RiskRow, Secret, Sightline, SyncProgress,
-    SyncQuery, SyncSummary, default_data_dir,
+    CheckReport, Clock, DisputeQuery, DisputeRow, KpiQuery, KpiRow, MetricStatus, ReportQuery, RiskRow, Secret,
+    Sightline, SyncProgress, SyncQuery, SyncSummary, default_data_dir,
 };
 
 /// Verify what your IT providers deliver: KPIs, risks and board reports from
@@ -102,6 +102,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the tickets on which a vendor's own SLA verdict and the contract's disagree, with the reason for each
+    Disputes {
+        /// The vendor's id
+        #[arg(long, value_name = "ID")]
+        vendor: String,
+        /// A month (2026-10) or a quarter (2026-Q3) [default: the current month]
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+        /// Print JSON instead of a table
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV (one row per ticket) instead of a table
+        #[arg(long)]
+        csv: bool,
+    },
     /// Check that the cache opens and is intact, where it is, and how fresh each source is
     Check {
         /// Print JSON instead of text
@@ -142,6 +157,47 @@ enum SecretAction {
         #[arg(value_name = "SOURCE_ID")]
         source: String,
     },
+}
+
+/// Disputes as CSV, the columns in `DisputeRow`'s order.
+fn print_disputes_csv(rows: &[DisputeRow]) -> anyhow::Result<()> {
+    let mut out = csv::Writer::from_writer(std::io::stdout());
+    out.write_record([
+        "source",
+        "ticket",
+        "priority",
+        "created_at",
+        "first_response_at",
+        "resolved_at",
+        "clock",
+        "target",
+        "target_minutes",
+        "elapsed_minutes",
+        "paused_minutes",
+        "vendor_says",
+        "sightline_says",
+        "reason",
+    ])?;
+    for row in rows {
+        out.write_record([
+            row.source.as_str(),
+            &row.ticket,
+            &row.priority,
+            &row.created_at,
+            row.first_response_at.as_deref().unwrap_or(""),
+            row.resolved_at.as_deref().unwrap_or(""),
+            &row.clock,
+            &row.target,
+            &row.target_minutes.to_string(),
+            &row.elapsed_minutes.to_string(),
+            &row.paused_minutes.to_string(),
+            &row.vendor_says,
+            &row.sightline_says,
+            &row.reason,
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -272,6 +328,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 report.id
             );
             println!("Fingerprint of its data: {}", report.fingerprint);
+        }
+        Command::Disputes { vendor, period, json, csv } => {
+            let disputes = app.disputes(&DisputeQuery { vendor, period })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&disputes.rows)?);
+            } else if csv {
+                print_disputes_csv(&disputes.rows)?;
+            } else {
+                println!("{}", disputes.summary);
+                for row in &disputes.rows {
+                    println!(
+                        "  {:<12} {:<3} opened {}  {} says {}, Sightline says {}",
+                        row.ticket,
+                        row.priority,
+                        &row.created_at[..16],
+                        disputes.vendor_name,
+                        row.vendor_says,
+                        row.sightline_says
+                    );
+                    println!("  {:<12} {}", "", row.reason);
+                }
+            }
         }
         Command::Reports { action: None, json } => {
             let reports = app.reports()?;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const NOW: &str = "2026-11-22T08:00:00Z";
 
@@ -35,7 +35,7 @@ fn demo_dir() -> tempfile::TempDir {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output).trim(),
-        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (17309 records).", dir.path().display())
+        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (17308 records).", dir.path().display())
     );
     dir
 }
@@ -46,7 +46,7 @@ fn kpis_json_gives_every_metric_with_its_contract_fields() {
     let output = cli(dir.path(), &["kpis", "--json", "--vendor", "bluepeak", "--period", "2026-10"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let rows: Vec<Value> = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(rows.len(), 25);
+    assert_eq!(rows.len(), 26);
     let response = rows.iter().find(|row| row["metric"] == "sla_response_compliance_pct").unwrap();
     for field in [
         "vendor",
@@ -60,6 +60,7 @@ fn kpis_json_gives_every_metric_with_its_contract_fields() {
         "sources",
         "records",
         "skipped",
+        "skipped_reasons",
         "fetched_at",
     ] {
         assert!(response.get(field).is_some(), "missing {field}");
@@ -74,6 +75,12 @@ fn kpis_json_gives_every_metric_with_its_contract_fields() {
     let round = |value: &Value| (value.as_f64().unwrap() * 10.0).round() / 10.0;
     assert_eq!(round(&response["value"]), 88.2);
     assert_eq!(round(&response["previous"]), 92.7);
+    // October's shortfall on the contract's credit terms.
+    let credit = rows.iter().find(|row| row["metric"] == "service_credit_owed").unwrap();
+    assert_eq!(
+        (&credit["value"], &credit["unit"], &credit["status"]),
+        (&json!(980.88), &json!("money"), &json!("missed"))
+    );
 
     // A quarter, for all vendors together.
     let output = cli(dir.path(), &["kpis", "--json", "--vendor", "all", "--period", "2026-Q3"]);
@@ -81,6 +88,66 @@ fn kpis_json_gives_every_metric_with_its_contract_fields() {
     assert!(rows.iter().all(|row| row["vendor"] == "all" && row["period"] == "2026-Q3"));
     let restore = rows.iter().find(|row| row["metric"] == "days_since_restore_test").unwrap();
     assert_eq!(restore["value"], 163.0);
+}
+
+#[test]
+fn disputes_list_the_tickets_the_msp_and_the_contract_judge_differently() {
+    let dir = demo_dir();
+    let output = cli(dir.path(), &["disputes", "--vendor", "bluepeak", "--period", "2026-10", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows: Vec<Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(rows.len(), 16);
+    assert!(rows.iter().all(|row| row["vendor_says"] == "met" && row["sightline_says"] == "missed"));
+    let first = &rows[0];
+    for field in [
+        "ticket",
+        "priority",
+        "created_at",
+        "target_minutes",
+        "elapsed_minutes",
+        "paused_minutes",
+        "vendor_says",
+        "sightline_says",
+        "reason",
+    ] {
+        assert!(first.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(
+        (&first["priority"], &first["target"], &first["clock"]),
+        (&json!("P4"), &json!("resolution"), &json!("business"))
+    );
+    assert_eq!(
+        first["reason"],
+        "Bluepeak IT Services marks it within SLA, but it was fixed after 87 h 47 min in business hours; the P4 target \
+         is 45 h."
+    );
+
+    let output = cli(dir.path(), &["disputes", "--vendor", "bluepeak", "--period", "2026-10", "--csv"]);
+    let text = stdout(&output);
+    assert_eq!(
+        text.lines().next(),
+        Some(
+            "source,ticket,priority,created_at,first_response_at,resolved_at,clock,target,target_minutes,\
+             elapsed_minutes,paused_minutes,vendor_says,sightline_says,reason"
+        )
+    );
+    assert_eq!(text.lines().count(), 17);
+
+    let output = cli(dir.path(), &["disputes", "--vendor", "bluepeak", "--period", "2026-10"]);
+    assert!(
+        stdout(&output).starts_with(
+            "Bluepeak IT Services and Sightline disagree on 16 tickets of October 2026: 16 marked within SLA that the \
+             contract says were late, 0 marked late that the contract says were on time."
+        ),
+        "{}",
+        stdout(&output)
+    );
+    let output = cli(dir.path(), &["disputes", "--vendor", "nobody"]);
+    assert!(!output.status.success());
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: there is no vendor 'nobody': use one of bluepeak, internal, sentinel, stratus"
+    );
 }
 
 #[test]
@@ -132,7 +199,7 @@ fn check_reports_the_cache_and_each_source() {
     let output = cli(dir.path(), &["check", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], true);
-    assert_eq!(report["records"], 17309);
+    assert_eq!(report["records"], 17308);
     assert_eq!(report["sources"].as_array().unwrap().len(), 6);
 }
 

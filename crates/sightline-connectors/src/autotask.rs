@@ -314,6 +314,14 @@ fn map_ticket(request: &FetchRequest<'_>, labels: &Labels, ticket: AtTicket) -> 
         vendor_reported_in_sla: ticket
             .service_level_agreement_has_been_met
             .filter(|_| ticket.service_level_agreement_id.is_some()),
+        // The Tickets entity records no total of time paused:
+        // `serviceLevelAgreementPausedNextEventHours` is, by its name and
+        // as integrations read it (above zero while paused), the time left
+        // to the next SLA event, frozen while the SLA is paused: a
+        // countdown, not the time that stood still. Nor has a ticket a flag
+        // that leaves it out of the SLA.
+        paused_minutes: None,
+        excluded_from_sla: false,
     };
     (mapped, unmapped)
 }

@@ -185,6 +185,15 @@ fn map_ticket(request: &FetchRequest<'_>, ticket: CwTicket) -> Ticket {
         status: ticket.status.and_then(|status| status.name).unwrap_or_default(),
         reopened: None,
         vendor_reported_in_sla: ticket.is_in_sla,
+        // The ticket has no documented total of time spent waiting:
+        // `minutesBeforeWaiting` is, by its name, the SLA time used before
+        // the ticket went into a waiting status, and the `minutesWaiting`
+        // some client libraries declare is in no captured answer and has no
+        // documented meaning. Crediting the provider with a pause on a guess
+        // would move its compliance, so none is read. Nor has the ticket a
+        // flag that leaves it out of the SLA.
+        paused_minutes: None,
+        excluded_from_sla: false,
     }
 }
 
@@ -218,10 +227,92 @@ async fn fetch_sla(
                 respond_minutes: minutes(row.respond_hours),
                 resolve_minutes: minutes(row.resolution_hours),
                 effective_from: None,
+                clock: None,
             })
         })
         .collect();
     targets.sort_by(|a, b| a.priority.cmp(&b.priority));
     targets.dedup_by(|a, b| a.priority == b.priority);
     Ok(targets)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+    use crate::{HttpOptions, SourceConfig};
+
+    /// A ticket in the shape of django-connectwise's `API_SERVICE_TICKET`
+    /// (`fixtures/connectwise/service_ticket.json`): the owner as a member
+    /// without `name`, the SLA embedded whole, nulls for what has not
+    /// happened yet.
+    #[test]
+    fn a_ticket_in_the_documented_shape_keeps_its_verdict_and_has_no_pause() {
+        let ticket: CwTicket = serde_json::from_str(
+            r#"{
+            "id": 69,
+            "summary": "Schedule and Execute Conversion",
+            "recordType": "ServiceTicket",
+            "board": {
+                "id": 1, "name": "Service A",
+                "_info": {"board_href": "https://example.com/v4_6_release/apis/3.0/service/boards/1"}
+            },
+            "status": {
+                "id": 1, "name": "New",
+                "_info": {"status_href": "https://example.com/v4_6_release/apis/3.0/service/boards/1/statuses/1"}
+            },
+            "company": {"id": 2, "identifier": "KestrelJoinery", "name": "Kestrel Joinery"},
+            "owner": {
+                "id": 176, "identifier": "User1", "firstName": "Training", "lastName": "User1", "dailyCapacity": 8.0
+            },
+            "priority": {"id": 4, "name": "Priority 3 - Normal Response", "sortOrder": 6, "color": "blue"},
+            "severity": "Medium",
+            "impact": "Medium",
+            "closedDate": null,
+            "closedBy": null,
+            "closedFlag": false,
+            "dateResolved": null,
+            "dateResplan": null,
+            "dateResponded": null,
+            "resolveMinutes": 0,
+            "resPlanMinutes": 0,
+            "respondMinutes": 0,
+            "isInSla": false,
+            "sla": {
+                "id": 3, "name": "Standard SLA", "defaultFlag": true, "respondHours": 5, "planWithin": 10,
+                "resolutionHours": 24, "basedOn": "Custom",
+                "customCalendar": {
+                    "id": 1, "name": "Standard Calendar", "mondayStartTime": "08:00:00", "mondayEndTime": "17:00:00",
+                    "saturdayStartTime": null, "saturdayEndTime": null,
+                    "holidayList": {"id": 1, "name": "Standard Holiday List"}
+                }
+            },
+            "_info": {
+                "dateEntered": "2005-05-27T17:30:19Z", "lastUpdated": "2016-03-08T21:59:20Z", "updatedBy": "User1"
+            }
+        }"#,
+        )
+        .unwrap();
+        let source: SourceConfig = serde_json::from_value(json!({
+            "id": "cw-kestrel", "kind": "connectwise", "vendor": "kestrel-it", "base_url": "https://cw.example.com",
+        }))
+        .unwrap();
+        let http = HttpOptions::default();
+        let now = Utc.with_ymd_and_hms(2026, 10, 10, 6, 0, 0).unwrap();
+        let request = FetchRequest { source: &source, secret: None, since: None, now, http: &http };
+
+        let mapped = map_ticket(&request, ticket);
+
+        assert_eq!(mapped.provenance.record_id, "69");
+        assert_eq!(mapped.priority.as_deref(), Some("P3"));
+        assert_eq!(mapped.created_at, Utc.with_ymd_and_hms(2005, 5, 27, 17, 30, 19).unwrap());
+        assert_eq!((mapped.first_response_at, mapped.resolved_at), (None, None));
+        assert_eq!(mapped.assignee.as_deref(), Some("User1"));
+        assert_eq!(mapped.status, "New");
+        assert_eq!(mapped.vendor_reported_in_sla, Some(false));
+        assert_eq!(mapped.paused_minutes, None);
+        assert!(!mapped.excluded_from_sla);
+    }
 }

@@ -5,7 +5,10 @@
 //!
 //! Columns (required in bold in the README; here: `*`):
 //! - tickets: id, created_at*, summary, priority, first_response_at,
-//!   resolved_at, assignee, resolved_by, status, reopened, in_sla
+//!   resolved_at, assignee, resolved_by, status, reopened, in_sla,
+//!   on_hold_minutes (whole minutes the resolution clock stood still, 0 or
+//!   more), exclude_from_sla (yes leaves the ticket out of compliance;
+//!   empty or missing is no)
 //! - devices: id, name*, role (workstation|server|network), managed,
 //!   enrolled_at, protection_ok, critical_patch_missing_since
 //! - backups: id, system*, date*, succeeded*, type (backup|restore_test|resilience_test)
@@ -55,6 +58,8 @@ pub fn known_columns(record: CsvRecord) -> &'static [&'static str] {
             "status",
             "reopened",
             "in_sla",
+            "on_hold_minutes",
+            "exclude_from_sla",
         ],
         CsvRecord::Devices => {
             &["id", "name", "role", "managed", "enrolled_at", "protection_ok", "critical_patch_missing_since"]
@@ -106,6 +111,18 @@ impl Row<'_> {
 
     fn flag(&self, column: &str) -> Result<Option<bool>, String> {
         self.text(column).map(|text| parse_flag(text).ok_or_else(|| bad(column, text, "yes or no"))).transpose()
+    }
+
+    /// A whole number of minutes, 0 or more.
+    fn minutes(&self, column: &str) -> Result<Option<i64>, String> {
+        self.text(column)
+            .map(|text| {
+                text.parse::<i64>()
+                    .ok()
+                    .filter(|minutes| *minutes >= 0)
+                    .ok_or_else(|| bad(column, text, "a whole number of minutes (0 or more)"))
+            })
+            .transpose()
     }
 }
 
@@ -281,6 +298,8 @@ fn push_row(
                     .to_string(),
                 reopened: row.flag("reopened")?,
                 vendor_reported_in_sla: row.flag("in_sla")?,
+                paused_minutes: row.minutes("on_hold_minutes")?,
+                excluded_from_sla: row.flag("exclude_from_sla")?.unwrap_or(false),
             });
         }
         CsvRecord::Devices => {

@@ -23,6 +23,15 @@
 //!   none. Cancelled task SLAs do not count: ServiceNow cancels one when its
 //!   start condition stops holding (typically a priority change, which
 //!   attaches the new priority's SLA instead).
+//! - Paused time: the `pause_duration` of the incident's resolution SLA
+//!   (a `task_sla` whose definition has `target` = `resolution`, not
+//!   cancelled), rounded to the minute; with several, the smallest, so
+//!   that no pause one of the provider's own SLAs did not grant is
+//!   credited. `None` when the instance defines no resolution SLA. The
+//!   incident itself has no such field, and no field that leaves it out of
+//!   the SLA, so `excluded_from_sla` is always false.
+//! - The incident's own `made_sla` is not read: it is `true` by default on
+//!   every task, SLA or none, so it cannot tell "met" from "never measured".
 //! - Change outcome from `close_code`: `successful` and `successful_issues`
 //!   are successful, `unsuccessful` failed; the base system has no back-out
 //!   code, so the ones instances add for it (`backed_out`, `back_out`,
@@ -55,7 +64,7 @@ const INCIDENT_FIELDS: &str = "sys_id,number,short_description,opened_at,resolve
                                assigned_to,resolved_by,reopen_count,sys_updated_on";
 /// `sla.target` is dot-walked to the SLA definition; the Table API returns
 /// it under that very key.
-const TASK_SLA_FIELDS: &str = "task,sla.target,stage,has_breached,end_time";
+const TASK_SLA_FIELDS: &str = "task,sla.target,stage,has_breached,end_time,pause_duration";
 const CHANGE_FIELDS: &str = "sys_id,number,short_description,type,state,close_code,work_end,closed_at,end_date,\
                              sys_updated_on";
 
@@ -108,6 +117,11 @@ struct TaskSla {
     has_breached: Option<String>,
     #[serde(default, deserialize_with = "time")]
     end_time: Option<DateTime<Utc>>,
+    /// Calendar time the SLA stood paused. `business_pause_duration`, the
+    /// part of it inside the SLA definition's own schedule, is not read:
+    /// that schedule is the provider's, not the contract's.
+    #[serde(default, deserialize_with = "duration")]
+    pause_duration: Option<TimeDelta>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,6 +178,20 @@ fn time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<DateTime<Ut
     NaiveDateTime::parse_from_str(&text, TIME_FORMAT)
         .map(|time| Some(time.and_utc()))
         .map_err(|_| D::Error::custom(format!("'{text}' is not a ServiceNow date-time (YYYY-MM-DD HH:MM:SS)")))
+}
+
+/// A duration as the Table API sends it with raw values: the time since
+/// the Unix epoch as a date-time (`1970-01-01 02:00:00` is two hours,
+/// `1970-01-03 00:30:00` two days and a half hour); empty means none.
+fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<TimeDelta>, D::Error> {
+    let Some(text) = text(deserializer)? else { return Ok(None) };
+    let since_epoch = NaiveDateTime::parse_from_str(&text, TIME_FORMAT)
+        .map(|time| time.and_utc() - DateTime::<Utc>::UNIX_EPOCH)
+        .map_err(|_| D::Error::custom(format!("'{text}' is not a ServiceNow duration (1970-01-01 HH:MM:SS)")))?;
+    if since_epoch < TimeDelta::zero() {
+        return Err(D::Error::custom(format!("'{text}' is not a ServiceNow duration: it is before 1970-01-01")));
+    }
+    Ok(Some(since_epoch))
 }
 
 /// Reads whole tables of one instance, counting pages and records for the
@@ -433,6 +461,13 @@ fn map_incident(request: &FetchRequest<'_>, incident: Incident, slas: &[TaskSla]
         (!counted.is_empty()).then(|| !counted.iter().any(|sla| sla.has_breached.as_deref() == Some("true")));
     let first_response_at =
         counted.iter().filter(|sla| sla.target.as_deref() == Some("response")).filter_map(|sla| sla.end_time).min();
+    // Rounded to the minute; a resolution SLA without a pause duration
+    // never paused.
+    let paused_minutes = counted
+        .iter()
+        .filter(|sla| sla.target.as_deref() == Some("resolution"))
+        .map(|sla| sla.pause_duration.map_or(0, |pause| (pause.num_seconds() + 30) / 60))
+        .min();
     let resolved_at = incident.resolved_at.or(incident.closed_at);
     Ok(Ticket {
         provenance: provenance(request, &incident.sys_id),
@@ -448,6 +483,8 @@ fn map_incident(request: &FetchRequest<'_>, incident: Incident, slas: &[TaskSla]
         status: incident.state.as_deref().map(incident_state).unwrap_or_default().to_string(),
         reopened: incident.reopen_count.and_then(|count| count.trim().parse::<u32>().ok()).map(|count| count > 0),
         vendor_reported_in_sla,
+        paused_minutes,
+        excluded_from_sla: false,
     })
 }
 

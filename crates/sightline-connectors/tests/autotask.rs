@@ -284,6 +284,83 @@ async fn an_incremental_run_asks_for_activity_after_the_watermark() {
     assert!(fetched.warnings.is_empty(), "{:?}", fetched.warnings);
 }
 
+/// The ticket of django-autotask's `API_TICKET`
+/// (`fixtures/autotask/tickets_query_response.json`, envelope and fields as
+/// there), and one carrying the SLA fields the Tickets entity adds, which
+/// that fixture lacks (names from the entity's field list).
+#[tokio::test]
+async fn sla_fields_map_as_the_tickets_entity_records_them() {
+    let server = MockServer::start().await;
+    mount_fields(&server).await;
+    // Text, not `json!`: the fixture's ticket passes the macro's recursion
+    // limit.
+    let body = r#"{
+        "items": [
+            {
+                "companyID": 174, "companyLocationID": 55, "billingCodeID": 29683407,
+                "assignedResourceID": 10, "assignedResourceRoleID": 8,
+                "changeInfoField1": "", "changeInfoField2": "", "changeInfoField3": "", "changeInfoField4": "",
+                "changeInfoField5": "",
+                "completedByResourceID": 29682885, "completedDate": "2019-09-05T08:23:00.000Z",
+                "contactID": 29683586, "contractID": 29684183,
+                "createDate": "2019-08-18T01:00:00.000Z", "creatorResourceID": 4, "creatorType": 1,
+                "description": "Monthly services checkup at Kestrel Joinery", "dueDateTime": "2019-09-07T01:00:00.000Z",
+                "estimatedHours": 2.0, "externalID": "",
+                "firstResponseDateTime": "2019-08-18T02:00:00.000Z",
+                "hoursToBeScheduled": 0.0, "issueType": 10,
+                "lastActivityDate": "2019-09-23T11:00:00.000Z", "lastActivityPersonType": 1,
+                "lastActivityResourceID": 4,
+                "priority": 3, "purchaseOrderNumber": "", "queueID": 29682833, "resolution": "",
+                "source": 6, "status": 10, "subIssueType": 136, "ticketCategory": 3,
+                "ticketNumber": "T20190818.0002", "ticketType": 1, "title": "Monthly services checkup",
+                "userDefinedFields": {}, "id": 100
+            },
+            {
+                "id": 101, "ticketNumber": "T20190820.0007", "title": "Kestrel Joinery: scanner not sending mail",
+                "status": 1, "priority": 4, "createDate": "2019-08-20T09:00:00.000Z",
+                "firstResponseDateTime": "2019-08-20T09:25:00.000Z",
+                "firstResponseDueDateTime": "2019-08-20T10:00:00.000Z",
+                "resolutionPlanDateTime": null, "resolutionPlanDueDateTime": "2019-08-20T13:00:00.000Z",
+                "resolvedDateTime": null, "resolvedDueDateTime": "2019-08-21T09:00:00.000Z",
+                "lastActivityDate": "2019-08-20T11:00:00.000Z",
+                "serviceLevelAgreementID": 2, "serviceLevelAgreementHasBeenMet": false,
+                "serviceLevelAgreementPausedNextEventHours": 6.5
+            }
+        ],
+        "pageDetails": {"count": 2, "requestCount": 500, "prevPageUrl": null, "nextPageUrl": null}
+    }"#;
+    Mock::given(method("GET"))
+        .and(path("/Tickets/query"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
+
+    let source = source(&server, json!({}));
+    let (result, _) = run(&source, None).await;
+    let fetched = result.unwrap();
+
+    let tickets = &fetched.batch.tickets;
+    assert_eq!(tickets.len(), 2);
+    let checkup = &tickets[0];
+    assert_eq!(checkup.provenance.record_id, "100");
+    assert_eq!(checkup.priority.as_deref(), Some("P4"));
+    assert_eq!(checkup.created_at, at("2019-08-18T01:00:00Z"));
+    assert_eq!(checkup.first_response_at, Some(at("2019-08-18T02:00:00Z")));
+    assert_eq!(checkup.resolved_at, Some(at("2019-09-05T08:23:00Z")));
+    assert_eq!(checkup.status, "10");
+    // No SLA fields at all: no verdict, no pause, not excluded.
+    assert_eq!(checkup.vendor_reported_in_sla, None);
+    assert_eq!(checkup.paused_minutes, None);
+    assert!(!checkup.excluded_from_sla);
+    // Paused now, with six and a half hours to its next SLA event: that is
+    // a countdown, not a pause total, so no paused time is read from it.
+    let paused = &tickets[1];
+    assert_eq!(paused.priority.as_deref(), Some("P1"));
+    assert_eq!(paused.vendor_reported_in_sla, Some(false));
+    assert_eq!(paused.paused_minutes, None);
+    assert!(!paused.excluded_from_sla);
+}
+
 #[tokio::test]
 async fn rejected_credentials_are_an_auth_error_that_names_the_source_and_not_the_secret() {
     let server = MockServer::start().await;

@@ -68,6 +68,42 @@ async fn tickets_import_with_bad_rows_named_by_line() {
 }
 
 #[tokio::test]
+async fn tickets_read_time_on_hold_and_exclusion_from_the_sla() {
+    let text = "id,created_at,priority,resolved_at,On Hold Minutes,Exclude From SLA,in_sla\n\
+                H1,2026-10-01 09:00,P2,2026-10-01 17:00,90,no,yes\n\
+                H2,2026-10-02 09:00,P3,,0,yes,\n\
+                H3,2026-10-03 09:00,P3,,,,\n\
+                H4,2026-10-04 09:00,P3,,-15,,\n\
+                H5,2026-10-05 09:00,P3,,1.5,,\n\
+                H6,2026-10-06 09:00,P3,,30,maybe,\n";
+    let fetched = import("tickets", text).await.unwrap();
+    let tickets = &fetched.batch.tickets;
+    let ids: Vec<&str> = tickets.iter().map(|t| t.provenance.record_id.as_str()).collect();
+    assert_eq!(ids, ["H1", "H2", "H3"]);
+    assert_eq!(tickets[0].paused_minutes, Some(90));
+    assert!(!tickets[0].excluded_from_sla);
+    assert_eq!(tickets[0].vendor_reported_in_sla, Some(true));
+    assert_eq!(tickets[1].paused_minutes, Some(0));
+    assert!(tickets[1].excluded_from_sla);
+    // Both left empty: no time on hold recorded, and not excluded.
+    assert_eq!(tickets[2].paused_minutes, None);
+    assert!(!tickets[2].excluded_from_sla);
+    let file = fetched.warnings[0].split(" line").next().unwrap().to_string();
+    assert_eq!(
+        fetched.warnings,
+        vec![
+            format!("{file} line 5: `on_hold_minutes` is '-15', not a whole number of minutes (0 or more); skipped"),
+            format!("{file} line 6: `on_hold_minutes` is '1.5', not a whole number of minutes (0 or more); skipped"),
+            format!("{file} line 7: `exclude_from_sla` is 'maybe', not yes or no; skipped"),
+        ]
+    );
+
+    // A file without the two columns reads as before.
+    let fetched = import("tickets", "id,created_at\nK1,2026-10-01\n").await.unwrap();
+    assert_eq!((fetched.batch.tickets[0].paused_minutes, fetched.batch.tickets[0].excluded_from_sla), (None, false));
+}
+
+#[tokio::test]
 async fn every_record_kind_reads_its_columns() {
     let backups = import(
         "backups",

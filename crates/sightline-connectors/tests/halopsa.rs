@@ -225,6 +225,9 @@ async fn full_run_logs_in_and_reads_every_page() {
             status: "Closed".into(),
             reopened: None,
             vendor_reported_in_sla: None,
+            // No `slaholdtime` in the answer; `excludefromsla` false.
+            paused_minutes: None,
+            excluded_from_sla: false,
         }
     );
     // Open, with Halo's null dates, no agent and only a priority id.
@@ -241,6 +244,132 @@ async fn full_run_logs_in_and_reads_every_page() {
     assert_eq!(closed.resolved_by.as_deref(), Some("Ada Example"));
     assert_eq!(closed.priority, None);
     assert_eq!(closed.status, "status 9");
+}
+
+/// A ticket in the shape of Halo's documented `GET /api/Tickets` example
+/// (`get_tickets_paginated_example_placeholders.json`: the same fields, no
+/// more), its placeholders given values.
+fn documented_ticket(id: u32, fields: Value) -> Value {
+    // Text, not `json!`: an object this large passes the macro's recursion
+    // limit.
+    let mut ticket: Value = serde_json::from_str(
+        r#"{
+            "id": 0,
+            "dateoccurred": "2026-10-01T08:00:00.000Z",
+            "summary": "",
+            "status_id": 2,
+            "tickettype_id": 1,
+            "sla_id": 1,
+            "priority_id": 2,
+            "client_id": 31,
+            "client_name": "Kestrel Joinery",
+            "site_id": 44,
+            "site_name": "Workshop",
+            "user_name": "Office Manager",
+            "team": "Service Desk",
+            "agent_id": 6,
+            "agent_name": "Ada Example",
+            "category_1": "Network",
+            "category_2": "",
+            "category_3": "",
+            "category_4": "",
+            "estimate": 0,
+            "timetaken": 2.5,
+            "parent_id": 0,
+            "flagged": false,
+            "read": true,
+            "enduserstatus": 0,
+            "onhold": false,
+            "respondbydate": "2026-10-01T09:00:00.000Z",
+            "slaresponsestate": "I",
+            "fixbydate": "2026-10-01T17:30:00.000Z",
+            "dateclosed": "1900-01-01T00:00:00",
+            "excludefromsla": false,
+            "slaholdtime": 0,
+            "site_timezone": "",
+            "slaactiondate": "2026-10-01T16:00:00.000Z",
+            "slapercused": 0,
+            "slatimeleft": 0,
+            "responsedate": "2026-10-01T08:20:00.000Z"
+        }"#,
+    )
+    .unwrap();
+    ticket["id"] = json!(id);
+    ticket["summary"] = json!(format!("ticket {id}"));
+    for (key, value) in fields.as_object().unwrap() {
+        assert!(ticket.get(key).is_some(), "{key} is not in Halo's documented ticket");
+        ticket[key] = value.clone();
+    }
+    ticket
+}
+
+#[tokio::test]
+async fn hold_time_and_exclusion_come_from_halos_documented_fields() {
+    let server = MockServer::start().await;
+    token_endpoint(&server, token_ok()).await;
+    // The whole documented envelope, `columns` included.
+    let page = json!({
+        "page_no": 1,
+        "page_size": 100,
+        "record_count": 2,
+        "tickets": [
+            documented_ticket(
+                4711,
+                json!({
+                    "summary": "Payroll share unreachable",
+                    "status_id": 9,
+                    "dateclosed": "2026-10-01T16:00:00.000Z",
+                    "slaholdtime": 1.5,
+                }),
+            ),
+            documented_ticket(
+                4712,
+                json!({
+                    "summary": "Quote for new workshop printers",
+                    "onhold": true,
+                    "responsedate": "1900-01-01T00:00:00",
+                    "slaresponsestate": "O",
+                    "excludefromsla": true,
+                    "slaholdtime": 26.25,
+                }),
+            ),
+        ],
+        "columns_id": 0,
+        "columns": [{
+            "id": 0, "columns_id": 0, "column_seq": 0, "column_name": "", "width": 0, "order_seq": 0,
+            "order_desc": true
+        }]
+    });
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .mount(&server)
+        .await;
+
+    let fetched = run(&source(&server, json!({})), None).await.unwrap();
+
+    assert!(fetched.warnings.is_empty(), "{:?}", fetched.warnings);
+    let tickets = &fetched.batch.tickets;
+    assert_eq!(tickets.len(), 2);
+    // Closed by the built-in Closed status, after an hour and a half on hold.
+    let closed = &tickets[0];
+    assert_eq!(closed.provenance.record_id, "4711");
+    assert_eq!(closed.priority.as_deref(), Some("P2"));
+    assert_eq!(closed.created_at, utc("2026-10-01T08:00:00Z"));
+    assert_eq!(closed.first_response_at, Some(utc("2026-10-01T08:20:00Z")));
+    assert_eq!(closed.resolved_at, Some(utc("2026-10-01T16:00:00Z")));
+    assert_eq!(closed.paused_minutes, Some(90));
+    assert!(!closed.excluded_from_sla);
+    // "I" judges the response alone: no verdict on the SLA as a whole.
+    assert_eq!(closed.vendor_reported_in_sla, None);
+    // Open, on hold, and ticked "exclude from SLA".
+    let excluded = &tickets[1];
+    assert_eq!(excluded.provenance.record_id, "4712");
+    assert_eq!((excluded.first_response_at, excluded.resolved_at), (None, None));
+    assert_eq!(excluded.paused_minutes, Some(1575));
+    assert!(excluded.excluded_from_sla);
+    assert_eq!(excluded.vendor_reported_in_sla, None);
+    assert_eq!(excluded.status, "status 2");
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ const PASSWORD: &str = "Kestrel:42-plover";
 
 const INCIDENT_FIELDS: &str = "sys_id,number,short_description,opened_at,resolved_at,closed_at,priority,state,\
                                assigned_to,resolved_by,reopen_count,sys_updated_on";
-const TASK_SLA_FIELDS: &str = "task,sla.target,stage,has_breached,end_time";
+const TASK_SLA_FIELDS: &str = "task,sla.target,stage,has_breached,end_time,pause_duration";
 const CHANGE_FIELDS: &str =
     "sys_id,number,short_description,type,state,close_code,work_end,closed_at,end_date,sys_updated_on";
 
@@ -472,6 +472,140 @@ async fn a_next_link_to_another_site_is_not_followed() {
     check_requests(&requests);
     assert_eq!(listing(&requests, "incident").len(), 2);
     assert_eq!(fetched.batch.tickets.len(), 3);
+}
+
+/// A task SLA as the Table API sends it with raw values, the task as a
+/// reference object (`{"link", "value"}`, the shape of the docs example in
+/// `fixtures/servicenow`) and the pause as a duration
+/// (`1970-01-01 HH:MM:SS` past the epoch).
+fn paused_task_sla(uri: &str, task: &str, target: &str, stage: &str, end_time: &str, pause: &str) -> Value {
+    json!({
+        "task": {"link": format!("{uri}/api/now/table/incident/{task}"), "value": task},
+        "sla.target": target,
+        "stage": stage,
+        "has_breached": "false",
+        "end_time": end_time,
+        "pause_duration": pause,
+    })
+}
+
+#[tokio::test]
+async fn the_resolution_slas_pause_duration_is_the_tickets_paused_time() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    // Fields as in ServiceNow's documented Table API answer: strings,
+    // "YYYY-MM-DD HH:MM:SS" times, durations past the epoch, references
+    // as objects; `made_sla` and the durations come whether asked or not.
+    let documented = |sys_id: &str, number: &str, fields: Value| {
+        let mut row = incident(sys_id, number, fields);
+        row.as_object_mut().unwrap().extend(
+            json!({
+                "made_sla": "true",
+                "active": "false",
+                "sys_class_name": "incident",
+                "business_duration": "1970-01-01 00:00:00",
+                "calendar_duration": "1970-01-01 05:30:00",
+                "opened_by": {"link": format!("{uri}/api/now/table/sys_user/glide.maint"), "value": "glide.maint"},
+            })
+            .as_object()
+            .unwrap()
+            .clone(),
+        );
+        row
+    };
+    page(
+        &server,
+        "incident",
+        0,
+        json!([
+            documented(
+                "9d3a",
+                "INC0020001",
+                json!({"priority": "1", "state": "6", "resolved_at": "2024-03-04 13:30:00"})
+            ),
+            documented("9d3b", "INC0020002", json!({"priority": "3", "state": "3"})),
+        ]),
+        &[],
+    )
+    .await;
+    page(&server, "incident", 2, json!([documented("9d3c", "INC0020003", json!({}))]), &[]).await;
+    page(
+        &server,
+        "task_sla",
+        0,
+        json!([
+            paused_task_sla(&uri, "9d3a", "response", "completed", "2024-03-04 08:10:00", "1970-01-01 00:00:00"),
+            paused_task_sla(&uri, "9d3a", "resolution", "completed", "2024-03-04 13:30:00", "1970-01-01 02:00:00"),
+        ]),
+        &[],
+    )
+    .await;
+    page(
+        &server,
+        "task_sla",
+        2,
+        json!([
+            // Cancelled by a priority change: its pause does not count.
+            paused_task_sla(&uri, "9d3b", "resolution", "cancelled", "", "1970-01-05 00:00:00"),
+            // A day, an hour and a half.
+            paused_task_sla(&uri, "9d3b", "resolution", "paused", "", "1970-01-02 01:30:00"),
+        ]),
+        &[],
+    )
+    .await;
+    page(
+        &server,
+        "task_sla",
+        4,
+        // A second resolution SLA (an OLA) that paused longer: the smaller pause stands.
+        json!([paused_task_sla(&uri, "9d3b", "resolution", "in_progress", "", "1970-01-02 03:00:00")]),
+        &[],
+    )
+    .await;
+    page(&server, "change_request", 0, json!([]), &[]).await;
+
+    let secret = Secret::new(format!("{USER}:{PASSWORD}"));
+    let fetched = run(&source(&server), Some(&secret), None).await.unwrap();
+
+    check_requests(&server.received_requests().await.unwrap());
+    assert!(fetched.warnings.is_empty(), "{:?}", fetched.warnings);
+    let tickets = &fetched.batch.tickets;
+    let ids: Vec<&str> = tickets.iter().map(|ticket| ticket.provenance.record_id.as_str()).collect();
+    assert_eq!(ids, ["9d3a", "9d3b", "9d3c"]);
+    // Resolved after two hours paused.
+    assert_eq!(tickets[0].paused_minutes, Some(120));
+    assert_eq!(tickets[0].first_response_at, Some(Utc.with_ymd_and_hms(2024, 3, 4, 8, 10, 0).unwrap()));
+    assert_eq!(tickets[0].resolved_at, Some(Utc.with_ymd_and_hms(2024, 3, 4, 13, 30, 0).unwrap()));
+    assert_eq!(tickets[0].vendor_reported_in_sla, Some(true));
+    assert!(!tickets[0].excluded_from_sla);
+    // On hold now: 25.5 hours paused so far.
+    assert_eq!(tickets[1].paused_minutes, Some(1530));
+    assert_eq!(tickets[1].status, "On Hold");
+    assert_eq!(tickets[1].vendor_reported_in_sla, Some(true));
+    assert!(!tickets[1].excluded_from_sla);
+    // No task SLA: no pause and no verdict, whatever `made_sla` says.
+    assert_eq!(tickets[2].paused_minutes, None);
+    assert_eq!(tickets[2].vendor_reported_in_sla, None);
+    assert!(!tickets[2].excluded_from_sla);
+}
+
+#[tokio::test]
+async fn a_pause_that_is_not_a_duration_is_a_bad_response() {
+    let server = MockServer::start().await;
+    page(&server, "incident", 0, json!([incident("9d3a", "INC0020001", json!({}))]), &[]).await;
+    page(
+        &server,
+        "task_sla",
+        0,
+        json!([paused_task_sla(&server.uri(), "9d3a", "resolution", "in_progress", "", "2 Hours")]),
+        &[],
+    )
+    .await;
+    let secret = Secret::new(format!("{USER}:{PASSWORD}"));
+    let error = run(&source(&server), Some(&secret), None).await.unwrap_err();
+    assert_eq!(error.kind, FetchErrorKind::BadResponse, "{error}");
+    let expected = "at result[0].pause_duration, '2 Hours' is not a ServiceNow duration (1970-01-01 HH:MM:SS)";
+    assert!(error.message.contains(expected), "{error}");
 }
 
 /// Runs against an instance whose incident table answers `response`, and

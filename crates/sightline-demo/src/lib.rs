@@ -11,4 +11,6 @@
 
 mod generate;
 
-pub use generate::{CERT_HOST_EXPIRING, COMPANY_NAME, DemoCompany, KEY_ENGINEER, MSP_HOURS, SEED, generate, msp_holiday};
+pub use generate::{
+    CERT_HOST_EXPIRING, COMPANY_NAME, DemoCompany, KEY_ENGINEER, MSP_HOURS, SEED, generate, msp_holiday,
+};

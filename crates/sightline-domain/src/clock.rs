@@ -12,8 +12,8 @@
 //! hours long when the clocks go forward), and hours past midnight belong
 //! to the day they start on.
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use crate::{BusinessHours, Tz};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// One contract's business clock over a range of dates.
 #[derive(Debug, Clone)]

@@ -21,6 +21,6 @@ pub use records::{
 };
 pub use secret::Secret;
 pub use vendor::{
-    BusinessHours, Contract, ContractTerms, HoursSpan, Service, ServiceCredits, SlaClock, SlaTarget, SourceInfo, Vendor,
-    VendorKind,
+    BusinessHours, Contract, ContractTerms, HoursSpan, Service, ServiceCredits, SlaClock, SlaTarget, SourceInfo,
+    Vendor, VendorKind,
 };

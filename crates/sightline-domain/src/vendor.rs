@@ -193,11 +193,8 @@ impl std::fmt::Display for BusinessHours {
                 }
                 day += 1;
             }
-            let end = if span.end == NaiveTime::MIN {
-                "24:00".to_string()
-            } else {
-                span.end.format("%H:%M").to_string()
-            };
+            let end =
+                if span.end == NaiveTime::MIN { "24:00".to_string() } else { span.end.format("%H:%M").to_string() };
             write!(f, "{} {}-{}", runs.join("+"), span.start.format("%H:%M"), end)?;
         }
         Ok(())

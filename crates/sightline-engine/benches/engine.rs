@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sightline_domain::{
-    BackupJob, BusinessHours, Contract, Device, DeviceRole, Patch, PatchClass, Provenance, RecordBatch, RestoreTest, Severity,
-    SlaClock, SlaTarget, SourceInfo, Ticket, Vendor, VendorKind, Vulnerability,
+    BackupJob, BusinessHours, Contract, Device, DeviceRole, Patch, PatchClass, Provenance, RecordBatch, RestoreTest,
+    Severity, SlaClock, SlaTarget, SourceInfo, Ticket, Vendor, VendorKind, Vulnerability,
 };
 use sightline_engine::{
     EngineInput, Settings, assess, compute_metrics_with_diagnostics, evaluate_rules, history_periods,
@@ -202,13 +202,8 @@ fn main() {
 /// Times `assess` over `data` with `contracts`; returns the median seconds.
 fn measure(label: &str, data: &Data, contracts: &[Contract], settings: &Settings, now: DateTime<Utc>) -> f64 {
     println!("\n{label}:");
-    let input = EngineInput {
-        vendors: &data.vendors,
-        contracts,
-        sources: &data.sources,
-        records: &data.records,
-        settings,
-    };
+    let input =
+        EngineInput { vendors: &data.vendors, contracts, sources: &data.sources, records: &data.records, settings };
     // Where the time goes, once.
     let started = Instant::now();
     let periods = history_periods(input, now);

@@ -54,6 +54,22 @@ impl DisputedTarget {
 pub fn duration_words(minutes: f64) -> String {
     let minutes = minutes.round().max(0.0) as i64;
     let (days, hours, rest) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    duration_parts(days, hours, rest)
+}
+
+/// Minutes on `clock`: business time in hours ("45 h", a business day is
+/// not 24 hours long), round-the-clock time as [`duration_words`].
+fn clock_duration(minutes: f64, clock: SlaClock) -> String {
+    match clock {
+        SlaClock::RoundTheClock => duration_words(minutes),
+        SlaClock::Business => {
+            let minutes = minutes.round().max(0.0) as i64;
+            duration_parts(0, minutes / 60, minutes % 60)
+        }
+    }
+}
+
+fn duration_parts(days: i64, hours: i64, rest: i64) -> String {
     match (days, hours, rest) {
         (0, 0, m) => format!("{m} min"),
         (0, h, 0) => format!("{h} h"),
@@ -105,7 +121,7 @@ pub fn dispute_of(
     });
     let priority = ticket.priority.clone().unwrap_or_default();
     let paused = if leg.paused_minutes > 0 {
-        format!(" (not counting {} on hold)", duration_words(leg.paused_minutes as f64))
+        format!(" (not counting {} on hold)", clock_duration(leg.paused_minutes as f64, judged.clock))
     } else {
         String::new()
     };
@@ -117,19 +133,19 @@ pub fn dispute_of(
     let reason = match (sightline_says_met, leg.done_at.is_some()) {
         (false, true) => format!(
             "{vendor_name} marks it within SLA, but it was {what} after {} {clock}{paused}; the {priority} target is {}.",
-            duration_words(elapsed),
-            duration_words(leg.target_minutes as f64)
+            clock_duration(elapsed, judged.clock),
+            clock_duration(leg.target_minutes as f64, judged.clock)
         ),
         (false, false) => format!(
             "{vendor_name} marks it within SLA, but it was still not {what} when the {priority} target of {} {clock} \
              ran out.",
-            duration_words(leg.target_minutes as f64)
+            clock_duration(leg.target_minutes as f64, judged.clock)
         ),
         (true, _) => format!(
             "{vendor_name} marks it as missing its SLA, but it was {what} after {} {clock}{paused}, within the {priority} \
              target of {}.",
-            duration_words(elapsed),
-            duration_words(leg.target_minutes as f64)
+            clock_duration(elapsed, judged.clock),
+            clock_duration(leg.target_minutes as f64, judged.clock)
         ),
     };
     Some(Dispute {

@@ -12,6 +12,7 @@ mod settings;
 mod sla;
 mod stats;
 
+pub use disputes::{Dispute, DisputedTarget, dispute_of, disputes, duration_words};
 pub use metrics::{
     Diagnostic, EngineInput, MetricsResult, TracedRecord, compute_metrics, compute_metrics_with_diagnostics,
     records_behind, status_for, target_for,
@@ -19,7 +20,6 @@ pub use metrics::{
 pub use reconcile::reconcile;
 pub use rules::{Assessment, assess, evaluate_rules, history_periods};
 pub use settings::Settings;
-pub use sla::{Clocks, Judged, Leg, Unjudged, judge};
 pub use sightline_domain::BusinessClock;
-pub use disputes::{Dispute, DisputedTarget, dispute_of, disputes, duration_words};
+pub use sla::{Clocks, Judged, Leg, Unjudged, judge};
 pub use stats::{linear_projection, percentile};

@@ -74,7 +74,8 @@ pub fn compute_metrics_with_diagnostics(
             .iter()
             .map(|(scope, index)| {
                 let (contract, monthly_cost) = contract_of(input, scope);
-                let context = Context { index, contract, monthly_cost, settings: input.settings, tz, now, trace: false };
+                let context =
+                    Context { index, contract, monthly_cost, settings: input.settings, tz, now, trace: false };
                 scope_values(&context, scope, input, &requested, &wanted)
             })
             .collect()
@@ -603,7 +604,10 @@ impl<'a> Context<'a> {
             }
             let mut shortfall: Option<f64> = None;
             for kind in [SlaKind::Response, SlaKind::Resolution] {
-                let compliance = self.sla_compliance(window, kind);
+                let mut compliance = self.sla_compliance(window, kind);
+                if let (Some(trace), Some(inner)) = (&mut computed.tally.trace, compliance.tally.trace.take()) {
+                    trace.extend(inner);
+                }
                 computed.tally.records += compliance.tally.records;
                 computed.tally.ticket_sources |= compliance.tally.ticket_sources;
                 if let Some(oldest) = compliance.tally.oldest {

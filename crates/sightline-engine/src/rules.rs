@@ -12,8 +12,8 @@ use sightline_domain::{
 };
 
 use crate::EngineInput;
-use crate::sla::{Clocks, judge};
 use crate::metrics::{Diagnostic, compute_metrics_with_diagnostics};
+use crate::sla::{Clocks, judge};
 
 /// Everything the engine computes: every metric for every period of the
 /// history, the current flags, and the records it had to skip.
@@ -716,10 +716,7 @@ impl<'a> Rules<'a> {
             ),
             "The provider's report and the raw tickets, timed on the contract's own clock, disagree. Reports that \
              look better than the underlying records are how problems stay hidden until they become incidents.",
-            format!(
-                "How does {} decide a ticket met its SLA, and why does that differ on these tickets?",
-                vendor.name
-            ),
+            format!("How does {} decide a ticket met its SLA, and why does that differ on these tickets?", vendor.name),
             Vec::new(),
             disputed,
         );

@@ -42,10 +42,7 @@ impl Clocks {
             .into_iter()
             .filter_map(|contract| {
                 let hours = contract.terms.hours.as_ref()?;
-                Some((
-                    contract.vendor_id.clone(),
-                    BusinessClock::new(hours, &contract.terms.holidays, tz, first, last),
-                ))
+                Some((contract.vendor_id.clone(), BusinessClock::new(hours, &contract.terms.holidays, tz, first, last)))
             })
             .collect();
         Clocks { business }

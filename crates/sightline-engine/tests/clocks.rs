@@ -30,13 +30,16 @@ fn check(case: &str, hours: &str, holidays: &[&str], tz: Tz, from: &str, to: &st
     assert_eq!(got, expected, "{case}");
 }
 
+/// Name, hours, holidays, zone, from, to, expected business minutes.
+type Case<'a> = (&'a str, &'a str, &'a [&'a str], Tz, &'a str, &'a str, i64);
+
 #[test]
 fn business_minutes_by_case() {
     let london: Tz = "Europe/London".parse().unwrap();
     let new_york: Tz = "America/New_York".parse().unwrap();
     let office = "Mon-Fri 08:00-18:00";
     #[rustfmt::skip]
-    let cases: &[(&str, &str, &[&str], Tz, &str, &str, i64)] = &[
+    let cases: &[Case] = &[
         ("Friday evening, answered Monday morning", office, &[], london, "2026-11-06 17:30", "2026-11-09 08:45", 75),
         ("inside one working day", office, &[], london, "2026-11-10 09:00", "2026-11-10 11:30", 150),
         ("opened on Saturday, answered Monday", office, &[], london, "2026-11-07 10:00", "2026-11-09 08:30", 30),
@@ -92,7 +95,12 @@ fn contract(hours: Option<&str>) -> Contract {
     }
 }
 
-fn ticket(priority: &str, created: DateTime<Utc>, answered: Option<DateTime<Utc>>, fixed: Option<DateTime<Utc>>) -> Ticket {
+fn ticket(
+    priority: &str,
+    created: DateTime<Utc>,
+    answered: Option<DateTime<Utc>>,
+    fixed: Option<DateTime<Utc>>,
+) -> Ticket {
     Ticket {
         provenance: Provenance { source_id: "psa".into(), record_id: "4711".into(), fetched_at: created },
         vendor_id: "northwind".into(),

@@ -143,7 +143,14 @@ fn disputes_list_exactly_the_disagreeing_tickets_with_reasons() {
     let rows: Vec<(&str, bool, bool, i64, f64, &str)> = found
         .iter()
         .map(|d| {
-            (d.ticket.as_str(), d.vendor_says_met, d.sightline_says_met, d.target_minutes, d.elapsed_minutes, d.reason.as_str())
+            (
+                d.ticket.as_str(),
+                d.vendor_says_met,
+                d.sightline_says_met,
+                d.target_minutes,
+                d.elapsed_minutes,
+                d.reason.as_str(),
+            )
         })
         .collect();
     assert_eq!(

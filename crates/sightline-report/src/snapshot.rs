@@ -79,6 +79,10 @@ pub struct ProvenanceRow {
     pub sources: String,
     pub records: u32,
     pub fetched_at: String,
+    /// Records left out and why: "2 (1 dated answered before opened, ...)";
+    /// empty when none were.
+    #[serde(default)]
+    pub left_out: String,
 }
 
 /// Everything in one board report.

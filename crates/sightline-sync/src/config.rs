@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sightline_connectors::{SourceConfig, SourceKind};
-use sightline_domain::{Contract, Service, SlaTarget, SourceInfo, Vendor, VendorKind};
+use sightline_domain::{
+    BusinessHours, Contract, ContractTerms, Service, ServiceCredits, SlaClock, SlaTarget, SourceInfo, Vendor,
+    VendorKind,
+};
 use sightline_store::Company;
 use toml::Spanned;
 
@@ -30,8 +33,17 @@ pub struct VendorConfig {
     /// Share of tickets that must meet their targets (default 95).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance_target_pct: Option<f64>,
+    /// The contract's business hours, e.g. "Mon-Fri 08:00-18:00" (none:
+    /// round the clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<BusinessHours>,
+    /// Days on which the business clock stands still.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<NaiveDate>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sla: Vec<SlaConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<ServiceCredits>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +56,9 @@ pub struct SlaConfig {
     pub resolve_minutes: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<NaiveDate>,
+    /// "24x7" or "business" (default: business when the vendor has hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<SlaClock>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -180,6 +195,47 @@ impl Config {
                         problem(&span, format!("vendor '{}': SLA minutes must be more than 0", vendor.id));
                     }
                 }
+                if target.clock == Some(SlaClock::Business) && vendor.hours.is_none() {
+                    problem(
+                        &span,
+                        format!(
+                            "vendor '{}': the {} target runs on the business clock, but the vendor has no hours: add \
+                             hours = \"Mon-Fri 08:00-18:00\" (the contract's hours) or use clock = \"24x7\"",
+                            vendor.id, target.priority
+                        ),
+                    );
+                }
+            }
+            if !vendor.holidays.is_empty() && vendor.hours.is_none() {
+                problem(
+                    &span,
+                    format!(
+                        "vendor '{}' has holidays but no business hours: holidays only stop a business clock; add \
+                         hours = \"Mon-Fri 08:00-18:00\" (the contract's hours)",
+                        vendor.id
+                    ),
+                );
+            }
+            if let Some(credits) = vendor.credits {
+                if !(credits.percent_per_point >= 0.0 && (0.0..=100.0).contains(&credits.cap_percent)) {
+                    problem(
+                        &span,
+                        format!(
+                            "vendor '{}': credits need percent_per_point of 0 or more and cap_percent between 0 and 100",
+                            vendor.id
+                        ),
+                    );
+                }
+                if vendor.monthly_cost.is_none() {
+                    problem(
+                        &span,
+                        format!(
+                            "vendor '{}' has service credits but no monthly_cost: credits are a share of it, so add \
+                             monthly_cost",
+                            vendor.id
+                        ),
+                    );
+                }
             }
         }
 
@@ -284,6 +340,7 @@ impl Config {
                         respond_minutes: target.respond_minutes,
                         resolve_minutes: target.resolve_minutes,
                         effective_from: target.effective_from,
+                        clock: target.clock,
                     })
                     .collect();
                 if sla.is_empty() {
@@ -299,6 +356,11 @@ impl Config {
                     vendor_id: vendor.id.clone(),
                     sla,
                     compliance_target_pct: vendor.compliance_target_pct.unwrap_or(95.0),
+                    terms: ContractTerms {
+                        hours: vendor.hours.clone(),
+                        holidays: vendor.holidays.clone(),
+                        credits: vendor.credits,
+                    },
                 }
             })
             .collect();

@@ -124,3 +124,83 @@ fn a_syntax_error_names_its_line() {
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("/etc/hf/sightline.toml line 3: "), "{found:?}");
 }
+
+const CONTRACT: &str = r#"
+timezone = "Europe/London"
+
+[[vendor]]
+id = "northwind"
+name = "Northwind IT"
+kind = "msp"
+monthly_cost = 18400
+hours = "Mon-Fri 08:00-18:00"
+holidays = ["2026-12-25", "2026-12-28"]
+
+[[vendor.sla]]
+priority = "P1"
+respond_minutes = 30
+resolve_minutes = 240
+clock = "24x7"
+
+[[vendor.sla]]
+priority = "P3"
+respond_minutes = 240
+resolve_minutes = 1440
+
+[vendor.credits]
+percent_per_point = 1.0
+cap_percent = 15
+"#;
+
+#[test]
+fn a_contract_with_hours_holidays_clocks_and_credits() {
+    use sightline_domain::{ServiceCredits, SlaClock};
+    let config = Config::parse(CONTRACT, Path::new("/etc/hf/sightline.toml")).unwrap();
+    let company = config.company(&Default::default());
+    let contract = &company.contracts[0];
+    assert_eq!(contract.terms.hours.as_ref().map(ToString::to_string).as_deref(), Some("Mon-Fri 08:00-18:00"));
+    assert_eq!(
+        contract.terms.holidays.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["2026-12-25", "2026-12-28"]
+    );
+    assert_eq!(contract.terms.credits, Some(ServiceCredits { percent_per_point: 1.0, cap_percent: 15.0 }));
+    assert_eq!(contract.sla[0].clock, Some(SlaClock::RoundTheClock));
+    // No clock named: business, since the vendor has hours.
+    assert_eq!(contract.sla[1].clock, None);
+    assert_eq!(contract.clock_of(Some(&contract.sla[1])), SlaClock::Business);
+}
+
+#[test]
+fn contract_mistakes_are_explained() {
+    let file = "/etc/hf/sightline.toml";
+    assert_eq!(
+        problems(&CONTRACT.replace("Mon-Fri 08:00-18:00", "Mon-Fry 08:00-18:00")),
+        [format!("{file} line 9: 'Fry' is not a day: use Mon, Tue, Wed, Thu, Fri, Sat or Sun")]
+    );
+    assert_eq!(
+        problems(&CONTRACT.replace("\"24x7\"", "\"always\"")),
+        [format!("{file} line 16: unknown variant `always`, expected `24x7` or `business`")]
+    );
+    let without_hours =
+        CONTRACT.replace("hours = \"Mon-Fri 08:00-18:00\"\n", "").replace("clock = \"24x7\"", "clock = \"business\"");
+    assert_eq!(
+        problems(&without_hours),
+        [
+            format!(
+                "{file} line 4: vendor 'northwind': the P1 target runs on the business clock, but the vendor has no hours: \
+                 add hours = \"Mon-Fri 08:00-18:00\" (the contract's hours) or use clock = \"24x7\""
+            ),
+            format!(
+                "{file} line 4: vendor 'northwind' has holidays but no business hours: holidays only stop a business \
+                 clock; add hours = \"Mon-Fri 08:00-18:00\" (the contract's hours)"
+            ),
+        ]
+    );
+    assert_eq!(
+        problems(&CONTRACT.replace("monthly_cost = 18400\n", "")),
+        [format!(
+            "{file} line 4: vendor 'northwind' has service credits but no monthly_cost: credits are a share of it, so \
+             add monthly_cost"
+        )]
+    );
+}

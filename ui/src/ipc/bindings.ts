@@ -41,7 +41,52 @@ sources: Array<string>, records: number, skipped: number,
 /**
  * The oldest fetched-at (RFC 3339) among the records used.
  */
-fetched_at: string | null, };
+fetched_at: string | null, 
+/**
+ * Why records were left out, in words, with how many: "its first
+ * response is dated before it was opened" (3).
+ */
+skipped_reasons: Array<SkippedReason>, };
+
+export type SkippedReason = { reason: string, count: number, };
+
+export type DisputeQuery = { vendor: string, 
+/**
+ * `2026-10` or `2026-Q3`; none for the current month.
+ */
+period: string | null, };
+
+export type DisputeRow = { source: string, 
+/**
+ * The ticket's id in its source.
+ */
+ticket: string, summary: string, priority: string, 
+/**
+ * RFC 3339.
+ */
+created_at: string, first_response_at: string | null, resolved_at: string | null, 
+/**
+ * `24x7` or `business`.
+ */
+clock: string, 
+/**
+ * Which target decides: `response` or `resolution`.
+ */
+target: string, target_minutes: number, 
+/**
+ * Minutes on the contract's clock, pause taken off.
+ */
+elapsed_minutes: number, paused_minutes: number, 
+/**
+ * `met` or `missed`.
+ */
+vendor_says: string, sightline_says: string, reason: string, };
+
+export type Disputes = { vendor: string, vendor_name: string, period: string, 
+/**
+ * The count and what it means, in one sentence.
+ */
+summary: string, rows: Array<DisputeRow>, };
 
 export type TileArea = "service_levels" | "security_hygiene" | "resilience" | "vendors";
 
@@ -291,7 +336,11 @@ resolve_text: string,
 /**
  * "since 1 January 2026" or "since the contract began".
  */
-since_text: string, };
+since_text: string, 
+/**
+ * "in business hours" or "round the clock".
+ */
+clock_text: string, };
 
 export type VendorPage = { id: string, name: string, kind: string, period: string, period_label: string, cost_text: string, 
 /**
@@ -306,7 +355,17 @@ vendor_count: number, summary: string, metrics: Array<KpiRow>,
 /**
  * What each of `metrics` means, in the same order.
  */
-measures: Array<MetricChoice>, risks: Array<RiskRow>, sources: Array<SourceFreshness>, 
+measures: Array<MetricChoice>, risks: Array<RiskRow>, 
+/**
+ * The period's tickets on which the provider's own SLA verdict and
+ * the contract's disagree.
+ */
+disputes: Disputes, 
+/**
+ * The contract's business hours ("Mon-Fri 08:00-18:00 Europe/London")
+ * or "Round the clock", and its holidays and service credits in words.
+ */
+hours_text: string, credits_text: string, sources: Array<SourceFreshness>, 
 /**
  * Twelve months of first answers in time against the target, as SVG.
  */

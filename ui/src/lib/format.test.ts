@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   dateTime,
   decimal,
+  duration,
   formatTarget,
   formatValue,
   fullStop,
@@ -85,6 +86,33 @@ describe("numbers", () => {
     expect(formatValue(null, "percent")).toBe("no data");
     expect(formatTarget(null, "count")).toBe("—");
     expect(formatTarget(30, "minutes")).toBe("30 min");
+  });
+
+  it("writes money in whole units with thousands separators and no symbol", () => {
+    expect(formatValue(1740, "money")).toBe("1,740");
+    expect(formatValue(1359.97, "money")).toBe("1,360");
+    expect(formatValue(18400.4, "money")).toBe("18,400");
+    expect(formatValue(999, "money")).toBe("999");
+    expect(formatValue(0, "money")).toBe("0");
+    expect(formatValue(0.4, "money")).toBe("0");
+    expect(formatValue(-0.4, "money")).toBe("0");
+    expect(formatValue(-1250.5, "money")).toBe("-1,251");
+    expect(formatValue(null, "money")).toBe("no data");
+    expect(formatTarget(0, "money")).toBe("0");
+  });
+
+  it("says lengths of time the way people do", () => {
+    expect(duration(0)).toBe("0 min");
+    expect(duration(45)).toBe("45 min");
+    expect(duration(59.6)).toBe("1 h");
+    expect(duration(130)).toBe("2 h 10 min");
+    expect(duration(120)).toBe("2 h");
+    expect(duration(1439)).toBe("23 h 59 min");
+    expect(duration(1440)).toBe("1 day");
+    expect(duration(3 * 1440 + 4 * 60 + 20)).toBe("3 days 4 h");
+    expect(duration(2 * 1440 + 23 * 60 + 45)).toBe("3 days");
+    expect(duration(-30)).toBe("-30 min");
+    expect(duration(Number.NaN)).toBe("—");
   });
 });
 

@@ -61,7 +61,8 @@ export function decimal(value: number): string {
 
 /**
  * A figure with its unit, the way the backend writes them: "78.4%",
- * "41 min", "2 h 05 min", "5.2 h", "216 days", "12"; "no data" when missing.
+ * "41 min", "2 h 05 min", "5.2 h", "216 days", "12", money as "1,740";
+ * "no data" when missing.
  */
 export function formatValue(value: number | null, unit: string): string {
   if (value === null || !Number.isFinite(value)) return "no data";
@@ -81,9 +82,35 @@ export function formatValue(value: number | null, unit: string): string {
       return Math.abs(value) === 1 ? `${Math.round(value)} day` : `${Math.round(value)} days`;
     case "count":
       return `${Math.round(value)}`;
+    case "money": {
+      // Whole units of the company's currency, halves away from zero as the
+      // backend rounds them; no symbol, since the currency is the company's own.
+      const whole = Math.sign(value) * Math.round(Math.abs(value));
+      return thousands(whole);
+    }
     default:
       return unit ? `${value} ${unit}` : `${value}`;
   }
+}
+
+/**
+ * A length of time given in minutes, as people say it: "45 min",
+ * "2 h 10 min", "2 h", "3 days 4 h", "1 day"; from a day up, to the nearest
+ * hour. "—" when it is not a number.
+ */
+export function duration(minutes: number): string {
+  if (!Number.isFinite(minutes)) return "—";
+  const sign = minutes < 0 ? "-" : "";
+  const total = Math.round(Math.abs(minutes));
+  if (total < 60) return `${sign}${total} min`;
+  if (total < 24 * 60) {
+    const rest = total % 60;
+    return `${sign}${Math.floor(total / 60)} h${rest > 0 ? ` ${rest} min` : ""}`;
+  }
+  const hours = Math.round(total / 60);
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  return `${sign}${plural(days, "day", "days")}${rest > 0 ? ` ${rest} h` : ""}`;
 }
 
 /** A target in the same words, or a dash when there is none. */

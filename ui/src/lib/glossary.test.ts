@@ -23,6 +23,7 @@ describe("glossary", () => {
     "change success",
     "median",
     "90th percentile",
+    "service credit",
   ])("explains %s", (term) => {
     expect(explain(term)).toBe(glossary[term.toLowerCase()]);
   });
@@ -42,6 +43,9 @@ describe("glossary", () => {
     expect(explain("Satisfaction (CSAT)")).toBe(glossary.satisfaction);
     expect(explain("critical weakness")).toBe(glossary["critical vulnerability"]);
     expect(explain("P90")).toBe(glossary["90th percentile"]);
+    expect(explain("Service credits")).toBe(glossary["service credit"]);
+    // The measure's own name, for the vendor page when the backend gives no explanation.
+    expect(explain("Service credits the contract says are owed")).toBe(glossary["service credit"]);
   });
 
   it("says nothing about terms it does not know", () => {

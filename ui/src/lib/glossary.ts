@@ -26,6 +26,7 @@ export const glossary: Record<string, string> = {
   "change success": "The share of planned changes to your systems that went in without causing a problem.",
   median: "The middle value: half the cases were quicker and half were slower.",
   "90th percentile": "Nine in ten cases were this quick or quicker; the slowest tenth took longer.",
+  "service credit": "Money the contract says the provider must give back when it misses its targets.",
 };
 
 const otherNames: Record<string, string> = {
@@ -48,6 +49,10 @@ const otherNames: Record<string, string> = {
   "change success rate": "change success",
   p90: "90th percentile",
   "90th": "90th percentile",
+  "service credits": "service credit",
+  "service credit owed": "service credit",
+  "service credits owed": "service credit",
+  "service credits the contract says are owed": "service credit",
 };
 
 function key(term: string): string {

@@ -48,6 +48,8 @@ describe("trends presentation", () => {
     expect(recordNoun("sla_response_compliance_pct")).toBe("tickets");
     expect(recordNoun("backlog_aged_30d")).toBe("tickets");
     expect(recordNoun("key_person_share_pct")).toBe("tickets");
+    // Service credits follow from the tickets timed against the contract.
+    expect(recordNoun("service_credit_owed")).toBe("tickets");
     expect(recordNoun("patch_compliance_pct")).toBe("devices");
     expect(recordNoun("vulns_overdue")).toBe("security weaknesses");
     expect(recordNoun("cert_min_days_to_expiry")).toBe("certificates");

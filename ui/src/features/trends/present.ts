@@ -50,7 +50,16 @@ export function recordNoun(metric: string): string {
   if (metric === "csat_pct") return "survey answers";
   if (metric === "availability_pct") return "monitor readings";
   if (metric === "source_staleness_hours") return "data sources";
-  const ticketMeasures = ["tickets_", "first_response_", "resolution_", "sla_", "backlog_", "reopened_", "key_person_"];
+  const ticketMeasures = [
+    "tickets_",
+    "first_response_",
+    "resolution_",
+    "sla_",
+    "service_credit_",
+    "backlog_",
+    "reopened_",
+    "key_person_",
+  ];
   if (ticketMeasures.some((prefix) => metric.startsWith(prefix))) return "tickets";
   return "records";
 }

@@ -1,19 +1,46 @@
 import { describe, expect, it } from "vitest";
-import type { KpiRow, MetricChoice, Scorecard, SourceFreshness, VendorPage } from "../../ipc/bindings";
+import type {
+  DisputeRow,
+  Disputes,
+  KpiRow,
+  MetricChoice,
+  RiskRow,
+  Scorecard,
+  SourceFreshness,
+  TargetRow,
+  VendorPage,
+} from "../../ipc/bindings";
+import { parseHash } from "../../lib/router";
 import {
   cellWords,
+  clockWords,
   columnExplanation,
+  disputeClock,
+  disputeOnHold,
+  disputeOpened,
+  disputesCommand,
+  disputesHref,
+  DISPUTES_SHOWN,
+  disputesTitle,
+  disputeTarget,
+  disputeTook,
   explanations,
   flagsText,
+  moreDisputes,
   orderedMetrics,
   previousText,
   priorityExplanation,
   provenance,
   rankText,
+  riskDisputesHref,
+  shownDisputes,
+  skippedText,
   syncedText,
   targetText,
   trendAlt,
   vendorFacts,
+  vendorRoute,
+  verdictLook,
 } from "./present";
 
 function kpi(metric: string, overrides: Partial<KpiRow> = {}): KpiRow {
@@ -32,6 +59,7 @@ function kpi(metric: string, overrides: Partial<KpiRow> = {}): KpiRow {
     records: 412,
     skipped: 0,
     fetched_at: "2026-11-22T07:50:00+00:00",
+    skipped_reasons: [],
     ...overrides,
   };
 }
@@ -68,9 +96,66 @@ function page(overrides: Partial<VendorPage> = {}): VendorPage {
     metrics: [],
     measures: [],
     risks: [],
+    disputes: disputes(),
+    hours_text: "Business hours: Mon-Fri 08:00-18:00 (Europe/London); holidays 25 December 2026.",
+    credits_text:
+      "Service credits: 1% of the monthly cost of 18,400 for each point below the compliance target, at most 15% a month.",
     sources: [],
     trend_svg: "",
     trend_summary: "",
+    ...overrides,
+  };
+}
+
+function dispute(overrides: Partial<DisputeRow> = {}): DisputeRow {
+  return {
+    source: "bluepeak-psa",
+    ticket: "T-1042",
+    summary: "Printer on floor 2 offline",
+    priority: "P2",
+    created_at: "2026-10-06T08:15:00+00:00",
+    first_response_at: "2026-10-06T10:25:00+00:00",
+    resolved_at: null,
+    clock: "business",
+    target: "response",
+    target_minutes: 60,
+    elapsed_minutes: 130,
+    paused_minutes: 0,
+    vendor_says: "met",
+    sightline_says: "missed",
+    reason: "Bluepeak stopped the clock while the ticket waited on its own engineer.",
+    ...overrides,
+  };
+}
+
+function disputes(rows: DisputeRow[] = [], overrides: Partial<Disputes> = {}): Disputes {
+  return {
+    vendor: "bluepeak",
+    vendor_name: "Bluepeak IT Services",
+    period: "2026-10",
+    summary: "On every ticket of October 2026 where Bluepeak IT Services gives its own SLA verdict, Sightline agrees.",
+    rows,
+    ...overrides,
+  };
+}
+
+function risk(overrides: Partial<RiskRow> = {}): RiskRow {
+  return {
+    id: "reported_sla_mismatch:bluepeak",
+    rule: "reported_sla_mismatch",
+    severity: "amber",
+    vendor: "bluepeak",
+    vendor_name: "Bluepeak IT Services",
+    headline: "Bluepeak IT Services says 97.0% of October 2026 tickets met the SLA; by the contract 81.0% did (12 disputed)",
+    why: "",
+    question: "",
+    evidence: [],
+    records: [],
+    first_seen: "2026-11-02T07:00:00+00:00",
+    last_seen: "2026-12-05T07:00:00+00:00",
+    resolved_at: null,
+    state: "ongoing",
+    acknowledged: null,
     ...overrides,
   };
 }
@@ -135,6 +220,32 @@ describe("vendor page wording", () => {
     );
   });
 
+  it("names why records were left out, when the backend says", () => {
+    const reasons = [
+      { reason: "its first response is dated before it was opened", count: 3 },
+      { reason: "it has no priority", count: 1 },
+    ];
+    expect(skippedText(kpi("a", { skipped: 4, skipped_reasons: reasons }))).toBe(
+      "4 records left out: its first response is dated before it was opened (3) and it has no priority (1)",
+    );
+    expect(skippedText(kpi("a", { skipped: 1 }))).toBe("1 record left out as incomplete");
+    expect(provenance(kpi("a", { skipped: 3, skipped_reasons: [reasons[0]] }), [source("bluepeak-psa")], "UTC")).toBe(
+      "From Bluepeak service desk; 412 records; 3 records left out: its first response is dated before it was opened (3); fetched 22 Nov 2026, 07:50",
+    );
+  });
+
+  it("says when a contract's clock runs", () => {
+    const target: TargetRow = {
+      priority: "P1",
+      respond_text: "first answer within 30 min",
+      resolve_text: "fixed within 4 h",
+      since_text: "since the contract began",
+      clock_text: "in business hours",
+    };
+    expect(clockWords(target)).toBe("In business hours");
+    expect(clockWords({ ...target, clock_text: "round the clock" })).toBe("Round the clock");
+  });
+
   it("words previous values and targets with their unit", () => {
     expect(previousText(kpi("a"))).toBe("was 85.1% the period before");
     expect(previousText(kpi("a", { previous: null }))).toBe("");
@@ -162,5 +273,88 @@ describe("vendor page wording", () => {
     expect(trendAlt(page())).toBe(
       "Requests Bluepeak IT Services answered on time in each of the last twelve months, against the contracted target",
     );
+  });
+});
+
+describe("vendor page route", () => {
+  it("reads the vendor, the disputes section and a period from the route", () => {
+    expect(vendorRoute([])).toEqual({ vendor: null, section: null, period: null });
+    expect(vendorRoute(["bluepeak"])).toEqual({ vendor: "bluepeak", section: null, period: null });
+    expect(vendorRoute(["bluepeak", "disputes"])).toEqual({ vendor: "bluepeak", section: "disputes", period: null });
+    expect(vendorRoute(["bluepeak", "disputes", "2026-10"])).toEqual({
+      vendor: "bluepeak",
+      section: "disputes",
+      period: "2026-10",
+    });
+    expect(vendorRoute(["bluepeak", "elsewhere"])).toEqual({ vendor: "bluepeak", section: null, period: null });
+  });
+
+  it("links to the disputes in a way the route reads back", () => {
+    expect(disputesHref("bluepeak")).toBe("#vendors/bluepeak/disputes");
+    expect(disputesHref("bluepeak", "2026-10")).toBe("#vendors/bluepeak/disputes/2026-10");
+    expect(vendorRoute(parseHash(disputesHref("blue peak/x", "2026-Q3")).parts)).toEqual({
+      vendor: "blue peak/x",
+      section: "disputes",
+      period: "2026-Q3",
+    });
+  });
+
+  it("links a flag about the provider's own SLA verdicts to the month it judged", () => {
+    expect(riskDisputesHref(risk())).toBe("#vendors/bluepeak/disputes/2026-11");
+    expect(riskDisputesHref(risk({ last_seen: "2027-01-03T07:00:00+00:00" }))).toBe(
+      "#vendors/bluepeak/disputes/2026-12",
+    );
+    const evidence = [
+      { metric: "sla_response_compliance_pct", metric_name: "", period: "2026-09", value: 81, target: 95, unit: "percent" },
+    ];
+    expect(riskDisputesHref(risk({ evidence }))).toBe("#vendors/bluepeak/disputes/2026-09");
+    expect(riskDisputesHref(risk({ last_seen: "yesterday" }))).toBe("#vendors/bluepeak/disputes");
+  });
+
+  it("links no other flag, nor one without a vendor", () => {
+    expect(riskDisputesHref(risk({ rule: "sla_missed" }))).toBeNull();
+    expect(riskDisputesHref(risk({ vendor: null }))).toBeNull();
+  });
+});
+
+describe("disputes", () => {
+  it("names the section after the vendor", () => {
+    expect(disputesTitle("Bluepeak IT Services")).toBe("Where Bluepeak IT Services and the contract disagree");
+  });
+
+  it("says a ticket's target, clock, time taken and time on hold as people say them", () => {
+    const row = dispute();
+    expect(disputeTarget(row)).toBe("First answer within 1 h");
+    expect(disputeTarget(dispute({ target: "resolution", target_minutes: 480 }))).toBe("Fixed within 8 h");
+    expect(disputeClock(row)).toBe("in business hours");
+    expect(disputeClock(dispute({ clock: "24x7" }))).toBe("round the clock");
+    expect(disputeTook(row)).toBe("2 h 10 min");
+    expect(disputeTook(dispute({ elapsed_minutes: 44.6 }))).toBe("45 min");
+    expect(disputeTook(dispute({ elapsed_minutes: 4560 }))).toBe("3 days 4 h");
+    expect(disputeOnHold(row)).toBe("None");
+    expect(disputeOnHold(dispute({ paused_minutes: 95 }))).toBe("1 h 35 min");
+    expect(disputeOpened(row, "UTC")).toBe("6 Oct 2026, 08:15");
+  });
+
+  it("says each side's verdict in words and a symbol", () => {
+    expect(verdictLook("met")).toEqual({ symbol: "✓", words: "Met", tone: "good" });
+    expect(verdictLook("missed")).toEqual({ symbol: "✕", words: "Missed", tone: "bad" });
+    expect(verdictLook("")).toEqual({ symbol: "–", words: "Not judged", tone: "neutral" });
+  });
+
+  it("lists at most a hundred tickets and names the command that lists them all", () => {
+    const few = disputes([dispute(), dispute({ ticket: "T-1043" })]);
+    expect(shownDisputes(few)).toHaveLength(2);
+    expect(moreDisputes(few)).toBe(0);
+    const many = disputes(Array.from({ length: 123 }, (_, index) => dispute({ ticket: `T-${index}` })));
+    expect(DISPUTES_SHOWN).toBe(100);
+    expect(shownDisputes(many)).toHaveLength(100);
+    expect(shownDisputes(many)[99].ticket).toBe("T-99");
+    expect(moreDisputes(many)).toBe(23);
+    expect(disputesCommand(many)).toBe("sightline-cli disputes --vendor bluepeak --period 2026-10 --csv");
+    expect(disputesCommand(disputes([], { vendor: "o'neil it", period: "2026-Q3" }))).toBe(
+      "sightline-cli disputes --vendor 'o'\\''neil it' --period 2026-Q3 --csv",
+    );
+    expect(moreDisputes(disputes())).toBe(0);
   });
 });

@@ -1,8 +1,20 @@
 // Presentation rules for the Vendors screen: the scorecard's words and the
 // vendor page's lines, kept out of the markup so that they can be tested.
-import type { KpiRow, MetricChoice, MetricStatus, Scorecard, SourceFreshness, VendorPage } from "../../ipc/bindings";
+import type {
+  DisputeRow,
+  Disputes,
+  KpiRow,
+  MetricChoice,
+  MetricStatus,
+  RiskRow,
+  Scorecard,
+  SourceFreshness,
+  TargetRow,
+  VendorPage,
+} from "../../ipc/bindings";
 import { explain } from "../../lib/glossary";
-import { dateTime, formatValue, listWords, plural } from "../../lib/format";
+import { dateTime, duration, formatValue, listWords, plural, thousands, upperFirst } from "../../lib/format";
+import { href } from "../../lib/router";
 
 /** The comparison chart's alt text, as the lead asked for it. */
 export const comparisonAlt = "Vendors compared on requests answered on time";
@@ -59,9 +71,21 @@ export function provenance(kpi: KpiRow, sources: SourceFreshness[], timeZone?: s
     names.length > 0 ? `From ${listWords(names)}` : "No source recorded",
     plural(kpi.records, "record", "records"),
   ];
-  if (kpi.skipped > 0) parts.push(`${plural(kpi.skipped, "record", "records")} left out as incomplete`);
+  if (kpi.skipped > 0) parts.push(skippedText(kpi));
   parts.push(kpi.fetched_at ? `fetched ${dateTime(kpi.fetched_at, timeZone)}` : "not yet fetched");
   return parts.join("; ");
+}
+
+/**
+ * "3 records left out: its first response is dated before it was opened (3)",
+ * or "… left out as incomplete" when the backend gives no reasons.
+ */
+export function skippedText(kpi: KpiRow): string {
+  const count = plural(kpi.skipped, "record", "records");
+  const reasons = (kpi.skipped_reasons ?? []).filter((reason) => reason.count > 0 && reason.reason.trim() !== "");
+  if (reasons.length === 0) return `${count} left out as incomplete`;
+  const said = reasons.map((reason) => `${reason.reason.trim()} (${thousands(reason.count)})`);
+  return `${count} left out: ${listWords(said)}`;
 }
 
 /** "was 85.1% the period before", or empty when there is nothing to compare. */
@@ -93,4 +117,130 @@ export function syncedText(source: SourceFreshness): string {
 export function cellWords(value: string, target: string, status: MetricStatus): string {
   const said = { met: "on target", at_risk: "at risk", missed: "off target", no_target: "no target" }[status];
   return [value === "—" ? "no data" : value, target, said].filter((part) => part !== "").join(", ");
+}
+
+// ---- the contract ----
+
+/** When a target's clock runs, for the targets table: "In business hours", "Round the clock". */
+export function clockWords(target: TargetRow): string {
+  return upperFirst(target.clock_text.trim());
+}
+
+// ---- the route ----
+
+export interface VendorRoute {
+  vendor: string | null;
+  /** The part of the page to bring into view. */
+  section: "disputes" | null;
+  /** `2026-10` or `2026-Q3`; null for the current month. */
+  period: string | null;
+}
+
+/**
+ * What `#vendors/<id>`, `#vendors/<id>/disputes` and
+ * `#vendors/<id>/disputes/<period>` ask for; anything else after the id is ignored.
+ */
+export function vendorRoute(parts: readonly string[]): VendorRoute {
+  const vendor = parts[0] || null;
+  if (vendor === null || parts[1] !== "disputes") return { vendor, section: null, period: null };
+  return { vendor, section: "disputes", period: parts[2] || null };
+}
+
+/** The link to a vendor's disputed tickets, for a period or the current month. */
+export function disputesHref(vendor: string, period: string | null = null): string {
+  return period ? href("vendors", vendor, "disputes", period) : href("vendors", vendor, "disputes");
+}
+
+/** The month before the one an RFC 3339 time falls in, as written: "2026-12-05T…" is "2026-11". */
+function monthBefore(iso: string): string | null {
+  const found = /^(\d{4})-(\d{2})-/.exec(iso);
+  if (!found) return null;
+  const year = Number(found[1]);
+  const month = Number(found[2]);
+  if (month < 1 || month > 12) return null;
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, "0")}`;
+}
+
+/**
+ * Where a flag's disputed tickets are listed, or null when the flag is not
+ * about the provider's own SLA verdicts. The rule judges the last complete
+ * month before the flag was last raised, so the link names that month (or
+ * the period of the flag's evidence, when it has any) rather than opening
+ * the current month, whose disputes may be none yet.
+ */
+export function riskDisputesHref(risk: RiskRow): string | null {
+  if (risk.rule !== "reported_sla_mismatch" || !risk.vendor) return null;
+  const period = risk.evidence.find((row) => row.period !== "")?.period ?? monthBefore(risk.last_seen);
+  return disputesHref(risk.vendor, period);
+}
+
+// ---- disputes ----
+
+/** The most disputed tickets the page lists; the CLI lists them all. */
+export const DISPUTES_SHOWN = 100;
+
+export function disputesTitle(vendorName: string): string {
+  return `Where ${vendorName} and the contract disagree`;
+}
+
+/** The disputed tickets the page lists: the first DISPUTES_SHOWN. */
+export function shownDisputes(disputes: Disputes): DisputeRow[] {
+  return disputes.rows.slice(0, DISPUTES_SHOWN);
+}
+
+/** Writes a word for a shell, quoted only when it needs to be. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9._:-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that lists every disputed ticket of the period. */
+export function disputesCommand(disputes: Disputes): string {
+  return `sightline-cli disputes --vendor ${shellWord(disputes.vendor)} --period ${shellWord(disputes.period)} --csv`;
+}
+
+/** How many disputed tickets the page leaves out (0 when it lists them all). */
+export function moreDisputes(disputes: Disputes): number {
+  return Math.max(0, disputes.rows.length - DISPUTES_SHOWN);
+}
+
+/** What a dispute's target is: "First answer within 30 min", "Fixed within 4 h". */
+export function disputeTarget(row: DisputeRow): string {
+  const within = duration(row.target_minutes);
+  if (row.target === "response") return `First answer within ${within}`;
+  if (row.target === "resolution") return `Fixed within ${within}`;
+  return `Within ${within}`;
+}
+
+/** When the contract's clock runs for a dispute: "in business hours", "round the clock". */
+export function disputeClock(row: DisputeRow): string {
+  if (row.clock === "business") return "in business hours";
+  if (row.clock === "24x7") return "round the clock";
+  return row.clock;
+}
+
+/** How long the ticket took on the contract's clock, time on hold taken off: "2 h 10 min". */
+export function disputeTook(row: DisputeRow): string {
+  return duration(row.elapsed_minutes);
+}
+
+/** How long the ticket was on hold: "None", "3 days 4 h". */
+export function disputeOnHold(row: DisputeRow): string {
+  return row.paused_minutes > 0 ? duration(row.paused_minutes) : "None";
+}
+
+export function disputeOpened(row: DisputeRow, timeZone?: string): string {
+  return dateTime(row.created_at, timeZone);
+}
+
+export interface VerdictLook {
+  symbol: string;
+  words: string;
+  tone: "good" | "bad" | "neutral";
+}
+
+/** A verdict ("met" or "missed") in words and a symbol, never in colour alone. */
+export function verdictLook(says: string): VerdictLook {
+  if (says === "met") return { symbol: "✓", words: "Met", tone: "good" };
+  if (says === "missed") return { symbol: "✕", words: "Missed", tone: "bad" };
+  return { symbol: "–", words: upperFirst(says) || "Not judged", tone: "neutral" };
 }
