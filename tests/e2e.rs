@@ -238,6 +238,23 @@ async fn vendors_scorecard_and_vendor_page_show_the_cli_figures() -> anyhow::Res
         assert_eq!(value, &row.map(value_of).unwrap_or_default(), "{vendor} {metric}");
     }
     session.screenshot("vendor-page.png").await?;
+
+    // The MSP's disputes for October, as `sightline-cli disputes` lists them,
+    // reached the way the reported-SLA-mismatch flag links to them.
+    let disputes = cli_json_args(data_dir.path(), &["disputes", "--vendor", "bluepeak", "--period", "2026-10"])?;
+    session.client.execute("window.location.hash = '#vendors/bluepeak/disputes/2026-10'", Vec::new()).await?;
+    wait_for(&session.client, "[data-testid=vendor-page][data-ready=true][data-vendor='bluepeak']").await?;
+    wait_for(&session.client, "[data-testid=disputes]").await?;
+    let tickets = session.attrs("[data-testid=dispute]", "data-ticket").await?;
+    let expected: Vec<String> = disputes.iter().filter_map(|row| row["ticket"].as_str()).map(String::from).collect();
+    assert_eq!(tickets, expected);
+    assert_eq!(tickets.len(), 16);
+    let summary = wait_for(&session.client, "[data-testid=disputes-summary]").await?.text().await?;
+    assert!(
+        summary.starts_with("Bluepeak IT Services and Sightline disagree on 16 tickets of October 2026"),
+        "{summary}"
+    );
+    session.screenshot("vendor-disputes.png").await?;
     session.close().await
 }
 

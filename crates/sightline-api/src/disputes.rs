@@ -60,19 +60,28 @@ impl Sightline {
         let (marked_met, marked_missed) = found.iter().fold((0u32, 0u32), |(met, missed), d| {
             (met + u32::from(d.vendor_says_met), missed + u32::from(!d.vendor_says_met))
         });
-        let summary = match rows.len() {
-            0 => format!(
+        let tickets = |count: u32| if count == 1 { "1 ticket".to_string() } else { format!("{count} tickets") };
+        let mut sides = Vec::new();
+        if marked_met > 0 {
+            sides.push(format!("{} marked within SLA that the contract says were late", tickets(marked_met)));
+        }
+        if marked_missed > 0 {
+            sides.push(format!("{} marked late that the contract says were on time", tickets(marked_missed)));
+        }
+        let summary = if rows.is_empty() {
+            format!(
                 "On every ticket of {} where {} gives its own SLA verdict, Sightline agrees.",
                 period.label(),
                 vendor.name
-            ),
-            count => format!(
-                "{} and Sightline disagree on {count} {} of {}: {marked_met} marked within SLA that the contract \
-                 says were late, {marked_missed} marked late that the contract says were on time.",
+            )
+        } else {
+            format!(
+                "{} and Sightline disagree on {} of {}: {}.",
                 vendor.name,
-                if count == 1 { "ticket" } else { "tickets" },
-                period.label()
-            ),
+                tickets(marked_met + marked_missed),
+                period.label(),
+                sides.join("; ")
+            )
         };
         Ok(Disputes {
             vendor: vendor.id.clone(),

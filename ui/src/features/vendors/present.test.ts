@@ -24,6 +24,7 @@ import {
   disputesTitle,
   disputeTarget,
   disputeTook,
+  clockDuration,
   explanations,
   flagsText,
   moreDisputes,
@@ -330,7 +331,8 @@ describe("disputes", () => {
     expect(disputeClock(dispute({ clock: "24x7" }))).toBe("round the clock");
     expect(disputeTook(row)).toBe("2 h 10 min");
     expect(disputeTook(dispute({ elapsed_minutes: 44.6 }))).toBe("45 min");
-    expect(disputeTook(dispute({ elapsed_minutes: 4560 }))).toBe("3 days 4 h");
+    expect(disputeTook(dispute({ elapsed_minutes: 4560 }))).toBe("76 h");
+    expect(disputeTook(dispute({ elapsed_minutes: 4560, clock: "24x7" }))).toBe("3 days 4 h");
     expect(disputeOnHold(row)).toBe("None");
     expect(disputeOnHold(dispute({ paused_minutes: 95 }))).toBe("1 h 35 min");
     expect(disputeOpened(row, "UTC")).toBe("6 Oct 2026, 08:15");
@@ -356,5 +358,14 @@ describe("disputes", () => {
       "sightline-cli disputes --vendor 'o'\\''neil it' --period 2026-Q3 --csv",
     );
     expect(moreDisputes(disputes())).toBe(0);
+  });
+});
+
+describe("durations on a dispute's clock", () => {
+  it("writes business time in hours, as the reason sentence does", () => {
+    expect(clockDuration(2700, "business")).toBe("45 h");
+    expect(clockDuration(5267, "business")).toBe("87 h 47 min");
+    expect(clockDuration(45, "business")).toBe("45 min");
+    expect(clockDuration(2700, "24x7")).toBe("1 day 21 h");
   });
 });

@@ -203,9 +203,22 @@ export function moreDisputes(disputes: Disputes): number {
   return Math.max(0, disputes.rows.length - DISPUTES_SHOWN);
 }
 
+/**
+ * Minutes on a dispute's clock: business time in hours and minutes ("45 h",
+ * a business day is not 24 hours long), round-the-clock time as `duration`.
+ * The same words as the reason sentence the backend writes.
+ */
+export function clockDuration(minutes: number, clock: string): string {
+  if (clock !== "business" || !Number.isFinite(minutes)) return duration(minutes);
+  const total = Math.round(Math.abs(minutes));
+  if (total < 60) return `${total} min`;
+  const rest = total % 60;
+  return `${Math.floor(total / 60)} h${rest > 0 ? ` ${rest} min` : ""}`;
+}
+
 /** What a dispute's target is: "First answer within 30 min", "Fixed within 4 h". */
 export function disputeTarget(row: DisputeRow): string {
-  const within = duration(row.target_minutes);
+  const within = clockDuration(row.target_minutes, row.clock);
   if (row.target === "response") return `First answer within ${within}`;
   if (row.target === "resolution") return `Fixed within ${within}`;
   return `Within ${within}`;
@@ -220,12 +233,12 @@ export function disputeClock(row: DisputeRow): string {
 
 /** How long the ticket took on the contract's clock, time on hold taken off: "2 h 10 min". */
 export function disputeTook(row: DisputeRow): string {
-  return duration(row.elapsed_minutes);
+  return clockDuration(row.elapsed_minutes, row.clock);
 }
 
 /** How long the ticket was on hold: "None", "3 days 4 h". */
 export function disputeOnHold(row: DisputeRow): string {
-  return row.paused_minutes > 0 ? duration(row.paused_minutes) : "None";
+  return row.paused_minutes > 0 ? clockDuration(row.paused_minutes, row.clock) : "None";
 }
 
 export function disputeOpened(row: DisputeRow, timeZone?: string): string {
