@@ -22,6 +22,7 @@ fn main() {
                 "sources",
                 "set_up_company",
                 "save_vendor",
+                "save_contract",
                 "remove_vendor",
                 "save_source",
                 "remove_source",

@@ -1,12 +1,12 @@
 //! Tauri commands: each is a one-line delegation to `sightline-api`.
 //! Commands that can take more than a frame (a sync, a report, unlocking
-//! with a passphrase, recomputing after a settings change) are async, so
+//! with a passphrase, recomputing after a settings or contract change) are async, so
 //! they run off the window's thread.
 
 use sightline_api::{
-    ApiError, ArchivedReport, ConnectionTest, Desktop, Drilldown, DrilldownQuery, KpiQuery, KpiRow, LockInfo, Overview,
-    ReportComparison, ReportQuery, RiskRow, Scorecard, Secret, SettingsInput, SettingsView, SourceInput, SourcesView,
-    SyncQuery, SyncSummary, TrendQuery, TrendView, VendorInput, VendorPage,
+    ApiError, ArchivedReport, ConnectionTest, ContractInput, Desktop, Drilldown, DrilldownQuery, KpiQuery, KpiRow,
+    LockInfo, Overview, ReportComparison, ReportQuery, RiskRow, Scorecard, Secret, SettingsInput, SettingsView,
+    SourceInput, SourcesView, SyncQuery, SyncSummary, TrendQuery, TrendView, VendorInput, VendorPage,
 };
 use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
@@ -99,6 +99,12 @@ pub fn set_up_company(desktop: State<'_, Desktop>, company: String, timezone: St
 #[tauri::command]
 pub fn save_vendor(desktop: State<'_, Desktop>, vendor: VendorInput) -> Result<(), ApiError> {
     desktop.api()?.save_vendor(&vendor)
+}
+
+/// Writes the contract into `sightline.toml`, then recomputes the figures against it.
+#[tauri::command]
+pub async fn save_contract(app: AppHandle, vendor: String, contract: ContractInput) -> Result<(), ApiError> {
+    app.state::<Desktop>().api()?.save_contract(&vendor, &contract)
 }
 
 #[tauri::command]

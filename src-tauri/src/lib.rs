@@ -95,6 +95,7 @@ pub fn run() {
             commands::sources,
             commands::set_up_company,
             commands::save_vendor,
+            commands::save_contract,
             commands::remove_vendor,
             commands::save_source,
             commands::remove_source,

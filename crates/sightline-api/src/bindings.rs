@@ -41,6 +41,8 @@ pub fn typescript_bindings() -> String {
         VendorScore::decl(),
         Scorecard::decl(),
         TargetRow::decl(),
+        SlaTargetInput::decl(),
+        ContractInput::decl(),
         VendorPage::decl(),
         TrendQuery::decl(),
         TrendPeriod::decl(),

@@ -265,6 +265,10 @@ pub struct SyncQuery {
     pub source: Option<String>,
     /// Read everything again rather than only what changed.
     pub full: bool,
+    /// Apply a read that holds far fewer records than the cache; such a
+    /// read is held otherwise.
+    #[serde(default)]
+    pub accept_shrink: bool,
 }
 
 /// A running source's progress, for a progress bar or a progress line.
@@ -298,6 +302,9 @@ pub struct SyncSourceResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SyncSummary {
     pub sources: Vec<SyncSourceResult>,
+    /// What to know that is not a failure: a source kept in the cache
+    /// though gone from the configuration.
+    pub notices: Vec<String>,
 }
 
 /// Which board report to make.
@@ -447,6 +454,47 @@ pub struct VendorPage {
     pub trend_svg: String,
     /// The chart in one sentence, for its alternative text.
     pub trend_summary: String,
+    /// The contract as written in `sightline.toml` (for the demo company,
+    /// as the cache holds it), to fill the contract form.
+    pub contract: ContractInput,
+    /// Whether the contract can be changed here: false for the demo
+    /// company, which has no `sightline.toml`.
+    pub contract_editable: bool,
+}
+
+/// One contracted target as the contract form edits it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct SlaTargetInput {
+    /// P1, P2, P3 or P4.
+    pub priority: String,
+    /// Minutes to the first answer; none for no answer time.
+    pub respond_minutes: Option<u32>,
+    /// Minutes to the fix; none for no fix time.
+    pub resolve_minutes: Option<u32>,
+    /// `24x7`, `business`, or empty for the contract's default (business
+    /// hours when it has them, else round the clock).
+    pub clock: String,
+    /// `2026-07-01`, the day from which the target applies; empty for
+    /// since the contract began.
+    pub effective_from: String,
+}
+
+/// A vendor's contract as the vendor page edits it; written to `sightline.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct ContractInput {
+    /// Share of requests that must meet their times, e.g. 95; none for the
+    /// default.
+    pub compliance_target_pct: Option<f64>,
+    /// "Mon-Fri 08:00-18:00"; empty for round the clock.
+    pub hours: String,
+    /// `2026-12-25`, one a day, on which the business clock stands still.
+    pub holidays: Vec<String>,
+    pub sla: Vec<SlaTargetInput>,
+    /// Service credits: the share of the monthly cost credited per point
+    /// below the compliance target. Both credit fields none: no credits.
+    pub credit_percent_per_point: Option<f64>,
+    /// At most this share of the monthly cost a month.
+    pub credit_cap_percent: Option<f64>,
 }
 
 /// Which trend to show.

@@ -6,6 +6,7 @@
 mod assessment;
 mod bindings;
 mod check;
+mod contract;
 mod demo;
 mod disputes;
 mod dto;
@@ -32,7 +33,7 @@ pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use settings::DEFAULT_LOCK_MINUTES;
 pub use sightline_domain::Secret;
-pub use sightline_store::Unlock;
+pub use sightline_store::{CACHE_FILE, Unlock};
 
 /// Where the data lives when no `--data-dir` or `SIGHTLINE_DATA_DIR` says
 /// otherwise: the OS data directory (`~/.local/share/sightline` on Linux).

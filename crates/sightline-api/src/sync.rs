@@ -52,6 +52,26 @@ impl Sightline {
         Ok(())
     }
 
+    /// Removes a source that is no longer in the configuration, with every
+    /// record it brought. Returns how many records went.
+    pub fn forget_source(&self, source_id: &str) -> Result<u64, ApiError> {
+        if let Ok(config) = self.config()
+            && config.source(source_id).is_some()
+        {
+            return Err(ApiError::invalid(format!(
+                "{source_id} is still in {}: remove it there first, or its next sync brings its records back",
+                self.config_path().display()
+            )));
+        }
+        let known = self.store().load_company()?.sources.iter().any(|source| source.id == source_id);
+        if !known {
+            return Err(ApiError::not_found(format!("the cache holds no source '{source_id}'")));
+        }
+        let removed = self.store().forget_source(source_id)?;
+        self.reassess()?;
+        Ok(removed)
+    }
+
     /// Whether a scheduled sync is due: there is a configuration with
     /// sources, and some source has not been tried for `every`.
     pub fn sync_due(&self, every: std::time::Duration) -> Result<bool, ApiError> {
@@ -173,7 +193,13 @@ impl Sightline {
                 pages: event.pages,
             })
         });
-        let options = SyncOptions { only: query.source.clone(), force_full: query.full, http };
+        let options = SyncOptions {
+            only: query.source.clone(),
+            force_full: query.full,
+            accept_shrink: query.accept_shrink,
+            shrink_hold_pct: None,
+            http,
+        };
         // One sync at a time: a scheduled one and one asked for would share
         // no rate budget, and the older could overwrite the newer.
         let _running = self.sync_running.try_lock().map_err(|_| ApiError {
@@ -226,6 +252,7 @@ impl Sightline {
                     warnings: outcome.warnings,
                 })
                 .collect(),
+            notices: report.notices,
         })
     }
 }

@@ -3,9 +3,10 @@
 
 use sightline_domain::{MetricKey, Scope, SlaClock, Unit};
 
+use crate::contract::{configured_contract, stored_contract};
 use crate::dto::{
-    Choice, DisputeQuery, KpiQuery, MetricChoice, MetricStatus, ScoreCell, Scorecard, TargetRow, VendorPage,
-    VendorScore,
+    Choice, ContractInput, DisputeQuery, KpiQuery, MetricChoice, MetricStatus, ScoreCell, Scorecard, TargetRow,
+    VendorPage, VendorScore,
 };
 use crate::format::{money_text, thousands, value_text};
 use crate::overview::source_freshness;
@@ -212,6 +213,19 @@ impl Sightline {
             ),
             _ => "Service credits: none set in the contract.".to_string(),
         };
+        // The form shows the contract as the file writes it; the demo
+        // company has no file, so its contract is shown as stored, read-only.
+        let contract_editable = self.config_path().exists();
+        let configured = if contract_editable {
+            self.config().ok().and_then(|config| config.vendors.into_iter().find(|vendor| vendor.id == id))
+        } else {
+            None
+        };
+        let contract_form = match (&configured, contract) {
+            (Some(vendor), _) => configured_contract(vendor),
+            (None, Some(contract)) => stored_contract(contract),
+            (None, None) => ContractInput::default(),
+        };
         let disputes = self.disputes(&DisputeQuery { vendor: id.to_string(), period: Some(period.to_string()) })?;
         let mut builder = Builder { computed: &computed, period, months, charts: 0 };
         let chart = builder.trend(&Scope::Vendor(id.to_string()), MetricKey::SlaResponseCompliancePct);
@@ -251,6 +265,8 @@ impl Sightline {
             sources,
             trend_svg: chart.svg,
             trend_summary: chart.caption,
+            contract: contract_form,
+            contract_editable,
         })
     }
 }

@@ -3,8 +3,8 @@
 //! records behind a figure, editing sources, settings and unlocking.
 
 use sightline_api::{
-    Clock, DrilldownQuery, KpiQuery, MetricStatus, Secret, SettingsInput, Sightline, SourceInput, ThresholdValue,
-    TrendQuery, Unlock, VendorInput,
+    Clock, ContractInput, DrilldownQuery, ErrorCode, KpiQuery, MetricStatus, Secret, SettingsInput, Sightline,
+    SlaTargetInput, SourceInput, ThresholdValue, TrendQuery, Unlock, VendorInput,
 };
 
 const NOW: &str = "2026-11-22T08:00:00Z";
@@ -54,6 +54,11 @@ fn the_scorecard_ranks_every_vendor_on_the_same_figures_as_kpis() {
     assert!(page.risks.iter().all(|risk| risk.vendor.as_deref() == Some(first.vendor.as_str())));
     assert!(page.review_text.contains("review"), "{}", page.review_text);
     assert!(app.vendor_page("nobody", None).unwrap_err().message.contains("'nobody'"));
+    // The demo company's contract is shown as stored, and cannot be changed.
+    assert!(!page.contract_editable);
+    assert_eq!(page.contract.sla.len(), page.targets.len());
+    let refused = app.save_contract(&first.vendor, &page.contract).unwrap_err();
+    assert!(refused.message.contains("set up your company first"), "{}", refused.message);
 }
 
 #[test]
@@ -183,6 +188,90 @@ fn sources_and_vendors_are_edited_in_the_configuration_file_and_tested_without_k
     app.remove_source("helpdesk").unwrap();
     app.remove_vendor("internal").unwrap();
     assert!(app.sources_view().unwrap().sources.is_empty());
+}
+
+#[test]
+fn a_contract_is_saved_into_the_configuration_file_and_the_page_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), "contract").unwrap();
+    app.set_up_company("Harbour Freight Co", "Europe/London").unwrap();
+    app.save_vendor(&VendorInput {
+        id: "quayside".into(),
+        name: "Quayside IT".into(),
+        kind: "msp".into(),
+        monthly_cost: Some(4200.0),
+        last_review: None,
+    })
+    .unwrap();
+    let page = app.vendor_page("quayside", None).unwrap();
+    assert!(page.contract_editable);
+    assert_eq!(page.contract, ContractInput::default());
+
+    let config = dir.path().join("sightline.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("# Kept by hand: do not lose this comment\n{text}")).unwrap();
+    let contract = ContractInput {
+        compliance_target_pct: Some(90.0),
+        hours: "Mon-Fri 08:00-18:00".into(),
+        holidays: vec!["2026-12-25".into()],
+        sla: vec![
+            SlaTargetInput {
+                priority: "P1".into(),
+                respond_minutes: Some(30),
+                resolve_minutes: Some(240),
+                clock: "24x7".into(),
+                effective_from: String::new(),
+            },
+            SlaTargetInput {
+                priority: "P3".into(),
+                respond_minutes: Some(240),
+                resolve_minutes: None,
+                clock: String::new(),
+                effective_from: "2026-07-01".into(),
+            },
+        ],
+        credit_percent_per_point: Some(1.5),
+        credit_cap_percent: Some(15.0),
+    };
+    app.save_contract("quayside", &contract).unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.starts_with("# Kept by hand: do not lose this comment\n"), "{text}");
+    assert!(text.contains("hours = \"Mon-Fri 08:00-18:00\"\nholidays = [\"2026-12-25\"]\n"), "{text}");
+
+    let page = app.vendor_page("quayside", None).unwrap();
+    assert_eq!(page.contract, contract);
+    assert_eq!(page.hours_text, "Business hours: Mon-Fri 08:00-18:00 (Europe/London); holidays 25 December 2026.");
+    assert_eq!(page.compliance_target_text, "90% of requests must meet these times.");
+    assert!(page.credits_text.starts_with("Service credits: 1.5% of the monthly cost"), "{}", page.credits_text);
+    let clocks: Vec<(&str, &str)> =
+        page.targets.iter().map(|row| (row.priority.as_str(), row.clock_text.as_str())).collect();
+    assert_eq!(clocks, [("P1", "round the clock"), ("P3", "in business hours")]);
+
+    // A mistake is refused in plain words and the file is left as it was.
+    let before = std::fs::read(&config).unwrap();
+    let bad_day = ContractInput { holidays: vec!["2026-13-01".into()], ..contract.clone() };
+    let refused = app.save_contract("quayside", &bad_day).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::InvalidInput);
+    assert_eq!(refused.message, "'2026-13-01' is not a date: write holidays as 2026-12-25");
+    let bad_hours = ContractInput { hours: "Mon-Fri 08:00-25:00".into(), ..contract.clone() };
+    assert_eq!(app.save_contract("quayside", &bad_hours).unwrap_err().message, "'25:00' is not a time such as 08:00");
+    let mut no_hours = ContractInput { hours: String::new(), holidays: Vec::new(), ..contract.clone() };
+    no_hours.sla[1].clock = "business".into();
+    let refused = app.save_contract("quayside", &no_hours).unwrap_err();
+    assert!(refused.message.starts_with("the P3 target runs in business hours"), "{}", refused.message);
+    let half_credits = ContractInput { credit_cap_percent: None, ..contract.clone() };
+    assert!(app.save_contract("quayside", &half_credits).unwrap_err().message.contains("both"));
+    assert_eq!(std::fs::read(&config).unwrap(), before);
+    assert_eq!(app.vendor_page("quayside", None).unwrap().contract, contract);
+    assert_eq!(app.save_contract("ghost", &contract).unwrap_err().code, ErrorCode::NotFound);
+
+    // Emptied, the contract's keys leave the file.
+    app.save_contract("quayside", &ContractInput::default()).unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(!text.contains("hours") && !text.contains("[[vendor.sla]]") && !text.contains("credits"), "{text}");
+    let page = app.vendor_page("quayside", None).unwrap();
+    assert_eq!(page.hours_text, "Business hours: none set, so every target runs round the clock.");
+    assert!(page.targets.is_empty());
 }
 
 #[test]

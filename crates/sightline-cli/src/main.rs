@@ -32,7 +32,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Create or rebuild the built-in demo company in the data directory
-    Demo,
+    Demo {
+        /// Replace a real company's data with the demo (refused without it)
+        #[arg(long)]
+        replace: bool,
+    },
     /// Print metrics per vendor for a period: value, unit, target and status
     Kpis {
         /// Only this vendor (its id), or `all` for every vendor together
@@ -71,12 +75,20 @@ enum Command {
         /// Read everything again, not only what changed since the last sync
         #[arg(long)]
         full: bool,
+        /// Apply a read that holds far fewer records than the cache (held otherwise)
+        #[arg(long)]
+        accept_shrink: bool,
         /// Print the result as JSON
         #[arg(long)]
         json: bool,
     },
     /// List the configured sources, whether their credentials are stored, and their last sync
     Sources,
+    /// Remove a source that is no longer in sightline.toml, with every record it brought
+    Forget {
+        #[arg(value_name = "SOURCE_ID")]
+        source: String,
+    },
     /// Store or remove a source's credentials (kept in the OS keychain, or in the encrypted cache)
     Secret {
         #[command(subcommand)]
@@ -213,14 +225,26 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let data_dir = cli.data_dir.unwrap_or_else(default_data_dir);
+    // Setting up (`demo`, `sync`, `secret`, `sources`) may create a cache.
+    // Reading figures from a folder with none is a mistyped --data-dir, and
+    // an empty cache's "No risks flagged." would read as all clear in cron.
+    let creates =
+        matches!(cli.command, Command::Demo { .. } | Command::Sync { .. } | Command::Secret { .. } | Command::Sources);
+    if !creates && !data_dir.join(sightline_api::CACHE_FILE).exists() {
+        anyhow::bail!(
+            "there is no Sightline cache in {}: check --data-dir (or SIGHTLINE_DATA_DIR), or create one with \
+             `sightline-cli sync` (your company) or `sightline-cli demo`",
+            data_dir.display()
+        );
+    }
     let clock = Clock::from_env()?;
     let mut app = Sightline::open(&data_dir, clock)?;
     if let Some(config) = cli.config {
         app = app.with_config(config);
     }
     match cli.command {
-        Command::Demo => {
-            app.rebuild_demo().context("could not build the demo company")?;
+        Command::Demo { replace } => {
+            app.build_demo(replace).context("could not build the demo company")?;
             let report = app.check()?;
             println!(
                 "Built the demo company \"{}\" in {} ({} records).",
@@ -249,9 +273,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let risk = app.acknowledge(&flag_id, &note)?;
             println!("Acknowledged: {}", risk.headline);
         }
-        Command::Sync { source, full, json } => {
+        Command::Sync { source, full, accept_shrink, json } => {
             let quiet = json;
-            let summary = app.sync(&SyncQuery { source, full }, move |event: SyncProgress| {
+            let summary = app.sync(&SyncQuery { source, full, accept_shrink }, move |event: SyncProgress| {
                 if !quiet && matches!(event.phase.as_str(), "fetching" | "applying") {
                     eprintln!(
                         "  {:<20} {:<9} {} records, {} pages",
@@ -301,6 +325,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     source.vendor
                 );
             }
+        }
+        Command::Forget { source } => {
+            let removed = app.forget_source(&source)?;
+            println!("Forgot {source} and its {removed} records.");
         }
         Command::Secret { action: SecretAction::Set { source } } => {
             let mut text = String::new();
@@ -496,6 +524,9 @@ fn print_sync(summary: &SyncSummary) {
         for warning in &source.warnings {
             println!("{:<20}         skipped: {warning}", "");
         }
+    }
+    for notice in &summary.notices {
+        println!("Note: {notice}");
     }
 }
 

@@ -339,3 +339,53 @@ fn an_acknowledgement_is_kept_through_a_rebuild() {
         "error: there is no flag 'no_such_flag:x': `sightline-cli risks --all` lists their ids"
     );
 }
+
+#[test]
+fn a_folder_with_no_cache_is_named_not_read_as_all_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let mistyped = dir.path().join("sightlin");
+    for command in [&["risks"][..], &["kpis"], &["check"], &["report", "--out", "board.pdf"]] {
+        let output = cli(&mistyped, command);
+        assert!(!output.status.success(), "{command:?}");
+        assert_eq!(
+            stderr(&output).trim(),
+            format!(
+                "error: there is no Sightline cache in {}: check --data-dir (or SIGHTLINE_DATA_DIR), or create one \
+                 with `sightline-cli sync` (your company) or `sightline-cli demo`",
+                mistyped.display()
+            ),
+            "{command:?}"
+        );
+        assert_eq!(stdout(&output), "");
+    }
+    assert!(!mistyped.exists(), "nothing was created");
+}
+
+#[test]
+fn the_demo_never_replaces_a_real_company_unasked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sightline.toml"),
+        "company = \"Acme Holdings\"\n[[vendor]]\nid = \"acme\"\nname = \"Acme IT\"\nkind = \"msp\"\n",
+    )
+    .unwrap();
+    // The configured company is in the cache once a sync has read it.
+    let output = cli(dir.path(), &["sync"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = cli(dir.path(), &["demo"]);
+    assert!(!output.status.success());
+    assert_eq!(
+        stderr(&output).trim(),
+        format!(
+            "error: could not build the demo company: {} holds the company \"Acme Holdings\" (0 records); building \
+             the demo would replace it, so nothing was changed. Use another --data-dir for the demo, or add \
+             --replace if you really mean to replace it",
+            dir.path().display()
+        )
+    );
+    let output = cli(dir.path(), &["check", "--json"]);
+    let check: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(check["company"], "Acme Holdings");
+    let output = cli(dir.path(), &["demo", "--replace"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}

@@ -151,6 +151,29 @@ fn parse_flag(text: &str) -> Option<bool> {
     }
 }
 
+/// The line on which a quoted value opens and never closes, if one does.
+/// In CSV a quote toggles "inside a value" (a doubled quote toggles twice),
+/// so an odd number of quotes leaves the file inside a value at its end,
+/// and the last quote that opened one is where the damage began.
+fn unclosed_quote(bytes: &[u8]) -> Option<usize> {
+    let mut inside = false;
+    let mut line = 1;
+    let mut opened_on = 1;
+    for &byte in bytes {
+        match byte {
+            b'"' => {
+                inside = !inside;
+                if inside {
+                    opened_on = line;
+                }
+            }
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    inside.then_some(opened_on)
+}
+
 fn normalise(column: &str) -> String {
     column.trim().trim_start_matches('\u{feff}').to_ascii_lowercase().replace([' ', '-'], "_")
 }
@@ -165,6 +188,16 @@ pub(crate) fn import(
 ) -> Result<Fetched, FetchError> {
     let source_id = request.source.id.as_str();
     let file = path.display();
+    if let Some(line) = unclosed_quote(bytes) {
+        return Err(FetchError::bad_response(
+            source_id,
+            format!(
+                "{file} line {line}: a quote opens here and is never closed, so every row after it would be read as \
+                 one value; nothing was imported and the previous data was kept. Close the quote (or double a quote \
+                 inside a value: \"\") and sync again"
+            ),
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers: Vec<String> = reader
         .headers()

@@ -188,3 +188,31 @@ async fn a_file_without_the_required_columns_or_at_all_is_an_error() {
         "could not read the CSV file /nonexistent/tickets.csv: No such file or directory (os error 2)"
     );
 }
+
+#[tokio::test]
+async fn an_unclosed_quote_is_refused_with_the_line_where_it_began() {
+    // Quoted values, with commas, a doubled quote and a line break inside,
+    // are fine.
+    let good = "id,created_at,summary\n\
+                T1,2026-10-01 09:00,\"Printer, 2nd floor\"\n\
+                T2,2026-10-02 09:00,\"Says \"\"urgent\"\"\"\n\
+                T3,2026-10-03 09:00,\"Two\nlines\"\n";
+    assert_eq!(import("tickets", good).await.unwrap().batch.tickets.len(), 3);
+
+    let broken = "id,created_at,summary\n\
+                  T1,2026-10-01 09:00,fine\n\
+                  T2,2026-10-02 09:00,\"never closed\n\
+                  T3,2026-10-03 09:00,lost\n\
+                  T4,2026-10-04 09:00,lost\n";
+    let error = import("tickets", broken).await.unwrap_err();
+    assert_eq!(error.kind, FetchErrorKind::BadResponse);
+    let file = error.message.split(" line").next().unwrap().to_string();
+    assert_eq!(
+        error.message,
+        format!(
+            "{file} line 3: a quote opens here and is never closed, so every row after it would be read as one value; \
+             nothing was imported and the previous data was kept. Close the quote (or double a quote inside a value: \
+             \"\") and sync again"
+        )
+    );
+}

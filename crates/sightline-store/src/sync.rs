@@ -213,12 +213,12 @@ impl Store {
                 source.last_error = old.last_error.clone();
             }
         }
+        // A source gone from the configuration keeps its records (history
+        // a provider may no longer hold, or a mistyped file) until it is
+        // forgotten on purpose (`forget_source`).
         for old in &existing {
             if !merged.sources.iter().any(|source| source.id == old.id) {
-                records::delete_source_records(&tx, &old.id)?;
-                for table in ["sync_state", "source_sla"] {
-                    tx.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [&old.id])?;
-                }
+                merged.sources.push(old.clone());
             }
         }
         let changed = company::load(&tx)? != merged;
@@ -228,6 +228,36 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Records a source holds in the cache.
+    pub fn source_record_count(&self, source_id: &str) -> Result<u64, StoreError> {
+        let mut count = 0u64;
+        for table in records::RECORD_TABLES {
+            count += self.conn.query_row(
+                &format!("SELECT COUNT(*) FROM {table} WHERE source_id = ?1"),
+                [source_id],
+                |row| row.get::<_, i64>(0),
+            )? as u64;
+        }
+        Ok(count)
+    }
+
+    /// Removes a source no longer in the configuration, with its records,
+    /// watermark and SLA targets, in one transaction. Returns how many
+    /// records went. A source still configured is refused: its next sync
+    /// would only bring them back.
+    pub fn forget_source(&mut self, source_id: &str) -> Result<u64, StoreError> {
+        let count = self.source_record_count(source_id)?;
+        let tx = self.conn.transaction()?;
+        records::delete_source_records(&tx, source_id)?;
+        for table in ["sync_state", "source_sla", "source_secrets"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
+        }
+        tx.execute("DELETE FROM sources WHERE id = ?1", [source_id])?;
+        bump_data_version(&tx)?;
+        tx.commit()?;
+        Ok(count)
     }
 
     /// A source's credentials kept in the cache (passphrase mode only).

@@ -141,7 +141,7 @@ fn a_failure_is_logged_and_keeps_the_data() {
 }
 
 #[test]
-fn configuring_keeps_sync_state_and_drops_removed_sources() {
+fn configuring_keeps_removed_sources_until_they_are_forgotten() {
     let (_dir, mut store) = open();
     store.configure_company(&company(&["acme-psa", "old-psa"])).unwrap();
     let batch = RecordBatch { tickets: vec![ticket("acme-psa", "1", "a")], ..Default::default() };
@@ -157,11 +157,21 @@ fn configuring_keeps_sync_state_and_drops_removed_sources() {
     }];
     store.apply_source_run(&SourceRun { sla: Some(&sla), ..run(&batch, true, Some(now())) }).unwrap();
 
+    // Gone from the configuration: its records, and the source, stay.
     store.configure_company(&company(&["acme-psa"])).unwrap();
+    assert_eq!(summaries(&store), vec![("1".into(), "a".into()), ("9".into(), "z".into())]);
+    let loaded = store.load_company().unwrap();
+    let ids: Vec<&str> = loaded.sources.iter().map(|source| source.id.as_str()).collect();
+    assert_eq!(ids, ["acme-psa", "old-psa"]);
+    assert_eq!(loaded.sources[0].last_success_at, Some(now()));
+    assert_eq!(store.source_record_count("old-psa").unwrap(), 1);
+
+    // Forgotten on purpose: gone, with its sync state.
+    let version = store.data_version().unwrap();
+    assert_eq!(store.forget_source("old-psa").unwrap(), 1);
     assert_eq!(summaries(&store), vec![("1".into(), "a".into())]);
-    let company = store.load_company().unwrap();
-    assert_eq!(company.sources.len(), 1);
-    assert_eq!(company.sources[0].last_success_at, Some(now()));
+    assert_eq!(store.load_company().unwrap().sources.len(), 1);
+    assert!(store.data_version().unwrap() > version);
     assert_eq!(store.sync_states().unwrap().keys().collect::<Vec<_>>(), vec!["acme-psa"]);
     assert_eq!(store.source_sla().unwrap()["acme-psa"], sla.to_vec());
 }

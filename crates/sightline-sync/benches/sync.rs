@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::{DateTime, TimeZone, Utc};
-use sightline_connectors::HttpOptions;
 use sightline_domain::Secret;
 use sightline_store::{OsKeychain, Store, Unlock};
 use sightline_sync::{Config, SyncOptions, sync};
@@ -35,7 +34,7 @@ async fn main() {
     let config = Config::parse(&text, &dir.path().join("sightline.toml")).unwrap();
     let secrets: sightline_sync::SecretLookup =
         Arc::new(|_: &str| Ok(Some(Secret::new(format!("{}:{}", connectwise::PUBLIC_KEY, connectwise::PRIVATE_KEY)))));
-    let options = SyncOptions { only: None, force_full: false, http: HttpOptions::default() };
+    let options = SyncOptions::default();
     println!("sync of {TICKETS} tickets from a local fake ConnectWise, pages of 1,000, into an encrypted cache");
     for label in ["first sync (full)", "second sync (nothing changed)"] {
         let started = Instant::now();

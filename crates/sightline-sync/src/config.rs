@@ -132,6 +132,17 @@ impl Config {
             let message = error.message().trim_end_matches('\n').replace('\n', "; ");
             ConfigError { problems: vec![format!("{file}{at}: {message}")] }
         })?;
+        if raw.company.is_none() && raw.vendor.is_empty() && raw.source.is_empty() && raw.service.is_empty() {
+            // An emptied file (a failed save, a truncated copy) must not be
+            // read as "the company has no vendors and no sources".
+            return Err(ConfigError {
+                problems: vec![format!(
+                    "{file}: the configuration is empty (no company, vendors or sources), so nothing was changed; if \
+                     it was emptied by mistake, restore it, otherwise name the company and its vendors (the README \
+                     shows how)"
+                )],
+            });
+        }
         let mut problems = Vec::new();
         let mut problem = |span: &Range<usize>, what: String| {
             problems.push(format!("{file} line {}: {what}", line_of(text, span)));

@@ -1,16 +1,19 @@
 //! Changes to `sightline.toml` made from the desktop's Sources and Settings
-//! screens. The file stays the user's: comments, order and everything not
-//! being changed are kept; the new text is checked as a whole before it
-//! replaces the old, and is written atomically, so a mistake never leaves
-//! a half-written or invalid file behind.
+//! screens and the vendor page's contract form. The file stays the user's:
+//! comments, order and everything not being changed are kept; the new text
+//! is checked as a whole before it replaces the old, and is written
+//! atomically, so a mistake never leaves a half-written or invalid file
+//! behind.
 
 use std::path::Path;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use sightline_connectors::SourceConfig;
-use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+use sightline_domain::{BusinessHours, ServiceCredits};
+use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, TableLike, Value, value};
 
-use crate::{Config, ConfigError, VendorConfig};
+use crate::{Config, ConfigError, SlaConfig, VendorConfig};
 
 fn problem(message: String) -> ConfigError {
     ConfigError { problems: vec![message] }
@@ -127,5 +130,142 @@ pub fn remove_vendor(path: &Path, id: &str) -> Result<Config, ConfigError> {
     let tables = array(&mut document, "vendor")?;
     let index = position(tables, id).ok_or_else(|| problem(format!("there is no vendor '{id}' to remove")))?;
     tables.remove(index);
+    write(path, &document)
+}
+
+/// A vendor's contract as the vendor page edits it: the `[[vendor]]` keys
+/// `compliance_target_pct`, `hours`, `holidays`, its `[[vendor.sla]]`
+/// targets and its `[vendor.credits]`. `None` and empty remove the key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContractEdit {
+    pub compliance_target_pct: Option<f64>,
+    /// `None`: round the clock.
+    pub hours: Option<BusinessHours>,
+    pub holidays: Vec<NaiveDate>,
+    /// Empty: the targets the vendor's sources define, if any.
+    pub sla: Vec<SlaConfig>,
+    pub credits: Option<ServiceCredits>,
+}
+
+/// A number as people write it in the file: `15` rather than `15.0`.
+fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 { Value::from(x as i64) } else { Value::from(x) }
+}
+
+fn date(day: NaiveDate) -> Value {
+    Value::from(day.format("%Y-%m-%d").to_string())
+}
+
+/// Sets `key` to `new`, or removes it when `None`. A key already there
+/// keeps its place, the comment above it and the one after its value.
+fn set(table: &mut dyn TableLike, key: &str, new: Option<Value>) {
+    let Some(mut new) = new else {
+        table.remove(key);
+        return;
+    };
+    match table.get_mut(key) {
+        Some(item) => {
+            if let Some(old) = item.as_value() {
+                *new.decor_mut() = old.decor().clone();
+            }
+            *item = Item::Value(new);
+        }
+        None => {
+            table.insert(key, Item::Value(new));
+        }
+    }
+}
+
+/// The text of a date key as written, quoted or bare.
+fn date_text(item: Option<&Item>) -> Option<String> {
+    let value = item?.as_value()?;
+    value.as_str().map(str::to_string).or_else(|| value.as_datetime().map(ToString::to_string))
+}
+
+/// Writes one target's keys into `table`, in the order the README shows them.
+fn set_target(table: &mut dyn TableLike, target: &SlaConfig) {
+    set(table, "priority", Some(Value::from(target.priority.as_str())));
+    set(table, "respond_minutes", target.respond_minutes.map(Value::from));
+    set(table, "resolve_minutes", target.resolve_minutes.map(Value::from));
+    set(table, "effective_from", target.effective_from.map(date));
+    set(table, "clock", target.clock.map(|clock| Value::from(clock.as_str())));
+}
+
+/// The `[[vendor.sla]]` tables for `targets`. A target whose priority and
+/// start date were there before is changed in its old table, so the
+/// comments on it stay.
+fn sla_tables(old: Option<&ArrayOfTables>, targets: &[SlaConfig]) -> ArrayOfTables {
+    let mut unused: Vec<Table> = old.map(|old| old.iter().cloned().collect()).unwrap_or_default();
+    let mut tables = ArrayOfTables::new();
+    for target in targets {
+        let from = target.effective_from.map(|day| day.format("%Y-%m-%d").to_string());
+        let same = unused.iter().position(|table| {
+            table.get("priority").and_then(Item::as_str) == Some(target.priority.as_str())
+                && date_text(table.get("effective_from")) == from
+        });
+        let mut table = match same {
+            Some(index) => unused.remove(index),
+            None => Table::new(),
+        };
+        set_target(&mut table, target);
+        // Placed after their vendor's keys, in this order.
+        table.set_position(None);
+        tables.push(table);
+    }
+    tables
+}
+
+/// Replaces the contract of the vendor `vendor_id`: its compliance target,
+/// business hours, holidays, SLA targets and service credits. Every other
+/// key of the vendor, and the file's comments and order, are kept; the new
+/// file is checked as a whole before it replaces the old, so a contract the
+/// configuration would refuse leaves the file as it was.
+pub fn set_contract(path: &Path, vendor_id: &str, contract: &ContractEdit) -> Result<Config, ConfigError> {
+    let mut document = read(path)?;
+    let tables = array(&mut document, "vendor")?;
+    let index = position(tables, vendor_id)
+        .ok_or_else(|| problem(format!("there is no vendor '{vendor_id}' in {}", path.display())))?;
+    let vendor = tables.get_mut(index).expect("found above");
+
+    set(vendor, "compliance_target_pct", contract.compliance_target_pct.map(number));
+    set(vendor, "hours", contract.hours.as_ref().map(|hours| Value::from(hours.to_string())));
+    let holidays = (!contract.holidays.is_empty())
+        .then(|| Value::Array(contract.holidays.iter().map(|day| date(*day)).collect::<Array>()));
+    set(vendor, "holidays", holidays);
+
+    if contract.sla.is_empty() {
+        vendor.remove("sla");
+    } else {
+        let tables = sla_tables(vendor.get("sla").and_then(Item::as_array_of_tables), &contract.sla);
+        match vendor.get_mut("sla") {
+            Some(item) if item.is_array_of_tables() => *item = Item::ArrayOfTables(tables),
+            _ => {
+                // Absent, or written inline: written as [[vendor.sla]] tables.
+                vendor.remove("sla");
+                vendor.insert("sla", Item::ArrayOfTables(tables));
+            }
+        }
+    }
+
+    match contract.credits {
+        None => {
+            vendor.remove("credits");
+        }
+        Some(credits) => {
+            let values = [("percent_per_point", credits.percent_per_point), ("cap_percent", credits.cap_percent)];
+            if let Some(table) = vendor.get_mut("credits").and_then(Item::as_table_like_mut) {
+                for (key, x) in values {
+                    set(table, key, Some(number(x)));
+                }
+            } else {
+                let mut table = Table::new();
+                for (key, x) in values {
+                    table.insert(key, Item::Value(number(x)));
+                }
+                vendor.remove("credits");
+                vendor.insert("credits", Item::Table(table));
+            }
+        }
+    }
     write(path, &document)
 }

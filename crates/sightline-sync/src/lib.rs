@@ -16,7 +16,9 @@ use sightline_store::{SourceRun, Store, StoreError};
 use tokio::task::JoinSet;
 
 pub use config::{CONFIG_FILE, Config, ConfigError, ServiceConfig, SlaConfig, VendorConfig, needs_secret};
-pub use edit::{create_config, remove_source, remove_vendor, set_timezone, upsert_source, upsert_vendor};
+pub use edit::{
+    ContractEdit, create_config, remove_source, remove_vendor, set_contract, set_timezone, upsert_source, upsert_vendor,
+};
 pub use plan::{DEFAULT_FULL_EVERY_HOURS, PlannedRun, fingerprint, incremental, plan};
 
 /// How far before a run's start the next incremental run begins, at the
@@ -30,7 +32,38 @@ pub struct SyncOptions {
     pub only: Option<String>,
     /// Read every source in full, whatever its watermark.
     pub force_full: bool,
+    /// Apply a full read even where it holds far fewer records than the
+    /// cache (the source really did shrink).
+    pub accept_shrink: bool,
+    /// A full read with more than this share fewer records than the cache
+    /// holds is held, not applied (default 50%).
+    pub shrink_hold_pct: Option<f64>,
     pub http: HttpOptions,
+}
+
+/// The share by which a full read may shrink a source before it is held.
+pub const DEFAULT_SHRINK_HOLD_PCT: f64 = 50.0;
+
+/// Why a full read that would shrink a source this much is held rather
+/// than applied, in words with what to do; `None` when it may be applied.
+/// A file that lost its rows, a query that matched nothing or a tenant
+/// that answered for the wrong company look like this, and replacing the
+/// source's records with it would lose years of history without a word.
+pub fn shrink_hold(source_id: &str, held: u64, fetched: u64, hold_pct: f64) -> Option<String> {
+    if held == 0 || fetched >= held {
+        return None;
+    }
+    let drop_pct = (held - fetched) as f64 * 100.0 / held as f64;
+    // A handful of records is too few to call a shrink suspicious, unless
+    // the read came back empty.
+    let suspicious = fetched == 0 || (held >= 20 && drop_pct > hold_pct);
+    suspicious.then(|| {
+        format!(
+            "held: this read has {fetched} records where the cache holds {held} for {source_id} (a drop of \
+             {drop_pct:.0}%), so nothing was replaced, in case the export, file or query is incomplete. If the \
+             source really is this small now, run `sightline-cli sync --source {source_id} --accept-shrink`"
+        )
+    })
 }
 
 /// How one source's run ended.
@@ -54,6 +87,9 @@ pub struct SourceOutcome {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncReport {
     pub outcomes: Vec<SourceOutcome>,
+    /// Things to know that are not failures: sources kept in the cache
+    /// though gone from the configuration.
+    pub notices: Vec<String>,
 }
 
 impl SyncReport {
@@ -84,14 +120,29 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
 
 /// Makes the cache hold the company the configuration describes (vendors,
 /// contracts, services, sources), without syncing anything.
-pub fn configure(store: &Mutex<Store>, config: &Config) -> Result<(), StoreError> {
+/// Returns a notice for each source the cache keeps though the
+/// configuration no longer names it.
+pub fn configure(store: &Mutex<Store>, config: &Config) -> Result<Vec<String>, StoreError> {
     let mut store = lock(store);
     let source_sla = store.source_sla()?;
     store.configure_company(&config.company(&source_sla))?;
     if store.meta("timezone")?.as_deref() != Some(config.timezone.as_str()) {
         store.set_meta("timezone", &config.timezone)?;
     }
-    Ok(())
+    let mut notices = Vec::new();
+    for source in store.load_company()?.sources {
+        if config.source(&source.id).is_none() {
+            let held = store.source_record_count(&source.id)?;
+            notices.push(format!(
+                "{} is no longer in {}, but its {held} records are kept and still counted: put it back, or run \
+                 `sightline-cli forget {}` to remove them",
+                source.id,
+                config.path.display(),
+                source.id
+            ));
+        }
+    }
+    Ok(notices)
 }
 
 /// Syncs the configured sources (or one), concurrently, each applied in
@@ -165,56 +216,73 @@ pub async fn sync(
             progress(Progress { source_id: source_id.clone(), phase, records, pages });
         };
         let outcome = match result {
-            Ok(fetched) => {
-                emit(Phase::Applying, fetched.batch.len(), fetched.pages);
-                let sla = (!fetched.sla.is_empty()).then_some(fetched.sla.as_slice());
-                // A record changed while the listing was being read may carry
-                // an earlier "last updated" than one read after it: the next
-                // run starts a little before this one did, so none is missed.
-                let watermark = fetched.watermark.map(|seen| seen.min(now - WATERMARK_MARGIN));
-                let applied = lock(store).apply_source_run(&SourceRun {
-                    source_id: &source_id,
-                    batch: &fetched.batch,
-                    full: fetched.full,
-                    watermark,
-                    sla,
-                    settings: &run.settings,
-                    started_at: now,
-                    finished_at: now,
-                    requests: fetched.requests,
-                    warnings: &fetched.warnings,
-                });
-                match applied {
-                    Ok(()) => {
-                        emit(Phase::Done, fetched.batch.len(), fetched.pages);
-                        SourceOutcome {
-                            source_id: source_id.clone(),
-                            ok: true,
-                            records: fetched.batch.len(),
-                            full: fetched.full,
-                            reason: run.reason.to_string(),
-                            requests: fetched.requests,
-                            pages: fetched.pages,
-                            error: None,
-                            error_kind: None,
-                            warnings: fetched.warnings,
-                        }
-                    }
-                    Err(error) => {
-                        let message =
-                            format!("the fetched records could not be saved ({error}); the previous data was kept");
-                        failed(store, &run, now, message, None, &emit)
-                    }
+            Ok(fetched) if fetched.full && !options.accept_shrink => {
+                let held = lock(store).source_record_count(&source_id).unwrap_or(0);
+                let hold_pct = options.shrink_hold_pct.unwrap_or(DEFAULT_SHRINK_HOLD_PCT);
+                match shrink_hold(&source_id, held, fetched.batch.len() as u64, hold_pct) {
+                    Some(message) => failed(store, &run, now, message, None, &emit),
+                    None => apply(store, &run, fetched, now, &emit),
                 }
             }
+            Ok(fetched) => apply(store, &run, fetched, now, &emit),
             Err(error) => failed(store, &run, now, error.message, Some(error.kind), &emit),
         };
         report.outcomes.push(outcome);
     }
     report.outcomes.sort_by(|a, b| a.source_id.cmp(&b.source_id));
     // Source-defined SLA targets reach the contracts.
-    configure(store, config)?;
+    report.notices = configure(store, config)?;
     Ok(report)
+}
+
+/// Applies one fetched run in one transaction.
+fn apply(
+    store: &Mutex<Store>,
+    run: &PlannedRun,
+    fetched: sightline_connectors::Fetched,
+    now: DateTime<Utc>,
+    emit: &dyn Fn(Phase, usize, u32),
+) -> SourceOutcome {
+    let source_id = run.source.id.clone();
+    emit(Phase::Applying, fetched.batch.len(), fetched.pages);
+    let sla = (!fetched.sla.is_empty()).then_some(fetched.sla.as_slice());
+    // A record changed while the listing was being read may carry
+    // an earlier "last updated" than one read after it: the next
+    // run starts a little before this one did, so none is missed.
+    let watermark = fetched.watermark.map(|seen| seen.min(now - WATERMARK_MARGIN));
+    let applied = lock(store).apply_source_run(&SourceRun {
+        source_id: &source_id,
+        batch: &fetched.batch,
+        full: fetched.full,
+        watermark,
+        sla,
+        settings: &run.settings,
+        started_at: now,
+        finished_at: now,
+        requests: fetched.requests,
+        warnings: &fetched.warnings,
+    });
+    match applied {
+        Ok(()) => {
+            emit(Phase::Done, fetched.batch.len(), fetched.pages);
+            SourceOutcome {
+                source_id: source_id.clone(),
+                ok: true,
+                records: fetched.batch.len(),
+                full: fetched.full,
+                reason: run.reason.to_string(),
+                requests: fetched.requests,
+                pages: fetched.pages,
+                error: None,
+                error_kind: None,
+                warnings: fetched.warnings,
+            }
+        }
+        Err(error) => {
+            let message = format!("the fetched records could not be saved ({error}); the previous data was kept");
+            failed(store, run, now, message, None, emit)
+        }
+    }
 }
 
 fn failed(

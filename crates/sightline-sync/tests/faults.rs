@@ -27,6 +27,8 @@ struct Harness {
     _dir: tempfile::TempDir,
     store: Mutex<Store>,
     config: Config,
+    /// The configuration's text.
+    text: String,
     fake: FakeConnectWise,
 }
 
@@ -72,7 +74,7 @@ max_pages = 50
             connectwise::CLIENT_ID
         );
         let config = Config::parse(&text, &dir.path().join("sightline.toml")).unwrap();
-        let harness = Harness { _dir: dir, store: Mutex::new(store), config, fake };
+        let harness = Harness { _dir: dir, store: Mutex::new(store), config, text, fake };
         let outcome = harness.sync().await;
         assert!(outcome.ok, "{outcome:?}");
         assert_eq!(outcome.records, 30);
@@ -80,12 +82,19 @@ max_pages = 50
     }
 
     async fn sync(&self) -> SourceOutcome {
+        self.sync_with(&self.config, SyncOptions { force_full: true, http: http(), ..SyncOptions::default() })
+            .await
+            .outcomes
+            .into_iter()
+            .next()
+            .unwrap()
+    }
+
+    async fn sync_with(&self, config: &Config, options: SyncOptions) -> sightline_sync::SyncReport {
         let secrets: sightline_sync::SecretLookup = Arc::new(|_: &str| {
             Ok(Some(Secret::new(format!("{}:{}", connectwise::PUBLIC_KEY, connectwise::PRIVATE_KEY))))
         });
-        let options = SyncOptions { only: None, force_full: true, http: http() };
-        let report = sync(&self.store, &self.config, secrets, now(), &options, Arc::new(|_| {})).await.unwrap();
-        report.outcomes.into_iter().next().unwrap()
+        sync(&self.store, config, secrets, now(), &options, Arc::new(|_| {})).await.unwrap()
     }
 
     fn records(&self) -> RecordBatch {
@@ -404,7 +413,7 @@ async fn one_failing_source_does_not_stop_the_others() {
         }
         Ok(Some(Secret::new(format!("{}:{}", connectwise::PUBLIC_KEY, connectwise::PRIVATE_KEY))))
     });
-    let options = SyncOptions { only: None, force_full: false, http: http() };
+    let options = SyncOptions { http: http(), ..SyncOptions::default() };
     let report = sync(&harness.store, &harness.config, secrets, now(), &options, Arc::new(|_| {})).await.unwrap();
     let outcomes: Vec<(&str, bool)> = report.outcomes.iter().map(|o| (o.source_id.as_str(), o.ok)).collect();
     assert_eq!(outcomes, vec![("bluepeak-psa", true), ("broken-psa", false)]);
@@ -414,4 +423,92 @@ async fn one_failing_source_does_not_stop_the_others() {
             "no credentials are stored for broken-psa: run `sightline-cli secret set broken-psa` and enter PUBLIC_KEY:PRIVATE_KEY"
         )
     );
+}
+
+/// A fake serving the first `count` of the harness's tickets, and the
+/// harness's configuration pointed at it.
+async fn serving(harness: &Harness, count: usize) -> (FakeConnectWise, Config) {
+    let fake = FakeConnectWise::start(connectwise::tickets(count, now(), chrono::Duration::hours(5))).await;
+    let text = harness.text.replace(&harness.fake.base_url(), &fake.base_url());
+    let config = Config::parse(&text, &harness.config.path).unwrap();
+    (fake, config)
+}
+
+impl Harness {
+    async fn sync_from(&self, config: &Config, accept_shrink: bool) -> SourceOutcome {
+        let options = SyncOptions { force_full: true, accept_shrink, http: http(), ..SyncOptions::default() };
+        self.sync_with(config, options).await.outcomes.into_iter().next().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn an_empty_listing_is_held_not_applied() {
+    let harness = Harness::synced().await;
+    let (_fake, config) = serving(&harness, 0).await;
+    let outcome = harness.sync_from(&config, false).await;
+    assert!(!outcome.ok);
+    assert_eq!(
+        outcome.error.as_deref(),
+        Some(
+            "held: this read has 0 records where the cache holds 30 for bluepeak-psa (a drop of 100%), so nothing was \
+             replaced, in case the export, file or query is incomplete. If the source really is this small now, run \
+             `sightline-cli sync --source bluepeak-psa --accept-shrink`"
+        )
+    );
+    assert_eq!(harness.records().tickets.len(), 30);
+}
+
+#[tokio::test]
+async fn a_source_shrinking_by_more_than_half_is_held_until_accepted() {
+    let harness = Harness::synced().await;
+    let (_fake, config) = serving(&harness, 14).await;
+    let outcome = harness.sync_from(&config, false).await;
+    assert!(!outcome.ok);
+    assert!(outcome.error.as_deref().unwrap().starts_with("held: this read has 14 records where the cache holds 30"));
+    assert_eq!(harness.records().tickets.len(), 30);
+
+    // Shrinking by less than half is ordinary churn.
+    let (_fake, config) = serving(&harness, 16).await;
+    assert!(harness.sync_from(&config, false).await.ok);
+    assert_eq!(harness.records().tickets.len(), 16);
+
+    // Confirmed: the smaller read replaces the source.
+    let (_fake, config) = serving(&harness, 3).await;
+    assert!(harness.sync_from(&config, true).await.ok);
+    assert_eq!(harness.records().tickets.len(), 3);
+}
+
+#[tokio::test]
+async fn a_source_removed_from_the_configuration_keeps_its_records_until_forgotten() {
+    let harness = Harness::synced().await;
+    let text = "[[vendor]]\nid = \"bluepeak\"\nname = \"Bluepeak IT Services\"\nkind = \"msp\"\n";
+    let config = Config::parse(text, &harness.config.path).unwrap();
+    let report = harness.sync_with(&config, SyncOptions { http: http(), ..SyncOptions::default() }).await;
+    assert!(report.outcomes.is_empty());
+    assert_eq!(
+        report.notices,
+        [format!(
+            "bluepeak-psa is no longer in {}, but its 30 records are kept and still counted: put it back, or run \
+             `sightline-cli forget bluepeak-psa` to remove them",
+            harness.config.path.display()
+        )]
+    );
+    assert_eq!(harness.records().tickets.len(), 30);
+    assert_eq!(harness.store.lock().unwrap().forget_source("bluepeak-psa").unwrap(), 30);
+    assert!(harness.records().tickets.is_empty());
+    assert!(harness.store.lock().unwrap().load_company().unwrap().sources.is_empty());
+}
+
+#[test]
+fn an_emptied_configuration_is_refused() {
+    for text in ["", "\n# only a comment\n", "timezone = \"Europe/London\"\n"] {
+        let error = Config::parse(text, Path::new("/etc/hf/sightline.toml")).unwrap_err();
+        assert_eq!(
+            error.problems,
+            ["/etc/hf/sightline.toml: the configuration is empty (no company, vendors or sources), so nothing was \
+              changed; if it was emptied by mistake, restore it, otherwise name the company and its vendors (the \
+              README shows how)"],
+            "{text:?}"
+        );
+    }
 }

@@ -223,7 +223,12 @@ source: string | null,
 /**
  * Read everything again rather than only what changed.
  */
-full: boolean, };
+full: boolean, 
+/**
+ * Apply a read that holds far fewer records than the cache; such a
+ * read is held otherwise.
+ */
+accept_shrink: boolean, };
 
 export type SyncProgress = { source: string, 
 /**
@@ -249,7 +254,12 @@ error: string | null,
  */
 warnings: Array<string>, };
 
-export type SyncSummary = { sources: Array<SyncSourceResult>, };
+export type SyncSummary = { sources: Array<SyncSourceResult>, 
+/**
+ * What to know that is not a failure: a source kept in the cache
+ * though gone from the configuration.
+ */
+notices: Array<string>, };
 
 export type ReportQuery = { 
 /**
@@ -342,6 +352,54 @@ since_text: string,
  */
 clock_text: string, };
 
+export type SlaTargetInput = { 
+/**
+ * P1, P2, P3 or P4.
+ */
+priority: string, 
+/**
+ * Minutes to the first answer; none for no answer time.
+ */
+respond_minutes: number | null, 
+/**
+ * Minutes to the fix; none for no fix time.
+ */
+resolve_minutes: number | null, 
+/**
+ * `24x7`, `business`, or empty for the contract's default (business
+ * hours when it has them, else round the clock).
+ */
+clock: string, 
+/**
+ * `2026-07-01`, the day from which the target applies; empty for
+ * since the contract began.
+ */
+effective_from: string, };
+
+export type ContractInput = { 
+/**
+ * Share of requests that must meet their times, e.g. 95; none for the
+ * default.
+ */
+compliance_target_pct: number | null, 
+/**
+ * "Mon-Fri 08:00-18:00"; empty for round the clock.
+ */
+hours: string, 
+/**
+ * `2026-12-25`, one a day, on which the business clock stands still.
+ */
+holidays: Array<string>, sla: Array<SlaTargetInput>, 
+/**
+ * Service credits: the share of the monthly cost credited per point
+ * below the compliance target. Both credit fields none: no credits.
+ */
+credit_percent_per_point: number | null, 
+/**
+ * At most this share of the monthly cost a month.
+ */
+credit_cap_percent: number | null, };
+
 export type VendorPage = { id: string, name: string, kind: string, period: string, period_label: string, cost_text: string, 
 /**
  * "Last supplier review 14 March 2026 (255 days ago: overdue, the
@@ -373,7 +431,17 @@ trend_svg: string,
 /**
  * The chart in one sentence, for its alternative text.
  */
-trend_summary: string, };
+trend_summary: string, 
+/**
+ * The contract as written in `sightline.toml` (for the demo company,
+ * as the cache holds it), to fill the contract form.
+ */
+contract: ContractInput, 
+/**
+ * Whether the contract can be changed here: false for the demo
+ * company, which has no `sightline.toml`.
+ */
+contract_editable: boolean, };
 
 export type TrendQuery = { 
 /**

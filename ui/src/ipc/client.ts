@@ -5,6 +5,7 @@ import type {
   ApiError,
   ArchivedReport,
   ConnectionTest,
+  ContractInput,
   Drilldown,
   DrilldownQuery,
   ErrorCode,
@@ -92,6 +93,8 @@ export const api = {
   sources: () => call<SourcesView>("sources"),
   setUpCompany: (company: string, timezone: string) => call<void>("set_up_company", { company, timezone }),
   saveVendor: (vendor: VendorInput) => call<void>("save_vendor", { vendor }),
+  /** Writes the vendor's contract into sightline.toml; the figures are recomputed against it. */
+  saveContract: (vendor: string, contract: ContractInput) => call<void>("save_contract", { vendor, contract }),
   removeVendor: (id: string) => call<void>("remove_vendor", { id }),
   saveSource: (source: SourceInput) => call<void>("save_source", { source }),
   removeSource: (id: string) => call<void>("remove_source", { id }),

@@ -301,6 +301,7 @@ describe("sync progress", () => {
       other: { source: "other", phase: "done", records: 5, pages: 1 },
     };
     const summary = {
+      notices: [],
       sources: [result({ source: "a", records: 10, pages: 2 }), result({ source: "b", ok: false, records: 0, pages: 0 })],
     };
     const settled = settledProgress(state, ["a", "b", "c"], summary);
@@ -326,16 +327,27 @@ describe("sync results", () => {
     expect(resultLine(result({ ok: false, error: null }))).toBe("The sync failed without saying why: try again.");
   });
 
+  it("adds what to know after the outcome", () => {
+    expect(
+      summaryLine({
+        sources: [],
+        notices: ["old-csv is no longer in sightline.toml, but its 12 records are kept and still counted"],
+      }),
+    ).toBe(
+      "There was nothing to sync: add a source first. Note: old-csv is no longer in sightline.toml, but its 12 records are kept and still counted.",
+    );
+  });
+
   it("sums a whole sync up in one line", () => {
-    expect(summaryLine({ sources: [] })).toBe("There was nothing to sync: add a source first.");
-    expect(summaryLine({ sources: [result()] })).toBe("Sync finished: 1,234 records read.");
-    expect(summaryLine({ sources: [result(), result({ source: "b", records: 6 })] })).toBe(
+    expect(summaryLine({ sources: [], notices: [] })).toBe("There was nothing to sync: add a source first.");
+    expect(summaryLine({ sources: [result()], notices: [] })).toBe("Sync finished: 1,234 records read.");
+    expect(summaryLine({ sources: [result(), result({ source: "b", records: 6 })], notices: [] })).toBe(
       "Sync finished: all 2 sources read, 1,240 records in all.",
     );
-    expect(summaryLine({ sources: [result(), result({ source: "b", ok: false })] })).toBe(
+    expect(summaryLine({ sources: [result(), result({ source: "b", ok: false })], notices: [] })).toBe(
       "Sync finished with problems: 1 of 2 sources failed and kept their earlier data; each says why below.",
     );
-    expect(summaryLine({ sources: [result({ ok: false })] })).toBe(
+    expect(summaryLine({ sources: [result({ ok: false })], notices: [] })).toBe(
       "The sync failed: the source below says why. Its earlier data is kept.",
     );
   });

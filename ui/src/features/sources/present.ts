@@ -382,6 +382,11 @@ export function resultsBySource(summary: SyncSummary): Record<string, SyncSource
 
 /** The line at the top after a sync. */
 export function summaryLine(summary: SyncSummary): string {
+  const notes = summary.notices.map((notice) => ` Note: ${notice}.`).join("");
+  return syncOutcome(summary) + notes;
+}
+
+function syncOutcome(summary: SyncSummary): string {
   const total = summary.sources.length;
   if (total === 0) return "There was nothing to sync: add a source first.";
   const failed = summary.sources.filter((result) => !result.ok).length;

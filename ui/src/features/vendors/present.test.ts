@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type {
+  ContractInput,
   DisputeRow,
   Disputes,
   KpiRow,
@@ -13,7 +14,17 @@ import type {
 import { parseHash } from "../../lib/router";
 import {
   cellWords,
+  clockChoices,
   clockWords,
+  contractDraft,
+  contractFromDraft,
+  demoContractNote,
+  holidayList,
+  hoursHint,
+  isDay,
+  minutesFrom,
+  sourceTargetsNote,
+  targetDraft,
   columnExplanation,
   disputeClock,
   disputeOnHold,
@@ -104,6 +115,24 @@ function page(overrides: Partial<VendorPage> = {}): VendorPage {
     sources: [],
     trend_svg: "",
     trend_summary: "",
+    contract: contract(),
+    contract_editable: true,
+    ...overrides,
+  };
+}
+
+function contract(overrides: Partial<ContractInput> = {}): ContractInput {
+  return {
+    compliance_target_pct: 95,
+    hours: "Mon-Fri 08:00-18:00",
+    holidays: ["2026-12-25"],
+    sla: [
+      { priority: "P1", respond_minutes: 30, resolve_minutes: 240, clock: "24x7", effective_from: "" },
+      { priority: "P1", respond_minutes: 15, resolve_minutes: null, clock: "", effective_from: "2027-01-01" },
+      { priority: "P3", respond_minutes: 240, resolve_minutes: 1440, clock: "business", effective_from: "" },
+    ],
+    credit_percent_per_point: 1.5,
+    credit_cap_percent: 15,
     ...overrides,
   };
 }
@@ -367,5 +396,152 @@ describe("durations on a dispute's clock", () => {
     expect(clockDuration(5267, "business")).toBe("87 h 47 min");
     expect(clockDuration(45, "business")).toBe("45 min");
     expect(clockDuration(2700, "24x7")).toBe("1 day 21 h");
+  });
+});
+
+describe("the contract form", () => {
+  it("is filled with the contract as it is, and gives it back unchanged", () => {
+    const draft = contractDraft(contract());
+    expect(draft.hours).toBe("Mon-Fri 08:00-18:00");
+    expect(draft.holidays).toBe("2026-12-25");
+    expect(draft.compliance_target_pct).toBe("95");
+    expect(draft.credit_percent_per_point).toBe("1.5");
+    expect(draft.targets.map((row) => [row.priority, row.respond, row.resolve, row.clock, row.effective_from])).toEqual([
+      ["P1", "30", "240", "24x7", ""],
+      ["P1", "15", "", "", "2027-01-01"],
+      ["P3", "240", "1440", "business", ""],
+    ]);
+    expect(new Set(draft.targets.map((row) => row.key)).size).toBe(3);
+    expect(contractFromDraft(draft)).toEqual({ ok: true, value: contract() });
+  });
+
+  it("turns an empty form into no contract terms", () => {
+    const empty: ContractInput = {
+      compliance_target_pct: null,
+      hours: "",
+      holidays: [],
+      sla: [],
+      credit_percent_per_point: null,
+      credit_cap_percent: null,
+    };
+    expect(contractFromDraft(contractDraft(empty))).toEqual({ ok: true, value: empty });
+  });
+
+  it("reads what people type: trimmed text, percent signs, hours and days, dates in a list", () => {
+    const draft = contractDraft(contract());
+    draft.hours = "  Mon-Fri 09:00-17:00 ";
+    draft.holidays = "2026-12-25, 2026-12-28\n2027-01-01;";
+    draft.compliance_target_pct = "90 %";
+    draft.targets[0].respond = "1 h";
+    draft.targets[0].resolve = "1 day";
+    draft.targets[2].priority = " p3 ";
+    const checked = contractFromDraft(draft);
+    expect(checked.ok).toBe(true);
+    if (!checked.ok) return;
+    expect(checked.value.hours).toBe("Mon-Fri 09:00-17:00");
+    expect(checked.value.holidays).toEqual(["2026-12-25", "2026-12-28", "2027-01-01"]);
+    expect(checked.value.compliance_target_pct).toBe(90);
+    expect(checked.value.sla[0]).toEqual({
+      priority: "P1",
+      respond_minutes: 60,
+      resolve_minutes: 1440,
+      clock: "24x7",
+      effective_from: "",
+    });
+    expect(checked.value.sla[2].priority).toBe("P3");
+  });
+
+  it("says what to change, in plain words, before anything is sent", () => {
+    const problem = (change: (draft: ReturnType<typeof contractDraft>) => void) => {
+      const draft = contractDraft(contract());
+      change(draft);
+      const checked = contractFromDraft(draft);
+      return checked.ok ? null : checked.problem;
+    };
+    expect(problem((d) => (d.holidays = "2026-13-01"))).toBe("'2026-13-01' is not a date: write holidays as 2026-12-25.");
+    expect(problem((d) => (d.holidays = "25/12/2026"))).toBe("'25/12/2026' is not a date: write holidays as 2026-12-25.");
+    expect(problem((d) => (d.hours = ""))).toBe(
+      "The P3 target runs in business hours, but no business hours are set: fill in the business hours, or let the target run round the clock (24x7).",
+    );
+    expect(
+      problem((d) => {
+        d.hours = "";
+        d.targets = d.targets.slice(0, 2);
+      }),
+    ).toBe(
+      "Holidays only stop the business clock, and no business hours are set: fill in the business hours, or remove the holidays.",
+    );
+    expect(problem((d) => (d.targets[0].respond = "soon"))).toBe(
+      "'soon' is not a time for the P1 first answer: write minutes, such as 240 (4 h and 1 day work too).",
+    );
+    expect(problem((d) => (d.targets[0].resolve = "0"))).toBe(
+      "'0' is not a time for the P1 fix: write minutes, such as 240 (4 h and 1 day work too).",
+    );
+    expect(
+      problem((d) => {
+        d.targets[1].respond = "";
+        d.targets[1].resolve = "";
+      }),
+    ).toBe("The P1 target has no times: give a first-answer time, a fix time or both, or remove it.");
+    expect(problem((d) => (d.targets[1].effective_from = ""))).toBe(
+      "There are two P1 targets with no start date: keep one, or give the newer one the day it applies from.",
+    );
+    expect(problem((d) => (d.targets[1].effective_from = "2027-02-30"))).toBe(
+      "'2027-02-30' is not a date: write the day the P1 target applies from as 2026-07-01.",
+    );
+    expect(problem((d) => (d.compliance_target_pct = "120"))).toBe(
+      "'120' is not a percentage: write the compliance target as a number from 0 to 100, such as 95, or leave it empty for the default.",
+    );
+    expect(problem((d) => (d.credit_cap_percent = ""))).toBe(
+      "Service credits need both the credit per point and the cap: fill in both, or leave both empty for none.",
+    );
+    expect(problem((d) => (d.credit_percent_per_point = "-1"))).toBe(
+      "'-1' is not a percentage: write the credit per point as a number, such as 1.5.",
+    );
+  });
+
+  it("adds a row for the first priority not yet used", () => {
+    const draft = contractDraft(contract());
+    const row = targetDraft(null, draft.targets);
+    expect(row).toMatchObject({ priority: "P2", respond: "", resolve: "", clock: "", effective_from: "" });
+    expect(draft.targets.some((other) => other.key === row.key)).toBe(false);
+    const full = ["P1", "P2", "P3", "P4"].map((priority) => ({ ...row, priority }));
+    expect(targetDraft(null, full).priority).toBe("P1");
+  });
+
+  it("reads minutes, hours and days, and dates that exist", () => {
+    expect(minutesFrom("")).toBeNull();
+    expect(minutesFrom("240")).toBe(240);
+    expect(minutesFrom("30 min")).toBe(30);
+    expect(minutesFrom("4 h")).toBe(240);
+    expect(minutesFrom("1.5 hours")).toBe(90);
+    expect(minutesFrom("2 days")).toBe(2880);
+    expect(minutesFrom("0.5 min")).toBeUndefined();
+    expect(minutesFrom("-5")).toBeUndefined();
+    expect(isDay("2028-02-29")).toBe(true);
+    expect(isDay("2027-02-29")).toBe(false);
+    expect(isDay("2026-1-5")).toBe(false);
+    expect(holidayList(" 2026-12-25 ,\n\n2026-12-26 ")).toEqual(["2026-12-25", "2026-12-26"]);
+  });
+
+  it("explains the clocks, the hours, the demo and targets that come from a service desk", () => {
+    expect(clockChoices.map((choice) => choice.value)).toEqual(["", "24x7", "business"]);
+    expect(hoursHint).toBe("e.g. Mon-Fri 08:00-18:00; leave empty for round the clock");
+    expect(demoContractNote).toContain("demo company's contract");
+    const fromDesk = page({
+      targets: [
+        {
+          priority: "P1",
+          respond_text: "first answer within 30 min",
+          resolve_text: "fixed within 4 hours",
+          since_text: "since the contract began",
+          clock_text: "round the clock",
+        },
+      ],
+    });
+    const empty = contractDraft(contract({ sla: [] }));
+    expect(sourceTargetsNote(fromDesk, empty)).toContain("service desk");
+    expect(sourceTargetsNote(page(), empty)).toBeNull();
+    expect(sourceTargetsNote(fromDesk, contractDraft(contract()))).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // Presentation rules for the Vendors screen: the scorecard's words and the
 // vendor page's lines, kept out of the markup so that they can be tested.
 import type {
+  ContractInput,
   DisputeRow,
   Disputes,
   KpiRow,
@@ -8,6 +9,7 @@ import type {
   MetricStatus,
   RiskRow,
   Scorecard,
+  SlaTargetInput,
   SourceFreshness,
   TargetRow,
   VendorPage,
@@ -256,4 +258,232 @@ export function verdictLook(says: string): VerdictLook {
   if (says === "met") return { symbol: "✓", words: "Met", tone: "good" };
   if (says === "missed") return { symbol: "✕", words: "Missed", tone: "bad" };
   return { symbol: "–", words: upperFirst(says) || "Not judged", tone: "neutral" };
+}
+
+// ---- the contract form ----
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+export const PRIORITIES = ["P1", "P2", "P3", "P4"];
+
+/** The clocks a target can run on; "" is the contract's default. */
+export const clockChoices: { value: string; label: string }[] = [
+  { value: "", label: "Contract's default" },
+  { value: "24x7", label: "Round the clock (24x7)" },
+  { value: "business", label: "Business hours only" },
+];
+
+export const hoursHint = "e.g. Mon-Fri 08:00-18:00; leave empty for round the clock";
+
+/** Said instead of the Edit button where the contract cannot be changed. */
+export const demoContractNote =
+  "This is the demo company's contract, shown as an example, so it cannot be changed here. Set up your own company in Sources to enter your contracts.";
+
+/** One target row as typed: every field a string, so nothing typed is lost. */
+export interface TargetDraft {
+  /** Tells the rows apart while they are added and removed; never sent. */
+  key: number;
+  priority: string;
+  respond: string;
+  resolve: string;
+  /** "", "24x7" or "business". */
+  clock: string;
+  /** `2026-07-01`, or "" for since the contract began. */
+  effective_from: string;
+}
+
+/** The contract form as typed. */
+export interface ContractDraft {
+  targets: TargetDraft[];
+  hours: string;
+  /** Dates separated by commas or new lines. */
+  holidays: string;
+  compliance_target_pct: string;
+  credit_percent_per_point: string;
+  credit_cap_percent: string;
+}
+
+function numberDraft(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? "" : String(value);
+}
+
+let lastKey = 0;
+
+/** A row for a target, or an empty one for the first priority the others do not use yet. */
+export function targetDraft(target: SlaTargetInput | null = null, others: TargetDraft[] = []): TargetDraft {
+  lastKey += 1;
+  const unused = PRIORITIES.find((priority) => !others.some((other) => other.priority === priority));
+  return {
+    key: lastKey,
+    priority: target?.priority ?? unused ?? "P1",
+    respond: numberDraft(target?.respond_minutes ?? null),
+    resolve: numberDraft(target?.resolve_minutes ?? null),
+    clock: target?.clock ?? "",
+    effective_from: target?.effective_from ?? "",
+  };
+}
+
+/** The form filled with the contract as it is. */
+export function contractDraft(contract: ContractInput): ContractDraft {
+  const targets: TargetDraft[] = [];
+  for (const target of contract.sla) targets.push(targetDraft(target, targets));
+  return {
+    targets,
+    hours: contract.hours,
+    holidays: contract.holidays.join("\n"),
+    compliance_target_pct: numberDraft(contract.compliance_target_pct),
+    credit_percent_per_point: numberDraft(contract.credit_percent_per_point),
+    credit_cap_percent: numberDraft(contract.credit_cap_percent),
+  };
+}
+
+/** The dates in a list typed with commas, semicolons, spaces or new lines between them. */
+export function holidayList(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((day) => day.trim())
+    .filter((day) => day !== "");
+}
+
+/** Whether `text` is a real day written as 2026-12-25. */
+export function isDay(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * Minutes as typed: "240", "240 min", "4 h", "4 hours", "1.5 h", "1 day";
+ * null when empty, undefined when not a whole number of minutes above 0.
+ */
+export function minutesFrom(text: string): number | null | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === "") return null;
+  const match = /^(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)?$/.exec(trimmed);
+  if (!match) return undefined;
+  const unit = match[2] ?? "min";
+  const per = unit.startsWith("h") ? 60 : unit.startsWith("d") ? 1440 : 1;
+  const minutes = Number(match[1]) * per;
+  if (!Number.isInteger(minutes) || minutes <= 0 || minutes > 4_294_967_295) return undefined;
+  return minutes;
+}
+
+/** A percentage as typed ("95", "95%", "1.5"); null when empty, undefined when not a number. */
+function percentFrom(text: string): number | null | undefined {
+  const trimmed = text.trim().replace(/%$/, "").trim();
+  if (trimmed === "") return null;
+  if (!/^\d+(\.\d+)?$/.test(trimmed)) return undefined;
+  return Number(trimmed);
+}
+
+/**
+ * The form as the backend takes it, or the first thing to change in plain
+ * words. The backend checks again (the hours' wording among other things).
+ */
+export function contractFromDraft(draft: ContractDraft): Checked<ContractInput> {
+  const problem = (text: string): Checked<ContractInput> => ({ ok: false, problem: text });
+  const hours = draft.hours.trim();
+
+  const sla: SlaTargetInput[] = [];
+  for (const target of draft.targets) {
+    const priority = target.priority.trim().toUpperCase();
+    if (!PRIORITIES.includes(priority)) {
+      return problem(`'${target.priority.trim()}' is not a priority: use P1, P2, P3 or P4.`);
+    }
+    const respond = minutesFrom(target.respond);
+    const resolve = minutesFrom(target.resolve);
+    for (const [typed, read, what] of [
+      [target.respond, respond, "first answer"],
+      [target.resolve, resolve, "fix"],
+    ] as const) {
+      if (read === undefined) {
+        return problem(
+          `'${typed.trim()}' is not a time for the ${priority} ${what}: write minutes, such as 240 (4 h and 1 day work too).`,
+        );
+      }
+    }
+    if (respond === null && resolve === null) {
+      return problem(`The ${priority} target has no times: give a first-answer time, a fix time or both, or remove it.`);
+    }
+    const from = target.effective_from.trim();
+    if (from !== "" && !isDay(from)) {
+      return problem(`'${from}' is not a date: write the day the ${priority} target applies from as 2026-07-01.`);
+    }
+    if (target.clock === "business" && hours === "") {
+      return problem(
+        `The ${priority} target runs in business hours, but no business hours are set: fill in the business hours, or let the target run round the clock (24x7).`,
+      );
+    }
+    if (sla.some((other) => other.priority === priority && other.effective_from === from)) {
+      return problem(
+        from === ""
+          ? `There are two ${priority} targets with no start date: keep one, or give the newer one the day it applies from.`
+          : `There are two ${priority} targets from ${from}: keep one.`,
+      );
+    }
+    sla.push({
+      priority,
+      respond_minutes: respond ?? null,
+      resolve_minutes: resolve ?? null,
+      clock: target.clock,
+      effective_from: from,
+    });
+  }
+
+  const holidays = holidayList(draft.holidays);
+  const badDay = holidays.find((day) => !isDay(day));
+  if (badDay !== undefined) return problem(`'${badDay}' is not a date: write holidays as 2026-12-25.`);
+  if (holidays.length > 0 && hours === "") {
+    return problem(
+      "Holidays only stop the business clock, and no business hours are set: fill in the business hours, or remove the holidays.",
+    );
+  }
+
+  const compliance = percentFrom(draft.compliance_target_pct);
+  if (compliance === undefined || (compliance !== null && compliance > 100)) {
+    return problem(
+      `'${draft.compliance_target_pct.trim()}' is not a percentage: write the compliance target as a number from 0 to 100, such as 95, or leave it empty for the default.`,
+    );
+  }
+
+  const perPoint = percentFrom(draft.credit_percent_per_point);
+  const cap = percentFrom(draft.credit_cap_percent);
+  if (perPoint === undefined) {
+    return problem(
+      `'${draft.credit_percent_per_point.trim()}' is not a percentage: write the credit per point as a number, such as 1.5.`,
+    );
+  }
+  if (cap === undefined || (cap !== null && cap > 100)) {
+    return problem(
+      `'${draft.credit_cap_percent.trim()}' is not a percentage: write the cap as a number from 0 to 100, such as 15.`,
+    );
+  }
+  if ((perPoint === null) !== (cap === null)) {
+    return problem(
+      "Service credits need both the credit per point and the cap: fill in both, or leave both empty for none.",
+    );
+  }
+
+  return {
+    ok: true,
+    value: {
+      compliance_target_pct: compliance,
+      hours,
+      holidays,
+      sla,
+      credit_percent_per_point: perPoint,
+      credit_cap_percent: cap,
+    },
+  };
+}
+
+/**
+ * Said above an empty list of targets when the page shows targets anyway:
+ * those come from the vendor's service desk, not the contract.
+ */
+export function sourceTargetsNote(page: VendorPage, draft: ContractDraft): string | null {
+  if (draft.targets.length > 0 || page.targets.length === 0) return null;
+  return "The contract names no times of its own, so those the vendor's service desk defines are used. Add a target to set the contract's own.";
 }
