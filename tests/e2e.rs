@@ -393,6 +393,47 @@ async fn a_csv_source_is_added_and_synced_with_its_progress_shown() -> anyhow::R
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_contract_is_edited_on_the_vendor_page_and_a_mistake_changes_nothing() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let config_path = data_dir.path().join("sightline.toml");
+    std::fs::write(
+        &config_path,
+        "company = \"Northwind Harbour Ltd\"\ntimezone = \"Europe/London\"\n\n# Our MSP.\n[[vendor]]\nid = \"northwind\"\nname = \"Northwind IT\"\nkind = \"msp\"\nmonthly_cost = 18400\n",
+    )?;
+    let session = Session::start(data_dir.path()).await?;
+    session.client.execute("window.location.hash = '#vendors/northwind'", Vec::new()).await?;
+    wait_for(&session.client, "[data-testid=vendor-page][data-ready=true][data-vendor='northwind']").await?;
+    wait_for(&session.client, "[data-testid=contract-edit]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=contract-form]").await?;
+
+    // A mistyped day is refused in words, and the file is left as it was.
+    let before = std::fs::read(&config_path)?;
+    let hours = wait_for(&session.client, "[data-testid=contract-hours-input]").await?;
+    hours.send_keys("Mon-Fry 08:00-18:00").await?;
+    wait_for(&session.client, "[data-testid=contract-save]").await?.click().await?;
+    let problem = wait_for(&session.client, "[data-testid=contract-error]").await?.text().await?;
+    assert!(problem.contains("'Fry' is not a day"), "{problem}");
+    assert_eq!(std::fs::read(&config_path)?, before, "a refused change leaves sightline.toml as it was");
+
+    hours.clear().await?;
+    hours.send_keys("Mon-Fri 08:00-18:00").await?;
+    wait_for(&session.client, "[data-testid=contract-holidays]").await?.send_keys("2026-12-25").await?;
+    session.screenshot("vendor-contract-form.png").await?;
+    wait_for(&session.client, "[data-testid=contract-save]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=contract-saved]").await?;
+    let shown = wait_for(&session.client, "[data-testid=contract-hours]").await?.text().await?;
+    assert_eq!(shown, "Business hours: Mon-Fri 08:00-18:00 (Europe/London); holidays 25 December 2026.");
+    session.screenshot("vendor-contract-saved.png").await?;
+    session.close().await?;
+
+    let config = std::fs::read_to_string(&config_path)?;
+    assert!(config.contains("# Our MSP."), "comments are kept:\n{config}");
+    assert!(config.contains("hours = \"Mon-Fri 08:00-18:00\""), "{config}");
+    assert!(config.contains("holidays = [\"2026-12-25\"]"), "{config}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_change_a_target_and_the_window_locks_and_unlocks() -> anyhow::Result<()> {
     let data_dir = tempfile::tempdir()?;
     let session = Session::start(data_dir.path()).await?;
