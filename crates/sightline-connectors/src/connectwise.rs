@@ -13,6 +13,7 @@ use serde::Deserialize;
 use sightline_domain::{Provenance, SlaTarget, Ticket};
 
 use crate::http::{Http, Pages, endpoint, next_link};
+use crate::priority::Unmapped;
 use crate::{FetchError, FetchRequest, Fetched, Progress, ProgressSink, credential_pair, map_priority};
 
 /// ConnectWise's hard cap on a page.
@@ -82,6 +83,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     let page_size = source.page_size.unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE);
 
     let mut fetched = Fetched { full: request.since.is_none(), ..Fetched::default() };
+    let mut unmapped = Unmapped::default();
     let mut url = endpoint(&base, "service/tickets");
     {
         let mut query = url.query_pairs_mut();
@@ -126,7 +128,10 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             if let Some(updated) = ticket.info.last_updated {
                 fetched.watermark = fetched.watermark.max(Some(updated));
             }
-            fetched.batch.tickets.push(map_ticket(request, ticket));
+            let name = ticket.priority.as_ref().and_then(|priority| priority.name.clone());
+            let mapped = map_ticket(request, ticket);
+            unmapped.note(name.as_deref(), mapped.priority.as_ref());
+            fetched.batch.tickets.push(mapped);
         }
         fetched.pages = pages.count;
         progress(Progress::fetching(source_id, fetched.batch.tickets.len(), pages.count));
@@ -159,6 +164,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     if fetched.full {
         fetched.sla = fetch_sla(request, &http, &base, &authorization, &client_id).await?;
     }
+    fetched.warnings.extend(unmapped.warnings("ConnectWise", &request.source.id));
     fetched.requests = http.requests();
     Ok(fetched)
 }

@@ -29,6 +29,7 @@ use sightline_domain::{
     RestoreTest, Severity, Survey, Ticket, Vulnerability,
 };
 
+use crate::priority::Unmapped;
 use crate::{CsvRecord, FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, map_priority};
 
 /// The columns each record kind must have.
@@ -224,6 +225,7 @@ pub(crate) fn import(
     }
 
     let mut fetched = Fetched { full: true, pages: 1, ..Fetched::default() };
+    let mut unmapped = Unmapped::default();
     let mut record_row = csv::StringRecord::new();
     let mut seen_ids: HashMap<String, u64> = HashMap::new();
     let mut lines = Lines::default();
@@ -260,10 +262,15 @@ pub(crate) fn import(
         }
         let provenance = Provenance { source_id: source_id.to_string(), record_id, fetched_at: request.now };
         rows += 1;
+        let tickets_before = fetched.batch.tickets.len();
         if let Err(problem) = push_row(request, record, &row, provenance, &mut fetched.batch) {
             fetched.warnings.push(format!("{file} line {line}: {problem}; skipped"));
         }
+        if let Some(ticket) = fetched.batch.tickets.get(tickets_before) {
+            unmapped.note(row.text("priority"), ticket.priority.as_ref());
+        }
     }
+    fetched.warnings.extend(unmapped.warnings("CSV", source_id));
     // A file none of whose rows can be read has changed shape: replacing
     // the source's records with nothing would lose them all.
     if rows > 0 && fetched.batch.is_empty() {

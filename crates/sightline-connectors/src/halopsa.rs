@@ -35,6 +35,7 @@ use url::Url;
 
 use crate::http::{Http, Pages, endpoint};
 use crate::limit::Limiter;
+use crate::priority::Unmapped;
 use crate::{
     FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, SourceConfig, credential_pair,
     map_priority,
@@ -150,6 +151,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     let since = request.since.map(|since| since.to_rfc3339_opts(SecondsFormat::Secs, true));
 
     let mut fetched = Fetched { full: request.since.is_none(), ..Fetched::default() };
+    let mut unmapped = Unmapped::default();
     let mut pages = Pages::new(source.max_pages.unwrap_or(DEFAULT_MAX_PAGES));
     let mut read: u64 = 0;
     for page_no in 1u64.. {
@@ -183,8 +185,12 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             if let Some(updated) = ticket.last_update {
                 fetched.watermark = fetched.watermark.max(Some(updated));
             }
+            let name = ticket.priority_name.clone();
             match map_ticket(request, ticket) {
-                Ok(ticket) => fetched.batch.tickets.push(ticket),
+                Ok(ticket) => {
+                    unmapped.note(name.as_deref(), ticket.priority.as_ref());
+                    fetched.batch.tickets.push(ticket);
+                }
                 Err(warning) => fetched.warnings.push(warning),
             }
         }
@@ -195,6 +201,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             break;
         }
     }
+    fetched.warnings.extend(unmapped.warnings("HaloPSA", &request.source.id));
     fetched.requests = http.requests();
     Ok(fetched)
 }

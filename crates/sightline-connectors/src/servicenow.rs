@@ -51,6 +51,7 @@ use sightline_domain::{Change, ChangeOutcome, Provenance, Ticket};
 use url::Url;
 
 use crate::http::{Http, Pages, endpoint, next_link};
+use crate::priority::Unmapped;
 use crate::{FetchError, FetchRequest, Fetched, Progress, ProgressSink, credential_pair, map_priority};
 
 const DEFAULT_PAGE_SIZE: u32 = 1000;
@@ -385,6 +386,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     };
     let since = request.since;
     let mut fetched = Fetched { full: since.is_none(), ..Fetched::default() };
+    let mut unmapped = Unmapped::default();
 
     let incidents: Listing<Incident> =
         tables.read("incident", INCIDENT_FIELDS, &encoded_query("", "sys_updated_on", since)).await?;
@@ -416,8 +418,12 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     }
     for incident in dedupe(incidents.rows, |row| &row.sys_id) {
         let slas = slas_by_incident.get(&incident.sys_id).map(Vec::as_slice).unwrap_or_default();
+        let name = incident.priority.clone();
         match map_incident(request, incident, slas) {
-            Ok(ticket) => fetched.batch.tickets.push(ticket),
+            Ok(ticket) => {
+                unmapped.note(name.as_deref(), ticket.priority.as_ref());
+                fetched.batch.tickets.push(ticket);
+            }
             Err(warning) => fetched.warnings.push(warning),
         }
     }
@@ -430,6 +436,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     }
 
     fetched.pages = tables.pages;
+    fetched.warnings.extend(unmapped.warnings("ServiceNow", &request.source.id));
     fetched.requests = tables.http.requests();
     Ok(fetched)
 }
