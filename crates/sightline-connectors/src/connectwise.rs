@@ -10,7 +10,7 @@
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
-use sightline_domain::{Provenance, SlaTarget, Ticket};
+use sightline_domain::{BusinessHours, HoursSpan, Provenance, SlaTarget, Ticket};
 
 use crate::http::{Http, Pages, endpoint, next_link};
 use crate::priority::Unmapped;
@@ -56,8 +56,69 @@ struct CwTicket {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct CwSla {
     id: i64,
+    /// `AllHours`, `Custom`, `MyCalendar` or `Customer`: which calendar
+    /// the SLA's clock runs on.
+    #[serde(default)]
+    based_on: Option<String>,
+    /// The calendar itself, where `basedOn` is `Custom`.
+    #[serde(default)]
+    custom_calendar: Option<CwCalendar>,
+}
+
+/// A ConnectWise calendar: a start and end time per weekday ("08:00:00"),
+/// `null` on days it is closed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CwCalendar {
+    monday_start_time: Option<String>,
+    monday_end_time: Option<String>,
+    tuesday_start_time: Option<String>,
+    tuesday_end_time: Option<String>,
+    wednesday_start_time: Option<String>,
+    wednesday_end_time: Option<String>,
+    thursday_start_time: Option<String>,
+    thursday_end_time: Option<String>,
+    friday_start_time: Option<String>,
+    friday_end_time: Option<String>,
+    saturday_start_time: Option<String>,
+    saturday_end_time: Option<String>,
+    sunday_start_time: Option<String>,
+    sunday_end_time: Option<String>,
+}
+
+impl CwCalendar {
+    /// The calendar as business hours, one span per open day; `None` when
+    /// no day is open or a time cannot be read.
+    fn hours(&self) -> Option<BusinessHours> {
+        let days = [
+            (&self.monday_start_time, &self.monday_end_time),
+            (&self.tuesday_start_time, &self.tuesday_end_time),
+            (&self.wednesday_start_time, &self.wednesday_end_time),
+            (&self.thursday_start_time, &self.thursday_end_time),
+            (&self.friday_start_time, &self.friday_end_time),
+            (&self.saturday_start_time, &self.saturday_end_time),
+            (&self.sunday_start_time, &self.sunday_end_time),
+        ];
+        let time = |text: &str| chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M:%S").ok();
+        let mut spans: Vec<HoursSpan> = Vec::new();
+        for (day, (start, end)) in days.into_iter().enumerate() {
+            let (Some(start), Some(end)) = (start.as_deref(), end.as_deref()) else { continue };
+            let (start, end) = (time(start)?, time(end)?);
+            // Days with the same hours share one span: Mon-Fri 08:00-17:00.
+            match spans.iter_mut().find(|span| span.start == start && span.end == end) {
+                Some(span) => span.days[day] = true,
+                None => {
+                    let mut days = [false; 7];
+                    days[day] = true;
+                    spans.push(HoursSpan { days, start, end });
+                }
+            }
+        }
+        (!spans.is_empty()).then_some(BusinessHours { spans })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -162,7 +223,10 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
 
     // The SLA definitions change rarely: read them on full runs only.
     if fetched.full {
-        fetched.sla = fetch_sla(request, &http, &base, &authorization, &client_id).await?;
+        let (sla, hours, note) = fetch_sla(request, &http, &base, &authorization, &client_id).await?;
+        fetched.sla = sla;
+        fetched.sla_hours = hours;
+        fetched.warnings.extend(note);
     }
     fetched.warnings.extend(unmapped.warnings("ConnectWise", &request.source.id));
     fetched.requests = http.requests();
@@ -203,20 +267,40 @@ fn map_ticket(request: &FetchRequest<'_>, ticket: CwTicket) -> Ticket {
     }
 }
 
-/// The default SLA's per-priority targets, in minutes.
+/// The default SLA's per-priority targets, in minutes, and the business
+/// hours of its calendar where it runs on a custom one.
 async fn fetch_sla(
     request: &FetchRequest<'_>,
     http: &Http<'_>,
     base: &url::Url,
     authorization: &str,
     client_id: &str,
-) -> Result<Vec<SlaTarget>, FetchError> {
+) -> Result<(Vec<SlaTarget>, Option<BusinessHours>, Option<String>), FetchError> {
     let mut url = endpoint(base, "service/SLAs");
     url.query_pairs_mut().append_pair("conditions", "defaultFlag=true").append_pair("pageSize", "1");
     let (slas, _): (Vec<CwSla>, _) = http
         .json(|client| client.get(url.clone()).header("Authorization", authorization).header("clientId", client_id))
         .await?;
-    let Some(sla) = slas.first() else { return Ok(Vec::new()) };
+    let Some(sla) = slas.first() else { return Ok((Vec::new(), None, None)) };
+    // A custom calendar is read with the SLA. The company calendar
+    // ("MyCalendar") and the customer's are other records Sightline does
+    // not read: the sync says so, so that the contract's hours go into
+    // sightline.toml rather than the clock silently running round the clock.
+    let (hours, note) = match sla.based_on.as_deref() {
+        Some("Custom") => match sla.custom_calendar.as_ref().and_then(CwCalendar::hours) {
+            Some(hours) => (Some(hours), None),
+            None => (None, Some("its custom calendar could not be read".to_string())),
+        },
+        Some("AllHours") | None => (None, None),
+        Some(other) => (None, Some(format!("it runs on the '{other}' calendar, which Sightline does not read"))),
+    };
+    let note = note.map(|why| {
+        format!(
+            "the default SLA's clock is not round the clock, but {why}: set the contract's hours for vendor '{}' in \
+             sightline.toml (hours = \"Mon-Fri 08:00-18:00\"), or its targets are timed round the clock",
+            request.source.vendor
+        )
+    });
     let mut url = endpoint(base, &format!("service/SLAs/{}/priorities", sla.id));
     url.query_pairs_mut().append_pair("pageSize", &MAX_PAGE_SIZE.to_string());
     let (priorities, _): (Vec<CwSlaPriority>, _) = http
@@ -239,7 +323,7 @@ async fn fetch_sla(
         .collect();
     targets.sort_by(|a, b| a.priority.cmp(&b.priority));
     targets.dedup_by(|a, b| a.priority == b.priority);
-    Ok(targets)
+    Ok((targets, hours, note))
 }
 
 #[cfg(test)]
@@ -254,6 +338,30 @@ mod tests {
     /// (`fixtures/connectwise/service_ticket.json`): the owner as a member
     /// without `name`, the SLA embedded whole, nulls for what has not
     /// happened yet.
+    #[test]
+    fn an_sla_on_a_custom_calendar_gives_its_business_hours() {
+        // shared/fixtures/connectwise/service_sla.json, as served.
+        let fixture = r#"{"id": 3, "name": "Standard SLA", "defaultFlag": true, "respondHours": 5, "planWithin": 10,
+            "resolutionHours": 24, "basedOn": "Custom", "customCalendar": {"id": 1, "name": "Standard Calendar",
+            "mondayStartTime": "08:00:00", "mondayEndTime": "17:00:00", "tuesdayStartTime": "08:00:00",
+            "tuesdayEndTime": "17:00:00", "wednesdayStartTime": "08:00:00", "wednesdayEndTime": "17:00:00",
+            "thursdayStartTime": "08:00:00", "thursdayEndTime": "17:00:00", "fridayStartTime": "08:00:00",
+            "fridayEndTime": "17:00:00", "saturdayStartTime": null, "saturdayEndTime": null, "sundayStartTime": null,
+            "sundayEndTime": null, "holidayList": {"id": 1, "name": "Standard Holiday List"}}}"#;
+        let sla: CwSla = serde_json::from_str(fixture).unwrap();
+        assert_eq!(sla.based_on.as_deref(), Some("Custom"));
+        let hours = sla.custom_calendar.as_ref().and_then(CwCalendar::hours).unwrap();
+        assert_eq!(hours.to_string(), "Mon-Fri 08:00-17:00");
+        // Saturday mornings too: a second span.
+        let calendar = CwCalendar {
+            saturday_start_time: Some("09:00:00".into()),
+            saturday_end_time: Some("12:00:00".into()),
+            ..sla.custom_calendar.unwrap()
+        };
+        assert_eq!(calendar.hours().unwrap().to_string(), "Mon-Fri 08:00-17:00, Sat 09:00-12:00");
+        assert!(CwCalendar::default().hours().is_none());
+    }
+
     #[test]
     fn a_ticket_in_the_documented_shape_keeps_its_verdict_and_has_no_pause() {
         let ticket: CwTicket = serde_json::from_str(

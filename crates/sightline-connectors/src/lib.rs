@@ -16,7 +16,7 @@ mod source;
 pub mod tls;
 
 use chrono::{DateTime, Utc};
-use sightline_domain::{RecordBatch, Secret, SlaTarget};
+use sightline_domain::{BusinessHours, RecordBatch, Secret, SlaTarget};
 
 pub use http::{FetchError, FetchErrorKind, HttpOptions, RetryPolicy};
 pub use priority::map_priority;
@@ -49,6 +49,9 @@ pub struct Fetched {
     /// SLA targets the source itself defines (ConnectWise SLAs), used where
     /// the configuration names none.
     pub sla: Vec<SlaTarget>,
+    /// The business hours of the source's own SLA calendar (ConnectWise's
+    /// custom calendar), used where the configuration sets none.
+    pub sla_hours: Option<BusinessHours>,
     /// Records the connector had to leave out, in plain words (a bad CSV
     /// row, a ticket with no creation date).
     pub warnings: Vec<String>,

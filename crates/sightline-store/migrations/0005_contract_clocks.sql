@@ -9,3 +9,9 @@ ALTER TABLE tickets ADD COLUMN paused_minutes INTEGER;
 ALTER TABLE tickets ADD COLUMN excluded_from_sla INTEGER NOT NULL DEFAULT 0;
 -- [[reason, count], ...] for the records a figure had to leave out.
 ALTER TABLE metric_values ADD COLUMN skipped_reasons TEXT NOT NULL DEFAULT '[]';
+-- The business hours of the SLA calendar a source itself defines
+-- (ConnectWise's custom calendar), used where sightline.toml sets none.
+CREATE TABLE source_hours (
+    source_id TEXT PRIMARY KEY,
+    hours     TEXT NOT NULL
+) WITHOUT ROWID;

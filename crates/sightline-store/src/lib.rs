@@ -333,6 +333,7 @@ impl Store {
             "sync_log",
             "sync_state",
             "source_sla",
+            "source_hours",
             "metric_values",
             "flags",
         ] {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use sightline_domain::{RecordBatch, Secret, SlaTarget};
+use sightline_domain::{BusinessHours, RecordBatch, Secret, SlaTarget};
 
 use crate::records::{self, Stamp, stamp};
 use crate::{Company, Store, StoreError, bump_data_version, company};
@@ -33,6 +33,8 @@ pub struct SourceRun<'a> {
     pub watermark: Option<DateTime<Utc>>,
     /// SLA targets the source defines; `None` leaves the stored ones.
     pub sla: Option<&'a [SlaTarget]>,
+    /// The business hours of the source's SLA calendar, stored with `sla`.
+    pub sla_hours: Option<&'a BusinessHours>,
     pub settings: &'a str,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
@@ -77,6 +79,13 @@ impl Store {
             params![run.source_id, watermark.map(stamp), last_full_at.map(stamp), run.settings],
         )?;
         if let Some(sla) = run.sla {
+            tx.execute("DELETE FROM source_hours WHERE source_id = ?1", [run.source_id])?;
+            if let Some(hours) = run.sla_hours {
+                tx.execute(
+                    "INSERT INTO source_hours (source_id, hours) VALUES (?1, ?2)",
+                    params![run.source_id, hours.to_string()],
+                )?;
+            }
             tx.execute("DELETE FROM source_sla WHERE source_id = ?1", [run.source_id])?;
             for target in sla {
                 tx.execute(
@@ -194,6 +203,22 @@ impl Store {
         Ok(targets)
     }
 
+    /// The business hours of the SLA calendars sources define, by source id.
+    pub fn source_hours(&self) -> Result<HashMap<String, BusinessHours>, StoreError> {
+        let mut statement = self.conn.prepare("SELECT source_id, hours FROM source_hours ORDER BY source_id")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut found = HashMap::new();
+        for row in rows {
+            let (source_id, text) = row?;
+            // Written by Display, so it reads back; a row that somehow does
+            // not is left out rather than failing every sync.
+            if let Ok(hours) = BusinessHours::parse(&text) {
+                found.insert(source_id, hours);
+            }
+        }
+        Ok(found)
+    }
+
     /// Makes the cache hold the company a configuration file describes.
     /// Demo data is cleared first; sources no longer configured lose their
     /// records; sources still configured keep their records and sync state.
@@ -251,7 +276,7 @@ impl Store {
         let count = self.source_record_count(source_id)?;
         let tx = self.conn.transaction()?;
         records::delete_source_records(&tx, source_id)?;
-        for table in ["sync_state", "source_sla", "source_secrets"] {
+        for table in ["sync_state", "source_sla", "source_hours", "source_secrets"] {
             tx.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
         }
         tx.execute("DELETE FROM sources WHERE id = ?1", [source_id])?;

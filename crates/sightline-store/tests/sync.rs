@@ -71,6 +71,7 @@ fn run<'a>(batch: &'a RecordBatch, full: bool, watermark: Option<DateTime<Utc>>)
         full,
         watermark,
         sla: None,
+        sla_hours: None,
         settings: "abc",
         started_at: now(),
         finished_at: now(),

@@ -326,8 +326,14 @@ impl Config {
     }
 
     /// The company as the cache keeps it. Where a vendor's contract names
-    /// no SLA targets, those its sources define (`source_sla`) are used.
-    pub fn company(&self, source_sla: &std::collections::HashMap<String, Vec<SlaTarget>>) -> Company {
+    /// no SLA targets, those its sources define (`source_sla`) are used;
+    /// where it sets no business hours, those of a source's own SLA
+    /// calendar (`source_hours`).
+    pub fn company(
+        &self,
+        source_sla: &std::collections::HashMap<String, Vec<SlaTarget>>,
+        source_hours: &std::collections::HashMap<String, BusinessHours>,
+    ) -> Company {
         let vendors = self
             .vendors
             .iter()
@@ -368,7 +374,12 @@ impl Config {
                     sla,
                     compliance_target_pct: vendor.compliance_target_pct.unwrap_or(95.0),
                     terms: ContractTerms {
-                        hours: vendor.hours.clone(),
+                        hours: vendor.hours.clone().or_else(|| {
+                            self.sources
+                                .iter()
+                                .filter(|source| source.vendor == vendor.id)
+                                .find_map(|source| source_hours.get(&source.id).cloned())
+                        }),
                         holidays: vendor.holidays.clone(),
                         credits: vendor.credits,
                     },

@@ -125,7 +125,8 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
 pub fn configure(store: &Mutex<Store>, config: &Config) -> Result<Vec<String>, StoreError> {
     let mut store = lock(store);
     let source_sla = store.source_sla()?;
-    store.configure_company(&config.company(&source_sla))?;
+    let source_hours = store.source_hours()?;
+    store.configure_company(&config.company(&source_sla, &source_hours))?;
     if store.meta("timezone")?.as_deref() != Some(config.timezone.as_str()) {
         store.set_meta("timezone", &config.timezone)?;
     }
@@ -256,6 +257,7 @@ fn apply(
         full: fetched.full,
         watermark,
         sla,
+        sla_hours: fetched.sla_hours.as_ref(),
         settings: &run.settings,
         started_at: now,
         finished_at: now,

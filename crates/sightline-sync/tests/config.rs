@@ -53,7 +53,7 @@ fn a_good_file_is_read_whole() {
     assert_eq!(config.sources[0].priority_map.get("Urgent").map(String::as_str), Some("P1"));
     // Relative paths are relative to the file.
     assert_eq!(config.sources[1].path.as_deref(), Some(Path::new("/etc/hf/data/tickets.csv")));
-    let company = config.company(&Default::default());
+    let company = config.company(&Default::default(), &Default::default());
     assert_eq!(company.contracts[0].compliance_target_pct, 95.0);
     assert_eq!(company.sources[1].name, "CSV file");
 }
@@ -156,7 +156,7 @@ cap_percent = 15
 fn a_contract_with_hours_holidays_clocks_and_credits() {
     use sightline_domain::{ServiceCredits, SlaClock};
     let config = Config::parse(CONTRACT, Path::new("/etc/hf/sightline.toml")).unwrap();
-    let company = config.company(&Default::default());
+    let company = config.company(&Default::default(), &Default::default());
     let contract = &company.contracts[0];
     assert_eq!(contract.terms.hours.as_ref().map(ToString::to_string).as_deref(), Some("Mon-Fri 08:00-18:00"));
     assert_eq!(

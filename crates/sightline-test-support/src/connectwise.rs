@@ -164,7 +164,17 @@ impl FakeConnectWise {
         Mock::given(method("GET"))
             .and(path("/v4_6_release/apis/3.0/service/SLAs"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-                {"id": 3, "name": "Standard SLA", "defaultFlag": true, "respondHours": 1, "resolutionHours": 24}
+                // The documented shape, with its custom business-hours
+                // calendar (shared/fixtures/connectwise/service_sla.json).
+                {"id": 3, "name": "Standard SLA", "defaultFlag": true, "respondHours": 1, "resolutionHours": 24,
+                 "basedOn": "Custom", "customCalendar": {"id": 1, "name": "Standard Calendar",
+                    "mondayStartTime": "08:00:00", "mondayEndTime": "17:00:00",
+                    "tuesdayStartTime": "08:00:00", "tuesdayEndTime": "17:00:00",
+                    "wednesdayStartTime": "08:00:00", "wednesdayEndTime": "17:00:00",
+                    "thursdayStartTime": "08:00:00", "thursdayEndTime": "17:00:00",
+                    "fridayStartTime": "08:00:00", "fridayEndTime": "17:00:00",
+                    "saturdayStartTime": null, "saturdayEndTime": null, "sundayStartTime": null, "sundayEndTime": null,
+                    "holidayList": {"id": 1, "name": "Standard Holiday List"}}}
             ])))
             .mount(&server)
             .await;
