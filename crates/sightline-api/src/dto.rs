@@ -570,6 +570,9 @@ pub struct Drilldown {
     pub rows: Vec<DrilldownRow>,
     /// Records behind the figure (rows may be fewer: the first 500 are listed).
     pub total: u32,
+    /// Of `total`, the records the figure leaves out (no priority, excluded
+    /// by the contract, impossible dates); their last cell gives the reason.
+    pub left_out: u32,
 }
 
 /// A kind of source the Sources screen can add, and what it asks for.

@@ -30,19 +30,6 @@ fn when(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y %H:%M").to_string()
 }
 
-fn elapsed(from: DateTime<Utc>, to: Option<DateTime<Utc>>, unit: Unit) -> String {
-    match to {
-        None => "—".into(),
-        Some(to) => {
-            let seconds = (to - from).num_seconds() as f64;
-            match unit {
-                Unit::Hours => value_text(Some(seconds / 3600.0), Unit::Hours),
-                _ => value_text(Some(seconds / 60.0), Unit::Minutes),
-            }
-        }
-    }
-}
-
 fn met_word(met: Option<bool>) -> String {
     match met {
         Some(true) => "Yes".into(),
@@ -56,6 +43,10 @@ fn met_word(met: Option<bool>) -> String {
 struct Lister<'a> {
     records: &'a RecordBatch,
     metric: MetricKey,
+    /// The contracts and their clocks: a ticket's times are shown as the
+    /// figure counts them, on the contract's clock with its pause taken off.
+    contracts: &'a [sightline_domain::Contract],
+    clocks: sightline_engine::Clocks,
 }
 
 impl Lister<'_> {
@@ -222,14 +213,25 @@ impl Lister<'_> {
                 wanted,
                 |t| &t.provenance,
                 |ticket| {
+                    let contract = self.contracts.iter().find(|contract| contract.vendor_id == ticket.vendor_id);
+                    let judged = sightline_engine::judge(ticket, contract, &self.clocks);
+                    let business =
+                        if judged.clock == sightline_domain::SlaClock::Business { " (business hours)" } else { "" };
+                    let on_clock = |minutes: Option<f64>, unit: Unit| match minutes {
+                        None => "—".to_string(),
+                        Some(minutes) if unit == Unit::Hours => {
+                            format!("{}{business}", value_text(Some(minutes / 60.0), Unit::Hours))
+                        }
+                        Some(minutes) => format!("{}{business}", value_text(Some(minutes), Unit::Minutes)),
+                    };
                     let detail = match metric {
                         M::ResolutionMedianHours
                         | M::ResolutionP90Hours
                         | M::SlaResolutionCompliancePct
                         | M::ReopenedPct
-                        | M::KeyPersonSharePct => elapsed(ticket.created_at, ticket.resolved_at, Unit::Hours),
+                        | M::KeyPersonSharePct => on_clock(judged.resolution_minutes, Unit::Hours),
                         M::BacklogOpen | M::BacklogAged30d => ticket.status.clone(),
-                        _ => elapsed(ticket.created_at, ticket.first_response_at, Unit::Minutes),
+                        _ => on_clock(judged.response_minutes, Unit::Minutes),
                     };
                     vec![
                         format!("#{} {}", ticket.provenance.record_id, ticket.summary),
@@ -334,12 +336,14 @@ impl Sightline {
             settings: &settings,
         };
         let traced = sightline_engine::records_behind(input, metric, &scope, period, self.now());
-        let lister = Lister { records: &records, metric };
+        let clocks = sightline_engine::Clocks::new(&computed.company.contracts, &records, settings.tz(), self.now());
+        let lister = Lister { records: &records, metric, contracts: &computed.company.contracts, clocks };
         let met = traced.iter().filter(|record| record.met == Some(true)).count();
         let missed = traced.iter().filter(|record| record.met == Some(false)).count();
+        let left_out = traced.iter().filter(|record| record.left_out.is_some()).count();
+        let used = traced.len() - left_out;
         let noun = lister.columns().first().map(|column| column.to_lowercase()).unwrap_or_default();
-        let mut summary =
-            format!("{} {noun} record{} behind this figure", thousands(traced.len() as u64), plural(traced.len()));
+        let mut summary = format!("{} {noun} record{} behind this figure", thousands(used as u64), plural(used));
         if met + missed > 0 {
             summary.push_str(&format!(
                 "; {} met the target, {} did not",
@@ -347,17 +351,22 @@ impl Sightline {
                 thousands(missed as u64)
             ));
         }
+        if left_out > 0 {
+            summary.push_str(&format!("; {} more left out of it, each with the reason", thousands(left_out as u64)));
+        }
         if traced.len() > DRILLDOWN_ROWS {
             summary
                 .push_str(&format!("; those that missed are listed first, and the first {DRILLDOWN_ROWS} are shown"));
         }
         summary.push('.');
-        // Misses first: they are what an executive asks about.
+        // Misses first: they are what an executive asks about; then what was
+        // left out, which the provider may ask about.
         let mut ordered = traced;
-        ordered.sort_by_key(|record| match record.met {
-            Some(false) => 0,
-            None => 1,
-            Some(true) => 2,
+        ordered.sort_by_key(|record| match (record.met, record.left_out) {
+            (Some(false), _) => 0,
+            (_, Some(_)) => 1,
+            (None, None) => 2,
+            (Some(true), _) => 3,
         });
         let total = ordered.len() as u32;
         let shown = &ordered[..ordered.len().min(DRILLDOWN_ROWS)];
@@ -371,7 +380,10 @@ impl Sightline {
                 let cells = match described.remove(&key) {
                     Some(mut cells) => {
                         if lister.verdict_column() {
-                            cells.push(met_word(record.met));
+                            cells.push(match record.left_out {
+                                Some(reason) => format!("Left out: {reason}"),
+                                None => met_word(record.met),
+                            });
                         }
                         cells
                     }
@@ -388,6 +400,7 @@ impl Sightline {
             columns: lister.columns(),
             rows,
             total,
+            left_out: left_out as u32,
         })
     }
 }

@@ -100,7 +100,9 @@ fn the_records_behind_a_figure_add_up_to_it() {
         let drill = app
             .drilldown(&DrilldownQuery { metric: metric.into(), vendor: Some("all".into()), period: "2026-10".into() })
             .unwrap();
-        assert_eq!(drill.total, kpi.records, "{metric}");
+        assert_eq!(drill.total - drill.left_out, kpi.records, "{metric}");
+        let skipped: u32 = kpi.skipped_reasons.iter().map(|reason| reason.count).sum();
+        assert_eq!(drill.left_out, skipped, "{metric}: every record left out is listed with its reason");
         assert!(drill.total > 0, "{metric}");
         assert_eq!(drill.rows.len(), (drill.total as usize).min(500));
         let judged: Vec<bool> = drill.rows.iter().filter_map(|row| row.met).collect();

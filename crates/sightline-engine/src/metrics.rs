@@ -105,6 +105,10 @@ pub struct TracedRecord {
     pub source_id: String,
     pub record_id: String,
     pub met: Option<bool>,
+    /// Why the record was left out of the figure, for one in the figure's
+    /// scope and period that it could not use (listed so that a drill-down
+    /// can say so); `None` for a record the figure counts.
+    pub left_out: Option<&'static str>,
 }
 
 /// The records the figure for `metric`, `scope` and `period` is computed
@@ -326,6 +330,7 @@ impl<'a> Tally<'a> {
                 source_id: provenance.source_id.clone(),
                 record_id: provenance.record_id.clone(),
                 met: None,
+                left_out: None,
             });
         }
     }
@@ -381,6 +386,14 @@ impl Computed<'_> {
     fn skip(&mut self, provenance: &Provenance, problem: &'static str) {
         self.tally.skipped += 1;
         *self.tally.skipped_reasons.entry(problem).or_default() += 1;
+        if let Some(trace) = &mut self.tally.trace {
+            trace.push(TracedRecord {
+                source_id: provenance.source_id.clone(),
+                record_id: provenance.record_id.clone(),
+                met: None,
+                left_out: Some(problem),
+            });
+        }
         self.diagnostics.push(Diagnostic {
             source_id: provenance.source_id.clone(),
             record_id: provenance.record_id.clone(),

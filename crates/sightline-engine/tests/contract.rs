@@ -204,3 +204,32 @@ fn without_credit_terms_or_before_the_month_ends_nothing_is_owed() {
     let credit = values.iter().find(|v| v.metric == MetricKey::ServiceCreditOwed && v.scope != Scope::All).unwrap();
     assert_eq!(credit.value, None);
 }
+
+#[test]
+fn the_records_behind_a_figure_name_those_it_left_out() {
+    let (vendors, contracts, settings) = ([vendor()], [contract()], Settings::default());
+    let records = RecordBatch { tickets: november(), ..RecordBatch::default() };
+    let input = input_with(&vendors, &contracts, &records, &settings);
+    let traced = sightline_engine::records_behind(
+        input,
+        MetricKey::SlaResponseCompliancePct,
+        &Scope::Vendor("northwind".into()),
+        "2026-11".parse().unwrap(),
+        at(NOW),
+    );
+    let mut rows: Vec<(&str, Option<bool>, Option<&str>)> =
+        traced.iter().map(|r| (r.record_id.as_str(), r.met, r.left_out)).collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            ("4710", Some(true), None),
+            ("4711", None, Some("its first response is dated before it was opened")),
+            ("4712", Some(true), None),
+            ("4713", Some(false), None),
+            ("4714", None, Some("the provider's tool marks it as outside the SLA")),
+            ("4715", Some(true), None),
+            ("4716", None, Some("it has no priority the contract knows, so its SLA cannot be judged")),
+        ]
+    );
+}

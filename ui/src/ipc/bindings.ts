@@ -509,7 +509,12 @@ summary: string, value_text: string, columns: Array<string>, rows: Array<Drilldo
 /**
  * Records behind the figure (rows may be fewer: the first 500 are listed).
  */
-total: number, };
+total: number, 
+/**
+ * Of `total`, the records the figure leaves out (no priority, excluded
+ * by the contract, impossible dates); their last cell gives the reason.
+ */
+left_out: number, };
 
 export type SourceKindChoice = { 
 /**
