@@ -54,8 +54,18 @@ impl From<StoreError> for ApiError {
             | StoreError::KeychainUnavailable { .. }
             | StoreError::KeyMissing { .. }
             | StoreError::Keychain { .. } => ErrorCode::KeychainUnavailable,
-            StoreError::WrongKeyOrDamaged { .. } | StoreError::TooNew { .. } => ErrorCode::CannotOpenCache,
-            StoreError::DataDir { .. } | StoreError::Sqlite(_) => ErrorCode::Storage,
+            StoreError::WrongKeyOrDamaged { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::EmptyFile { .. }
+            | StoreError::SaltMissing { .. }
+            | StoreError::SaltDamaged { .. }
+            | StoreError::Damaged { .. } => ErrorCode::CannotOpenCache,
+            StoreError::DataDir { .. }
+            | StoreError::ReadOnly { .. }
+            | StoreError::DiskFull
+            | StoreError::Busy
+            | StoreError::SyncRunning { .. }
+            | StoreError::Sqlite(_) => ErrorCode::Storage,
         };
         ApiError { code, message: error.to_string() }
     }

@@ -15,6 +15,10 @@ use crate::dto::{SyncProgress, SyncQuery, SyncSourceResult, SyncSummary};
 use crate::error::ErrorCode;
 use crate::{ApiError, Sightline};
 
+/// How long a sync waits for another process's sync to finish before it
+/// says one is running: longer than a sync of the design's scale takes.
+const SYNC_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
 fn config_error(message: String) -> ApiError {
     ApiError { code: ErrorCode::Config, message }
 }
@@ -206,6 +210,9 @@ impl Sightline {
             code: ErrorCode::InvalidInput,
             message: "a sync is already running: wait for it to finish".into(),
         })?;
+        // ... and across processes: the desktop app and cron's CLI share the
+        // cache. A second sync waits for the first, then runs.
+        let _lock = self.store().lock_sync(SYNC_LOCK_WAIT)?;
         let now = self.now();
         // The sync gets a runtime of its own, on a thread of its own, so that
         // it can be called from inside another runtime (the desktop's).

@@ -11,6 +11,27 @@ use sightline_api::{
     Sightline, SyncProgress, SyncQuery, SyncSummary, default_data_dir,
 };
 
+/// `println!` that ends the program quietly when standard output is a
+/// closed pipe (`sightline-cli risks | head -1`), where std's panics.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(error) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            output_failed(&error)
+        }
+    }};
+}
+
+/// Standard output could not be written: a reader that went away (a closed
+/// pipe) is no failure of ours; anything else is said.
+fn output_failed(error: &std::io::Error) -> ! {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: could not write the output: {error}");
+    std::process::exit(1);
+}
+
 /// Verify what your IT providers deliver: KPIs, risks and board reports from
 /// an encrypted local cache.
 #[derive(Debug, Parser)]
@@ -217,6 +238,15 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            let closed_pipe = error.chain().any(|cause| {
+                cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    || cause.downcast_ref::<csv::Error>().is_some_and(
+                        |csv| matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
+                    )
+            });
+            if closed_pipe {
+                return ExitCode::SUCCESS;
+            }
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }

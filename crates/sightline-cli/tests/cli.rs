@@ -214,7 +214,12 @@ fn a_wrong_passphrase_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.starts_with("error: the cache at "), "{message}");
-    assert!(message.trim_end().ends_with("the file was left untouched"), "{message}");
+    assert!(
+        message.trim_end().ends_with(
+            "the file was left untouched. If the passphrase is right, bring back a backup with `sightline-cli restore`"
+        ),
+        "{message}"
+    );
     assert_eq!(message.lines().count(), 1);
 
     let output = Command::new(env!("CARGO_BIN_EXE_sightline-cli"))

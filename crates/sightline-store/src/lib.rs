@@ -59,7 +59,8 @@ pub enum StoreError {
     Keychain { reason: String },
     #[error(
         "the cache at {path} could not be opened: the key or passphrase does not match, or the file \
-         is damaged; the file was left untouched"
+         is damaged; the file was left untouched. If the passphrase is right, bring back a backup with \
+         `sightline-cli restore`"
     )]
     WrongKeyOrDamaged { path: PathBuf },
     #[error(
@@ -68,8 +69,64 @@ pub enum StoreError {
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("could not use the data directory {path}: {reason}")]
     DataDir { path: PathBuf, reason: String },
+    #[error(
+        "{path} cannot be written to ({why}): Sightline needs to write beside its cache; give your user \
+         write access to it, or use a data folder of your own with --data-dir"
+    )]
+    ReadOnly { path: PathBuf, why: &'static str },
+    #[error(
+        "the cache file {path} is empty (0 bytes): it was never finished, or something emptied it. Nothing \
+         was changed. Bring back a backup with `sightline-cli restore`, or move the file aside to start afresh"
+    )]
+    EmptyFile { path: PathBuf },
+    #[error(
+        "the cache at {path} is locked with a passphrase, but its salt file {salt} is missing: without it \
+         the passphrase cannot unlock the cache. Put the salt file back (it is in every backup), or bring \
+         back a backup with `sightline-cli restore`; nothing was changed"
+    )]
+    SaltMissing { path: PathBuf, salt: PathBuf },
+    #[error(
+        "the salt file {salt} is damaged ({found} bytes where there should be 16): without it the passphrase \
+         cannot unlock the cache. Put the salt file back from a backup, or bring back a backup with \
+         `sightline-cli restore`; nothing was changed"
+    )]
+    SaltDamaged { salt: PathBuf, found: u64 },
+    #[error(
+        "the disk holding the cache is full: the change was rolled back, nothing was half-written. Free some \
+         space (at least as much again as the cache file) and try again"
+    )]
+    DiskFull,
+    #[error(
+        "the cache is damaged ({detail}): nothing more was written to it. `sightline-cli check` shows what is \
+         damaged; bring back the latest backup with `sightline-cli restore` (automatic backups are in the \
+         data folder's backups/)"
+    )]
+    Damaged { detail: String },
+    #[error(
+        "the cache was busy for more than 10 seconds (another Sightline process is writing to it): nothing \
+         was changed; try again in a moment"
+    )]
+    Busy,
+    #[error(
+        "another sync of this cache is running (in the desktop app or another sightline-cli); this one \
+         waited {waited_secs} s and did nothing: try again when it has finished"
+    )]
+    SyncRunning { waited_secs: u64 },
     #[error("cache error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// SQLite's errors in the words a user can act on.
+    fn from(error: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode as Code;
+        match error.sqlite_error_code() {
+            Some(Code::DiskFull) => StoreError::DiskFull,
+            Some(Code::DatabaseCorrupt | Code::NotADatabase) => StoreError::Damaged { detail: error.to_string() },
+            Some(Code::DatabaseBusy | Code::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(error),
+        }
+    }
 }
 
 /// How the cache key is held.
@@ -86,6 +143,15 @@ impl KeyMode {
             KeyMode::Passphrase => "passphrase (Argon2id)",
         }
     }
+}
+
+/// The lock file a sync holds, beside the cache.
+pub const SYNC_LOCK_FILE: &str = "sync.lock";
+
+/// Held while a sync runs; see [`Store::lock_sync`].
+#[derive(Debug)]
+pub struct SyncLock {
+    _file: std::fs::File,
 }
 
 /// An open, unlocked cache.
@@ -123,13 +189,25 @@ impl Store {
         let exists = path.exists();
         let data_dir_error =
             |error: std::io::Error| StoreError::DataDir { path: data_dir.to_path_buf(), reason: error.to_string() };
+        if exists {
+            check_cache_file(data_dir, &path)?;
+        }
 
         let (key, key_mode) = if salt_path.exists() {
             let passphrase = unlock.passphrase.ok_or_else(|| StoreError::PassphraseNeeded { path: path.clone() })?;
             let salt = std::fs::read(&salt_path).map_err(data_dir_error)?;
+            if salt.len() != SALT_LEN {
+                return Err(StoreError::SaltDamaged { salt: salt_path, found: salt.len() as u64 });
+            }
             (derive_key(&passphrase, &salt), KeyMode::Passphrase)
         } else if exists {
             let account = keychain_account(data_dir);
+            let salt_missing = |unlock: &Unlock| {
+                unlock
+                    .passphrase
+                    .is_some()
+                    .then(|| StoreError::SaltMissing { path: path.clone(), salt: salt_path.clone() })
+            };
             match keychain.get(&account) {
                 Ok(Some(secret)) => {
                     let key = decode_key(&secret).ok_or_else(|| StoreError::Keychain {
@@ -137,17 +215,25 @@ impl Store {
                     })?;
                     (key, KeyMode::Keychain)
                 }
-                Ok(None) => return Err(StoreError::KeyMissing { path }),
+                // A passphrase given for a cache with no salt beside it: the
+                // salt is what is missing, not the keychain's entry.
+                Ok(None) => return Err(salt_missing(&unlock).unwrap_or(StoreError::KeyMissing { path })),
                 Err(KeychainError::Unavailable(reason)) => {
-                    return Err(StoreError::KeychainUnavailable { path, reason });
+                    return Err(salt_missing(&unlock).unwrap_or(StoreError::KeychainUnavailable { path, reason }));
                 }
                 Err(KeychainError::Failed(reason)) => return Err(StoreError::Keychain { reason }),
             }
         } else {
-            std::fs::create_dir_all(data_dir).map_err(data_dir_error)?;
+            create_private_dir(data_dir).map_err(|error| match error.kind() {
+                kind @ (std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
+                    StoreError::ReadOnly { path: data_dir.to_path_buf(), why: read_only_why(kind) }
+                }
+                _ => data_dir_error(error),
+            })?;
+            check_writable(data_dir)?;
             if let Some(passphrase) = unlock.passphrase {
-                let salt = random_bytes::<16>();
-                std::fs::write(&salt_path, salt.as_ref()).map_err(data_dir_error)?;
+                let salt = random_bytes::<SALT_LEN>();
+                write_private(&salt_path, salt.as_ref()).map_err(data_dir_error)?;
                 (derive_key(&passphrase, salt.as_ref()), KeyMode::Passphrase)
             } else {
                 let key: CacheKey = random_bytes::<32>();
@@ -160,8 +246,13 @@ impl Store {
                 }
             }
         };
+        if !exists {
+            // SQLite gives its -wal and -shm files the mode of the cache
+            // file: created here, owner-only, all three are.
+            write_private(&path, &[]).map_err(data_dir_error)?;
+        }
 
-        let conn = open_keyed(&path, &key, exists)?;
+        let conn = open_keyed(&path, &key)?;
         let mut store = Store { conn, path, key_mode };
         store.configure()?;
         migrations::run_up_to(&mut store.conn, &store.path, schema)?;
@@ -177,6 +268,37 @@ impl Store {
         self.conn.pragma_update(None, "cache_size", -65_536)?;
         self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(())
+    }
+
+    /// Takes the data folder's sync lock, which one process at a time
+    /// holds (the desktop app, cron's CLI): another sync waits up to
+    /// `wait` for it, then says one is running. Released when dropped, or
+    /// by the system when the holder dies.
+    pub fn lock_sync(&self, wait: std::time::Duration) -> Result<SyncLock, StoreError> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let lock_path = dir.join(SYNC_LOCK_FILE);
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options
+            .open(&lock_path)
+            .map_err(|error| StoreError::DataDir { path: lock_path.clone(), reason: error.to_string() })?;
+        let started = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(SyncLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::SyncRunning { waited_secs: started.elapsed().as_secs() });
+                }
+                Err(std::fs::TryLockError::Error(error)) => {
+                    return Err(StoreError::DataDir { path: lock_path, reason: error.to_string() });
+                }
+            }
+        }
     }
 
     /// The raw connection, for migration tests that write an older schema.
@@ -198,18 +320,23 @@ impl Store {
     }
 
     /// Runs SQLite's structural check and SQLCipher's per-page HMAC check.
+    /// A check that cannot finish because the file is damaged is itself a
+    /// problem found, not an error.
     pub fn integrity_check(&self) -> Result<IntegrityReport, StoreError> {
         let mut problems = Vec::new();
-        let mut statement = self.conn.prepare("PRAGMA integrity_check")?;
-        for line in statement.query_map([], |row| row.get::<_, String>(0))? {
-            let line = line?;
-            if line != "ok" {
-                problems.push(line);
+        for (pragma, fine) in [("PRAGMA integrity_check", Some("ok")), ("PRAGMA cipher_integrity_check", None)] {
+            let lines = (|| {
+                let mut statement = self.conn.prepare(pragma)?;
+                let lines = statement.query_map([], |row| row.get::<_, String>(0))?;
+                lines.collect::<rusqlite::Result<Vec<String>>>()
+            })();
+            match lines {
+                Ok(lines) => problems.extend(lines.into_iter().filter(|line| Some(line.as_str()) != fine)),
+                Err(error) => match StoreError::from(error) {
+                    StoreError::Damaged { detail } => problems.push(format!("the check could not finish: {detail}")),
+                    other => return Err(other),
+                },
             }
-        }
-        let mut statement = self.conn.prepare("PRAGMA cipher_integrity_check")?;
-        for line in statement.query_map([], |row| row.get::<_, String>(0))? {
-            problems.push(line?);
         }
         Ok(IntegrityReport { problems })
     }
@@ -357,14 +484,85 @@ pub(crate) fn bump_data_version(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Opens the file and proves the key before anything is written to it.
-fn open_keyed(path: &Path, key: &CacheKey, exists: bool) -> Result<Connection, StoreError> {
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if !exists {
-        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+/// The Argon2id salt's length in bytes.
+const SALT_LEN: usize = 16;
+
+/// Refuses, in words, a cache file that cannot be what it should: empty,
+/// or in a folder or file this user may not write.
+fn check_cache_file(data_dir: &Path, path: &Path) -> Result<(), StoreError> {
+    let metadata = std::fs::metadata(path)
+        .map_err(|error| StoreError::DataDir { path: path.to_path_buf(), reason: error.to_string() })?;
+    if metadata.len() == 0 {
+        return Err(StoreError::EmptyFile { path: path.to_path_buf() });
     }
+    if let Err(error) = std::fs::OpenOptions::new().write(true).open(path) {
+        if matches!(error.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) {
+            return Err(StoreError::ReadOnly { path: path.to_path_buf(), why: read_only_why(error.kind()) });
+        }
+    }
+    check_writable(data_dir)
+}
+
+fn read_only_why(kind: std::io::ErrorKind) -> &'static str {
+    if kind == std::io::ErrorKind::ReadOnlyFilesystem {
+        "the disk it is on is mounted read-only"
+    } else {
+        "this user may not write to it"
+    }
+}
+
+/// The write-ahead log is written beside the cache: the folder must take a
+/// new file. Proven by making (and removing) one.
+fn check_writable(data_dir: &Path) -> Result<(), StoreError> {
+    let probe = data_dir.join(format!(".sightline-write-check-{}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Err(StoreError::ReadOnly { path: data_dir.to_path_buf(), why: read_only_why(error.kind()) })
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(StoreError::DataDir { path: data_dir.to_path_buf(), reason: error.to_string() }),
+    }
+}
+
+/// Creates the data folder readable by its owner only.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Writes a new file readable by its owner only (cache, salt, backups).
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Opens the file and proves the key before anything is written to it.
+fn open_keyed(path: &Path, key: &CacheKey) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let wrong = || StoreError::WrongKeyOrDamaged { path: path.to_path_buf() };
-    let conn = Connection::open_with_flags(path, flags).map_err(|_| wrong())?;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|_| wrong())?;
+    // Every write transaction takes the write lock when it begins: a
+    // deferred one that read first would fail at once ("database is
+    // locked") if another process wrote in between, busy timeout or not.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     // SQLCipher logs HMAC failures to stderr; the error below says it better.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(|_| wrong())?;
     let hex_key = zeroize::Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.as_ref())));
