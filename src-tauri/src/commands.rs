@@ -65,7 +65,7 @@ pub fn reports(desktop: State<'_, Desktop>) -> Result<Vec<ArchivedReport>, ApiEr
 /// Makes and archives the board report; the window then offers to save a copy.
 #[tauri::command]
 pub async fn export_report(app: AppHandle, query: ReportQuery) -> Result<ArchivedReport, ApiError> {
-    app.state::<Desktop>().api()?.export_report(&query).map(|(report, _)| report)
+    app.state::<Desktop>().api()?.export_report(&query, None).map(|(report, _)| report)
 }
 
 /// The stored PDF's bytes, its SHA-256 checked, for the in-app viewer.

@@ -23,7 +23,7 @@ fn main() {
     // layout, PDF and the archive write. Its period differs from the timed
     // one, so nothing laid out here is reused below.
     let started = Instant::now();
-    app.export_report(&ReportQuery { period: Some("2026-Q2".into()), paper: None }).unwrap();
+    app.export_report(&ReportQuery { period: Some("2026-Q2".into()), paper: None }, None).unwrap();
     let cold = started.elapsed();
     println!("cold export of the 2026-Q2 pack, archived: {:.0} ms", cold.as_secs_f64() * 1000.0);
 

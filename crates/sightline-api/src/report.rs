@@ -397,11 +397,26 @@ impl Builder<'_> {
 
 impl Sightline {
     fn report_period(&self, text: Option<&str>) -> Result<Period, ApiError> {
-        match text {
-            Some(text) => self.parse_period(Some(text)),
+        let period = match text {
+            Some(text) => self.parse_period(Some(text))?,
             // The last full quarter.
-            None => Ok(Period::quarter_of(self.now()).previous()),
+            None => Period::quarter_of(self.now()).previous(),
+        };
+        // A sealed report of a period still running would be out of date
+        // the day it is made, and could not be told apart from a final one.
+        if period.end() > self.now() {
+            let last = match period {
+                Period::Quarter { .. } => Period::quarter_of(self.now()).previous(),
+                Period::Month { .. } => Period::month_of(self.now()).previous(),
+            };
+            return Err(ApiError::invalid(format!(
+                "{} has not ended yet: a board report covers a finished period, so nothing was made or archived; \
+                 the last that has ended is {} (--period {last})",
+                period.label(),
+                last.label()
+            )));
         }
+        Ok(period)
     }
 
     /// Builds the data snapshot a report for `period` is made from.
@@ -609,9 +624,15 @@ impl Sightline {
         Ok((sightline_report::render_html(&snapshot), rendered))
     }
 
-    /// Makes the board report for a period, archives it sealed, and returns
-    /// its archive entry and the PDF's bytes.
-    pub fn export_report(&self, query: &ReportQuery) -> Result<(ArchivedReport, Vec<u8>), ApiError> {
+    /// Makes the board report for a period, writes it to `out` (when given)
+    /// and archives it sealed, returning its archive entry and the PDF's
+    /// bytes. The file is written whole or not at all (a temporary file
+    /// renamed into place), and the report is archived only once written.
+    pub fn export_report(
+        &self,
+        query: &ReportQuery,
+        out: Option<&std::path::Path>,
+    ) -> Result<(ArchivedReport, Vec<u8>), ApiError> {
         let period = self.report_period(query.period.as_deref())?;
         let paper_text = match query.paper.as_deref() {
             Some(text) => text.to_string(),
@@ -628,6 +649,9 @@ impl Sightline {
         let snapshot_json = serde_json::to_string(&snapshot)
             .map_err(|error| ApiError { code: ErrorCode::Storage, message: error.to_string() })?;
         let title = format!("{} — IT report, {}", snapshot.company, period.label());
+        if let Some(out) = out {
+            write_whole(out, &rendered.bytes)?;
+        }
         let store = self.store();
         let id = store.archive_report(&NewReport {
             period: &snapshot.period,
@@ -680,10 +704,7 @@ impl Sightline {
     ) -> Result<Option<String>, ApiError> {
         let (report, pdf) = self.open_report(id)?;
         let Some(path) = choose(&report) else { return Ok(None) };
-        std::fs::write(&path, &pdf).map_err(|error| ApiError {
-            code: ErrorCode::Storage,
-            message: format!("the report could not be saved to {}: {error}; choose another place", path.display()),
-        })?;
+        write_whole(&path, &pdf)?;
         Ok(Some(path.display().to_string()))
     }
 
@@ -749,4 +770,27 @@ impl Sightline {
                 .collect(),
         })
     }
+}
+
+/// Writes `bytes` to `path` whole or not at all: into a temporary file
+/// beside it, flushed to disk, then renamed over it. A kill or a full disk
+/// leaves the previous file as it was.
+pub(crate) fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
+    use std::io::Write;
+    let failed = |error: std::io::Error| ApiError {
+        code: ErrorCode::Storage,
+        message: format!(
+            "could not write {}: {error}; nothing was written there (a file already there is as it was)",
+            path.display()
+        ),
+    };
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => std::path::Path::new("."),
+    };
+    let mut file = tempfile::Builder::new().prefix(".sightline-").suffix(".part").tempfile_in(dir).map_err(failed)?;
+    file.write_all(bytes).map_err(failed)?;
+    file.as_file().sync_all().map_err(failed)?;
+    file.persist(path).map_err(|error| failed(error.error))?;
+    Ok(())
 }

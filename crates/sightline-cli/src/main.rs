@@ -376,8 +376,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Report { period, paper, out } => {
-            let (report, bytes) = app.export_report(&ReportQuery { period, paper })?;
-            std::fs::write(&out, &bytes).with_context(|| format!("could not write {}", out.display()))?;
+            let (report, bytes) = app.export_report(&ReportQuery { period, paper }, Some(&out))?;
             println!(
                 "Wrote {} ({} pages, {} KB) and archived it as report {}.",
                 out.display(),
@@ -429,8 +428,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Reports { action: Some(ReportsAction::Open { id, out }), .. } => {
-            let (report, bytes) = app.open_report(id)?;
-            std::fs::write(&out, &bytes).with_context(|| format!("could not write {}", out.display()))?;
+            let mut opened = None;
+            app.save_report_copy(id, |report| {
+                opened = Some(report.clone());
+                Some(out.clone())
+            })?;
+            let report = opened.context("the report was not opened")?;
             println!(
                 "Wrote report {} ({}) to {}; its SHA-256 matches the archive: {}.",
                 report.id,

@@ -147,3 +147,58 @@ fn a_bad_period_or_paper_is_explained() {
     let output = cli(dir.path(), &["reports", "open", "7", "--out", "/tmp/x.pdf"]);
     assert!(String::from_utf8_lossy(&output.stderr).contains("there is no report 7 in the archive"));
 }
+
+#[test]
+fn a_report_is_archived_only_once_written_and_only_for_a_finished_period() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(cli(dir.path(), &["demo"]));
+    let out = dir.path().join("board.pdf");
+
+    // November 2026 is still running on 22 November: nothing is made.
+    let output = cli(dir.path(), &["report", "--period", "2026-11", "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "error: November 2026 has not ended yet: a board report covers a finished period, so nothing was made or \
+         archived; the last that has ended is October 2026 (--period 2026-10)"
+    );
+    let output = cli(dir.path(), &["report", "--period", "2026-Q4", "--out", out.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the last that has ended is Q3 2026 (--period 2026-Q3)"));
+    assert!(!out.exists());
+
+    // A folder that does not exist: nothing archived.
+    let nowhere = dir.path().join("no-such-folder/board.pdf");
+    let output = cli(dir.path(), &["report", "--period", "2026-Q3", "--out", nowhere.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with(&format!("error: could not write {}: ", nowhere.display())), "{stderr}");
+    assert!(stderr.trim_end().ends_with("nothing was written there (a file already there is as it was)"), "{stderr}");
+    let archive: Value = serde_json::from_str(&ok(cli(dir.path(), &["reports", "--json"]))).unwrap();
+    assert_eq!(archive.as_array().unwrap().len(), 0, "a report that was not written is not archived");
+
+    // Written whole: the file is the archived PDF, with no temporary file left beside it.
+    ok(cli(dir.path(), &["report", "--period", "2026-Q3", "--out", out.to_str().unwrap()]));
+    let archive: Value = serde_json::from_str(&ok(cli(dir.path(), &["reports", "--json"]))).unwrap();
+    assert_eq!(archive.as_array().unwrap().len(), 1);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(archive[0]["sha256"], sightline_sha256(&std::fs::read(&out).unwrap()));
+}
+
+fn sightline_sha256(bytes: &[u8]) -> String {
+    let output = Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(bytes)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).split_whitespace().next().unwrap().to_string()
+}
