@@ -9,25 +9,27 @@ impl Sightline {
     /// Replaces whatever the cache holds with the demo company as of now.
     pub fn rebuild_demo(&self) -> Result<(), ApiError> {
         let demo = sightline_demo::generate(self.now());
-        let mut store = self.store();
-        store.clear_all()?;
-        store.replace_company(&Company {
-            name: demo.name,
-            demo: true,
-            vendors: demo.vendors,
-            contracts: demo.contracts,
-            services: demo.services,
-            sources: demo.sources.clone(),
-        })?;
-        for (source_id, batch) in &demo.batches {
-            let synced = demo
-                .sources
+        let synced_at = |source_id: &str| {
+            demo.sources
                 .iter()
-                .find(|source| &source.id == source_id)
+                .find(|source| source.id == source_id)
                 .and_then(|source| source.last_success_at)
-                .unwrap_or_else(|| self.now());
-            store.replace_source_records(source_id, batch, synced)?;
-        }
+                .unwrap_or_else(|| self.now())
+        };
+        let batches: Vec<_> =
+            demo.batches.iter().map(|(source_id, batch)| (source_id.as_str(), batch, synced_at(source_id))).collect();
+        let mut store = self.store();
+        store.replace_everything(
+            &Company {
+                name: demo.name.clone(),
+                demo: true,
+                vendors: demo.vendors.clone(),
+                contracts: demo.contracts.clone(),
+                services: demo.services.clone(),
+                sources: demo.sources.clone(),
+            },
+            &batches,
+        )?;
         drop(store);
         self.reassess()
     }
@@ -50,6 +52,9 @@ impl Sightline {
                 self.data_dir().display(),
                 company.name
             )));
+        }
+        if real {
+            self.store().automatic_backup("before-demo", self.now())?;
         }
         self.rebuild_demo()
     }

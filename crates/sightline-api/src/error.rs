@@ -59,7 +59,8 @@ impl From<StoreError> for ApiError {
             | StoreError::EmptyFile { .. }
             | StoreError::SaltMissing { .. }
             | StoreError::SaltDamaged { .. }
-            | StoreError::Damaged { .. } => ErrorCode::CannotOpenCache,
+            | StoreError::Damaged { .. }
+            | StoreError::BackupRefused { .. } => ErrorCode::CannotOpenCache,
             StoreError::DataDir { .. }
             | StoreError::ReadOnly { .. }
             | StoreError::DiskFull

@@ -4,6 +4,7 @@
 //! [`ApiError`] with a closed code and a plain message.
 
 mod assessment;
+mod backup;
 mod bindings;
 mod check;
 mod contract;
@@ -28,12 +29,13 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use sightline_store::{OsKeychain, Store};
 
+pub use backup::{BackupDone, RestoreDone, check_backup};
 pub use bindings::typescript_bindings;
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use settings::DEFAULT_LOCK_MINUTES;
 pub use sightline_domain::Secret;
-pub use sightline_store::{CACHE_FILE, Unlock};
+pub use sightline_store::{BACKUP_DIR, CACHE_FILE, Unlock};
 
 /// Where the data lives when no `--data-dir` or `SIGHTLINE_DATA_DIR` says
 /// otherwise: the OS data directory (`~/.local/share/sightline` on Linux).

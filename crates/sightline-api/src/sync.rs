@@ -29,7 +29,7 @@ fn secret_error(message: String) -> ApiError {
 
 /// The keychain account of a source's credentials: per data directory, so
 /// two companies on one laptop never share them.
-fn keychain_account(data_dir: &Path, source_id: &str) -> String {
+pub(crate) fn keychain_account(data_dir: &Path, source_id: &str) -> String {
     let absolute = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
     format!("source:{source_id}:{}", absolute.display())
 }
@@ -71,6 +71,8 @@ impl Sightline {
         if !known {
             return Err(ApiError::not_found(format!("the cache holds no source '{source_id}'")));
         }
+        // Its records may be history the provider no longer keeps.
+        self.store().automatic_backup(&format!("before-forget-{source_id}"), self.now())?;
         let removed = self.store().forget_source(source_id)?;
         self.reassess()?;
         Ok(removed)
@@ -243,6 +245,8 @@ impl Sightline {
                 })
         })?;
         self.ensure_assessed()?;
+        // A weekly automatic backup, made while the sync lock is held.
+        self.store().automatic_backup_if_older(chrono::Duration::days(7), now)?;
         Ok(SyncSummary {
             sources: report
                 .outcomes

@@ -150,6 +150,22 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Write one encrypted file holding the cache, the configuration and the stored credentials.
+    /// The passphrase comes from SIGHTLINE_BACKUP_PASSPHRASE, or the first line of standard input
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Bring back a backup into the data directory (a new machine, a lost keychain, a damaged cache).
+    /// A file made by `backup` needs its passphrase (SIGHTLINE_BACKUP_PASSPHRASE or standard input);
+    /// an automatic backup from the data directory's backups/ needs none
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace the company the data directory holds (it is kept as an automatic backup first)
+        #[arg(long)]
+        replace: bool,
+    },
     /// Check that the cache opens and is intact, where it is, and how fresh each source is
     Check {
         /// Print JSON instead of text
@@ -233,6 +249,51 @@ fn print_disputes_csv(rows: &[DisputeRow]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The backup passphrase: `SIGHTLINE_BACKUP_PASSPHRASE`, or the first line
+/// of standard input (never a command-line argument, which `ps` shows).
+fn backup_passphrase() -> anyhow::Result<Secret> {
+    if let Ok(text) = std::env::var("SIGHTLINE_BACKUP_PASSPHRASE") {
+        return Ok(Secret::new(text));
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprint!("Backup passphrase (shown as you type): ");
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("could not read the backup passphrase from standard input")?;
+    Ok(Secret::new(line.trim_end_matches(['\r', '\n'])))
+}
+
+/// Before `restore --replace`: a cache that cannot be opened (damaged,
+/// emptied) is moved aside, never deleted, so that the backup can be
+/// restored in its place. Its key stays where it was, for the automatic
+/// backups made with it.
+fn set_aside_unreadable_cache(data_dir: &std::path::Path, clock: &Clock) -> anyhow::Result<()> {
+    let cache = data_dir.join(sightline_api::CACHE_FILE);
+    if !cache.exists() {
+        return Ok(());
+    }
+    match Sightline::open(data_dir, *clock) {
+        Ok(_) => Ok(()),
+        Err(error) if error.code == sightline_api::ErrorCode::CannotOpenCache => {
+            let stamp = clock.now().format("%Y%m%dT%H%M%SZ");
+            let aside = data_dir.join(format!("{}.unreadable-{stamp}", sightline_api::CACHE_FILE));
+            std::fs::rename(&cache, &aside).with_context(|| format!("could not move {} aside", cache.display()))?;
+            for suffix in ["-wal", "-shm"] {
+                let extra = data_dir.join(format!("{}{suffix}", sightline_api::CACHE_FILE));
+                if extra.exists() {
+                    let _ = std::fs::rename(
+                        &extra,
+                        data_dir.join(format!("{}{suffix}.unreadable-{stamp}", sightline_api::CACHE_FILE)),
+                    );
+                }
+            }
+            eprintln!("The cache could not be opened ({}); it was moved aside to {}.", error.message, aside.display());
+            Ok(())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -258,8 +319,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     // Setting up (`demo`, `sync`, `secret`, `sources`) may create a cache.
     // Reading figures from a folder with none is a mistyped --data-dir, and
     // an empty cache's "No risks flagged." would read as all clear in cron.
-    let creates =
-        matches!(cli.command, Command::Demo { .. } | Command::Sync { .. } | Command::Secret { .. } | Command::Sources);
+    let creates = matches!(
+        cli.command,
+        Command::Demo { .. }
+            | Command::Sync { .. }
+            | Command::Secret { .. }
+            | Command::Sources
+            | Command::Restore { .. }
+    );
     if !creates && !data_dir.join(sightline_api::CACHE_FILE).exists() {
         anyhow::bail!(
             "there is no Sightline cache in {}: check --data-dir (or SIGHTLINE_DATA_DIR), or create one with \
@@ -268,6 +335,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         );
     }
     let clock = Clock::from_env()?;
+    // A restore checks the backup before it creates or moves anything.
+    let mut backup_key = None;
+    if let Command::Restore { file, replace } = &cli.command {
+        let automatic = file.parent().and_then(|parent| parent.canonicalize().ok())
+            == data_dir.join(sightline_api::BACKUP_DIR).canonicalize().ok();
+        if !automatic {
+            let passphrase = backup_passphrase()?;
+            sightline_api::check_backup(file, &passphrase)?;
+            backup_key = Some(passphrase);
+        }
+        if *replace {
+            set_aside_unreadable_cache(&data_dir, &clock)?;
+        }
+    }
     let mut app = Sightline::open(&data_dir, clock)?;
     if let Some(config) = cli.config {
         app = app.with_config(config);
@@ -385,6 +466,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 report.id
             );
             println!("Fingerprint of its data: {}", report.fingerprint);
+        }
+        Command::Backup { out } => {
+            let passphrase = backup_passphrase()?;
+            let done = app.backup(&out, &passphrase)?;
+            println!(
+                "Wrote the backup {} ({} KB): the cache{}{}. Keep the passphrase: without it the file cannot be read.",
+                done.path.display(),
+                done.bytes.div_ceil(1024),
+                if done.config { ", the configuration" } else { "" },
+                match done.secrets {
+                    0 => String::new(),
+                    count => format!(" and {count} source credential{}", if count == 1 { "" } else { "s" }),
+                }
+            );
+        }
+        Command::Restore { file, replace } => {
+            let done = app.restore(&file, backup_key.as_ref(), replace)?;
+            println!(
+                "Restored \"{}\" into {}: {} records, {} archived report{}, {} credential{}.",
+                done.company,
+                data_dir.display(),
+                done.records,
+                done.reports,
+                if done.reports == 1 { "" } else { "s" },
+                done.secrets,
+                if done.secrets == 1 { "" } else { "s" }
+            );
+            for kept in &done.previous {
+                println!("What was there before is kept in {}.", kept.display());
+            }
         }
         Command::Disputes { vendor, period, json, csv } => {
             let disputes = app.disputes(&DisputeQuery { vendor, period })?;

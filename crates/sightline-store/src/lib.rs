@@ -4,6 +4,7 @@
 //! the only crate that opens SQLite.
 
 mod assessment;
+mod backup;
 mod company;
 mod key;
 mod migrations;
@@ -18,6 +19,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use sightline_domain::{Acknowledgement, MetricValue, Period, RecordBatch, StoredFlag};
 use std::collections::HashMap;
 
+pub use backup::{BACKUP_DIR, BackupFile, BackupKey, KEEP_AUTOMATIC, Restored, automatic_backups, check_backup};
 pub use company::Company;
 pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock};
 pub use migrations::SCHEMA_VERSION;
@@ -112,6 +114,8 @@ pub enum StoreError {
          waited {waited_secs} s and did nothing: try again when it has finished"
     )]
     SyncRunning { waited_secs: u64 },
+    #[error("the backup {path} cannot be restored: {why}; nothing was changed")]
+    BackupRefused { path: PathBuf, why: String },
     #[error("cache error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -160,6 +164,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     key_mode: KeyMode,
+    /// Kept for automatic backups, which are keyed like the cache.
+    key: CacheKey,
 }
 
 /// What `PRAGMA integrity_check` and SQLCipher's page check found.
@@ -236,12 +242,18 @@ impl Store {
                 write_private(&salt_path, salt.as_ref()).map_err(data_dir_error)?;
                 (derive_key(&passphrase, salt.as_ref()), KeyMode::Passphrase)
             } else {
-                let key: CacheKey = random_bytes::<32>();
+                // A key already kept for this folder (its cache was moved
+                // aside) is used again: its automatic backups stay readable.
                 let account = keychain_account(data_dir);
-                match keychain.set(&account, &encode_key(&key)) {
-                    Ok(()) => (key, KeyMode::Keychain),
-                    Err(KeychainError::Unavailable(reason) | KeychainError::Failed(reason)) => {
-                        return Err(StoreError::NoKeychainNoPassphrase { reason });
+                if let Ok(Some(key)) = keychain.get(&account).map(|secret| secret.as_ref().and_then(decode_key)) {
+                    (key, KeyMode::Keychain)
+                } else {
+                    let key: CacheKey = random_bytes::<32>();
+                    match keychain.set(&account, &encode_key(&key)) {
+                        Ok(()) => (key, KeyMode::Keychain),
+                        Err(KeychainError::Unavailable(reason) | KeychainError::Failed(reason)) => {
+                            return Err(StoreError::NoKeychainNoPassphrase { reason });
+                        }
                     }
                 }
             }
@@ -253,8 +265,19 @@ impl Store {
         }
 
         let conn = open_keyed(&path, &key)?;
-        let mut store = Store { conn, path, key_mode };
+        let mut store = Store { conn, path, key_mode, key };
         store.configure()?;
+        let current = store.schema_version()?;
+        if current > 0 && current < schema.min(SCHEMA_VERSION) {
+            // An upgrade changes the file for good: keep it as it was first.
+            // Named by when the cache was last written: the store takes no
+            // clock of its own.
+            let written = std::fs::metadata(&store.path)
+                .and_then(|metadata| metadata.modified())
+                .map(DateTime::<Utc>::from)
+                .unwrap_or_default();
+            store.automatic_backup(&format!("before-schema-{}", schema.min(SCHEMA_VERSION)), written)?;
+        }
         migrations::run_up_to(&mut store.conn, &store.path, schema)?;
         Ok(store)
     }
@@ -443,36 +466,64 @@ impl Store {
         Ok(())
     }
 
-    /// Removes every vendor, source and record: used before the demo
-    /// company is rebuilt.
-    pub fn clear_all(&mut self) -> Result<(), StoreError> {
+    /// Replaces everything (vendors, sources, records, results) with
+    /// `company` and its sources' records, in one transaction: a kill
+    /// half-way leaves the previous company whole. Acknowledgements are the
+    /// user's own words: they stay, and attach again to the same flags.
+    pub fn replace_everything(
+        &mut self,
+        company: &Company,
+        batches: &[(&str, &RecordBatch, DateTime<Utc>)],
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        for table in records::RECORD_TABLES {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        clear_everything(&tx)?;
+        company::replace(&tx, company)?;
+        for (source_id, batch, synced_at) in batches {
+            records::insert_batch(&tx, batch)?;
+            company::record_sync_success(&tx, source_id, batch.len(), *synced_at)?;
         }
-        for table in [
-            "service_vendors",
-            "services",
-            "sla_targets",
-            "contracts",
-            "vendors",
-            "sources",
-            "sync_log",
-            "sync_state",
-            "source_sla",
-            "source_hours",
-            "metric_values",
-            "flags",
-        ] {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
-        }
-        // Acknowledgements are the user's own words: they stay, and attach
-        // again to the same flags when the company is rebuilt.
-        tx.execute("DELETE FROM meta WHERE key IN ('company_name', 'demo', 'assessed_for', 'assessed_version')", [])?;
         bump_data_version(&tx)?;
         tx.commit()?;
         Ok(())
     }
+}
+
+impl Store {
+    /// Removes every vendor, source, record and result (acknowledgements
+    /// stay), in one transaction.
+    pub fn clear_all(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        clear_everything(&tx)?;
+        bump_data_version(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Every vendor, source, record and result goes; acknowledgements, the
+/// user's own words, stay and attach again to the same flags.
+pub(crate) fn clear_everything(conn: &Connection) -> rusqlite::Result<()> {
+    for table in records::RECORD_TABLES {
+        conn.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    for table in [
+        "service_vendors",
+        "services",
+        "sla_targets",
+        "contracts",
+        "vendors",
+        "sources",
+        "sync_log",
+        "sync_state",
+        "source_sla",
+        "source_hours",
+        "metric_values",
+        "flags",
+    ] {
+        conn.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    conn.execute("DELETE FROM meta WHERE key IN ('company_name', 'demo', 'assessed_for', 'assessed_version')", [])?;
+    Ok(())
 }
 
 pub(crate) fn bump_data_version(conn: &Connection) -> rusqlite::Result<()> {
@@ -495,10 +546,10 @@ fn check_cache_file(data_dir: &Path, path: &Path) -> Result<(), StoreError> {
     if metadata.len() == 0 {
         return Err(StoreError::EmptyFile { path: path.to_path_buf() });
     }
-    if let Err(error) = std::fs::OpenOptions::new().write(true).open(path) {
-        if matches!(error.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) {
-            return Err(StoreError::ReadOnly { path: path.to_path_buf(), why: read_only_why(error.kind()) });
-        }
+    if let Err(error) = std::fs::OpenOptions::new().write(true).open(path)
+        && matches!(error.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
+    {
+        return Err(StoreError::ReadOnly { path: path.to_path_buf(), why: read_only_why(error.kind()) });
     }
     check_writable(data_dir)
 }

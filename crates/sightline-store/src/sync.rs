@@ -225,10 +225,10 @@ impl Store {
     /// Acknowledgements are never touched.
     pub fn configure_company(&mut self, company: &Company) -> Result<(), StoreError> {
         let was_demo = self.meta("demo")?.as_deref() == Some("1");
-        if was_demo {
-            self.clear_all()?;
-        }
         let tx = self.conn.transaction()?;
+        if was_demo {
+            crate::clear_everything(&tx)?;
+        }
         let existing = company::load(&tx)?.sources;
         let mut merged = company.clone();
         for source in &mut merged.sources {
@@ -246,7 +246,7 @@ impl Store {
                 merged.sources.push(old.clone());
             }
         }
-        let changed = company::load(&tx)? != merged;
+        let changed = was_demo || company::load(&tx)? != merged;
         if changed {
             company::replace(&tx, &merged)?;
             bump_data_version(&tx)?;

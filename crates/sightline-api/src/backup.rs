@@ -1,0 +1,174 @@
+//! Backup and restore: one encrypted file holding the cache, the
+//! configuration and the credentials kept in the keychain, and bringing it
+//! back on another machine. The format is the store's (`sightline_store`'s
+//! backup module); this layer adds the files that live outside the cache.
+
+use std::path::{Path, PathBuf};
+
+use sightline_domain::Secret;
+use sightline_store::{BackupFile, BackupKey, KeyMode, Keychain, OsKeychain};
+
+use crate::sync::keychain_account;
+use crate::{ApiError, Sightline};
+
+/// A backup passphrase shorter than this is refused: the file may travel.
+const MIN_PASSPHRASE: usize = 8;
+const CONFIG_ENTRY: &str = "sightline.toml";
+const SECRET_PREFIX: &str = "secret:";
+
+/// What `backup` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupDone {
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// Credentials carried from the keychain.
+    pub secrets: usize,
+    pub config: bool,
+}
+
+/// What `restore` brought back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreDone {
+    pub company: String,
+    pub records: u64,
+    pub reports: usize,
+    pub secrets: usize,
+    /// The configuration file written, if the backup held one.
+    pub config: Option<PathBuf>,
+    /// Where what the data folder held before was kept.
+    pub previous: Vec<PathBuf>,
+}
+
+fn check_passphrase(passphrase: &Secret) -> Result<(), ApiError> {
+    if passphrase.expose().chars().count() < MIN_PASSPHRASE {
+        return Err(ApiError::invalid(format!(
+            "a backup passphrase needs at least {MIN_PASSPHRASE} characters: the file may leave this machine; \
+             nothing was written"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a portable backup (its passphrase, every page) without writing
+/// anything, so that a restore into a new folder creates nothing in vain.
+pub fn check_backup(file: &Path, passphrase: &Secret) -> Result<(), ApiError> {
+    Ok(sightline_store::check_backup(file, passphrase)?)
+}
+
+impl Sightline {
+    /// Writes one encrypted file with the cache, the configuration file and
+    /// the credentials the keychain holds, locked with `passphrase`.
+    pub fn backup(&self, out: &Path, passphrase: &Secret) -> Result<BackupDone, ApiError> {
+        check_passphrase(passphrase)?;
+        let mut files = Vec::new();
+        let config = std::fs::read(self.config_path()).ok();
+        if let Some(content) = &config {
+            files.push(BackupFile { name: CONFIG_ENTRY.into(), content: content.clone() });
+        }
+        let mut secrets = 0;
+        if self.store().key_mode() == KeyMode::Keychain {
+            for source in self.store().load_company()?.sources {
+                let secret = self.lookup_secret(&source.id).map_err(ApiError::invalid)?;
+                if let Some(secret) = secret {
+                    files.push(BackupFile {
+                        name: format!("{SECRET_PREFIX}{}", source.id),
+                        content: secret.expose().as_bytes().to_vec(),
+                    });
+                    secrets += 1;
+                }
+            }
+        }
+        let bytes = self.store().write_backup(out, passphrase, &files)?;
+        Ok(BackupDone { path: out.to_path_buf(), bytes, secrets, config: config.is_some() })
+    }
+
+    /// Whether the cache holds anything a restore would replace.
+    pub fn holds_company(&self) -> Result<bool, ApiError> {
+        let store = self.store();
+        let company = store.load_company()?;
+        let records: u64 = store.record_counts()?.values().map(|count| u64::from(*count)).sum();
+        Ok(!company.vendors.is_empty() || !company.sources.is_empty() || records > 0 || !store.reports()?.is_empty())
+    }
+
+    /// Brings back a backup into this data folder. A folder holding a
+    /// company is refused unless `replace`; what it held is then kept as an
+    /// automatic backup (and its configuration beside the new one). With
+    /// no passphrase, `file` is taken for an automatic backup of this
+    /// folder, keyed like the cache.
+    pub fn restore(&self, file: &Path, passphrase: Option<&Secret>, replace: bool) -> Result<RestoreDone, ApiError> {
+        if self.holds_company()? && !replace {
+            let company = self.store().load_company()?.name;
+            return Err(ApiError::invalid(format!(
+                "{} already holds the company \"{company}\": nothing was changed. Restore into another folder with \
+                 --data-dir, or add --replace (what it holds now is kept as an automatic backup)",
+                self.data_dir().display()
+            )));
+        }
+        let now = self.now();
+        let restored = {
+            let mut store = self.store();
+            match passphrase {
+                Some(passphrase) => store.restore_from(file, BackupKey::Passphrase(passphrase), now)?,
+                // An automatic backup is keyed like the cache.
+                None => store.restore_from(file, BackupKey::ThisCache, now)?,
+            }
+        };
+        let mut previous: Vec<PathBuf> = restored.previous.into_iter().collect();
+        let mut config = None;
+        let mut secrets = 0;
+        for carried in &restored.files {
+            if carried.name == CONFIG_ENTRY {
+                let path = self.config_path().to_path_buf();
+                if let Ok(existing) = std::fs::read(&path)
+                    && existing != carried.content
+                {
+                    let aside = path.with_extension("toml.before-restore");
+                    crate::report::write_whole(&aside, &existing)?;
+                    previous.push(aside);
+                }
+                crate::report::write_whole(&path, &carried.content)?;
+                config = Some(path);
+            } else if let Some(source_id) = carried.name.strip_prefix(SECRET_PREFIX) {
+                let secret = Secret::new(String::from_utf8_lossy(&carried.content).into_owned());
+                self.keep_secret(source_id, &secret)?;
+                secrets += 1;
+            }
+        }
+        // Credentials that were kept inside a passphrase-locked cache move
+        // into this machine's keychain when it has one.
+        if self.store().key_mode() == KeyMode::Keychain {
+            for source in self.store().load_company()?.sources {
+                if let Some(secret) = self.store().source_secret(&source.id)? {
+                    self.keep_secret(&source.id, &secret)?;
+                    self.store().delete_source_secret(&source.id)?;
+                    secrets += 1;
+                }
+            }
+        }
+        self.reassess()?;
+        let store = self.store();
+        Ok(RestoreDone {
+            company: store.load_company()?.name,
+            records: store.record_counts()?.values().map(|count| u64::from(*count)).sum(),
+            reports: store.reports()?.len(),
+            secrets,
+            config,
+            previous,
+        })
+    }
+
+    fn keep_secret(&self, source_id: &str, secret: &Secret) -> Result<(), ApiError> {
+        let store = self.store();
+        match store.key_mode() {
+            KeyMode::Passphrase => Ok(store.set_source_secret(source_id, secret)?),
+            KeyMode::Keychain => {
+                OsKeychain.set(&keychain_account(self.data_dir(), source_id), secret).map_err(|error| {
+                    ApiError::invalid(format!(
+                        "the OS keychain did not take the credentials for {source_id} ({error:?}): enter them again \
+                     with `sightline-cli secret set {source_id}`"
+                    ))
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Backup and restore, run as a user runs them: a backup restored into a
+//! fresh folder (another machine: another cache passphrase) gives back every
+//! figure, note and report; a changed byte or a wrong passphrase is refused
+//! before anything is created; a folder holding a company is not replaced
+//! unasked; a damaged cache comes back from its automatic backup.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const NOW: &str = "2026-11-22T08:00:00Z";
+
+fn cli_as(data_dir: &Path, cache_passphrase: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sightline-cli"))
+        .args(["--data-dir", data_dir.to_str().unwrap()])
+        .args(args)
+        .env("SIGHTLINE_PASSPHRASE", cache_passphrase)
+        .env("SIGHTLINE_BACKUP_PASSPHRASE", "tangerine-lighthouse-42")
+        .env("SIGHTLINE_NOW", NOW)
+        .env_remove("SIGHTLINE_PASSPHRASE_FILE")
+        .env_remove("SIGHTLINE_DATA_DIR")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap()
+}
+
+fn cli(data_dir: &Path, args: &[&str]) -> Output {
+    cli_as(data_dir, "backup-test", args)
+}
+
+fn ok(output: Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn err(output: Output) -> String {
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stdout));
+    String::from_utf8_lossy(&output.stderr).trim().to_string()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn a_backup_restored_on_another_machine_gives_back_every_figure_note_and_report() {
+    let home = tempfile::tempdir().unwrap();
+    let original = home.path().join("original");
+    ok(cli(&original, &["demo"]));
+    let risks: serde_json::Value = serde_json::from_str(&ok(cli(&original, &["risks", "--json"]))).unwrap();
+    let flag = risks[0]["id"].as_str().unwrap().to_string();
+    ok(cli(&original, &["ack", &flag, "--note", "Agreed a fix by Friday"]));
+    ok(cli(&original, &["report", "--period", "2026-Q3", "--out", home.path().join("q3.pdf").to_str().unwrap()]));
+
+    let backup = home.path().join("harbor.sightline-backup");
+    let printed = ok(cli(&original, &["backup", "--out", backup.to_str().unwrap()]));
+    assert!(printed.starts_with(&format!("Wrote the backup {} (", backup.display())), "{printed}");
+    assert!(printed.trim_end().ends_with("Keep the passphrase: without it the file cannot be read."), "{printed}");
+    #[cfg(unix)]
+    assert_eq!(mode(&backup), 0o600, "the backup is readable by its owner only");
+
+    // Another machine: a new folder, a different cache passphrase.
+    let restored = home.path().join("restored");
+    let printed = ok(cli_as(&restored, "another-machine", &["restore", backup.to_str().unwrap()]));
+    assert_eq!(
+        printed.trim(),
+        format!(
+            "Restored \"Harbor & Finch Logistics\" into {}: 17308 records, 1 archived report, 0 credentials.",
+            restored.display()
+        )
+    );
+    for command in [
+        &["kpis", "--json"][..],
+        &["kpis", "--json", "--period", "2026-Q3"],
+        &["risks", "--json", "--all"],
+        &["reports", "--json"],
+    ] {
+        assert_eq!(
+            ok(cli(&original, command)),
+            ok(cli_as(&restored, "another-machine", command)),
+            "{command:?} differs after the restore"
+        );
+    }
+    let risks = ok(cli_as(&restored, "another-machine", &["risks", "--json", "--all"]));
+    assert!(risks.contains("Agreed a fix by Friday"), "the note came back");
+    // The archived report comes back byte for byte, its SHA-256 checked.
+    let copy = home.path().join("copy.pdf");
+    ok(cli_as(&restored, "another-machine", &["reports", "open", "1", "--out", copy.to_str().unwrap()]));
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(home.path().join("q3.pdf")).unwrap());
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&restored), 0o700);
+        assert_eq!(mode(&restored.join("cache.sightline")), 0o600);
+        assert_eq!(mode(&restored.join("cache.salt")), 0o600);
+    }
+
+    // A folder that holds a company is not replaced unasked.
+    let refused = err(cli(&original, &["restore", backup.to_str().unwrap()]));
+    assert_eq!(
+        refused,
+        format!(
+            "error: {} already holds the company \"Harbor & Finch Logistics\": nothing was changed. Restore into \
+             another folder with --data-dir, or add --replace (what it holds now is kept as an automatic backup)",
+            original.display()
+        )
+    );
+}
+
+#[test]
+fn a_changed_or_wrongly_unlocked_backup_is_refused_and_nothing_is_created() {
+    let home = tempfile::tempdir().unwrap();
+    let original = home.path().join("original");
+    ok(cli(&original, &["demo"]));
+    let backup = home.path().join("backup.sightline-backup");
+    ok(cli(&original, &["backup", "--out", backup.to_str().unwrap()]));
+
+    let mut bytes = std::fs::read(&backup).unwrap();
+    bytes[100_000] ^= 0x41;
+    let changed = home.path().join("changed.sightline-backup");
+    std::fs::write(&changed, &bytes).unwrap();
+    let fresh = home.path().join("fresh");
+    let refused = err(cli(&fresh, &["restore", changed.to_str().unwrap()]));
+    assert_eq!(
+        refused,
+        format!(
+            "error: the backup {} cannot be restored: it was changed or damaged after it was made (HMAC verification \
+             failed for page 25); nothing was changed",
+            changed.display()
+        )
+    );
+    assert!(!fresh.exists(), "a refused restore creates no folder");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_sightline-cli"))
+        .args(["--data-dir", fresh.to_str().unwrap(), "restore", backup.to_str().unwrap()])
+        .env("SIGHTLINE_PASSPHRASE", "backup-test")
+        .env("SIGHTLINE_BACKUP_PASSPHRASE", "not-the-passphrase")
+        .env("SIGHTLINE_NOW", NOW)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap();
+    assert_eq!(
+        err(output),
+        format!(
+            "error: the backup {} cannot be restored: the passphrase does not match, or it is not a Sightline backup, \
+             or it was changed at its start; nothing was changed",
+            backup.display()
+        )
+    );
+    assert!(!fresh.exists());
+
+    let short = Command::new(env!("CARGO_BIN_EXE_sightline-cli"))
+        .args(["--data-dir", original.to_str().unwrap(), "backup", "--out", "/tmp/never.sightline-backup"])
+        .env("SIGHTLINE_PASSPHRASE", "backup-test")
+        .env("SIGHTLINE_BACKUP_PASSPHRASE", "short")
+        .env("SIGHTLINE_NOW", NOW)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap();
+    assert_eq!(
+        err(short),
+        "error: a backup passphrase needs at least 8 characters: the file may leave this machine; nothing was written"
+    );
+}
+
+#[test]
+fn a_damaged_cache_comes_back_from_its_automatic_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tickets.csv"),
+        "id,created_at,priority\nT1,2026-11-20 09:00,P2\nT2,2026-11-21 10:00,P3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sightline.toml"),
+        "company = \"Acme Holdings\"\n\n[[vendor]]\nid = \"acme\"\nname = \"Acme IT\"\nkind = \"msp\"\n\n\
+         [[source]]\nid = \"acme-tickets\"\nkind = \"csv\"\nvendor = \"acme\"\nrecord = \"tickets\"\npath = \"tickets.csv\"\n",
+    )
+    .unwrap();
+    // The first sync makes the week's automatic backup.
+    ok(cli(dir.path(), &["sync"]));
+    let backups: Vec<_> =
+        std::fs::read_dir(dir.path().join("backups")).unwrap().map(|entry| entry.unwrap().path()).collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let automatic = &backups[0];
+    assert_eq!(automatic.file_name().unwrap().to_str().unwrap(), "cache-20261122T080000Z-weekly.sightline");
+    let before = ok(cli(dir.path(), &["kpis", "--json", "--period", "2026-11"]));
+
+    // Damage the cache: the first page's header is overwritten.
+    let cache = dir.path().join("cache.sightline");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    for byte in &mut bytes[..64] {
+        *byte = 0;
+    }
+    std::fs::write(&cache, &bytes).unwrap();
+    let refused = err(cli(dir.path(), &["kpis"]));
+    assert!(refused.starts_with(&format!("error: the cache at {} could not be opened", cache.display())), "{refused}");
+
+    let printed = ok(cli(dir.path(), &["restore", "--replace", automatic.to_str().unwrap()]));
+    assert_eq!(
+        printed.trim(),
+        format!(
+            "Restored \"Acme Holdings\" into {}: 2 records, 0 archived reports, 0 credentials.",
+            dir.path().display()
+        )
+    );
+    assert_eq!(ok(cli(dir.path(), &["kpis", "--json", "--period", "2026-11"])), before);
+    // The damaged file was moved aside, not deleted.
+    let aside = dir.path().join("cache.sightline.unreadable-20261122T080000Z");
+    assert_eq!(std::fs::read(&aside).unwrap(), bytes);
+}
