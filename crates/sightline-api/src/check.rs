@@ -10,8 +10,17 @@ impl Sightline {
         let now = self.now();
         let store = self.store();
         let integrity = store.integrity_check()?;
-        let company = store.load_company()?;
-        let records = store.load_records()?.len();
+        // A damaged cache is reported, not failed on: what can still be
+        // read is shown, the rest left empty.
+        let damaged = !integrity.problems.is_empty();
+        let company = match store.load_company() {
+            Err(_) if damaged => sightline_store::Company::default(),
+            other => other?,
+        };
+        let records: u64 = match store.record_counts() {
+            Err(_) if damaged => Default::default(),
+            other => other?.values().map(|count| u64::from(*count)).sum(),
+        };
         let cache_bytes = std::fs::metadata(store.path()).map(|meta| meta.len()).unwrap_or(0);
         let vendor_name = |id: &str| {
             company.vendors.iter().find(|vendor| vendor.id == id).map_or_else(|| id.to_string(), |v| v.name.clone())
@@ -31,7 +40,7 @@ impl Sightline {
             problems: integrity.problems,
             company: company.name.clone(),
             demo: company.demo,
-            records: records as u32,
+            records: u32::try_from(records).unwrap_or(u32::MAX),
             sources,
         })
     }

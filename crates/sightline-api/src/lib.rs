@@ -35,7 +35,7 @@ pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use settings::DEFAULT_LOCK_MINUTES;
 pub use sightline_domain::Secret;
-pub use sightline_store::{BACKUP_DIR, CACHE_FILE, Unlock};
+pub use sightline_store::{BACKUP_DIR, CACHE_FILE, Unlock, automatic_backups};
 
 /// Where the data lives when no `--data-dir` or `SIGHTLINE_DATA_DIR` says
 /// otherwise: the OS data directory (`~/.local/share/sightline` on Linux).

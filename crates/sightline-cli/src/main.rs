@@ -586,7 +586,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print_check(&report);
             }
             if !report.integrity_ok {
-                anyhow::bail!("the cache failed its integrity check: {}", report.problems.join("; "));
+                let newest = sightline_api::automatic_backups(&data_dir).pop();
+                let next = match newest {
+                    Some(path) => format!(
+                        "bring back the latest automatic backup with `sightline-cli restore --replace {}`",
+                        path.display()
+                    ),
+                    None => "bring back a backup with `sightline-cli restore --replace FILE`".into(),
+                };
+                // SQLCipher's page check names the damaged pages in a line
+                // each; SQLite's structural check can run to hundreds.
+                let pages: Vec<&str> =
+                    report.problems.iter().map(String::as_str).filter(|line| line.contains("HMAC")).collect();
+                let found = if pages.is_empty() {
+                    report.problems.first().and_then(|first| first.lines().last()).unwrap_or("").to_string()
+                } else {
+                    pages.join("; ")
+                };
+                anyhow::bail!("the cache is damaged ({found}): do not sync or report into it; {next}");
             }
         }
     }
