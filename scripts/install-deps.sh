@@ -48,3 +48,14 @@ if $want_test_tools; then
     cargo install tauri-driver --version 2.1.0 --locked
   fi
 fi
+
+if $want_test_tools; then
+  # An independent SQLCipher 4 client (and Argon2), for the test that opens
+  # a backup and the cache with nothing of Sightline's.
+  if ! python3 -c "import sqlcipher3, argon2" >/dev/null 2>&1; then
+    echo "Installing the sqlcipher3 and argon2-cffi Python packages"
+    python3 -m pip install --quiet --disable-pip-version-check sqlcipher3-binary==0.6.0 argon2-cffi==25.1.0 \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
+        sqlcipher3-binary==0.6.0 argon2-cffi==25.1.0
+  fi
+fi
