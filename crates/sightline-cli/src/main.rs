@@ -166,6 +166,18 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// Write everything the cache holds, unencrypted, into a new folder: every kind of record, the
+    /// figures, the flags with their notes, and the archived reports
+    Export {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// csv or json [default: csv]
+        #[arg(long, value_name = "FORMAT", default_value = "csv")]
+        format: String,
+        /// Confirm that the files will not be encrypted (for scripts; asked otherwise)
+        #[arg(long)]
+        yes: bool,
+    },
     /// Check that the cache opens and is intact, where it is, and how fresh each source is
     Check {
         /// Print JSON instead of text
@@ -261,6 +273,18 @@ fn backup_passphrase() -> anyhow::Result<Secret> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).context("could not read the backup passphrase from standard input")?;
     Ok(Secret::new(line.trim_end_matches(['\r', '\n'])))
+}
+
+/// Asks a yes/no question on a terminal; anywhere else (cron, a pipe) the
+/// answer is no.
+fn confirm(what: &str) -> anyhow::Result<bool> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Ok(false);
+    }
+    eprint!("{what} Continue? [y/N] ");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
 }
 
 /// Before `restore --replace`: a cache that cannot be opened (damaged,
@@ -495,6 +519,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             for kept in &done.previous {
                 println!("What was there before is kept in {}.", kept.display());
+            }
+        }
+        Command::Export { out, format, yes } => {
+            let format = sightline_api::ExportFormat::parse(&format)?;
+            if !yes
+                && !confirm(&format!("This writes your company's records to {} without encryption.", out.display()))?
+            {
+                anyhow::bail!(
+                    "nothing was exported: the files would not be encrypted, so export asks first; add --yes to \
+                     confirm from a script"
+                );
+            }
+            let done = app.export(&out, format)?;
+            println!("Exported {} records to {} (not encrypted):", done.records, done.dir.display());
+            for (file, count) in &done.files {
+                println!("  {file:<32} {count}");
             }
         }
         Command::Disputes { vendor, period, json, csv } => {

@@ -258,3 +258,72 @@ print("cache", conn.execute("SELECT count(*) FROM tickets").fetchone()[0])
     );
     assert_eq!(String::from_utf8_lossy(&output.stdout), "backup 4894\ncache 4894\n");
 }
+
+#[test]
+fn an_export_is_asked_for_and_read_back_through_a_csv_source_gives_the_same_ticket_figures() {
+    let home = tempfile::tempdir().unwrap();
+    let original = home.path().join("original");
+    ok(cli(&original, &["demo"]));
+    let out = home.path().join("export");
+    // Not on a terminal and no --yes: nothing is written.
+    let refused = err(cli(&original, &["export", "--out", out.to_str().unwrap()]));
+    assert_eq!(
+        refused,
+        "error: nothing was exported: the files would not be encrypted, so export asks first; add --yes to confirm \
+         from a script"
+    );
+    assert!(!out.exists());
+    let printed = ok(cli(&original, &["export", "--out", out.to_str().unwrap(), "--yes"]));
+    assert!(printed.starts_with(&format!("Exported 17308 records to {} (not encrypted):", out.display())), "{printed}");
+    assert!(printed.contains("  tickets.csv                      4894\n"), "{printed}");
+    // Nothing already there is overwritten.
+    let again = err(cli(&original, &["export", "--out", out.to_str().unwrap(), "--yes"]));
+    assert_eq!(
+        again,
+        format!(
+            "error: {} is not empty: export into a new or empty folder, so that nothing there is overwritten",
+            out.display()
+        )
+    );
+
+    // Bluepeak's tickets, read back through a CSV source of a new company.
+    let mut reader = csv::Reader::from_path(out.join("tickets.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let vendor = headers.iter().position(|name| name == "vendor_id").unwrap();
+    let copy = home.path().join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    let mut writer = csv::Writer::from_path(copy.join("tickets.csv")).unwrap();
+    writer.write_record(&headers).unwrap();
+    for row in reader.records() {
+        let row = row.unwrap();
+        if &row[vendor] == "bluepeak" {
+            writer.write_record(&row).unwrap();
+        }
+    }
+    writer.flush().unwrap();
+    std::fs::write(
+        copy.join("sightline.toml"),
+        "company = \"Harbor copy\"\n\n[[vendor]]\nid = \"bluepeak\"\nname = \"Bluepeak IT Services\"\nkind = \"msp\"\n\n\
+         [[source]]\nid = \"bluepeak-psa\"\nkind = \"csv\"\nvendor = \"bluepeak\"\nrecord = \"tickets\"\npath = \"tickets.csv\"\n",
+    )
+    .unwrap();
+    ok(cli(&copy, &["sync"]));
+    let figures = |dir: &Path| -> Vec<(String, serde_json::Value)> {
+        let rows: serde_json::Value =
+            serde_json::from_str(&ok(cli(dir, &["kpis", "--json", "--vendor", "bluepeak", "--period", "2026-10"])))
+                .unwrap();
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .filter(|row| {
+                ["tickets_opened", "reopened_pct", "key_person_share_pct", "backlog_open"]
+                    .contains(&row["metric"].as_str().unwrap())
+            })
+            .map(|row| (row["metric"].as_str().unwrap().to_string(), row["value"].clone()))
+            .collect()
+    };
+    let before = figures(&original);
+    assert_eq!(before.len(), 4, "{before:?}");
+    assert!(before.contains(&("tickets_opened".to_string(), serde_json::json!(153.0))), "{before:?}");
+    assert_eq!(figures(&copy), before);
+}
