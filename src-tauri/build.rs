@@ -32,6 +32,9 @@ fn main() {
                 "save_settings",
                 "lock_info",
                 "unlock",
+                "forget_source",
+                "backup_now",
+                "restore_backup",
             ]),
         ),
     )

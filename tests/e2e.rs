@@ -379,18 +379,36 @@ async fn a_csv_source_is_added_and_synced_with_its_progress_shown() -> anyhow::R
     let result = wait_for(&session.client, "[data-testid=sync-result][data-source=helpdesk]").await?;
     assert_eq!(result.attr("data-ok").await?.as_deref(), Some("true"), "{}", result.text().await?);
     session.screenshot("sources.png").await?;
-    session.close().await?;
-
     let config = std::fs::read_to_string(data_dir.path().join("sightline.toml"))?;
     assert!(config.contains("id = \"helpdesk\""), "the source is in sightline.toml:\n{config}");
-    let check = Command::new(binary("sightline-cli"))
-        .args(["check", "--json"])
-        .env("SIGHTLINE_DATA_DIR", data_dir.path())
-        .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
-        .env("SIGHTLINE_NOW", NOW)
-        .output()?;
-    let check: Value = serde_json::from_slice(&check.stdout)?;
-    assert_eq!(check["records"], 3, "the three tickets are in the cache");
+    // The CLI reads the cache while the app has it open.
+    let records = || -> anyhow::Result<Value> {
+        let check = Command::new(binary("sightline-cli"))
+            .args(["check", "--json"])
+            .env("SIGHTLINE_DATA_DIR", data_dir.path())
+            .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
+            .env("SIGHTLINE_NOW", NOW)
+            .output()?;
+        let check: Value = serde_json::from_slice(&check.stdout)?;
+        Ok(check["records"].clone())
+    };
+    assert_eq!(records()?, 3, "the three tickets are in the cache");
+
+    // A header-only export (what a failed export looks like) is held, and
+    // applied only when the user says so.
+    std::fs::write(&csv, "id,created_at,priority,first_response_at,resolved_at\n")?;
+    let row = wait_for(&session.client, "[data-testid=source-row][data-source=helpdesk]").await?;
+    row.find(Locator::Css("[data-testid=source-sync]")).await?.click().await?;
+    let held = wait_for(&session.client, "[data-testid=held-source][data-source=helpdesk]").await?;
+    held.find(Locator::Css("[data-testid=shrink-ask]")).await?.click().await?;
+    session.screenshot("sources-held.png").await?;
+    wait_for(&session.client, "[data-testid=shrink-cancel]").await?.click().await?;
+    assert_eq!(records()?, 3, "a held read replaces nothing");
+    wait_for(&session.client, "[data-testid=shrink-ask]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=shrink-confirm]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=sync-result][data-source=helpdesk][data-ok=true]").await?;
+    assert_eq!(records()?, 0, "applied once confirmed");
+    session.close().await?;
     Ok(())
 }
 
@@ -462,6 +480,50 @@ async fn settings_change_a_target_and_the_window_locks_and_unlocks() -> anyhow::
     field.clear().await?;
     field.send_keys(&format!("{PASSPHRASE}\u{E007}")).await?;
     session.ready("settings").await?;
+    session.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_back_up_to_a_file_and_restore_it_after_asking() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let session = Session::start(data_dir.path()).await?;
+    session.key_to("settings").await?;
+    let status = wait_for(&session.client, "[data-testid=backup-status]").await?;
+    assert_eq!(status.attr("data-due").await?.as_deref(), Some("true"));
+    assert!(status.text().await?.contains("Never backed up"));
+
+    // Two different passphrases: nothing is written.
+    wait_for(&session.client, "[data-testid=backup-passphrase]").await?.send_keys("harbor-lights-9").await?;
+    wait_for(&session.client, "[data-testid=backup-repeat]").await?.send_keys("harbor-lights-8").await?;
+    wait_for(&session.client, "[data-testid=backup-now]").await?.click().await?;
+    let problem = wait_for(&session.client, "[data-testid=backup-error]").await?.text().await?;
+    assert_eq!(problem, "The two passphrases differ: type the same one twice.");
+    let repeat = wait_for(&session.client, "[data-testid=backup-repeat]").await?;
+    repeat.clear().await?;
+    repeat.send_keys("harbor-lights-9").await?;
+    wait_for(&session.client, "[data-testid=backup-now]").await?.click().await?;
+    let done = wait_for(&session.client, "[data-testid=backup-done]").await?.text().await?;
+    let file = saved_reports_dir(data_dir.path()).join("Sightline backup.sightline-backup");
+    assert!(done.contains(&format!("Backed up to {} (", file.display())), "{done}");
+    assert!(file.metadata()?.len() > 100_000, "the backup holds the cache");
+    let status = wait_for(&session.client, "[data-testid=backup-status][data-due=false]").await?.text().await?;
+    assert_eq!(status, "Last backed up on 22 November 2026 (today).");
+
+    // Restoring asks first; the answer "keep" changes nothing.
+    wait_for(&session.client, "[data-testid=restore-passphrase]").await?.send_keys("harbor-lights-9").await?;
+    wait_for(&session.client, "[data-testid=restore-start]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=restore-cancel]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=restore-start]").await?.click().await?;
+    session.screenshot("settings-backups.png").await?;
+    wait_for(&session.client, "[data-testid=restore-confirm]").await?.click().await?;
+    let restored = wait_for(&session.client, "[data-testid=backup-done]").await?;
+    let text = restored.text().await?;
+    assert!(
+        text.contains(&format!("Restored \"Harbor & Finch Logistics\" from {}: 17308 records", file.display())),
+        "{text}"
+    );
+    assert!(text.contains("What was here before is kept in "), "{text}");
+    assert_eq!(std::fs::read_dir(data_dir.path().join("backups"))?.count(), 1, "an automatic backup first");
     session.close().await
 }
 

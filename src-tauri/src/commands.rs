@@ -4,9 +4,9 @@
 //! they run off the window's thread.
 
 use sightline_api::{
-    ApiError, ArchivedReport, ConnectionTest, ContractInput, Desktop, Drilldown, DrilldownQuery, KpiQuery, KpiRow,
-    LockInfo, Overview, ReportComparison, ReportQuery, RiskRow, Scorecard, Secret, SettingsInput, SettingsView,
-    SourceInput, SourcesView, SyncQuery, SyncSummary, TrendQuery, TrendView, VendorInput, VendorPage,
+    ApiError, ArchivedReport, BackupOutcome, ConnectionTest, ContractInput, Desktop, Drilldown, DrilldownQuery,
+    KpiQuery, KpiRow, LockInfo, Overview, ReportComparison, ReportQuery, RiskRow, Scorecard, Secret, SettingsInput,
+    SettingsView, SourceInput, SourcesView, SyncQuery, SyncSummary, TrendQuery, TrendView, VendorInput, VendorPage,
 };
 use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
@@ -151,4 +151,25 @@ pub fn lock_info(desktop: State<'_, Desktop>) -> Result<LockInfo, ApiError> {
 #[tauri::command]
 pub async fn unlock(app: AppHandle, passphrase: Option<String>) -> Result<(), ApiError> {
     app.state::<Desktop>().api()?.unlock(passphrase)
+}
+
+/// Removes a source gone from `sightline.toml`, with its records (an
+/// automatic backup is made first); the window asks before calling it.
+#[tauri::command]
+pub async fn forget_source(app: AppHandle, id: String) -> Result<u64, ApiError> {
+    app.state::<Desktop>().api()?.forget_source(&id)
+}
+
+/// Asks where to save a backup (the system's save dialog) and writes it
+/// there, locked with `passphrase`; none when the user cancels.
+#[tauri::command]
+pub async fn backup_now(app: AppHandle, passphrase: String) -> Result<Option<BackupOutcome>, ApiError> {
+    app.state::<Desktop>().api()?.backup_to_chosen(&Secret::new(passphrase), || crate::choose_backup_path(&app))
+}
+
+/// Asks for a backup file (the system's open dialog) and restores it over
+/// what the app holds; the window asks before calling it.
+#[tauri::command]
+pub async fn restore_backup(app: AppHandle, passphrase: String) -> Result<Option<BackupOutcome>, ApiError> {
+    app.state::<Desktop>().api()?.restore_chosen(&Secret::new(passphrase), || crate::choose_backup_file(&app))
 }

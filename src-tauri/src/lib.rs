@@ -44,6 +44,36 @@ pub(crate) fn choose_pdf_path(app: &AppHandle, report: &ArchivedReport) -> Optio
         .and_then(|path| path.into_path().ok())
 }
 
+/// Where to save a backup: the system's save dialog, or in the end-to-end
+/// tests the folder `SIGHTLINE_SAVE_BACKUPS_TO`.
+pub(crate) fn choose_backup_path(app: &AppHandle) -> Option<PathBuf> {
+    let name = "Sightline backup.sightline-backup";
+    if let Some(folder) = std::env::var_os("SIGHTLINE_SAVE_BACKUPS_TO") {
+        return Some(PathBuf::from(folder).join(name));
+    }
+    app.dialog()
+        .file()
+        .set_title("Save a backup of Sightline's data")
+        .set_file_name(name)
+        .add_filter("Sightline backup", &["sightline-backup"])
+        .blocking_save_file()
+        .and_then(|path| path.into_path().ok())
+}
+
+/// Which backup to restore: the system's open dialog, or in the end-to-end
+/// tests the file `SIGHTLINE_RESTORE_FROM`.
+pub(crate) fn choose_backup_file(app: &AppHandle) -> Option<PathBuf> {
+    if let Some(file) = std::env::var_os("SIGHTLINE_RESTORE_FROM") {
+        return Some(PathBuf::from(file));
+    }
+    app.dialog()
+        .file()
+        .set_title("Choose a Sightline backup to restore")
+        .add_filter("Sightline backup", &["sightline-backup"])
+        .blocking_pick_file()
+        .and_then(|path| path.into_path().ok())
+}
+
 /// Syncs on a schedule while the app is open, on a thread of its own.
 fn start_scheduled_sync(app: AppHandle) {
     std::thread::spawn(move || {
@@ -105,6 +135,9 @@ pub fn run() {
             commands::save_settings,
             commands::lock_info,
             commands::unlock,
+            commands::forget_source,
+            commands::backup_now,
+            commands::restore_backup,
         ])
         .run(tauri::generate_context!())
         .expect("the Sightline window could not be started");

@@ -60,6 +60,9 @@ pub fn start_driver_with(data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Resul
         // The window's remembered size and place, per test.
         .env("XDG_CONFIG_HOME", data_dir.join("config"))
         .env("SIGHTLINE_SAVE_REPORTS_TO", saved_reports_dir(data_dir))
+        // Backups are saved there too, and restored from the file saved.
+        .env("SIGHTLINE_SAVE_BACKUPS_TO", saved_reports_dir(data_dir))
+        .env("SIGHTLINE_RESTORE_FROM", saved_reports_dir(data_dir).join("Sightline backup.sightline-backup"))
         .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
         .env("SIGHTLINE_NOW", NOW)
         .stdout(Stdio::null())

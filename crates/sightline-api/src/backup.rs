@@ -8,8 +8,13 @@ use std::path::{Path, PathBuf};
 use sightline_domain::Secret;
 use sightline_store::{BackupFile, BackupKey, KeyMode, Keychain, OsKeychain};
 
+use crate::dto::{BackupOutcome, BackupStatus};
+use crate::report::long_date;
 use crate::sync::keychain_account;
 use crate::{ApiError, Sightline};
+
+/// Days after the last backup before Settings reminds to make one.
+pub const DEFAULT_BACKUP_REMINDER_DAYS: u32 = 30;
 
 /// A backup passphrase shorter than this is refused: the file may travel.
 const MIN_PASSPHRASE: usize = 8;
@@ -79,6 +84,7 @@ impl Sightline {
             }
         }
         let bytes = self.store().write_backup(out, passphrase, &files)?;
+        self.store().set_meta("last_backup_at", &self.now().to_rfc3339())?;
         Ok(BackupDone { path: out.to_path_buf(), bytes, secrets, config: config.is_some() })
     }
 
@@ -170,5 +176,96 @@ impl Sightline {
                 })
             }
         }
+    }
+}
+
+impl Sightline {
+    pub(crate) fn backup_reminder_days(&self) -> Result<u32, ApiError> {
+        Ok(self
+            .store()
+            .meta("backup_reminder_days")?
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(DEFAULT_BACKUP_REMINDER_DAYS))
+    }
+
+    /// When the data was last backed up, and whether a reminder is due.
+    pub fn backup_status(&self) -> Result<BackupStatus, ApiError> {
+        let last = self
+            .store()
+            .meta("last_backup_at")?
+            .and_then(|text| chrono::DateTime::parse_from_rfc3339(&text).ok())
+            .map(|at| at.with_timezone(&chrono::Utc));
+        let remind_after = i64::from(self.backup_reminder_days()?);
+        let automatic = sightline_store::automatic_backups(self.data_dir()).len() as u32;
+        let (text, due) = match last {
+            None => (
+                "Never backed up: a backup is the only way to bring back your notes, contract settings and \
+                      report archive on a new computer."
+                    .to_string(),
+                true,
+            ),
+            Some(at) => {
+                let days = (self.now() - at).num_days().max(0);
+                let ago = match days {
+                    0 => "today".to_string(),
+                    1 => "yesterday".to_string(),
+                    days => format!("{days} days ago"),
+                };
+                let due = days >= remind_after;
+                let text = if due {
+                    format!("Last backed up on {} ({ago}): time for a new backup.", long_date(at))
+                } else {
+                    format!("Last backed up on {} ({ago}).", long_date(at))
+                };
+                (text, due)
+            }
+        };
+        Ok(BackupStatus { text, due, automatic })
+    }
+
+    /// Backs up to the file `choose` picks (the desktop's save dialog);
+    /// none when nothing was picked.
+    pub fn backup_to_chosen(
+        &self,
+        passphrase: &Secret,
+        choose: impl FnOnce() -> Option<PathBuf>,
+    ) -> Result<Option<BackupOutcome>, ApiError> {
+        check_passphrase(passphrase)?;
+        let Some(path) = choose() else { return Ok(None) };
+        let done = self.backup(&path, passphrase)?;
+        Ok(Some(BackupOutcome {
+            summary: format!(
+                "Backed up to {} ({} KB). Keep the passphrase somewhere safe: without it the backup cannot be read.",
+                done.path.display(),
+                done.bytes.div_ceil(1024)
+            ),
+        }))
+    }
+
+    /// Restores the backup `choose` picks (the desktop's open dialog) over
+    /// what the app holds, which is first kept as an automatic backup; none
+    /// when nothing was picked.
+    pub fn restore_chosen(
+        &self,
+        passphrase: &Secret,
+        choose: impl FnOnce() -> Option<PathBuf>,
+    ) -> Result<Option<BackupOutcome>, ApiError> {
+        let Some(path) = choose() else { return Ok(None) };
+        check_backup(&path, passphrase)?;
+        let done = self.restore(&path, Some(passphrase), true)?;
+        let kept = match done.previous.first() {
+            Some(previous) => format!(" What was here before is kept in {}.", previous.display()),
+            None => String::new(),
+        };
+        Ok(Some(BackupOutcome {
+            summary: format!(
+                "Restored \"{}\" from {}: {} records and {} archived report{}.{kept}",
+                done.company,
+                path.display(),
+                done.records,
+                done.reports,
+                if done.reports == 1 { "" } else { "s" }
+            ),
+        }))
     }
 }

@@ -57,6 +57,8 @@ pub fn typescript_bindings() -> String {
         SourcesView::decl(),
         ConnectionTest::decl(),
         ThresholdRow::decl(),
+        BackupStatus::decl(),
+        BackupOutcome::decl(),
         SettingsView::decl(),
         ThresholdValue::decl(),
         SettingsInput::decl(),

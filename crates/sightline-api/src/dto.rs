@@ -297,6 +297,9 @@ pub struct SyncSourceResult {
     pub error: Option<String>,
     /// Records left out, one phrase each (e.g. a bad CSV row).
     pub warnings: Vec<String>,
+    /// The read was held because it had far fewer records than the cache:
+    /// nothing was replaced until the user accepts it (`accept_shrink`).
+    pub held: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -305,6 +308,9 @@ pub struct SyncSummary {
     /// What to know that is not a failure: a source kept in the cache
     /// though gone from the configuration.
     pub notices: Vec<String>,
+    /// Ids of the sources kept in the cache though gone from the
+    /// configuration: each can be forgotten (`forget_source`).
+    pub kept_sources: Vec<String>,
 }
 
 /// Which board report to make.
@@ -683,6 +689,26 @@ pub struct SettingsView {
     /// "OS keychain" or "passphrase (Argon2id)".
     pub key_mode: String,
     pub thresholds: Vec<ThresholdRow>,
+    /// Days after the last backup before Settings reminds to make one.
+    pub backup_reminder_days: u32,
+    pub backup: BackupStatus,
+}
+
+/// When the company's data was last backed up, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupStatus {
+    /// "Last backed up on 3 December 2026 (2 days ago)." or "Never backed up."
+    pub text: String,
+    /// The last backup is older than the reminder setting, or there is none.
+    pub due: bool,
+    /// Automatic backups kept in the data folder's backups/.
+    pub automatic: u32,
+}
+
+/// What a backup or a restore from the desktop did, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupOutcome {
+    pub summary: String,
 }
 
 /// What the Settings screen saves.
@@ -693,6 +719,9 @@ pub struct SettingsInput {
     pub lock_minutes: u32,
     /// Threshold key and value; keys not listed keep their value.
     pub thresholds: Vec<ThresholdValue>,
+    /// Days after the last backup before Settings reminds; none keeps it.
+    #[serde(default)]
+    pub backup_reminder_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

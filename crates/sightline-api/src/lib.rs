@@ -30,7 +30,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use sightline_store::{OsKeychain, Store};
 
-pub use backup::{BackupDone, RestoreDone, check_backup};
+pub use backup::{BackupDone, DEFAULT_BACKUP_REMINDER_DAYS, RestoreDone, check_backup};
 pub use bindings::typescript_bindings;
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};

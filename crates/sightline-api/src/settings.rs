@@ -158,6 +158,8 @@ impl Sightline {
                     unit: (*unit).into(),
                 })
                 .collect(),
+            backup_reminder_days: self.backup_reminder_days()?,
+            backup: self.backup_status()?,
         })
     }
 
@@ -172,6 +174,9 @@ impl Sightline {
         }
         if !matches!(input.paper.as_str(), "a4" | "us-letter") {
             return Err(ApiError::invalid(format!("'{}' is not a paper size: use a4 or us-letter", input.paper)));
+        }
+        if input.backup_reminder_days.is_some_and(|days| days == 0 || days > 366) {
+            return Err(ApiError::invalid("remind about backups after 1 to 366 days"));
         }
         if input.lock_minutes > 24 * 60 {
             return Err(ApiError::invalid("lock after at most 1,440 minutes (a day), or 0 never to lock"));
@@ -200,6 +205,9 @@ impl Sightline {
             store.set_meta("timezone", timezone)?;
             store.set_meta("paper", &input.paper)?;
             store.set_meta("lock_minutes", &input.lock_minutes.to_string())?;
+            if let Some(days) = input.backup_reminder_days {
+                store.set_meta("backup_reminder_days", &days.to_string())?;
+            }
             let json = serde_json::to_string(&changed).map_err(|error| settings_error(error.to_string()))?;
             store.set_meta("settings", &json)?;
             // Stored figures were computed with the old settings.

@@ -261,9 +261,11 @@ impl Sightline {
                     pages: outcome.pages,
                     error: outcome.error,
                     warnings: outcome.warnings,
+                    held: outcome.held,
                 })
                 .collect(),
             notices: report.notices,
+            kept_sources: report.kept_sources,
         })
     }
 }

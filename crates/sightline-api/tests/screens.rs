@@ -3,8 +3,8 @@
 //! records behind a figure, editing sources, settings and unlocking.
 
 use sightline_api::{
-    Clock, ContractInput, DrilldownQuery, ErrorCode, KpiQuery, MetricStatus, Secret, SettingsInput, Sightline,
-    SlaTargetInput, SourceInput, ThresholdValue, TrendQuery, Unlock, VendorInput,
+    BackupStatus, Clock, ContractInput, DrilldownQuery, ErrorCode, KpiQuery, MetricStatus, Secret, SettingsInput,
+    Sightline, SlaTargetInput, SourceInput, ThresholdValue, TrendQuery, Unlock, VendorInput,
 };
 
 const NOW: &str = "2026-11-22T08:00:00Z";
@@ -290,8 +290,20 @@ fn settings_change_targets_and_are_kept_and_checked() {
         paper: "us-letter".into(),
         lock_minutes: 5,
         thresholds: vec![ThresholdValue { key: "patch_target_pct".into(), value: 90.0 }],
+        backup_reminder_days: Some(14),
     };
     let saved = app.save_settings(&input).unwrap();
+    assert_eq!(saved.backup_reminder_days, 14);
+    assert_eq!(
+        saved.backup,
+        BackupStatus {
+            text: "Never backed up: a backup is the only way to bring back your notes, contract settings and report \
+                   archive on a new computer."
+                .into(),
+            due: true,
+            automatic: 0,
+        }
+    );
     assert_eq!(saved.paper, "us-letter");
     assert_eq!(saved.timezone, "Europe/London");
     let kpis = app.kpis(&KpiQuery { vendor: Some("all".into()), period: Some("2026-10".into()) }).unwrap();
@@ -368,4 +380,34 @@ async fn test_connection_reaches_a_provider_with_the_stored_credentials_and_keep
     // Tickets every two hours back from now: the last day, both ends in, holds thirteen.
     assert!(connected.message.contains("13 records from the last day"), "{}", connected.message);
     assert_eq!(app.check().unwrap().records, 0, "a test keeps nothing");
+}
+
+#[test]
+fn settings_back_up_to_a_chosen_file_and_restore_from_one() {
+    let (dir, app) = demo();
+    let short =
+        app.backup_to_chosen(&Secret::new("short"), || panic!("no dialog for a refused passphrase")).unwrap_err();
+    assert_eq!(
+        short.message,
+        "a backup passphrase needs at least 8 characters: the file may leave this machine; nothing was written"
+    );
+    assert_eq!(app.backup_to_chosen(&Secret::new("harbor-lights-9"), || None).unwrap(), None, "cancelled");
+    let file = dir.path().join("chosen.sightline-backup");
+    let done = app.backup_to_chosen(&Secret::new("harbor-lights-9"), || Some(file.clone())).unwrap().unwrap();
+    assert!(done.summary.starts_with(&format!("Backed up to {} (", file.display())), "{}", done.summary);
+    let status = app.settings_view().unwrap().backup;
+    assert_eq!(status.text, "Last backed up on 22 November 2026 (today).");
+    assert!(!status.due);
+
+    let other = tempfile::tempdir().unwrap();
+    let fresh = open(other.path(), "another").unwrap();
+    let wrong = fresh.restore_chosen(&Secret::new("not-the-one"), || Some(file.clone())).unwrap_err();
+    assert!(wrong.message.contains("the passphrase does not match"), "{}", wrong.message);
+    let restored = fresh.restore_chosen(&Secret::new("harbor-lights-9"), || Some(file.clone())).unwrap().unwrap();
+    assert_eq!(
+        restored.summary,
+        format!("Restored \"Harbor & Finch Logistics\" from {}: 17308 records and 0 archived reports.", file.display())
+    );
+    let query = KpiQuery { vendor: Some("all".into()), period: Some("2026-10".into()) };
+    assert_eq!(fresh.kpis(&query).unwrap(), app.kpis(&query).unwrap());
 }

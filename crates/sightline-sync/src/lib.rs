@@ -82,6 +82,8 @@ pub struct SourceOutcome {
     pub error_kind: Option<FetchErrorKind>,
     /// Records left out (a bad CSV row), one phrase each.
     pub warnings: Vec<String>,
+    /// The read was held as far smaller than what the cache holds.
+    pub held: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -90,6 +92,8 @@ pub struct SyncReport {
     /// Things to know that are not failures: sources kept in the cache
     /// though gone from the configuration.
     pub notices: Vec<String>,
+    /// The ids of those sources.
+    pub kept_sources: Vec<String>,
 }
 
 impl SyncReport {
@@ -221,7 +225,7 @@ pub async fn sync(
                 let held = lock(store).source_record_count(&source_id).unwrap_or(0);
                 let hold_pct = options.shrink_hold_pct.unwrap_or(DEFAULT_SHRINK_HOLD_PCT);
                 match shrink_hold(&source_id, held, fetched.batch.len() as u64, hold_pct) {
-                    Some(message) => failed(store, &run, now, message, None, &emit),
+                    Some(message) => SourceOutcome { held: true, ..failed(store, &run, now, message, None, &emit) },
                     None => apply(store, &run, fetched, now, &emit),
                 }
             }
@@ -233,6 +237,13 @@ pub async fn sync(
     report.outcomes.sort_by(|a, b| a.source_id.cmp(&b.source_id));
     // Source-defined SLA targets reach the contracts.
     report.notices = configure(store, config)?;
+    report.kept_sources = lock(store)
+        .load_company()?
+        .sources
+        .into_iter()
+        .filter(|source| config.source(&source.id).is_none())
+        .map(|source| source.id)
+        .collect();
     Ok(report)
 }
 
@@ -278,6 +289,7 @@ fn apply(
                 error: None,
                 error_kind: None,
                 warnings: fetched.warnings,
+                held: false,
             }
         }
         Err(error) => {
@@ -309,5 +321,6 @@ fn failed(
         error: Some(message),
         error_kind: kind,
         warnings: Vec::new(),
+        held: false,
     }
 }

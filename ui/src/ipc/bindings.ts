@@ -252,14 +252,24 @@ error: string | null,
 /**
  * Records left out, one phrase each (e.g. a bad CSV row).
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * The read was held because it had far fewer records than the cache:
+ * nothing was replaced until the user accepts it (`accept_shrink`).
+ */
+held: boolean, };
 
 export type SyncSummary = { sources: Array<SyncSourceResult>, 
 /**
  * What to know that is not a failure: a source kept in the cache
  * though gone from the configuration.
  */
-notices: Array<string>, };
+notices: Array<string>, 
+/**
+ * Ids of the sources kept in the cache though gone from the
+ * configuration: each can be forgotten (`forget_source`).
+ */
+kept_sources: Array<string>, };
 
 export type ReportQuery = { 
 /**
@@ -580,6 +590,22 @@ export type ThresholdRow = { key: string, name: string, explanation: string, val
  */
 unit: string, };
 
+export type BackupStatus = { 
+/**
+ * "Last backed up on 3 December 2026 (2 days ago)." or "Never backed up."
+ */
+text: string, 
+/**
+ * The last backup is older than the reminder setting, or there is none.
+ */
+due: boolean, 
+/**
+ * Automatic backups kept in the data folder's backups/.
+ */
+automatic: number, };
+
+export type BackupOutcome = { summary: string, };
+
 export type SettingsView = { timezone: string, 
 /**
  * `a4` or `us-letter`.
@@ -592,7 +618,11 @@ lock_minutes: number, data_dir: string, cache_file: string,
 /**
  * "OS keychain" or "passphrase (Argon2id)".
  */
-key_mode: string, thresholds: Array<ThresholdRow>, };
+key_mode: string, thresholds: Array<ThresholdRow>, 
+/**
+ * Days after the last backup before Settings reminds to make one.
+ */
+backup_reminder_days: number, backup: BackupStatus, };
 
 export type ThresholdValue = { key: string, value: number, };
 
@@ -600,7 +630,11 @@ export type SettingsInput = { timezone: string, paper: string, lock_minutes: num
 /**
  * Threshold key and value; keys not listed keep their value.
  */
-thresholds: Array<ThresholdValue>, };
+thresholds: Array<ThresholdValue>, 
+/**
+ * Days after the last backup before Settings reminds; none keeps it.
+ */
+backup_reminder_days: number | null, };
 
 export type LockInfo = { idle_minutes: number, 
 /**

@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   ApiError,
   ArchivedReport,
+  BackupOutcome,
   ConnectionTest,
   ContractInput,
   Drilldown,
@@ -103,4 +104,10 @@ export const api = {
   testConnection: (id: string) => call<ConnectionTest>("test_connection", { id }),
   settings: () => call<SettingsView>("settings"),
   saveSettings: (settings: SettingsInput) => call<SettingsView>("save_settings", { settings }),
+  /** Removes a source gone from sightline.toml, with its records (an automatic backup is made first). */
+  forgetSource: (id: string) => call<number>("forget_source", { id }),
+  /** Shows the system's save dialog and writes the backup; null when cancelled. */
+  backupNow: (passphrase: string) => call<BackupOutcome | null>("backup_now", { passphrase }),
+  /** Shows the system's open dialog and restores the backup over what the app holds; null when cancelled. */
+  restoreBackup: (passphrase: string) => call<BackupOutcome | null>("restore_backup", { passphrase }),
 };

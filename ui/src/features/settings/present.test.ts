@@ -24,6 +24,8 @@ const view: SettingsView = {
   data_dir: "/home/cfo/.local/share/sightline",
   cache_file: "/home/cfo/.local/share/sightline/cache.db",
   key_mode: "OS keychain",
+  backup_reminder_days: 30,
+  backup: { text: "Never backed up.", due: true, automatic: 0 },
   thresholds: [
     threshold("default_compliance_target_pct", 95),
     threshold("patch_grace_days", 14, "days"),
@@ -100,7 +102,7 @@ describe("the settings form", () => {
     expect(hasChanges(draft, view)).toBe(false);
     expect(settingsFromDraft(draft, view)).toEqual({
       ok: true,
-      value: { timezone: "Europe/London", paper: "a4", lock_minutes: 15, thresholds: [] },
+      value: { timezone: "Europe/London", paper: "a4", lock_minutes: 15, thresholds: [], backup_reminder_days: 30 },
     });
   });
 
@@ -122,6 +124,7 @@ describe("the settings form", () => {
           { key: "patch_grace_days", value: 7 },
           { key: "backup_target_pct", value: 99 },
         ],
+        backup_reminder_days: 30,
       },
     });
   });
@@ -153,6 +156,10 @@ describe("the settings form", () => {
       problem: "Enter a time zone, such as Europe/London or America/New_York.",
     });
     expect(settingsFromDraft({ ...draft, lock_minutes: null }, view).ok).toBe(false);
+    expect(settingsFromDraft({ ...draft, backup_reminder_days: 0 }, view)).toEqual({
+      ok: false,
+      problem: "Enter the days before a backup reminder as a whole number from 1 to 366.",
+    });
     expect(settingsFromDraft({ ...draft, lock_minutes: 2.5 }, view).ok).toBe(false);
     expect(settingsFromDraft({ ...draft, lock_minutes: 1441 }, view)).toEqual({
       ok: false,

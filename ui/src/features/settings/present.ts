@@ -104,6 +104,7 @@ export interface SettingsDraft {
   timezone: string;
   paper: string;
   lock_minutes: number | null;
+  backup_reminder_days: number | null;
   thresholds: Record<string, number | null>;
 }
 
@@ -112,6 +113,7 @@ export function settingsDraft(view: SettingsView): SettingsDraft {
     timezone: view.timezone,
     paper: view.paper === "us-letter" ? "us-letter" : "a4",
     lock_minutes: view.lock_minutes,
+    backup_reminder_days: view.backup_reminder_days,
     thresholds: Object.fromEntries(view.thresholds.map((row) => [row.key, row.value])),
   };
 }
@@ -134,6 +136,10 @@ export function settingsFromDraft(draft: SettingsDraft, view: SettingsView): Che
     return { ok: false, problem: "Enter the minutes before Sightline locks as a whole number, or 0 never to lock." };
   }
   if (lock > 1440) return { ok: false, problem: "Lock after at most 1,440 minutes (a day), or 0 never to lock." };
+  const remind = draft.backup_reminder_days;
+  if (!isNumber(remind) || !Number.isInteger(remind) || remind < 1 || remind > 366) {
+    return { ok: false, problem: "Enter the days before a backup reminder as a whole number from 1 to 366." };
+  }
   const thresholds: SettingsInput["thresholds"] = [];
   for (const row of view.thresholds) {
     const value = draft.thresholds[row.key];
@@ -146,12 +152,20 @@ export function settingsFromDraft(draft: SettingsDraft, view: SettingsView): Che
     }
     if (value !== row.value) thresholds.push({ key: row.key, value });
   }
-  return { ok: true, value: { timezone, paper: draft.paper, lock_minutes: lock, thresholds } };
+  return {
+    ok: true,
+    value: { timezone, paper: draft.paper, lock_minutes: lock, thresholds, backup_reminder_days: remind },
+  };
 }
 
 /** Whether the form differs from what is saved. */
 export function hasChanges(draft: SettingsDraft, view: SettingsView): boolean {
-  if (draft.timezone.trim() !== view.timezone || draft.paper !== view.paper || draft.lock_minutes !== view.lock_minutes) {
+  if (
+    draft.timezone.trim() !== view.timezone ||
+    draft.paper !== view.paper ||
+    draft.lock_minutes !== view.lock_minutes ||
+    draft.backup_reminder_days !== view.backup_reminder_days
+  ) {
     return true;
   }
   return view.thresholds.some((row) => draft.thresholds[row.key] !== row.value);

@@ -74,6 +74,7 @@ function result(overrides: Partial<SyncSourceResult> = {}): SyncSourceResult {
     pages: 3,
     error: null,
     warnings: [],
+    held: false,
     ...overrides,
   };
 }
@@ -302,6 +303,7 @@ describe("sync progress", () => {
     };
     const summary = {
       notices: [],
+      kept_sources: [],
       sources: [result({ source: "a", records: 10, pages: 2 }), result({ source: "b", ok: false, records: 0, pages: 0 })],
     };
     const settled = settledProgress(state, ["a", "b", "c"], summary);
@@ -332,6 +334,7 @@ describe("sync results", () => {
       summaryLine({
         sources: [],
         notices: ["old-csv is no longer in sightline.toml, but its 12 records are kept and still counted"],
+        kept_sources: ["old-csv"],
       }),
     ).toBe(
       "There was nothing to sync: add a source first. Note: old-csv is no longer in sightline.toml, but its 12 records are kept and still counted.",
@@ -339,15 +342,15 @@ describe("sync results", () => {
   });
 
   it("sums a whole sync up in one line", () => {
-    expect(summaryLine({ sources: [], notices: [] })).toBe("There was nothing to sync: add a source first.");
-    expect(summaryLine({ sources: [result()], notices: [] })).toBe("Sync finished: 1,234 records read.");
-    expect(summaryLine({ sources: [result(), result({ source: "b", records: 6 })], notices: [] })).toBe(
+    expect(summaryLine({ sources: [], notices: [], kept_sources: [] })).toBe("There was nothing to sync: add a source first.");
+    expect(summaryLine({ sources: [result()], notices: [], kept_sources: [] })).toBe("Sync finished: 1,234 records read.");
+    expect(summaryLine({ sources: [result(), result({ source: "b", records: 6 })], notices: [], kept_sources: [] })).toBe(
       "Sync finished: all 2 sources read, 1,240 records in all.",
     );
-    expect(summaryLine({ sources: [result(), result({ source: "b", ok: false })], notices: [] })).toBe(
+    expect(summaryLine({ sources: [result(), result({ source: "b", ok: false })], notices: [], kept_sources: [] })).toBe(
       "Sync finished with problems: 1 of 2 sources failed and kept their earlier data; each says why below.",
     );
-    expect(summaryLine({ sources: [result({ ok: false })], notices: [] })).toBe(
+    expect(summaryLine({ sources: [result({ ok: false })], notices: [], kept_sources: [] })).toBe(
       "The sync failed: the source below says why. Its earlier data is kept.",
     );
   });
