@@ -20,6 +20,9 @@ pub const DEFAULT_BACKUP_REMINDER_DAYS: u32 = 30;
 const MIN_PASSPHRASE: usize = 8;
 const CONFIG_ENTRY: &str = "sightline.toml";
 const SECRET_PREFIX: &str = "secret:";
+/// The report signing key, carried in keychain mode (in passphrase mode it
+/// is inside the cache).
+const SIGNING_ENTRY: &str = "signing-key";
 
 /// What `backup` wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +72,9 @@ impl Sightline {
         let config = std::fs::read(self.config_path()).ok();
         if let Some(content) = &config {
             files.push(BackupFile { name: CONFIG_ENTRY.into(), content: content.clone() });
+        }
+        if let Some(key) = self.signing_key_for_backup()? {
+            files.push(BackupFile { name: SIGNING_ENTRY.into(), content: key.into_bytes() });
         }
         let mut secrets = 0;
         if self.store().key_mode() == KeyMode::Keychain {
@@ -134,6 +140,8 @@ impl Sightline {
                 }
                 crate::report::write_whole(&path, &carried.content)?;
                 config = Some(path);
+            } else if carried.name == SIGNING_ENTRY {
+                self.keep_signing_key(&String::from_utf8_lossy(&carried.content))?;
             } else if let Some(source_id) = carried.name.strip_prefix(SECRET_PREFIX) {
                 let secret = Secret::new(String::from_utf8_lossy(&carried.content).into_owned());
                 self.keep_secret(source_id, &secret)?;
@@ -149,6 +157,15 @@ impl Sightline {
                     self.store().delete_source_secret(&source.id)?;
                     secrets += 1;
                 }
+            }
+        }
+        // A signing key kept inside a passphrase-locked cache moves into
+        // this machine's keychain when it has one.
+        if self.store().key_mode() == KeyMode::Keychain {
+            let inside = self.store().meta("signing_key")?;
+            if let Some(text) = inside {
+                self.keep_signing_key(&text)?;
+                self.store().set_meta("signing_key", "")?;
             }
         }
         self.reassess()?;

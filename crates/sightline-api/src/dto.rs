@@ -692,6 +692,9 @@ pub struct SettingsView {
     /// Days after the last backup before Settings reminds to make one.
     pub backup_reminder_days: u32,
     pub backup: BackupStatus,
+    /// The minisign public key that signs board reports; none until the
+    /// first report is made.
+    pub signing_key: Option<String>,
 }
 
 /// When the company's data was last backed up, in words.

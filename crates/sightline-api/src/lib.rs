@@ -19,6 +19,7 @@ mod overview;
 mod report;
 mod risks;
 mod settings;
+mod signing;
 mod sources;
 mod sync;
 mod trends;
@@ -38,6 +39,7 @@ pub use export::{ExportDone, ExportFormat};
 pub use settings::DEFAULT_LOCK_MINUTES;
 pub use sightline_domain::Secret;
 pub use sightline_store::{BACKUP_DIR, CACHE_FILE, Unlock, automatic_backups};
+pub use signing::{ChainCheck, Verified};
 
 /// Where the data lives when no `--data-dir` or `SIGHTLINE_DATA_DIR` says
 /// otherwise: the OS data directory (`~/.local/share/sightline` on Linux).

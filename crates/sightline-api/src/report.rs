@@ -608,8 +608,10 @@ impl Sightline {
             definitions,
             provenance,
             figures,
+            signing_key: String::new(),
             fingerprint: String::new(),
         };
+        snapshot.signing_key = self.signing_key()?.1.to_base64();
         snapshot.fingerprint = sightline_report::fingerprint(&snapshot);
         Ok(snapshot)
     }
@@ -649,20 +651,66 @@ impl Sightline {
         let snapshot_json = serde_json::to_string(&snapshot)
             .map_err(|error| ApiError { code: ErrorCode::Storage, message: error.to_string() })?;
         let title = format!("{} — IT report, {}", snapshot.company, period.label());
+        // Seconds only: the archive keeps whole seconds, and the entry's
+        // hash is taken over the time as stored.
+        let created_at = chrono::DateTime::from_timestamp(self.now().timestamp(), 0).unwrap_or_default();
+        let (secret, public) = self.signing_key()?;
+        let head = self.store().chain_head()?;
+        let sha = sightline_store::sha256_hex(&rendered.bytes);
+        let signature = Sightline::sign(
+            &secret,
+            &public,
+            &rendered.bytes,
+            &format!(
+                "Sightline board report: {}, {}; archive entry {}",
+                snapshot.company,
+                period.label(),
+                head.next_id
+            ),
+        )?;
+        let entry_hash = sightline_store::sha256_hex(
+            sightline_store::entry_text(
+                head.next_id,
+                &snapshot.period,
+                created_at,
+                &sha,
+                &snapshot_json,
+                &snapshot.fingerprint,
+                &head.previous_entry,
+            )
+            .as_bytes(),
+        );
+        let entry_signature = Sightline::sign(
+            &secret,
+            &public,
+            entry_hash.as_bytes(),
+            &format!("Sightline archive entry {}", head.next_id),
+        )?;
         if let Some(out) = out {
             write_whole(out, &rendered.bytes)?;
+            let mut name = out.as_os_str().to_owned();
+            name.push(".minisig");
+            write_whole(std::path::Path::new(&name), signature.as_bytes())?;
         }
-        let store = self.store();
-        let id = store.archive_report(&NewReport {
-            period: &snapshot.period,
-            created_at: self.now(),
-            paper: paper.as_str(),
-            title: &title,
-            fingerprint: &snapshot.fingerprint,
-            pages: rendered.pages as u32,
-            pdf: &rendered.bytes,
-            snapshot: &snapshot_json,
-        })?;
+        let mut store = self.store();
+        let id = store.archive_report(
+            &NewReport {
+                period: &snapshot.period,
+                created_at,
+                paper: paper.as_str(),
+                title: &title,
+                fingerprint: &snapshot.fingerprint,
+                pages: rendered.pages as u32,
+                pdf: &rendered.bytes,
+                snapshot: &snapshot_json,
+            },
+            &sightline_store::EntrySeal {
+                head: &head,
+                entry_hash: &entry_hash,
+                signature: &signature,
+                entry_signature: &entry_signature,
+            },
+        )?;
         let stored = store
             .reports()?
             .into_iter()

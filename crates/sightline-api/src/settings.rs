@@ -160,6 +160,7 @@ impl Sightline {
                 .collect(),
             backup_reminder_days: self.backup_reminder_days()?,
             backup: self.backup_status()?,
+            signing_key: self.public_key()?,
         })
     }
 

@@ -135,6 +135,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check a report PDF against its minisign signature (FILE.minisig) and say whether it is in this archive
+    Verify {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The signature file [default: FILE.minisig]
+        #[arg(long, value_name = "SIG")]
+        sig: Option<PathBuf>,
+        /// A public key (a .pub file, or the key itself) [default: this archive's key]
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+    },
     /// List the tickets on which a vendor's own SLA verdict and the contract's disagree, with the reason for each
     Disputes {
         /// The vendor's id
@@ -194,6 +205,14 @@ enum ReportsAction {
         id: i64,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// Check the whole archive: every report's PDF, signature and data snapshot, and the chain that
+    /// links each entry to the one before (an entry altered, removed, inserted or reordered is named)
+    Verify,
+    /// Print the public key that signs the reports (minisign format), or write it to a file
+    Key {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// What got better and what got worse from one archived report to another
     Compare {
@@ -483,10 +502,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report { period, paper, out } => {
             let (report, bytes) = app.export_report(&ReportQuery { period, paper }, Some(&out))?;
             println!(
-                "Wrote {} ({} pages, {} KB) and archived it as report {}.",
+                "Wrote {} ({} pages, {} KB) and its signature {}.minisig, and archived it as report {}.",
                 out.display(),
                 report.pages,
                 bytes.len().div_ceil(1024),
+                out.display(),
                 report.id
             );
             println!("Fingerprint of its data: {}", report.fingerprint);
@@ -592,6 +612,41 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out.display(),
                 report.sha256
             );
+        }
+        Command::Reports { action: Some(ReportsAction::Verify), .. } => {
+            let check = app.verify_archive()?;
+            if check.problems.is_empty() {
+                println!(
+                    "The archive is intact: {} report{}, {} signed and chained, none altered, removed or inserted.",
+                    check.entries,
+                    if check.entries == 1 { "" } else { "s" },
+                    check.signed
+                );
+            } else {
+                for problem in &check.problems {
+                    println!("  {problem}");
+                }
+                anyhow::bail!(
+                    "the archive has been tampered with: {} problem{} found (listed above); do not rely on the reports \
+                     named, and bring back a backup with `sightline-cli restore`",
+                    check.problems.len(),
+                    if check.problems.len() == 1 { "" } else { "s" }
+                );
+            }
+        }
+        Command::Reports { action: Some(ReportsAction::Key { out }), .. } => {
+            let key = app.public_key_file()?;
+            match out {
+                Some(out) => {
+                    std::fs::write(&out, &key).with_context(|| format!("could not write {}", out.display()))?;
+                    println!("Wrote the public key to {}.", out.display());
+                }
+                None => println!("{}", key.trim_end()),
+            }
+        }
+        Command::Verify { file, sig, key } => {
+            let verified = app.verify_file(&file, sig.as_deref(), key.as_deref())?;
+            println!("{}", verified.summary);
         }
         Command::Reports { action: Some(ReportsAction::Compare { from, to }), json } => {
             let comparison = app.compare_reports(from, to)?;

@@ -3,7 +3,8 @@
 //! capped exponential backoff and jitter for what retrying can fix (429 with
 //! `Retry-After`, 5xx, timeouts, dropped connections), none for what it
 //! cannot (400, 401, 403, 404), a cap on body size, and errors that name the
-//! source and the URL path and never the credentials.
+//! source and the URL path and never the credentials: whatever a server
+//! says goes into a message only through `redact`.
 
 use std::collections::HashSet;
 use std::net::IpAddr;
@@ -17,6 +18,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::limit::Limiter;
+use crate::redact::SentSecrets;
 
 /// How often, and how patiently, a failed request is tried again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +183,9 @@ pub(crate) struct Body {
     pub headers: HeaderMap,
     pub bytes: Vec<u8>,
     pub path: String,
+    /// The credentials the request carried, which any text quoted from
+    /// this body is cleared of.
+    pub secrets: SentSecrets,
 }
 
 impl<'a> Http<'a> {
@@ -256,6 +261,9 @@ impl<'a> Http<'a> {
                 FetchError::config(source, format!("could not build the request: {}", error.without_url()))
             })?;
             let path = request.url().path().to_string();
+            // What the request sends as credentials, so that a response
+            // echoing it can be cleared of it before it is quoted.
+            let secrets = SentSecrets::from_headers(request.headers());
             // A request with a body (a token request) may have its form
             // echoed back in an error: never quote such a response.
             let quotable = request.method() == reqwest::Method::GET;
@@ -265,7 +273,7 @@ impl<'a> Http<'a> {
                 Ok(response) => {
                     let status = response.status();
                     if status.is_success() {
-                        match self.read_body(response, &path).await {
+                        match self.read_body(response, &path, secrets).await {
                             Ok(body) => return Ok(body),
                             Err(error) if error.kind.retryable() && !last => None,
                             Err(error) => return Err(error),
@@ -308,7 +316,7 @@ impl<'a> Http<'a> {
                         }
                         retry_after(response.headers())
                     } else {
-                        return Err(self.refused(status, &path, response, quotable).await);
+                        return Err(self.refused(status, &path, response, quotable, &secrets).await);
                     }
                 }
                 Err(error) => {
@@ -346,7 +354,7 @@ impl<'a> Http<'a> {
         Ok((value, body))
     }
 
-    async fn read_body(&self, mut response: Response, path: &str) -> Result<Body, FetchError> {
+    async fn read_body(&self, mut response: Response, path: &str, secrets: SentSecrets) -> Result<Body, FetchError> {
         let source = self.source_id;
         let cap = self.options.max_body_bytes;
         let too_big = || {
@@ -388,10 +396,17 @@ impl<'a> Http<'a> {
                 }
             }
         }
-        Ok(Body { headers, bytes, path: path.to_string() })
+        Ok(Body { headers, bytes, path: path.to_string(), secrets })
     }
 
-    async fn refused(&self, status: StatusCode, path: &str, response: Response, quotable: bool) -> FetchError {
+    async fn refused(
+        &self,
+        status: StatusCode,
+        path: &str,
+        response: Response,
+        quotable: bool,
+        secrets: &SentSecrets,
+    ) -> FetchError {
         let source = self.source_id;
         let code = status.as_u16();
         match status {
@@ -417,10 +432,13 @@ impl<'a> Http<'a> {
                 format!("nothing was found at {path} (HTTP 404): check base_url for {source}"),
             ),
             _ => {
-                // A short excerpt helps with a rejected filter; responses
-                // never carry the request's credentials.
-                let text = if quotable { response.text().await.unwrap_or_default() } else { String::new() };
-                let excerpt: String = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(160).collect();
+                // A short excerpt helps with a rejected filter. Some servers
+                // and proxies echo the request's headers, so the excerpt is
+                // redacted whole before it is cut short: a cut could leave
+                // half a secret that no longer matches.
+                let text = if quotable { excerpt_source(response).await } else { String::new() };
+                let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let excerpt: String = secrets.redact(&collapsed).chars().take(160).collect();
                 let said = if excerpt.is_empty() { String::new() } else { format!(" (it said: {excerpt})") };
                 FetchError::new(
                     source,
@@ -469,12 +487,15 @@ pub(crate) fn decode<T: DeserializeOwned>(source_id: &str, body: &Body) -> Resul
                 ),
             )
         } else {
+            // serde quotes the offending value (and a map's key), which
+            // may be a credential the server echoed.
             let field = error.path().to_string();
             let reason = inner.to_string();
             let reason = reason.split(" at line").next().unwrap_or(&reason);
+            let what = body.secrets.redact(&format!("at {field}, {reason}"));
             FetchError::bad_response(
                 source_id,
-                format!("the service returned data Sightline cannot read on {path}: at {field}, {reason}"),
+                format!("the service returned data Sightline cannot read on {path}: {what}"),
             )
         }
     })
@@ -515,6 +536,21 @@ impl Pages {
         }
         Ok(())
     }
+}
+
+/// The start of a refused request's body, enough for an excerpt: a server
+/// may answer an error with a page of any size.
+async fn excerpt_source(mut response: Response) -> String {
+    const READ_AT_MOST: usize = 16 << 10;
+    let mut bytes = Vec::new();
+    while bytes.len() < READ_AT_MOST {
+        match response.chunk().await {
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    bytes.truncate(READ_AT_MOST);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 fn size_text(bytes: usize) -> String {

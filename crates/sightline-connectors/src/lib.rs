@@ -11,6 +11,7 @@ mod http;
 mod limit;
 pub mod ninjaone;
 mod priority;
+mod redact;
 pub mod servicenow;
 mod source;
 pub mod tls;

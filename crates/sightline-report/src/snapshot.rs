@@ -123,6 +123,12 @@ pub struct ReportSnapshot {
     pub provenance: Vec<ProvenanceRow>,
     /// Figures by `vendor/metric`, for comparing two reports.
     pub figures: Vec<(String, String, Option<f64>)>,
+    /// The minisign public key that signs the report, printed in the
+    /// appendix so that a reader can check the PDF's signature. Empty (and
+    /// left out of the JSON, so that older snapshots keep their
+    /// fingerprint) for reports made before signing.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub signing_key: String,
     /// The SHA-256 of this snapshot (with this field empty), printed in
     /// the appendix.
     pub fingerprint: String,

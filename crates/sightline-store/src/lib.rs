@@ -23,7 +23,7 @@ pub use backup::{BACKUP_DIR, BackupFile, BackupKey, KEEP_AUTOMATIC, Restored, au
 pub use company::Company;
 pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock};
 pub use migrations::SCHEMA_VERSION;
-pub use reports::{NewReport, StoredReport, Tampered, sha256_hex};
+pub use reports::{ChainEntry, ChainHead, EntrySeal, NewReport, StoredReport, Tampered, entry_text, sha256_hex};
 pub use sync::{SourceRun, SyncLogEntry, SyncState};
 
 use key::{CacheKey, decode_key, derive_key, encode_key, keychain_account, random_bytes};

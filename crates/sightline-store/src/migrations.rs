@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_sync.sql"),
     include_str!("../migrations/0004_reports.sql"),
     include_str!("../migrations/0005_contract_clocks.sql"),
+    include_str!("../migrations/0006_signed_archive.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use sightline_domain::Secret;
-use sightline_store::{NewReport, OsKeychain, Store, Unlock, sha256_hex};
+use sightline_store::{EntrySeal, NewReport, OsKeychain, Store, Unlock, sha256_hex};
 
 fn report<'a>(pdf: &'a [u8]) -> NewReport<'a> {
     NewReport {
@@ -21,9 +21,17 @@ fn report<'a>(pdf: &'a [u8]) -> NewReport<'a> {
 #[test]
 fn reports_are_sealed_and_tampering_is_detected() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Unlock { passphrase: Some(Secret::new("reports")) }, &OsKeychain).unwrap();
+    let mut store = Store::open(dir.path(), Unlock { passphrase: Some(Secret::new("reports")) }, &OsKeychain).unwrap();
     let pdf = b"%PDF-1.7 pretend board report".to_vec();
-    let id = store.archive_report(&report(&pdf)).unwrap();
+    let head = store.chain_head().unwrap();
+    assert_eq!((head.next_id, head.previous_entry.as_str()), (1, ""));
+    let seal = EntrySeal { head: &head, entry_hash: "e1", signature: "sig", entry_signature: "entry-sig" };
+    let id = store.archive_report(&report(&pdf), &seal).unwrap();
+    assert_eq!(id, 1);
+    // A seal made against a head that has moved on is refused.
+    assert!(store.archive_report(&report(&pdf), &seal).is_err());
+    let head = store.chain_head().unwrap();
+    assert_eq!((head.next_id, head.previous_entry.as_str()), (2, "e1"));
     let listed = store.reports().unwrap();
     assert_eq!((listed[0].id, listed[0].pages, listed[0].bytes), (id, 12, pdf.len() as u64));
     assert_eq!(listed[0].sha256, sha256_hex(&pdf));

@@ -622,7 +622,12 @@ key_mode: string, thresholds: Array<ThresholdRow>,
 /**
  * Days after the last backup before Settings reminds to make one.
  */
-backup_reminder_days: number, backup: BackupStatus, };
+backup_reminder_days: number, backup: BackupStatus, 
+/**
+ * The minisign public key that signs board reports; none until the
+ * first report is made.
+ */
+signing_key: string | null, };
 
 export type ThresholdValue = { key: string, value: number, };
 

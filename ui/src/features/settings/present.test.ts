@@ -26,6 +26,7 @@ const view: SettingsView = {
   key_mode: "OS keychain",
   backup_reminder_days: 30,
   backup: { text: "Never backed up.", due: true, automatic: 0 },
+  signing_key: null,
   thresholds: [
     threshold("default_compliance_target_pct", 95),
     threshold("patch_grace_days", 14, "days"),
