@@ -426,8 +426,12 @@ impl Sightline {
         let mut periods = months.clone();
         periods.push(period);
         let computed = self.compute(&periods)?;
-        let overview = self.overview_for(period)?;
-        let risks = self.risks(true)?;
+        let mut overview = self.overview_for(period)?;
+        // The flags as they stood when the period ended, not today's: a
+        // report of a past quarter says what was true then.
+        let risks = self.risks_at(period.end())?;
+        overview.open_red = risks.iter().filter(|risk| risk.severity == "red").count() as u32;
+        overview.open_amber = risks.iter().filter(|risk| risk.severity == "amber").count() as u32;
         let mut builder = Builder { computed: &computed, period, months, charts: 0 };
 
         let mut service_charts = Vec::new();

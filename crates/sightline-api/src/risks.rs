@@ -30,6 +30,57 @@ impl Sightline {
             .collect())
     }
 
+    /// The flags as they stood at `end` (a report period's end): every rule
+    /// evaluated with `now` = `end`, most serious first, all open then. A
+    /// flag Sightline first saw later says so by having no earlier date:
+    /// its first-seen is `end`.
+    pub(crate) fn risks_at(&self, end: chrono::DateTime<chrono::Utc>) -> Result<Vec<RiskRow>, ApiError> {
+        let store = self.store();
+        let company = store.load_company()?;
+        let records = store.load_records()?;
+        let settings = Sightline::settings(&store)?;
+        let acknowledgements = store.acknowledgements()?;
+        let stored = store.load_flags()?;
+        drop(store);
+        let input = sightline_engine::EngineInput {
+            vendors: &company.vendors,
+            contracts: &company.contracts,
+            sources: &company.sources,
+            records: &records,
+            settings: &settings,
+        };
+        let assessment = sightline_engine::assess(input, &company.services, end);
+        Ok(assessment
+            .flags
+            .into_iter()
+            .map(|flag| {
+                let first_seen = stored
+                    .iter()
+                    .find(|known| known.flag.id == flag.id)
+                    .map(|known| known.first_seen)
+                    .filter(|first| *first <= end)
+                    .unwrap_or(end);
+                let vendor_name = flag.vendor.as_deref().map(|id| {
+                    company
+                        .vendors
+                        .iter()
+                        .find(|vendor| vendor.id == id)
+                        .map_or_else(|| id.to_string(), |v| v.name.clone())
+                });
+                let ack = acknowledgements.get(&flag.id).filter(|ack| ack.at <= end);
+                let then = StoredFlag {
+                    flag,
+                    state: FlagState::Ongoing,
+                    first_seen,
+                    last_seen: end,
+                    resolved_at: None,
+                    returned: false,
+                };
+                risk_row(&then, vendor_name, ack)
+            })
+            .collect())
+    }
+
     /// Attaches a private note to a flag. The note is kept through every
     /// sync, recomputation and upgrade.
     pub fn acknowledge(&self, flag_id: &str, note: &str) -> Result<RiskRow, ApiError> {

@@ -86,14 +86,35 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
     }
     assert!(flat.contains(&format!("Page 2 of {pages}")) && flat.contains(&format!("Page {pages} of {pages}")));
     assert!(flat.contains(&fingerprint), "the fingerprint is not in the report");
-    // The top risks, as `risks --json` gives them, headline and question.
-    let risks: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["risks", "--json"]))).unwrap();
-    for risk in risks.iter().take(5) {
+    // The top risks as they stood when September ended, headline and
+    // question: what `risks --json` said on 1 October (a copy of the cache
+    // assessed with that date), not today's flags.
+    let then = tempfile::tempdir().unwrap();
+    for file in ["cache.sightline", "cache.salt"] {
+        std::fs::copy(dir.path().join(file), then.path().join(file)).unwrap();
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_sightline-cli"))
+        .args(["--data-dir", then.path().to_str().unwrap(), "risks", "--json"])
+        .env("SIGHTLINE_PASSPHRASE", "report-test")
+        .env("SIGHTLINE_NOW", "2026-10-01T00:00:00Z")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap();
+    let risks_then: Vec<Value> = serde_json::from_str(&ok(output)).unwrap();
+    assert!(risks_then.len() >= 5);
+    for risk in risks_then.iter().take(5) {
         for field in ["headline", "question"] {
             let words = risk[field].as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
             assert!(flat.contains(&words), "{field} '{words}' is not in the report");
         }
     }
+    assert!(flat.contains("2 red and 9 amber risks are open."), "the count of risks open at the end of September");
+    // Today's flags are not the quarter's: November's figures stay out.
+    let today: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["risks", "--json"]))).unwrap();
+    let stale = "Stratus Cloud Hosting has left a critical security update uninstalled for 74 days on 8 devices";
+    assert!(today.iter().any(|risk| risk["headline"].as_str().unwrap().starts_with(stale)));
+    assert!(!flat.contains(stale), "a flag of 22 November is not in the Q3 report");
+    assert!(!flat.contains("in November 2026"), "nothing of November is in the Q3 report");
 
     // Pages as PNG, for people to look at.
     let out = pages_dir();
