@@ -68,6 +68,20 @@ impl Sightline {
     /// the credentials the keychain holds, locked with `passphrase`.
     pub fn backup(&self, out: &Path, passphrase: &Secret) -> Result<BackupDone, ApiError> {
         check_passphrase(passphrase)?;
+        let cache = self.store().path().to_path_buf();
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same(out, &cache)
+            || out.parent().is_some_and(|dir| same(dir, &self.data_dir().join(sightline_store::BACKUP_DIR)))
+        {
+            return Err(ApiError::invalid(format!(
+                "{} is Sightline's own cache or its automatic backups' folder: write the backup somewhere else; \
+                 nothing was written",
+                out.display()
+            )));
+        }
         let mut files = Vec::new();
         let config = std::fs::read(self.config_path()).ok();
         if let Some(content) = &config {
@@ -78,7 +92,10 @@ impl Sightline {
         }
         let mut secrets = 0;
         if self.store().key_mode() == KeyMode::Keychain {
-            for source in self.store().load_company()?.sources {
+            // Bound first: a guard in a `for` head would be held through the
+            // loop, and `lookup_secret` locks the store again.
+            let sources = self.store().load_company()?.sources;
+            for source in sources {
                 let secret = self.lookup_secret(&source.id).map_err(ApiError::invalid)?;
                 if let Some(secret) = secret {
                     files.push(BackupFile {
@@ -134,7 +151,8 @@ impl Sightline {
                 if let Ok(existing) = std::fs::read(&path)
                     && existing != carried.content
                 {
-                    let aside = path.with_extension("toml.before-restore");
+                    let stamp = self.now().format("%Y%m%dT%H%M%SZ");
+                    let aside = path.with_extension(format!("toml.before-restore-{stamp}"));
                     crate::report::write_whole(&aside, &existing)?;
                     previous.push(aside);
                 }
@@ -151,8 +169,10 @@ impl Sightline {
         // Credentials that were kept inside a passphrase-locked cache move
         // into this machine's keychain when it has one.
         if self.store().key_mode() == KeyMode::Keychain {
-            for source in self.store().load_company()?.sources {
-                if let Some(secret) = self.store().source_secret(&source.id)? {
+            let sources = self.store().load_company()?.sources;
+            for source in sources {
+                let inside = self.store().source_secret(&source.id)?;
+                if let Some(secret) = inside {
                     self.keep_secret(&source.id, &secret)?;
                     self.store().delete_source_secret(&source.id)?;
                     secrets += 1;
@@ -162,10 +182,10 @@ impl Sightline {
         // A signing key kept inside a passphrase-locked cache moves into
         // this machine's keychain when it has one.
         if self.store().key_mode() == KeyMode::Keychain {
-            let inside = self.store().meta("signing_key")?;
+            let inside = self.store().meta("signing_key")?.filter(|text| !text.is_empty());
             if let Some(text) = inside {
                 self.keep_signing_key(&text)?;
-                self.store().set_meta("signing_key", "")?;
+                self.store().delete_meta("signing_key")?;
             }
         }
         self.reassess()?;

@@ -14,6 +14,9 @@ pub enum ErrorCode {
     KeychainUnavailable,
     /// The key does not open the cache, or the file is damaged.
     CannotOpenCache,
+    /// The key is right but the cache file is empty or damaged: a backup
+    /// brings it back (`restore --replace` sets it aside).
+    CacheDamaged,
     /// The input (a period, a vendor id) is not valid.
     InvalidInput,
     /// The thing asked for does not exist.
@@ -56,11 +59,10 @@ impl From<StoreError> for ApiError {
             | StoreError::Keychain { .. } => ErrorCode::KeychainUnavailable,
             StoreError::WrongKeyOrDamaged { .. }
             | StoreError::TooNew { .. }
-            | StoreError::EmptyFile { .. }
             | StoreError::SaltMissing { .. }
             | StoreError::SaltDamaged { .. }
-            | StoreError::Damaged { .. }
             | StoreError::BackupRefused { .. } => ErrorCode::CannotOpenCache,
+            StoreError::EmptyFile { .. } | StoreError::Damaged { .. } => ErrorCode::CacheDamaged,
             StoreError::DataDir { .. }
             | StoreError::ReadOnly { .. }
             | StoreError::DiskFull

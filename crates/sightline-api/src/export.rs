@@ -151,7 +151,18 @@ impl Sightline {
                 dir.display()
             )));
         }
-        std::fs::create_dir_all(dir.join("reports")).map_err(|error| write_failed(dir, error))?;
+        // Unencrypted: readable by the owner only.
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir.join("reports")).map_err(|error| write_failed(dir, error))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|error| write_failed(dir, error))?;
+        }
         let mut files = Vec::new();
         let records = self.store().load_records()?;
         let mut add = |name: &str, written: Option<String>, count: usize| {

@@ -757,6 +757,12 @@ impl Sightline {
         let (report, pdf) = self.open_report(id)?;
         let Some(path) = choose(&report) else { return Ok(None) };
         write_whole(&path, &pdf)?;
+        // The signature travels with the copy, for whoever receives it.
+        if let Some(signature) = self.store().report_signature(id)? {
+            let mut name = path.as_os_str().to_owned();
+            name.push(".minisig");
+            write_whole(std::path::Path::new(&name), signature.as_bytes())?;
+        }
         Ok(Some(path.display().to_string()))
     }
 

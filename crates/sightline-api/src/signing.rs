@@ -65,8 +65,8 @@ pub struct ChainCheck {
 }
 
 impl Sightline {
-    /// The signing key, made on first use.
-    pub(crate) fn signing_key(&self) -> Result<(SecretKey, PublicKey), ApiError> {
+    /// The signing key if one has been made, without making one.
+    fn stored_signing_key(&self) -> Result<Option<(SecretKey, PublicKey)>, ApiError> {
         let mode = self.store().key_mode();
         let stored = match mode {
             KeyMode::Passphrase => self.store().meta(SECRET_META)?,
@@ -77,12 +77,23 @@ impl Sightline {
                 })?
                 .map(|secret| secret.expose().to_string()),
         };
-        if let Some(text) = stored {
-            let secret = SecretKeyBox::from_string(&text)
-                .and_then(SecretKeyBox::into_unencrypted_secret_key)
-                .map_err(|error| signing_error(format!("the stored signing key cannot be read ({error})")))?;
-            let public = PublicKey::from_secret_key(&secret)
-                .map_err(|error| signing_error(format!("the stored signing key cannot be read ({error})")))?;
+        let Some(text) = stored.filter(|text| !text.is_empty()) else { return Ok(None) };
+        let secret = SecretKeyBox::from_string(&text)
+            .and_then(SecretKeyBox::into_unencrypted_secret_key)
+            .map_err(|error| signing_error(format!("the stored signing key cannot be read ({error})")))?;
+        let public = PublicKey::from_secret_key(&secret)
+            .map_err(|error| signing_error(format!("the stored signing key cannot be read ({error})")))?;
+        Ok(Some((secret, public)))
+    }
+
+    /// The signing key, made on first use. The public key shown in Settings
+    /// is kept in step with it.
+    pub(crate) fn signing_key(&self) -> Result<(SecretKey, PublicKey), ApiError> {
+        if let Some((secret, public)) = self.stored_signing_key()? {
+            let text = public.to_box().map(|boxed| boxed.into_string()).unwrap_or_default();
+            if self.store().meta(PUBLIC_META)?.as_deref() != Some(text.as_str()) {
+                self.store().set_meta(PUBLIC_META, &text)?;
+            }
             return Ok((secret, public));
         }
         let KeyPair { pk, sk } = KeyPair::generate_unencrypted_keypair()
@@ -120,7 +131,15 @@ impl Sightline {
         if self.store().key_mode() != KeyMode::Keychain {
             return Ok(None);
         }
-        Ok(OsKeychain.get(&keychain_account(self.data_dir())).ok().flatten().map(|secret| secret.expose().to_string()))
+        // A backup without the key could not sign again with it, and every
+        // archived report would then look re-signed: say so, do not skip.
+        let kept = OsKeychain.get(&keychain_account(self.data_dir())).map_err(|error| {
+            signing_error(format!(
+                "the OS keychain could not be read for the report signing key ({error:?}): unlock it and back up again; \
+                 nothing was written"
+            ))
+        })?;
+        Ok(kept.map(|secret| secret.expose().to_string()))
     }
 
     /// The public key (minisign's base64 line), once a report has been
@@ -219,10 +238,9 @@ impl Sightline {
     pub fn verify_archive(&self) -> Result<ChainCheck, ApiError> {
         let entries = self.store().chain_entries()?;
         let head = self.store().meta("archive_head")?;
-        let public = match self.store().meta(PUBLIC_META)? {
-            Some(text) => Some(parse_public_key(&text)?),
-            None => None,
-        };
+        // Checked against the key that signs, not a copy of its public half
+        // stored beside the entries, which whoever edits them could edit too.
+        let public = self.stored_signing_key()?.map(|(_, public)| public);
         let mut problems = Vec::new();
         let mut previous: Option<String> = None;
         let mut signed = 0;
@@ -271,6 +289,13 @@ impl Sightline {
             if &sha256_hex(text.as_bytes()) != hash {
                 problems.push(format!(
                     "report {id} ({}): its archive entry (period, date, data snapshot or fingerprint) was changed",
+                    entry.period
+                ));
+            }
+            if public.is_none() {
+                problems.push(format!(
+                    "report {id} ({}) is signed, but this Sightline holds no signing key to check it with: restore \
+                     the backup that carries it",
                     entry.period
                 ));
             }

@@ -214,7 +214,7 @@ impl Sightline {
         })?;
         // ... and across processes: the desktop app and cron's CLI share the
         // cache. A second sync waits for the first, then runs.
-        let _lock = self.store().lock_sync(SYNC_LOCK_WAIT)?;
+        let _lock = sightline_store::lock_sync(self.data_dir(), SYNC_LOCK_WAIT)?;
         let now = self.now();
         // The sync gets a runtime of its own, on a thread of its own, so that
         // it can be called from inside another runtime (the desktop's).
@@ -245,8 +245,13 @@ impl Sightline {
                 })
         })?;
         self.ensure_assessed()?;
-        // A weekly automatic backup, made while the sync lock is held.
-        self.store().automatic_backup_if_older(chrono::Duration::days(7), now)?;
+        // A weekly automatic backup, made while the sync lock is held. Its
+        // failure (a full disk) is said, and does not undo the sync.
+        let weekly = self.store().automatic_backup_if_older(chrono::Duration::days(7), now);
+        let mut report = report;
+        if let Err(error) = weekly {
+            report.notices.push(format!("the weekly automatic backup could not be made: {error}"));
+        }
         Ok(SyncSummary {
             sources: report
                 .outcomes

@@ -167,7 +167,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Bring back a backup into the data directory (a new machine, a lost keychain, a damaged cache).
+    /// Bring back a backup into the data directory (a new machine, a damaged cache).
     /// A file made by `backup` needs its passphrase (SIGHTLINE_BACKUP_PASSPHRASE or standard input);
     /// an automatic backup from the data directory's backups/ needs none
     Restore {
@@ -280,14 +280,24 @@ fn print_disputes_csv(rows: &[DisputeRow]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The backup passphrase: `SIGHTLINE_BACKUP_PASSPHRASE`, or the first line
-/// of standard input (never a command-line argument, which `ps` shows).
-fn backup_passphrase() -> anyhow::Result<Secret> {
+/// The backup passphrase: `SIGHTLINE_BACKUP_PASSPHRASE`, typed without
+/// echo on a terminal (twice when a backup is made: a typo would make a
+/// backup nobody can open), or the first line of standard input. Never a
+/// command-line argument, which `ps` shows.
+fn backup_passphrase(twice: bool) -> anyhow::Result<Secret> {
     if let Ok(text) = std::env::var("SIGHTLINE_BACKUP_PASSPHRASE") {
         return Ok(Secret::new(text));
     }
     if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        eprint!("Backup passphrase (shown as you type): ");
+        let first = rpassword::prompt_password("Backup passphrase: ").context("could not read the passphrase")?;
+        if twice {
+            let again =
+                rpassword::prompt_password("The same passphrase again: ").context("could not read the passphrase")?;
+            if again != first {
+                anyhow::bail!("the two passphrases differ: nothing was written; type the same one twice");
+            }
+        }
+        return Ok(Secret::new(first));
     }
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).context("could not read the backup passphrase from standard input")?;
@@ -315,26 +325,35 @@ fn set_aside_unreadable_cache(data_dir: &std::path::Path, clock: &Clock) -> anyh
     if !cache.exists() {
         return Ok(());
     }
-    match Sightline::open(data_dir, *clock) {
-        Ok(_) => Ok(()),
-        Err(error) if error.code == sightline_api::ErrorCode::CannotOpenCache => {
-            let stamp = clock.now().format("%Y%m%dT%H%M%SZ");
-            let aside = data_dir.join(format!("{}.unreadable-{stamp}", sightline_api::CACHE_FILE));
-            std::fs::rename(&cache, &aside).with_context(|| format!("could not move {} aside", cache.display()))?;
-            for suffix in ["-wal", "-shm"] {
-                let extra = data_dir.join(format!("{}{suffix}", sightline_api::CACHE_FILE));
-                if extra.exists() {
-                    let _ = std::fs::rename(
-                        &extra,
-                        data_dir.join(format!("{}{suffix}.unreadable-{stamp}", sightline_api::CACHE_FILE)),
-                    );
-                }
-            }
-            eprintln!("The cache could not be opened ({}); it was moved aside to {}.", error.message, aside.display());
-            Ok(())
+    let unreadable = match Sightline::open(data_dir, *clock) {
+        // Opens with the key, but its pages may be damaged: the integrity
+        // check decides (a restore is rare; its cost is paid here).
+        Ok(app) => match app.check() {
+            Ok(report) if report.integrity_ok => return Ok(()),
+            Ok(report) => report.problems.first().cloned().unwrap_or_default(),
+            Err(error) if error.code == sightline_api::ErrorCode::CacheDamaged => error.message,
+            Err(error) => return Err(error.into()),
+        },
+        // Only a cache the key opens but that is empty or damaged is set
+        // aside: a wrong passphrase, a newer schema or a missing salt must
+        // never be taken for damage.
+        Err(error) if error.code == sightline_api::ErrorCode::CacheDamaged => error.message,
+        Err(error) => return Err(error.into()),
+    };
+    let stamp = clock.now().format("%Y%m%dT%H%M%SZ");
+    let aside = data_dir.join(format!("{}.unreadable-{stamp}", sightline_api::CACHE_FILE));
+    std::fs::rename(&cache, &aside).with_context(|| format!("could not move {} aside", cache.display()))?;
+    for suffix in ["-wal", "-shm"] {
+        let extra = data_dir.join(format!("{}{suffix}", sightline_api::CACHE_FILE));
+        if extra.exists() {
+            let _ = std::fs::rename(
+                &extra,
+                data_dir.join(format!("{}{suffix}.unreadable-{stamp}", sightline_api::CACHE_FILE)),
+            );
         }
-        Err(error) => Err(error.into()),
     }
+    eprintln!("The cache is damaged ({unreadable}); it was moved aside to {}.", aside.display());
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -384,7 +403,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         let automatic = file.parent().and_then(|parent| parent.canonicalize().ok())
             == data_dir.join(sightline_api::BACKUP_DIR).canonicalize().ok();
         if !automatic {
-            let passphrase = backup_passphrase()?;
+            let passphrase = backup_passphrase(false)?;
             sightline_api::check_backup(file, &passphrase)?;
             backup_key = Some(passphrase);
         }
@@ -512,7 +531,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Fingerprint of its data: {}", report.fingerprint);
         }
         Command::Backup { out } => {
-            let passphrase = backup_passphrase()?;
+            let passphrase = backup_passphrase(true)?;
             let done = app.backup(&out, &passphrase)?;
             println!(
                 "Wrote the backup {} ({} KB): the cache{}{}. Keep the passphrase: without it the file cannot be read.",

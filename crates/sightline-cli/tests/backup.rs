@@ -199,15 +199,29 @@ fn a_damaged_cache_comes_back_from_its_automatic_backup() {
     assert_eq!(automatic.file_name().unwrap().to_str().unwrap(), "cache-20261122T080000Z-weekly.sightline");
     let before = ok(cli(dir.path(), &["kpis", "--json", "--period", "2026-11"]));
 
-    // Damage the cache: the first page's header is overwritten.
+    // A mistyped passphrase is not damage: the cache is not moved aside.
+    let before_bytes = std::fs::read(dir.path().join("cache.sightline")).unwrap();
+    let refused = err(cli_as(dir.path(), "mistyped", &["restore", "--replace", automatic.to_str().unwrap()]));
+    assert!(refused.contains("could not be opened: the key or passphrase does not match"), "{refused}");
+    assert_eq!(std::fs::read(dir.path().join("cache.sightline")).unwrap(), before_bytes);
+
+    // Damage the cache: a byte in the middle of the file. It still opens
+    // with its key, and `check` finds the damaged page.
     let cache = dir.path().join("cache.sightline");
     let mut bytes = std::fs::read(&cache).unwrap();
-    for byte in &mut bytes[..64] {
-        *byte = 0;
-    }
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
     std::fs::write(&cache, &bytes).unwrap();
-    let refused = err(cli(dir.path(), &["kpis"]));
-    assert!(refused.starts_with(&format!("error: the cache at {} could not be opened", cache.display())), "{refused}");
+    let refused = err(cli(dir.path(), &["check"]));
+    assert!(refused.starts_with("error: the cache is damaged (HMAC verification failed for page "), "{refused}");
+    assert!(
+        refused.ends_with(&format!(
+            "do not sync or report into it; bring back the latest automatic backup with `sightline-cli restore \
+             --replace {}`",
+            automatic.display()
+        )),
+        "{refused}"
+    );
 
     let printed = ok(cli(dir.path(), &["restore", "--replace", automatic.to_str().unwrap()]));
     assert_eq!(

@@ -216,7 +216,8 @@ fn a_wrong_passphrase_is_a_clear_error() {
     assert!(message.starts_with("error: the cache at "), "{message}");
     assert!(
         message.trim_end().ends_with(
-            "the file was left untouched. If the passphrase is right, bring back a backup with `sightline-cli restore`"
+            "the file was left untouched. If the passphrase is right, move the file aside and bring back a backup with \
+             `sightline-cli restore FILE`"
         ),
         "{message}"
     );

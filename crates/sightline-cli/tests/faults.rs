@@ -77,8 +77,8 @@ fn each_cache_fault_gets_a_sentence_with_a_next_step_and_changes_nothing() {
             message: |dir| {
                 format!(
                     "error: the cache file {} is empty (0 bytes): it was never finished, or something emptied it. \
-                     Nothing was changed. Bring back a backup with `sightline-cli restore`, or move the file aside \
-                     to start afresh",
+                     Nothing was changed. Bring back a backup with `sightline-cli restore --replace FILE`, or move \
+                     the file aside to start afresh",
                     dir.join("cache.sightline").display()
                 )
             },
@@ -89,8 +89,9 @@ fn each_cache_fault_gets_a_sentence_with_a_next_step_and_changes_nothing() {
             message: |dir| {
                 format!(
                     "error: the salt file {} is damaged (5 bytes where there should be 16): without it the \
-                     passphrase cannot unlock the cache. Put the salt file back from a backup, or bring back a \
-                     backup with `sightline-cli restore`; nothing was changed",
+                     passphrase cannot unlock the cache. Put the salt file back if you have a copy, or bring back a \
+                     backup made with `sightline-cli backup` (`sightline-cli restore --replace FILE`); nothing was \
+                     changed",
                     dir.join("cache.salt").display()
                 )
             },
@@ -101,8 +102,9 @@ fn each_cache_fault_gets_a_sentence_with_a_next_step_and_changes_nothing() {
             message: |dir| {
                 format!(
                     "error: the cache at {} is locked with a passphrase, but its salt file {} is missing: without \
-                     it the passphrase cannot unlock the cache. Put the salt file back (it is in every backup), or \
-                     bring back a backup with `sightline-cli restore`; nothing was changed",
+                     it the passphrase cannot unlock the cache. Put the salt file back if you have a copy, or bring \
+                     back a backup made with `sightline-cli backup` (`sightline-cli restore --replace FILE`, after \
+                     moving the cache aside); nothing was changed",
                     dir.join("cache.sightline").display(),
                     dir.join("cache.salt").display()
                 )
@@ -119,8 +121,8 @@ fn each_cache_fault_gets_a_sentence_with_a_next_step_and_changes_nothing() {
             message: |dir| {
                 format!(
                     "error: the cache at {} could not be opened: the key or passphrase does not match, or the file \
-                     is damaged; the file was left untouched. If the passphrase is right, bring back a backup with \
-                     `sightline-cli restore`",
+                     is damaged; the file was left untouched. If the passphrase is right, move the file aside and \
+                     bring back a backup with `sightline-cli restore FILE`",
                     dir.join("cache.sightline").display()
                 )
             },
@@ -131,8 +133,8 @@ fn each_cache_fault_gets_a_sentence_with_a_next_step_and_changes_nothing() {
             message: |dir| {
                 format!(
                     "error: the cache at {} could not be opened: the key or passphrase does not match, or the file \
-                     is damaged; the file was left untouched. If the passphrase is right, bring back a backup with \
-                     `sightline-cli restore`",
+                     is damaged; the file was left untouched. If the passphrase is right, move the file aside and \
+                     bring back a backup with `sightline-cli restore FILE`",
                     dir.join("cache.sightline").display()
                 )
             },

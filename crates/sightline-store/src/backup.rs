@@ -32,11 +32,18 @@ pub const BACKUP_DIR: &str = "backups";
 pub const KEEP_AUTOMATIC: usize = 5;
 const FILES_TABLE: &str = "sightline_backup";
 
-/// A file carried inside a backup besides the cache.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A file carried inside a backup besides the cache. Its `Debug` leaves
+/// the content out: it may be a credential.
+#[derive(Clone, PartialEq, Eq)]
 pub struct BackupFile {
     pub name: String,
     pub content: Vec<u8>,
+}
+
+impl std::fmt::Debug for BackupFile {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("BackupFile").field("name", &self.name).field("bytes", &self.content.len()).finish()
+    }
 }
 
 /// How a backup file is unlocked.
@@ -69,14 +76,30 @@ impl Store {
     /// Writes an automatic backup into the data folder's `backups/`, keyed
     /// with the cache's own key, and keeps the newest [`KEEP_AUTOMATIC`].
     pub fn automatic_backup(&self, why: &str, at: DateTime<Utc>) -> Result<PathBuf, StoreError> {
+        self.automatic_backup_keeping(why, at, None)
+    }
+
+    /// An automatic backup; rotation never removes the one just made nor
+    /// `keep` (a backup being restored).
+    fn automatic_backup_keeping(
+        &self,
+        why: &str,
+        at: DateTime<Utc>,
+        keep: Option<&Path>,
+    ) -> Result<PathBuf, StoreError> {
         let dir = self.data_dir().join(BACKUP_DIR);
         crate::create_private_dir(&dir)
             .map_err(|error| StoreError::DataDir { path: dir.clone(), reason: error.to_string() })?;
         let path = dir.join(format!("cache-{}-{why}.sightline", at.format("%Y%m%dT%H%M%SZ")));
         let key = zeroize::Zeroizing::new(format!("x'{}'", hex::encode(self.key.as_ref())));
         self.export_to(&path, &key, &[])?;
-        let mut existing = automatic_backups(self.data_dir());
-        while existing.len() > KEEP_AUTOMATIC {
+        let same = |a: &Path, b: &Path| a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a));
+        let mut existing: Vec<PathBuf> = automatic_backups(self.data_dir())
+            .into_iter()
+            .filter(|old| !same(old, &path) && keep.is_none_or(|keep| !same(old, keep)))
+            .collect();
+        let room = KEEP_AUTOMATIC.saturating_sub(1 + usize::from(keep.is_some()));
+        while existing.len() > room {
             let oldest = existing.remove(0);
             let _ = std::fs::remove_file(oldest);
         }
@@ -159,11 +182,25 @@ impl Store {
             [],
             |row| row.get::<_, bool>(0),
         )?;
-        let previous = if holds_anything { Some(self.automatic_backup("before-restore", at)?) } else { None };
+        let previous =
+            if holds_anything { Some(self.automatic_backup_keeping("before-restore", at, Some(file))?) } else { None };
 
         let file_text = file.to_string_lossy().into_owned();
         self.conn.execute("ATTACH DATABASE ?1 AS backup KEY ?2", params![file_text, key_text.as_str()])?;
-        let imported = import_tables(&mut self.conn);
+        // A file that opens with the key but holds no cache (an empty
+        // database) must not empty this one.
+        let tables: rusqlite::Result<i64> = self.conn.query_row(
+            "SELECT count(*) FROM backup.sqlite_master WHERE type = 'table' AND name IN ('vendors', 'tickets', 'meta')",
+            [],
+            |row| row.get(0),
+        );
+        let imported = match tables {
+            Ok(3) => import_tables(&mut self.conn),
+            Ok(_) => {
+                Err(StoreError::BackupRefused { path: file.to_path_buf(), why: "it holds no Sightline cache".into() })
+            }
+            Err(error) => Err(error.into()),
+        };
         let detached = self.conn.execute_batch("DETACH DATABASE backup");
         imported?;
         detached?;

@@ -61,8 +61,8 @@ pub enum StoreError {
     Keychain { reason: String },
     #[error(
         "the cache at {path} could not be opened: the key or passphrase does not match, or the file \
-         is damaged; the file was left untouched. If the passphrase is right, bring back a backup with \
-         `sightline-cli restore`"
+         is damaged; the file was left untouched. If the passphrase is right, move the file aside and bring \
+         back a backup with `sightline-cli restore FILE`"
     )]
     WrongKeyOrDamaged { path: PathBuf },
     #[error(
@@ -78,19 +78,21 @@ pub enum StoreError {
     ReadOnly { path: PathBuf, why: &'static str },
     #[error(
         "the cache file {path} is empty (0 bytes): it was never finished, or something emptied it. Nothing \
-         was changed. Bring back a backup with `sightline-cli restore`, or move the file aside to start afresh"
+         was changed. Bring back a backup with `sightline-cli restore --replace FILE`, or move the file aside \
+         to start afresh"
     )]
     EmptyFile { path: PathBuf },
     #[error(
         "the cache at {path} is locked with a passphrase, but its salt file {salt} is missing: without it \
-         the passphrase cannot unlock the cache. Put the salt file back (it is in every backup), or bring \
-         back a backup with `sightline-cli restore`; nothing was changed"
+         the passphrase cannot unlock the cache. Put the salt file back if you have a copy, or bring back \
+         a backup made with `sightline-cli backup` (`sightline-cli restore --replace FILE`, after moving \
+         the cache aside); nothing was changed"
     )]
     SaltMissing { path: PathBuf, salt: PathBuf },
     #[error(
         "the salt file {salt} is damaged ({found} bytes where there should be 16): without it the passphrase \
-         cannot unlock the cache. Put the salt file back from a backup, or bring back a backup with \
-         `sightline-cli restore`; nothing was changed"
+         cannot unlock the cache. Put the salt file back if you have a copy, or bring back a backup made \
+         with `sightline-cli backup` (`sightline-cli restore --replace FILE`); nothing was changed"
     )]
     SaltDamaged { salt: PathBuf, found: u64 },
     #[error(
@@ -100,8 +102,8 @@ pub enum StoreError {
     DiskFull,
     #[error(
         "the cache is damaged ({detail}): nothing more was written to it. `sightline-cli check` shows what is \
-         damaged; bring back the latest backup with `sightline-cli restore` (automatic backups are in the \
-         data folder's backups/)"
+         damaged; bring back the latest backup with `sightline-cli restore --replace FILE` (automatic backups \
+         are in the data folder's backups/)"
     )]
     Damaged { detail: String },
     #[error(
@@ -158,8 +160,7 @@ pub struct SyncLock {
     _file: std::fs::File,
 }
 
-/// An open, unlocked cache.
-#[derive(Debug)]
+/// An open, unlocked cache. Its `Debug` leaves the key out.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -172,6 +173,16 @@ pub struct Store {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntegrityReport {
     pub problems: Vec<String>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Store")
+            .field("path", &self.path)
+            .field("key_mode", &self.key_mode)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -291,37 +302,6 @@ impl Store {
         self.conn.pragma_update(None, "cache_size", -65_536)?;
         self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(())
-    }
-
-    /// Takes the data folder's sync lock, which one process at a time
-    /// holds (the desktop app, cron's CLI): another sync waits up to
-    /// `wait` for it, then says one is running. Released when dropped, or
-    /// by the system when the holder dies.
-    pub fn lock_sync(&self, wait: std::time::Duration) -> Result<SyncLock, StoreError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let lock_path = dir.join(SYNC_LOCK_FILE);
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options
-            .open(&lock_path)
-            .map_err(|error| StoreError::DataDir { path: lock_path.clone(), reason: error.to_string() })?;
-        let started = std::time::Instant::now();
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(SyncLock { _file: file }),
-                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
-                    std::thread::sleep(std::time::Duration::from_millis(200));
-                }
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    return Err(StoreError::SyncRunning { waited_secs: started.elapsed().as_secs() });
-                }
-                Err(std::fs::TryLockError::Error(error)) => {
-                    return Err(StoreError::DataDir { path: lock_path, reason: error.to_string() });
-                }
-            }
-        }
     }
 
     /// The raw connection, for migration tests that write an older schema.
@@ -458,6 +438,11 @@ impl Store {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
     }
 
+    pub fn delete_meta(&self, key: &str) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -524,6 +509,37 @@ pub(crate) fn clear_everything(conn: &Connection) -> rusqlite::Result<()> {
     }
     conn.execute("DELETE FROM meta WHERE key IN ('company_name', 'demo', 'assessed_for', 'assessed_version')", [])?;
     Ok(())
+}
+
+/// Takes the data folder's sync lock, which one process at a time
+/// holds (the desktop app, cron's CLI): another sync waits up to
+/// `wait` for it, then says one is running. Released when dropped, or
+/// by the system when the holder dies. Taken without the store: waiting
+/// for it must not keep the cache from readers.
+pub fn lock_sync(data_dir: &Path, wait: std::time::Duration) -> Result<SyncLock, StoreError> {
+    let lock_path = data_dir.join(SYNC_LOCK_FILE);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
+        .open(&lock_path)
+        .map_err(|error| StoreError::DataDir { path: lock_path.clone(), reason: error.to_string() })?;
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(SyncLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::SyncRunning { waited_secs: started.elapsed().as_secs() });
+            }
+            Err(std::fs::TryLockError::Error(error)) => {
+                return Err(StoreError::DataDir { path: lock_path, reason: error.to_string() });
+            }
+        }
+    }
 }
 
 pub(crate) fn bump_data_version(conn: &Connection) -> rusqlite::Result<()> {

@@ -45,6 +45,7 @@ const codes: ErrorCode[] = [
   "passphrase_needed",
   "keychain_unavailable",
   "cannot_open_cache",
+  "cache_damaged",
   "invalid_input",
   "not_found",
   "storage",
