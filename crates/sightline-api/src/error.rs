@@ -68,6 +68,7 @@ impl From<StoreError> for ApiError {
             | StoreError::DiskFull
             | StoreError::Busy
             | StoreError::SyncRunning { .. }
+            | StoreError::ArchiveMoved
             | StoreError::Sqlite(_) => ErrorCode::Storage,
         };
         ApiError { code, message: error.to_string() }

@@ -116,6 +116,11 @@ pub enum StoreError {
          waited {waited_secs} s and did nothing: try again when it has finished"
     )]
     SyncRunning { waited_secs: u64 },
+    #[error(
+        "another report was archived at the same moment, so this one was not: make it again (its file, if \
+         written, is complete but not in the archive)"
+    )]
+    ArchiveMoved,
     #[error("the backup {path} cannot be restored: {why}; nothing was changed")]
     BackupRefused { path: PathBuf, why: String },
     #[error("cache error: {0}")]

@@ -101,6 +101,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// The newest entry's id and hash, as the next entry's link.
+fn head_of(conn: &rusqlite::Connection) -> rusqlite::Result<ChainHead> {
+    let (last_id, last_hash): (Option<i64>, Option<String>) = conn
+        .query_row("SELECT id, entry_hash FROM reports ORDER BY id DESC LIMIT 1", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?
+        .unwrap_or((None, None));
+    Ok(ChainHead { next_id: last_id.unwrap_or(0) + 1, previous_entry: last_hash.unwrap_or_default() })
+}
+
 const COLUMNS: &str = "id, period, created_at, paper, title, sha256, fingerprint, pages, length(pdf)";
 
 fn row_to_report(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredReport> {
@@ -120,14 +131,7 @@ fn row_to_report(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredReport> {
 impl Store {
     /// Where the next archived report joins the chain.
     pub fn chain_head(&self) -> Result<ChainHead, StoreError> {
-        let (last_id, last_hash): (Option<i64>, Option<String>) = self
-            .conn
-            .query_row("SELECT id, entry_hash FROM reports ORDER BY id DESC LIMIT 1", [], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()?
-            .unwrap_or((None, None));
-        Ok(ChainHead { next_id: last_id.unwrap_or(0) + 1, previous_entry: last_hash.unwrap_or_default() })
+        Ok(head_of(&self.conn)?)
     }
 
     /// Archives a report, sealed into the chain at `seal.head`; returns its
@@ -135,17 +139,9 @@ impl Store {
     /// read: the caller makes the seal again.
     pub fn archive_report(&mut self, report: &NewReport<'_>, seal: &EntrySeal<'_>) -> Result<i64, StoreError> {
         let tx = self.conn.transaction()?;
-        let head = {
-            let (last_id, last_hash): (Option<i64>, Option<String>) = tx
-                .query_row("SELECT id, entry_hash FROM reports ORDER BY id DESC LIMIT 1", [], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
-                .optional()?
-                .unwrap_or((None, None));
-            ChainHead { next_id: last_id.unwrap_or(0) + 1, previous_entry: last_hash.unwrap_or_default() }
-        };
+        let head = head_of(&tx)?;
         if &head != seal.head {
-            return Err(StoreError::Busy);
+            return Err(StoreError::ArchiveMoved);
         }
         tx.execute(
             "INSERT INTO reports (id, period, created_at, paper, title, sha256, fingerprint, pages, pdf, snapshot,
