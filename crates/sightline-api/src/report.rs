@@ -692,9 +692,7 @@ impl Sightline {
         )?;
         if let Some(out) = out {
             write_whole(out, &rendered.bytes)?;
-            let mut name = out.as_os_str().to_owned();
-            name.push(".minisig");
-            write_whole(std::path::Path::new(&name), signature.as_bytes())?;
+            write_whole(&crate::signing::signature_path(out), signature.as_bytes())?;
         }
         let mut store = self.store();
         let id = store.archive_report(
@@ -759,9 +757,7 @@ impl Sightline {
         write_whole(&path, &pdf)?;
         // The signature travels with the copy, for whoever receives it.
         if let Some(signature) = self.store().report_signature(id)? {
-            let mut name = path.as_os_str().to_owned();
-            name.push(".minisig");
-            write_whole(std::path::Path::new(&name), signature.as_bytes())?;
+            write_whole(&crate::signing::signature_path(&path), signature.as_bytes())?;
         }
         Ok(Some(path.display().to_string()))
     }

@@ -26,8 +26,14 @@ fn signing_error(message: impl Into<String>) -> ApiError {
 }
 
 fn keychain_account(data_dir: &Path) -> String {
-    let absolute = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
-    format!("signing-key:{}", absolute.display())
+    sightline_store::keychain_account(data_dir, "signing-key")
+}
+
+/// Where a file's minisign signature sits: beside it, as `FILE.minisig`.
+pub(crate) fn signature_path(file: &Path) -> std::path::PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".minisig");
+    name.into()
 }
 
 /// A minisign key id as minisign prints it.
@@ -170,11 +176,7 @@ impl Sightline {
     pub fn verify_file(&self, file: &Path, signature: Option<&Path>, key: Option<&str>) -> Result<Verified, ApiError> {
         let bytes = std::fs::read(file)
             .map_err(|error| ApiError::invalid(format!("could not read {}: {error}", file.display())))?;
-        let signature_path = signature.map(Path::to_path_buf).unwrap_or_else(|| {
-            let mut name = file.as_os_str().to_owned();
-            name.push(".minisig");
-            name.into()
-        });
+        let signature_path = signature.map(Path::to_path_buf).unwrap_or_else(|| signature_path(file));
         let signature_text = std::fs::read_to_string(&signature_path).map_err(|error| {
             ApiError::invalid(format!(
                 "could not read the signature {}: {error}; give it with --sig",

@@ -30,8 +30,7 @@ fn secret_error(message: String) -> ApiError {
 /// The keychain account of a source's credentials: per data directory, so
 /// two companies on one laptop never share them.
 pub(crate) fn keychain_account(data_dir: &Path, source_id: &str) -> String {
-    let absolute = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
-    format!("source:{source_id}:{}", absolute.display())
+    sightline_store::keychain_account(data_dir, &format!("source:{source_id}"))
 }
 
 impl Sightline {

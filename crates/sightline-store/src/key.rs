@@ -132,9 +132,10 @@ pub(crate) fn decode_key(secret: &Secret) -> Option<CacheKey> {
     Some(key)
 }
 
-/// The keychain account for a data directory: its absolute path, so that
-/// two data directories never share a key.
-pub(crate) fn keychain_account(data_dir: &Path) -> String {
+/// The keychain account of one secret of a data directory (`cache-key`,
+/// `signing-key`, `source:<id>`): named after the folder's absolute path,
+/// so that two data directories never share a secret.
+pub fn keychain_account(data_dir: &Path, what: &str) -> String {
     let absolute = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
-    format!("cache-key:{}", absolute.display())
+    format!("{what}:{}", absolute.display())
 }

@@ -21,12 +21,12 @@ use std::collections::HashMap;
 
 pub use backup::{BACKUP_DIR, BackupFile, BackupKey, KEEP_AUTOMATIC, Restored, automatic_backups, check_backup};
 pub use company::Company;
-pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock};
+pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock, keychain_account};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{ChainEntry, ChainHead, EntrySeal, NewReport, StoredReport, Tampered, entry_text, sha256_hex};
 pub use sync::{SourceRun, SyncLogEntry, SyncState};
 
-use key::{CacheKey, decode_key, derive_key, encode_key, keychain_account, random_bytes};
+use key::{CacheKey, decode_key, derive_key, encode_key, random_bytes};
 
 /// The cache file inside a data directory.
 pub const CACHE_FILE: &str = "cache.sightline";
@@ -223,7 +223,7 @@ impl Store {
             }
             (derive_key(&passphrase, &salt), KeyMode::Passphrase)
         } else if exists {
-            let account = keychain_account(data_dir);
+            let account = keychain_account(data_dir, "cache-key");
             let salt_missing = |unlock: &Unlock| {
                 unlock
                     .passphrase
@@ -260,7 +260,7 @@ impl Store {
             } else {
                 // A key already kept for this folder (its cache was moved
                 // aside) is used again: its automatic backups stay readable.
-                let account = keychain_account(data_dir);
+                let account = keychain_account(data_dir, "cache-key");
                 if let Ok(Some(key)) = keychain.get(&account).map(|secret| secret.as_ref().and_then(decode_key)) {
                     (key, KeyMode::Keychain)
                 } else {
