@@ -4,9 +4,49 @@
 //! then read stored results.
 
 use chrono::{DateTime, Duration, Utc};
-use sightline_engine::{EngineInput, assess, reconcile};
+use sightline_engine::{Assessment, EngineInput, assess, reconcile};
+use sightline_store::{Company, Store};
 
 use crate::{ApiError, Sightline};
+
+/// The company as it stood at `at` for the rules: each vendor's last
+/// supplier review is the later of its configured date and the newest
+/// review logged on or before `at`.
+pub(crate) fn company_at(store: &Store, at: DateTime<Utc>) -> Result<Company, ApiError> {
+    let mut company = store.load_company()?;
+    let reviews = store.reviews()?;
+    let day = at.date_naive();
+    for vendor in &mut company.vendors {
+        let logged = reviews
+            .iter()
+            .filter(|review| review.vendor_id == vendor.id && review.reviewed_on <= day)
+            .map(|review| review.reviewed_on)
+            .max();
+        vendor.last_review = vendor.last_review.filter(|configured| *configured <= day).max(logged);
+    }
+    Ok(company)
+}
+
+/// Every metric and rule at `at`, over the records, the review log and the
+/// evidence on file: the one assessment the stored results and a past
+/// period's report both come from.
+pub(crate) fn assess_at(store: &Store, at: DateTime<Utc>) -> Result<(Company, Assessment), ApiError> {
+    let company = company_at(store, at)?;
+    let records = store.load_records()?;
+    let settings = Sightline::settings(store)?;
+    let documents = store.evidence()?;
+    let input = EngineInput {
+        vendors: &company.vendors,
+        contracts: &company.contracts,
+        sources: &company.sources,
+        records: &records,
+        settings: &settings,
+    };
+    let mut assessment = assess(input, &company.services, at);
+    assessment.flags.extend(sightline_engine::evidence_flags(&company.vendors, &documents, &settings, at));
+    assessment.flags.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+    Ok((company, assessment))
+}
 
 /// Stored results older than this are recomputed before they are shown.
 const FRESH_FOR: Duration = Duration::hours(1);
@@ -38,17 +78,7 @@ impl Sightline {
         let now = self.now();
         let mut store = self.store();
         let version = store.data_version()?;
-        let company = store.load_company()?;
-        let records = store.load_records()?;
-        let settings = Sightline::settings(&store)?;
-        let input = EngineInput {
-            vendors: &company.vendors,
-            contracts: &company.contracts,
-            sources: &company.sources,
-            records: &records,
-            settings: &settings,
-        };
-        let assessment = assess(input, &company.services, now);
+        let (_, assessment) = assess_at(&store, now)?;
         let previous = store.load_flags()?;
         let flags = reconcile(&previous, assessment.flags, now);
         store.replace_assessment(&assessment.values, &flags, now)?;

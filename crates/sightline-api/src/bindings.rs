@@ -11,6 +11,12 @@ use crate::error::{ApiError, ErrorCode};
 pub fn typescript_bindings() -> String {
     let declarations = [
         ErrorCode::decl(),
+        ActionRow::decl(),
+        ActionInput::decl(),
+        DocumentRow::decl(),
+        DocumentInput::decl(),
+        ReviewRow::decl(),
+        ReviewInput::decl(),
         ApiError::decl(),
         MetricStatus::decl(),
         KpiQuery::decl(),

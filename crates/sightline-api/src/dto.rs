@@ -233,6 +233,34 @@ pub struct AcknowledgementRow {
     pub at: String,
 }
 
+/// The action agreed on a flag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActionRow {
+    pub owner: String,
+    /// `2027-01-31`.
+    pub due: String,
+    /// `open`, `in_progress`, `done` or `accepted`.
+    pub status: String,
+    /// "in progress", "accepted risk".
+    pub status_text: String,
+    /// Why the risk is accepted, or a note.
+    pub reason: Option<String>,
+    /// RFC 3339.
+    pub recorded_at: String,
+}
+
+/// A change to a flag's action: only what is given changes (a first
+/// action needs an owner and a due date).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActionInput {
+    pub owner: Option<String>,
+    /// `2027-01-31`.
+    pub due: Option<String>,
+    /// `open`, `in_progress`, `done` or `accepted`.
+    pub status: Option<String>,
+    pub reason: Option<String>,
+}
+
 /// A risk flag: the CLI's `risks --json` row and the Risks screen's item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RiskRow {
@@ -256,6 +284,12 @@ pub struct RiskRow {
     /// `new`, `ongoing`, `returning` or `resolved`.
     pub state: String,
     pub acknowledged: Option<AcknowledgementRow>,
+    /// Who owns the response to it, by when, and where it stands.
+    pub action: Option<ActionRow>,
+    /// On the board's grid: `possible`, `likely` or `almost certain`.
+    pub likelihood: String,
+    /// `low`, `medium` or `high`.
+    pub impact: String,
 }
 
 /// What to sync: every configured source, or one.
@@ -438,6 +472,11 @@ pub struct VendorPage {
     /// company reviews every 120 days)" or "No supplier review recorded".
     pub review_text: String,
     pub review_overdue: bool,
+    /// The supplier review log, newest first.
+    pub reviews: Vec<ReviewRow>,
+    /// Documents on file (SOC 2 report, penetration test, ...), newest
+    /// first within each kind.
+    pub documents: Vec<DocumentRow>,
     pub targets: Vec<TargetRow>,
     pub compliance_target_text: String,
     pub rank: u32,
@@ -739,4 +778,70 @@ pub struct LockInfo {
     pub idle_minutes: u32,
     /// Unlocking asks for the passphrase (no OS keychain).
     pub needs_passphrase: bool,
+}
+
+/// A document on file for a vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DocumentRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub vendor: String,
+    pub vendor_name: String,
+    /// `soc2`, `pentest`, `restore_test`, `cyber_insurance` or `contract`.
+    pub kind: String,
+    /// "SOC 2 report".
+    pub kind_text: String,
+    pub title: String,
+    /// `2026-09-30`.
+    pub issued: String,
+    pub expires: Option<String>,
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub sha256: String,
+    /// `current`, `expiring`, `expired` or `old`.
+    pub state: String,
+    /// "expired on 3 March 2026".
+    pub state_text: String,
+    /// RFC 3339.
+    pub added_at: String,
+}
+
+/// A document to put on file (its file is chosen apart).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DocumentInput {
+    pub vendor: String,
+    pub kind: String,
+    /// A title; made from the vendor, kind and date when empty.
+    pub title: Option<String>,
+    /// `2026-09-30`.
+    pub issued: String,
+    pub expires: Option<String>,
+}
+
+/// One supplier review in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReviewRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub vendor: String,
+    pub vendor_name: String,
+    /// `2026-09-30`.
+    pub reviewed_on: String,
+    /// "30 September 2026".
+    pub reviewed_on_text: String,
+    pub reviewer: String,
+    pub outcome: String,
+    pub next_due: Option<String>,
+}
+
+/// A supplier review to log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReviewInput {
+    pub vendor: String,
+    /// `2026-09-30`.
+    pub reviewed_on: String,
+    pub reviewer: String,
+    pub outcome: String,
+    pub next_due: Option<String>,
 }

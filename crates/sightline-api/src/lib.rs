@@ -15,6 +15,7 @@ mod error;
 mod export;
 mod format;
 mod kpis;
+mod onfile;
 mod overview;
 mod report;
 mod risks;

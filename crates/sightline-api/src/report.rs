@@ -43,9 +43,10 @@ pub(crate) fn left_out_text(reasons: &[(String, u64)]) -> String {
     format!("{total}: {}", parts.join("; "))
 }
 
-/// What each measure means, in the appendix's plain words.
-pub(crate) fn meaning(key: MetricKey) -> &'static str {
-    match key {
+/// What each measure means, in the appendix's plain words, with the
+/// thresholds of the settings in force (never a default written in).
+pub(crate) fn meaning(key: MetricKey, settings: &sightline_engine::Settings) -> String {
+    let fixed: &str = match key {
         MetricKey::TicketsOpened => "Requests for help raised with the provider in the period.",
         MetricKey::TicketsClosed => "Requests the provider marked as fixed in the period.",
         MetricKey::FirstResponseMedianMinutes => {
@@ -73,12 +74,20 @@ pub(crate) fn meaning(key: MetricKey) -> &'static str {
             "The share of fixes made by the single busiest engineer: a high share means the service depends on one person."
         }
         MetricKey::PatchCompliancePct => {
-            "Managed computers with no critical or security update missing for more than 14 days."
+            return format!(
+                "Managed computers with no critical or security update missing for more than {} days.",
+                settings.patch_grace_days
+            );
         }
         MetricKey::CriticalPatchMaxAgeDays => "How long the oldest missing critical update has been waiting.",
         MetricKey::VulnsCriticalOpen => "Known critical security weaknesses not yet fixed.",
         MetricKey::VulnsHighOpen => "Known high-risk security weaknesses not yet fixed.",
-        MetricKey::VulnsOverdue => "Weaknesses open past their deadline (critical 15 days, high 30 days).",
+        MetricKey::VulnsOverdue => {
+            return format!(
+                "Weaknesses open past their deadline (critical {} days, high {} days).",
+                settings.vuln_critical_deadline_days, settings.vuln_high_deadline_days
+            );
+        }
         MetricKey::BackupSuccessPct => "Backup runs that completed without error.",
         MetricKey::DaysSinceRestoreTest => {
             "Days since someone proved a backup can actually be restored, for the system tested longest ago."
@@ -91,7 +100,8 @@ pub(crate) fn meaning(key: MetricKey) -> &'static str {
         MetricKey::CsatPct => "Staff who said they were satisfied when asked after a request.",
         MetricKey::AvailabilityPct => "Time the monitored services were up.",
         MetricKey::SourceStalenessHours => "Hours since Sightline last refreshed the data from the provider's tool.",
-    }
+    };
+    fixed.to_string()
 }
 
 pub(crate) fn standing(status: Status) -> Standing {
@@ -426,6 +436,7 @@ impl Sightline {
         let mut periods = months.clone();
         periods.push(period);
         let computed = self.compute(&periods)?;
+        let settings = Sightline::settings(&self.store())?;
         let mut overview = self.overview_for(period)?;
         // The flags as they stood when the period ended, not today's: a
         // report of a past quarter says what was true then.
@@ -562,7 +573,7 @@ impl Sightline {
         let definitions = MetricKey::ALL
             .iter()
             .filter(|key| **key != MetricKey::SourceStalenessHours)
-            .map(|key| Definition { name: key.plain_name().into(), meaning: meaning(*key).into() })
+            .map(|key| Definition { name: key.plain_name().into(), meaning: meaning(*key, &settings) })
             .collect();
         let scorecard = builder.scorecard();
         let period_label = match period {

@@ -3,7 +3,7 @@
 
 use sightline_domain::{FlagState, StoredFlag};
 
-use crate::dto::{AcknowledgementRow, EvidenceRow, RiskRow};
+use crate::dto::{AcknowledgementRow, ActionInput, ActionRow, EvidenceRow, RiskRow};
 use crate::{ApiError, Sightline};
 
 impl Sightline {
@@ -13,6 +13,7 @@ impl Sightline {
         let store = self.store();
         let company = store.load_company()?;
         let acknowledgements = store.acknowledgements()?;
+        let actions = store.actions_at(None)?;
         let flags = store.load_flags()?;
         Ok(flags
             .iter()
@@ -25,7 +26,7 @@ impl Sightline {
                         .find(|vendor| vendor.id == id)
                         .map_or_else(|| id.to_string(), |v| v.name.clone())
                 });
-                risk_row(stored, vendor_name, acknowledgements.get(&stored.flag.id))
+                risk_row(stored, vendor_name, acknowledgements.get(&stored.flag.id), actions.get(&stored.flag.id))
             })
             .collect())
     }
@@ -36,20 +37,11 @@ impl Sightline {
     /// its first-seen is `end`.
     pub(crate) fn risks_at(&self, end: chrono::DateTime<chrono::Utc>) -> Result<Vec<RiskRow>, ApiError> {
         let store = self.store();
-        let company = store.load_company()?;
-        let records = store.load_records()?;
-        let settings = Sightline::settings(&store)?;
+        let (company, assessment) = crate::assessment::assess_at(&store, end)?;
         let acknowledgements = store.acknowledgements()?;
+        let actions = store.actions_at(None)?;
         let stored = store.load_flags()?;
         drop(store);
-        let input = sightline_engine::EngineInput {
-            vendors: &company.vendors,
-            contracts: &company.contracts,
-            sources: &company.sources,
-            records: &records,
-            settings: &settings,
-        };
-        let assessment = sightline_engine::assess(input, &company.services, end);
         Ok(assessment
             .flags
             .into_iter()
@@ -76,7 +68,8 @@ impl Sightline {
                     resolved_at: None,
                     returned: false,
                 };
-                risk_row(&then, vendor_name, ack)
+                let action = actions.get(&then.flag.id);
+                risk_row(&then, vendor_name, ack, action)
             })
             .collect())
     }
@@ -105,6 +98,63 @@ impl Sightline {
     }
 }
 
+impl Sightline {
+    /// Records who owns the action on a flag, by when, and where it stands.
+    /// A flag's first action needs an owner and a due date; later changes
+    /// may give only what changed. Accepting a risk needs a reason.
+    pub fn set_action(&self, flag_id: &str, input: &ActionInput) -> Result<RiskRow, ApiError> {
+        self.ensure_assessed()?;
+        let current = {
+            let store = self.store();
+            if !store.load_flags()?.iter().any(|stored| stored.flag.id == flag_id) {
+                return Err(ApiError::not_found(format!(
+                    "there is no flag '{flag_id}': `sightline-cli risks --all` lists their ids"
+                )));
+            }
+            store.actions_at(None)?.remove(flag_id)
+        };
+        let text =
+            |value: &Option<String>| value.as_deref().map(str::trim).filter(|text| !text.is_empty()).map(String::from);
+        let owner = text(&input.owner)
+            .or(current.as_ref().map(|action| action.owner.clone()))
+            .ok_or_else(|| ApiError::invalid("the action has no owner: name who is answerable for it (--owner)"))?;
+        let due = match text(&input.due) {
+            Some(day) => chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .map_err(|_| ApiError::invalid(format!("'{day}' is not a date: write the due date as 2027-01-31")))?,
+            None => current.as_ref().map(|action| action.due).ok_or_else(|| {
+                ApiError::invalid("the action has no due date: say by when it is to be done (--due 2027-01-31)")
+            })?,
+        };
+        let status = match text(&input.status) {
+            Some(word) => sightline_domain::ActionStatus::parse(&word).ok_or_else(|| {
+                ApiError::invalid(format!("'{word}' is not a status: use open, in-progress, done or accepted"))
+            })?,
+            None => current.as_ref().map_or(sightline_domain::ActionStatus::Open, |action| action.status),
+        };
+        let reason = text(&input.reason).or_else(|| {
+            current.as_ref().filter(|action| action.status == status).and_then(|action| action.reason.clone())
+        });
+        if status == sightline_domain::ActionStatus::Accepted && reason.is_none() {
+            return Err(ApiError::invalid(
+                "accepting a risk needs a reason the board can read (--reason \"...\"): nothing was recorded",
+            ));
+        }
+        let action = sightline_domain::Action {
+            flag_id: flag_id.to_string(),
+            owner,
+            due,
+            status,
+            reason,
+            recorded_at: self.now(),
+        };
+        self.store().record_action(&action, false)?;
+        self.risks(true)?
+            .into_iter()
+            .find(|row| row.id == flag_id)
+            .ok_or_else(|| ApiError::not_found(format!("the flag '{flag_id}' disappeared while its action was saved")))
+    }
+}
+
 fn evidence_row(point: &sightline_domain::EvidencePoint) -> EvidenceRow {
     EvidenceRow {
         metric: point.metric.as_str().into(),
@@ -120,8 +170,10 @@ pub(crate) fn risk_row(
     stored: &StoredFlag,
     vendor_name: Option<String>,
     acknowledgement: Option<&sightline_domain::Acknowledgement>,
+    action: Option<&sightline_domain::Action>,
 ) -> RiskRow {
     let flag = &stored.flag;
+    let (likelihood, impact) = sightline_engine::grid_place(flag);
     RiskRow {
         id: flag.id.clone(),
         rule: flag.rule.clone(),
@@ -138,5 +190,19 @@ pub(crate) fn risk_row(
         resolved_at: stored.resolved_at.map(|at| at.to_rfc3339()),
         state: stored.state.as_str().into(),
         acknowledged: acknowledgement.map(|ack| AcknowledgementRow { note: ack.note.clone(), at: ack.at.to_rfc3339() }),
+        action: action.map(action_row),
+        likelihood: likelihood.words().into(),
+        impact: impact.words().into(),
+    }
+}
+
+pub(crate) fn action_row(action: &sightline_domain::Action) -> ActionRow {
+    ActionRow {
+        owner: action.owner.clone(),
+        due: action.due.to_string(),
+        status: action.status.as_str().into(),
+        status_text: action.status.words().into(),
+        reason: action.reason.clone(),
+        recorded_at: action.recorded_at.to_rfc3339(),
     }
 }

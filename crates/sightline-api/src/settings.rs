@@ -120,6 +120,11 @@ impl Sightline {
                 };
             }
         }
+        if let Some(kinds) =
+            store.meta("required_evidence")?.and_then(|text| serde_json::from_str::<Vec<String>>(&text).ok())
+        {
+            value["required_evidence"] = serde_json::Value::from(kinds);
+        }
         serde_json::from_value(value)
             .map_err(|error| settings_error(format!("the stored settings cannot be read: {error}")))
     }

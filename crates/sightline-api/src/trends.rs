@@ -264,6 +264,7 @@ impl Sightline {
         };
         let scope = scope_of(query.vendor.as_deref());
         let vendors = self.vendor_choices()?;
+        let settings = Sightline::settings(&self.store())?;
         let Some(vendor) = vendors.iter().find(|choice| choice.id == scope.id()).cloned() else {
             return Err(ApiError::not_found(format!("there is no vendor '{}'", scope.id())));
         };
@@ -301,13 +302,13 @@ impl Sightline {
             })
             .collect();
         Ok(TrendView {
-            metric: metric_choice(metric),
+            metric: metric_choice(metric, &settings),
             vendor,
             granularity: if quarters { "quarter" } else { "month" }.into(),
             summary: chart.caption,
             svg: chart.svg,
             periods: rows,
-            metrics: sightline_domain::MetricKey::ALL.iter().map(|metric| metric_choice(*metric)).collect(),
+            metrics: sightline_domain::MetricKey::ALL.iter().map(|metric| metric_choice(*metric, &settings)).collect(),
             vendors,
         })
     }

@@ -33,11 +33,11 @@ pub(crate) fn area(metric: MetricKey) -> &'static str {
     }
 }
 
-pub(crate) fn metric_choice(metric: MetricKey) -> MetricChoice {
+pub(crate) fn metric_choice(metric: MetricKey, settings: &sightline_engine::Settings) -> MetricChoice {
     MetricChoice {
         metric: metric.as_str().into(),
         name: metric.plain_name().into(),
-        explanation: meaning(metric).into(),
+        explanation: meaning(metric, settings),
         unit: metric.unit().as_str().into(),
         area: area(metric).into(),
     }
@@ -71,6 +71,7 @@ impl Sightline {
         let period = self.parse_period(period)?;
         let computed = self.compute(&[period])?;
         let risks = self.risks(false)?;
+        let settings = Sightline::settings(&self.store())?;
         let mut builder = Builder { computed: &computed, period, months: vec![period], charts: 0 };
         let comparison = builder.comparison(MetricKey::SlaResponseCompliancePct);
         let rows = builder
@@ -113,7 +114,7 @@ impl Sightline {
             period_label: period.label(),
             columns: SCORECARD
                 .iter()
-                .map(|(metric, column)| MetricChoice { name: (*column).into(), ..metric_choice(*metric) })
+                .map(|(metric, column)| MetricChoice { name: (*column).into(), ..metric_choice(*metric, &settings) })
                 .collect(),
             rows,
             comparison_svg: comparison.map(|chart| chart.svg).unwrap_or_default(),
@@ -142,9 +143,15 @@ impl Sightline {
         let scorecard = self.scorecard(Some(&period.to_string()))?;
         let row = scorecard.rows.iter().find(|row| row.vendor == id);
         let now = self.now();
-        let review_days = sightline_engine::Settings::default().supplier_review_days;
-        let (review_text, review_overdue) = match vendor.last_review {
-            None => ("No supplier review is recorded: hold one and note its date in Sources.".to_string(), true),
+        let review_days = Sightline::settings(&self.store())?.supplier_review_days;
+        // The later of the configured date and the review log's newest.
+        let last_review = crate::assessment::company_at(&self.store(), now)?
+            .vendors
+            .into_iter()
+            .find(|known| known.id == id)
+            .and_then(|known| known.last_review);
+        let (review_text, review_overdue) = match last_review {
+            None => ("No supplier review is recorded: log one below, or note its date in Sources.".to_string(), true),
             Some(day) => {
                 let days = (now.date_naive() - day).num_days();
                 let overdue = days > review_days;
@@ -234,7 +241,14 @@ impl Sightline {
             .into_iter()
             .filter(|kpi| kpi.value.is_some())
             .collect();
-        let measures = metrics.iter().filter_map(|kpi| MetricKey::parse(&kpi.metric)).map(metric_choice).collect();
+        let settings = Sightline::settings(&self.store())?;
+        let documents = self.documents(Some(id))?;
+        let reviews = self.reviews(Some(id))?;
+        let measures = metrics
+            .iter()
+            .filter_map(|kpi| MetricKey::parse(&kpi.metric))
+            .map(|metric| metric_choice(metric, &settings))
+            .collect();
         let sources = computed
             .company
             .sources
@@ -243,6 +257,8 @@ impl Sightline {
             .map(|source| source_freshness(source, &vendor.name, now))
             .collect();
         Ok(VendorPage {
+            documents,
+            reviews,
             id: vendor.id.clone(),
             name: vendor.name.clone(),
             kind: row.map(|row| row.kind.clone()).unwrap_or_default(),

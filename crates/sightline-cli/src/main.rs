@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use sightline_api::{
-    CheckReport, Clock, DisputeQuery, DisputeRow, KpiQuery, KpiRow, MetricStatus, ReportQuery, RiskRow, Secret,
-    Sightline, SyncProgress, SyncQuery, SyncSummary, default_data_dir,
+    ActionInput, CheckReport, Clock, DisputeQuery, DisputeRow, DocumentInput, KpiQuery, KpiRow, MetricStatus,
+    ReportQuery, ReviewInput, RiskRow, Secret, Sightline, SyncProgress, SyncQuery, SyncSummary, default_data_dir,
 };
 
 /// `println!` that ends the program quietly when standard output is a
@@ -87,6 +87,35 @@ enum Command {
         /// What was agreed, or why the risk is accepted
         #[arg(long, value_name = "TEXT")]
         note: String,
+    },
+    /// Give a flag an action: who owns it, by when, and where it stands (the board pack lists them)
+    Action {
+        /// The flag's id, as `risks` prints it
+        #[arg(value_name = "FLAG_ID")]
+        flag_id: String,
+        /// Who is answerable for it (required the first time)
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        /// By when, as 2027-01-31 (required the first time)
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+        /// open, in-progress, done or accepted (accepted needs --reason) [default: open]
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// Why the risk is accepted, or a note on the action
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Documents on file per vendor (SOC 2 report, penetration test, restore test record, cyber
+    /// insurance, contract), kept inside the encrypted cache
+    Evidence {
+        #[command(subcommand)]
+        action: EvidenceAction,
+    },
+    /// The supplier review log: when each vendor was reviewed, by whom, the outcome, the next due
+    Review {
+        #[command(subcommand)]
+        action: ReviewAction,
     },
     /// Fetch new records from the configured sources into the cache
     Sync {
@@ -192,6 +221,83 @@ enum Command {
     /// Check that the cache opens and is intact, where it is, and how fresh each source is
     Check {
         /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EvidenceAction {
+    /// List the documents on file with their dates and whether each is current
+    List {
+        #[arg(long, value_name = "ID")]
+        vendor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a document on file (its bytes go into the encrypted cache only)
+    Add {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The vendor's id
+        #[arg(long, value_name = "ID")]
+        vendor: String,
+        /// soc2, pentest, restore_test, cyber_insurance or contract
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        /// The date the document is of, as 2026-09-30
+        #[arg(long, value_name = "DATE")]
+        issued: String,
+        /// When it stops being valid, as 2027-09-30
+        #[arg(long, value_name = "DATE")]
+        expires: Option<String>,
+        /// A title [default: vendor, kind and month]
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+    },
+    /// Write a document on file to a file (its SHA-256 checked first)
+    Open {
+        #[arg(value_name = "ID")]
+        id: i64,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Take a document off file
+    Remove {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+    /// Set the kinds every outside vendor must have on file (`none` for none); prints them without KINDs
+    Require {
+        #[arg(value_name = "KIND")]
+        kinds: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewAction {
+    /// Log a supplier review
+    Add {
+        /// The vendor's id
+        #[arg(long, value_name = "ID")]
+        vendor: String,
+        /// When it took place, as 2026-11-30
+        #[arg(long, value_name = "DATE")]
+        on: String,
+        /// Who reviewed
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// What came of it
+        #[arg(long, value_name = "TEXT")]
+        outcome: String,
+        /// When the next review is due, as 2027-03-31
+        #[arg(long, value_name = "DATE")]
+        next: Option<String>,
+    },
+    /// List the review log, newest first
+    List {
+        #[arg(long, value_name = "ID")]
+        vendor: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -446,6 +552,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let risk = app.acknowledge(&flag_id, &note)?;
             println!("Acknowledged: {}", risk.headline);
         }
+        Command::Action { flag_id, owner, due, status, reason } => {
+            let risk = app.set_action(&flag_id, &ActionInput { owner, due, status, reason })?;
+            if let Some(action) = &risk.action {
+                println!("{}: {} owns it, due {}; {}", risk.headline, action.owner, action.due, action.status_text);
+            }
+        }
+        Command::Evidence { action } => evidence(&app, action)?,
+        Command::Review { action } => match action {
+            ReviewAction::Add { vendor, on, by, outcome, next } => {
+                let row =
+                    app.add_review(&ReviewInput { vendor, reviewed_on: on, reviewer: by, outcome, next_due: next })?;
+                println!("Logged the review of {} on {} ({}).", row.vendor_name, row.reviewed_on_text, row.id);
+            }
+            ReviewAction::List { vendor, json } => {
+                let rows = app.reviews(vendor.as_deref())?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&rows)?);
+                } else if rows.is_empty() {
+                    println!("No supplier reviews are logged.");
+                } else {
+                    for row in rows {
+                        let next = row.next_due.as_deref().map(|day| format!("; next due {day}")).unwrap_or_default();
+                        println!(
+                            "{}  {:<28} by {}: {}{next}",
+                            row.reviewed_on, row.vendor_name, row.reviewer, row.outcome
+                        );
+                    }
+                }
+            }
+        },
         Command::Sync { source, full, accept_shrink, json } => {
             let quiet = json;
             let summary = app.sync(&SyncQuery { source, full, accept_shrink }, move |event: SyncProgress| {
@@ -766,6 +902,53 @@ fn print_kpis(rows: &[KpiRow]) {
     }
 }
 
+fn evidence(app: &Sightline, action: EvidenceAction) -> anyhow::Result<()> {
+    match action {
+        EvidenceAction::List { vendor, json } => {
+            let rows = app.documents(vendor.as_deref())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else if rows.is_empty() {
+                println!("No documents are on file.");
+            } else {
+                for row in rows {
+                    println!(
+                        "{:>4}  {:<28} {:<28} dated {}; {}",
+                        row.id, row.vendor_name, row.kind_text, row.issued, row.state_text
+                    );
+                }
+            }
+        }
+        EvidenceAction::Add { file, vendor, kind, issued, expires, title } => {
+            let row = app.add_document(&DocumentInput { vendor, kind, title, issued, expires }, &file)?;
+            println!("Put on file as document {}: {} ({} bytes, {}).", row.id, row.title, row.bytes, row.state_text);
+        }
+        EvidenceAction::Open { id, out } => {
+            let row = app.save_document_copy(id, &out)?;
+            println!("Wrote {} ({}) to {}.", row.title, row.file_name, out.display());
+        }
+        EvidenceAction::Remove { id } => {
+            app.remove_document(id)?;
+            println!("Document {id} is no longer on file.");
+        }
+        EvidenceAction::Require { kinds } => {
+            let kinds = if kinds.iter().any(|kind| kind == "none") {
+                app.set_required_evidence(&[])?
+            } else if kinds.is_empty() {
+                app.required_evidence()?
+            } else {
+                app.set_required_evidence(&kinds)?
+            };
+            if kinds.is_empty() {
+                println!("No documents are required of vendors.");
+            } else {
+                println!("Required of every outside vendor: {}", kinds.join(", "));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn print_risks(risks: &[RiskRow]) {
     if risks.is_empty() {
         println!("No risks flagged.");
@@ -779,6 +962,9 @@ fn print_risks(risks: &[RiskRow]) {
         let mut status = format!("{}, first seen {}", risk.state, &risk.first_seen[..10]);
         if let Some(ack) = &risk.acknowledged {
             status.push_str(&format!("; acknowledged {}: {}", &ack.at[..10], ack.note));
+        }
+        if let Some(action) = &risk.action {
+            status.push_str(&format!("; action: {} by {}, {}", action.owner, action.due, action.status_text));
         }
         println!("      {status}  [{}]", risk.id);
         println!();

@@ -68,6 +68,22 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
     let pages: usize = info.lines().find_map(|line| line.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
     assert!((9..=16).contains(&pages), "the demo's quarterly pack has {pages} pages");
     assert!(info.contains("Harbor & Finch Logistics - IT report"), "{info}");
+    // PDF/A-2b for the archive: the XMP metadata declares part 2,
+    // conformance B; the document is tagged and says its language.
+    let meta = tool("pdfinfo", &["-meta", pdf.to_str().unwrap()]);
+    let flat_meta = meta.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat_meta.contains("<pdfaid:part>2</pdfaid:part>") || flat_meta.contains("pdfaid:part=\"2\""),
+        "no PDF/A part 2 in the XMP: {meta}"
+    );
+    assert!(
+        flat_meta.contains("<pdfaid:conformance>B</pdfaid:conformance>")
+            || flat_meta.contains("pdfaid:conformance=\"B\""),
+        "no PDF/A conformance B in the XMP: {meta}"
+    );
+    assert!(info.contains("Tagged: yes"), "{info}");
+    let catalog = tool("qpdf", &["--show-object=trailer", "--filtered-stream-data", pdf.to_str().unwrap()]);
+    assert!(!catalog.is_empty());
 
     let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -5,6 +5,7 @@
 mod clock;
 mod flag;
 mod metric;
+mod onfile;
 mod period;
 mod records;
 mod secret;
@@ -14,6 +15,7 @@ pub use chrono_tz::Tz;
 pub use clock::{BusinessClock, Clock};
 pub use flag::{Acknowledgement, EvidencePoint, FlagSeverity, FlagState, RiskFlag, StoredFlag};
 pub use metric::{Direction, MetricKey, MetricProvenance, MetricValue, Scope, Status, Unit};
+pub use onfile::{Action, ActionStatus, EvidenceDoc, EvidenceKind, SupplierReview};
 pub use period::{Period, PeriodError, PeriodKind};
 pub use records::{
     Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass, Provenance,

@@ -46,6 +46,12 @@ pub struct Settings {
     pub trend_horizon_weeks: i64,
     /// Points by which a provider's own SLA figure may differ from Sightline's.
     pub reported_sla_tolerance_points: f64,
+    /// Documents every outside vendor must have on file (evidence kinds).
+    pub required_evidence: Vec<String>,
+    /// A document with no expiry date counts as out of date after this.
+    pub evidence_max_age_days: i64,
+    /// A document expiring within this many days is flagged ahead.
+    pub evidence_expiry_warning_days: i64,
 }
 
 impl Default for Settings {
@@ -80,6 +86,9 @@ impl Default for Settings {
             stale_red_hours: 168.0,
             trend_horizon_weeks: 8,
             reported_sla_tolerance_points: 5.0,
+            required_evidence: vec!["soc2".into(), "pentest".into()],
+            evidence_max_age_days: 365,
+            evidence_expiry_warning_days: 30,
         }
     }
 }

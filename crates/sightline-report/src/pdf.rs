@@ -149,9 +149,16 @@ pub fn render_pdf(
     let document: PagedDocument = typst::compile(&world).output.map_err(|errors| {
         ReportError::Layout(errors.iter().map(|error| error.message.to_string()).collect::<Vec<_>>().join("; "))
     })?;
+    // PDF/A-2b, for an archive that must still open in decades: every font
+    // embedded, XMP metadata declaring the standard, no external content.
+    // Tagged (typst's default) for screen readers.
+    let standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
+        .map_err(|error| ReportError::Pdf(error.to_string()))?;
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(&snapshot.fingerprint),
         timestamp: Some(typst_pdf::Timestamp::new_utc(world.today)),
+        standards,
+        tagged: true,
         ..typst_pdf::PdfOptions::default()
     };
     let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {

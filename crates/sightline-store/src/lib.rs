@@ -8,6 +8,7 @@ mod backup;
 mod company;
 mod key;
 mod migrations;
+mod onfile;
 mod records;
 mod reports;
 mod sync;
@@ -23,6 +24,7 @@ pub use backup::{BACKUP_DIR, BackupFile, BackupKey, KEEP_AUTOMATIC, Restored, au
 pub use company::Company;
 pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock, keychain_account};
 pub use migrations::SCHEMA_VERSION;
+pub use onfile::NewEvidence;
 pub use reports::{ChainEntry, ChainHead, EntrySeal, NewReport, StoredReport, Tampered, entry_text, sha256_hex};
 pub use sync::{SourceRun, SyncLogEntry, SyncState};
 
@@ -448,6 +450,12 @@ impl Store {
         Ok(())
     }
 
+    /// Marks the cache's data as changed, so that stored results are
+    /// recomputed (a setting the rules read changed).
+    pub fn bump_data_version(&self) -> Result<(), StoreError> {
+        Ok(bump_data_version(&self.conn)?)
+    }
+
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -513,6 +521,7 @@ pub(crate) fn clear_everything(conn: &Connection) -> rusqlite::Result<()> {
         conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
     conn.execute("DELETE FROM meta WHERE key IN ('company_name', 'demo', 'assessed_for', 'assessed_version')", [])?;
+    onfile::clear_demo(conn)?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_reports.sql"),
     include_str!("../migrations/0005_contract_clocks.sql"),
     include_str!("../migrations/0006_signed_archive.sql"),
+    include_str!("../migrations/0007_board_pack.sql"),
 ];
 
 /// The schema version this build writes.
