@@ -4,9 +4,10 @@
 //! they run off the window's thread.
 
 use sightline_api::{
-    ApiError, ArchivedReport, BackupOutcome, ConnectionTest, ContractInput, Desktop, Drilldown, DrilldownQuery,
-    KpiQuery, KpiRow, LockInfo, Overview, ReportComparison, ReportQuery, RiskRow, Scorecard, Secret, SettingsInput,
-    SettingsView, SourceInput, SourcesView, SyncQuery, SyncSummary, TrendQuery, TrendView, VendorInput, VendorPage,
+    ActionInput, ApiError, ArchivedReport, BackupOutcome, ConnectionTest, ContractInput, Desktop, DocumentInput,
+    DocumentRow, Drilldown, DrilldownQuery, KpiQuery, KpiRow, LockInfo, Overview, ReportComparison, ReportQuery,
+    ReviewInput, ReviewRow, RiskRow, Scorecard, Secret, SettingsInput, SettingsView, SourceInput, SourcesView,
+    SyncQuery, SyncSummary, TrendQuery, TrendView, VendorInput, VendorPage,
 };
 use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
@@ -35,6 +36,35 @@ pub fn risks(desktop: State<'_, Desktop>, all: bool) -> Result<Vec<RiskRow>, Api
 #[tauri::command]
 pub fn acknowledge(desktop: State<'_, Desktop>, id: String, note: String) -> Result<RiskRow, ApiError> {
     desktop.api()?.acknowledge(&id, &note)
+}
+
+#[tauri::command]
+pub fn set_action(desktop: State<'_, Desktop>, id: String, action: ActionInput) -> Result<RiskRow, ApiError> {
+    desktop.api()?.set_action(&id, &action)
+}
+
+/// Asks for the document's file (the system's open dialog) and puts it on
+/// file inside the encrypted cache; none when the user cancels.
+#[tauri::command]
+pub async fn add_document(app: AppHandle, document: DocumentInput) -> Result<Option<DocumentRow>, ApiError> {
+    app.state::<Desktop>().api()?.add_document_chosen(&document, || crate::choose_document_file(&app))
+}
+
+/// Asks where to save a copy of a document on file and writes it there.
+#[tauri::command]
+pub async fn save_document_copy(app: AppHandle, id: i64) -> Result<Option<String>, ApiError> {
+    app.state::<Desktop>().api()?.save_document_chosen(id, |doc| crate::choose_document_path(&app, doc))
+}
+
+/// Takes a document off file; the window asks before calling it.
+#[tauri::command]
+pub fn remove_document(desktop: State<'_, Desktop>, id: i64) -> Result<(), ApiError> {
+    desktop.api()?.remove_document(id)
+}
+
+#[tauri::command]
+pub fn add_review(desktop: State<'_, Desktop>, review: ReviewInput) -> Result<ReviewRow, ApiError> {
+    desktop.api()?.add_review(&review)
 }
 
 #[tauri::command]

@@ -44,6 +44,33 @@ pub(crate) fn choose_pdf_path(app: &AppHandle, report: &ArchivedReport) -> Optio
         .and_then(|path| path.into_path().ok())
 }
 
+/// Which file to put on file as evidence: the system's open dialog, or in
+/// the end-to-end tests the file `SIGHTLINE_EVIDENCE_FROM`.
+pub(crate) fn choose_document_file(app: &AppHandle) -> Option<PathBuf> {
+    if let Some(file) = std::env::var_os("SIGHTLINE_EVIDENCE_FROM") {
+        return Some(PathBuf::from(file));
+    }
+    app.dialog()
+        .file()
+        .set_title("Choose the document to keep on file")
+        .blocking_pick_file()
+        .and_then(|path| path.into_path().ok())
+}
+
+/// Where to save a copy of a document on file: the system's save dialog,
+/// or in the end-to-end tests the folder `SIGHTLINE_SAVE_REPORTS_TO`.
+pub(crate) fn choose_document_path(app: &AppHandle, document: &sightline_api::DocumentRow) -> Option<PathBuf> {
+    if let Some(folder) = std::env::var_os("SIGHTLINE_SAVE_REPORTS_TO") {
+        return Some(PathBuf::from(folder).join(&document.file_name));
+    }
+    app.dialog()
+        .file()
+        .set_title("Save a copy of the document")
+        .set_file_name(&document.file_name)
+        .blocking_save_file()
+        .and_then(|path| path.into_path().ok())
+}
+
 /// Where to save a backup: the system's save dialog, or in the end-to-end
 /// tests the folder `SIGHTLINE_SAVE_BACKUPS_TO`.
 pub(crate) fn choose_backup_path(app: &AppHandle) -> Option<PathBuf> {
@@ -113,6 +140,11 @@ pub fn run() {
             commands::sync_now,
             commands::risks,
             commands::acknowledge,
+            commands::set_action,
+            commands::add_document,
+            commands::save_document_copy,
+            commands::remove_document,
+            commands::add_review,
             commands::scorecard,
             commands::vendor_page,
             commands::trend,

@@ -30,6 +30,29 @@ impl Sightline {
             },
             &batches,
         )?;
+        // The demo's own files: documents, reviews and agreed actions.
+        let files = sightline_demo::on_file(self.now());
+        for doc in &files.documents {
+            store.add_evidence(
+                &sightline_store::NewEvidence {
+                    vendor_id: doc.vendor_id,
+                    kind: doc.kind,
+                    title: &doc.title,
+                    issued: doc.issued,
+                    expires: doc.expires,
+                    file_name: &doc.file_name,
+                    content: &doc.content,
+                    added_at: self.now(),
+                },
+                true,
+            )?;
+        }
+        for review in &files.reviews {
+            store.add_review(review, self.now(), true)?;
+        }
+        for action in &files.actions {
+            store.record_action(action, true)?;
+        }
         drop(store);
         self.reassess()
     }

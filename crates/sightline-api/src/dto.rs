@@ -372,6 +372,10 @@ pub struct ArchivedReport {
     pub fingerprint: String,
     pub pages: u32,
     pub bytes: u32,
+    /// `checked`, `unsigned` (made before signing) or `failed`.
+    pub signature: String,
+    /// "Signature checked: ..." or what failed, in words.
+    pub signature_text: String,
 }
 
 /// What got better and what got worse between two archived reports.
@@ -734,6 +738,10 @@ pub struct SettingsView {
     /// The minisign public key that signs board reports; none until the
     /// first report is made.
     pub signing_key: Option<String>,
+    /// The documents every outside vendor must have on file (kinds).
+    pub required_evidence: Vec<String>,
+    /// Every kind of document, for the choice.
+    pub evidence_kinds: Vec<Choice>,
 }
 
 /// When the company's data was last backed up, in words.
@@ -764,6 +772,9 @@ pub struct SettingsInput {
     /// Days after the last backup before Settings reminds; none keeps it.
     #[serde(default)]
     pub backup_reminder_days: Option<u32>,
+    /// The documents every outside vendor must have on file; none keeps them.
+    #[serde(default)]
+    pub required_evidence: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -6,6 +6,7 @@
 mod assessment;
 mod backup;
 mod bindings;
+mod brief;
 mod check;
 mod contract;
 mod demo;

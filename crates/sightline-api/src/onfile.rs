@@ -44,7 +44,7 @@ fn standing(doc: &EvidenceDoc, today: NaiveDate, settings: &sightline_engine::Se
         }
         Some(expires) => ("current", format!("valid until {}", expires.format("%-d %B %Y"))),
         None if (today - doc.issued).num_days() > settings.evidence_max_age_days => {
-            ("old", format!("{} days old, with no expiry date", (today - doc.issued).num_days()))
+            ("old", format!("{}, with no expiry date", sightline_engine::age_words(doc.issued, today)))
         }
         None => ("current", format!("dated {}, with no expiry date", doc.issued.format("%-d %B %Y"))),
     }
@@ -179,6 +179,38 @@ impl Sightline {
             .ok_or_else(|| ApiError::not_found(format!("document {id} disappeared while it was copied")))
     }
 
+    /// Puts the file `choose` picks on file; none when nothing was picked.
+    pub fn add_document_chosen(
+        &self,
+        input: &DocumentInput,
+        choose: impl FnOnce() -> Option<std::path::PathBuf>,
+    ) -> Result<Option<DocumentRow>, ApiError> {
+        // The form is checked before the file dialog opens.
+        self.known_vendor(&input.vendor)?;
+        kind_of(&input.kind)?;
+        date(&input.issued, "the date of the document")?;
+        optional_date(&input.expires, "its expiry")?;
+        match choose() {
+            None => Ok(None),
+            Some(file) => self.add_document(input, &file).map(Some),
+        }
+    }
+
+    /// Writes a copy of a document on file where `choose` picks; none when
+    /// nothing was picked.
+    pub fn save_document_chosen(
+        &self,
+        id: i64,
+        choose: impl FnOnce(&DocumentRow) -> Option<std::path::PathBuf>,
+    ) -> Result<Option<String>, ApiError> {
+        let Some(row) = self.documents(None)?.into_iter().find(|row| row.id == id) else {
+            return Err(ApiError::not_found(format!("there is no document {id} on file")));
+        };
+        let Some(path) = choose(&row) else { return Ok(None) };
+        self.save_document_copy(id, &path)?;
+        Ok(Some(path.display().to_string()))
+    }
+
     /// Takes a document off file, on request.
     pub fn remove_document(&self, id: i64) -> Result<(), ApiError> {
         if self.store().remove_evidence(id)? {
@@ -263,12 +295,4 @@ fn review_row(review: &SupplierReview, vendor_name: String) -> ReviewRow {
         outcome: review.outcome.clone(),
         next_due: review.next_due.map(|day| day.to_string()),
     }
-}
-
-/// "SOC 2 report, 30 September 2026, valid until 30 September 2027".
-pub(crate) fn document_line(row: &DocumentRow) -> String {
-    let issued = NaiveDate::parse_from_str(&row.issued, "%Y-%m-%d")
-        .map(|day| day.format("%-d %B %Y").to_string())
-        .unwrap_or_else(|_| row.issued.clone());
-    format!("{}: {}, dated {issued}; {}", row.kind_text, row.title, row.state_text)
 }

@@ -143,6 +143,8 @@ pub(crate) fn long_date(at: DateTime<Utc>) -> String {
 
 fn archived(report: &StoredReport) -> ArchivedReport {
     ArchivedReport {
+        signature: "unchecked".into(),
+        signature_text: String::new(),
         id: report.id,
         period: report.period.clone(),
         title: report.title.clone(),
@@ -513,11 +515,14 @@ impl Sightline {
             .collect();
 
         // What changed since the last archived report.
-        let previous = self.store().previous_report_snapshot(None)?;
+        let previous = self
+            .store()
+            .previous_report_snapshot(None)?
+            .and_then(|(report, text)| Some((report, serde_json::from_str::<ReportSnapshot>(&text).ok()?)));
         let open_ids: BTreeSet<&str> = open.iter().map(|risk| risk.id.as_str()).collect();
-        let changes = match previous
-            .and_then(|(report, text)| Some((report, serde_json::from_str::<ReportSnapshot>(&text).ok()?)))
-        {
+        let brief =
+            crate::brief::Brief::new(self, &computed, period, &open, previous.as_ref().map(|(_, before)| before))?;
+        let changes = match previous {
             None => {
                 vec!["This is the first report in Sightline's archive, so there is nothing to compare with yet.".into()]
             }
@@ -608,6 +613,14 @@ impl Sightline {
                 .collect(),
             top_risks,
             open_risks: open.iter().map(|risk| (risk.id.clone(), risk.headline.clone())).collect(),
+            brief_risks: brief.risks,
+            risk_levels: brief.levels,
+            asks: brief.asks,
+            actions_due: brief.actions_due,
+            actions: brief.actions,
+            actions_before: brief.actions_before,
+            documents: brief.documents,
+            reviews: brief.reviews,
             open_red: overview.open_red,
             open_amber: overview.open_amber,
             changes,
@@ -629,6 +642,13 @@ impl Sightline {
         snapshot.signing_key = self.signing_key()?.1.to_base64();
         snapshot.fingerprint = sightline_report::fingerprint(&snapshot);
         Ok(snapshot)
+    }
+
+    /// The data snapshot a report of `period` would be made from, without
+    /// making or archiving it: for tests that compare it with `kpis`.
+    #[doc(hidden)]
+    pub fn report_snapshot_of(&self, period: &str) -> Result<ReportSnapshot, ApiError> {
+        self.report_snapshot(self.report_period(Some(period))?)
     }
 
     /// The report for a period as HTML and as PDF, timed apart from the
@@ -729,12 +749,32 @@ impl Sightline {
             .into_iter()
             .find(|report| report.id == id)
             .ok_or_else(|| ApiError::not_found("the report just archived could not be read back"))?;
-        Ok((archived(&stored), rendered.bytes))
+        let mut row = archived(&stored);
+        row.signature = "checked".into();
+        row.signature_text = "Signed as it was made.".into();
+        Ok((row, rendered.bytes))
     }
 
-    /// The archive, newest first.
+    /// The archive, newest first, each report's signature and place in the
+    /// chain checked (`verify_archive`).
     pub fn reports(&self) -> Result<Vec<ArchivedReport>, ApiError> {
-        Ok(self.store().reports()?.iter().map(archived).collect())
+        let check = self.verify_archive()?;
+        let reports = self.store().reports()?;
+        Ok(reports
+            .iter()
+            .map(|report| {
+                let mut row = archived(report);
+                let problems = check.by_entry.get(&report.id).cloned().unwrap_or_default();
+                (row.signature, row.signature_text) = if check.unsigned.contains(&report.id) && problems.is_empty() {
+                    ("unsigned".into(), "Made before reports were signed: its SHA-256 is checked when opened.".into())
+                } else if problems.is_empty() {
+                    ("checked".into(), "Signature checked: the PDF and its archive entry are as they were made.".into())
+                } else {
+                    ("failed".into(), problems.join("; "))
+                };
+                row
+            })
+            .collect())
     }
 
     /// A stored report's PDF, its SHA-256 checked: a report changed since it

@@ -83,6 +83,18 @@ const THRESHOLDS: &[(&str, &str, &str, &str)] = &[
         "days",
     ),
     (
+        "evidence_max_age_days",
+        "A document with no expiry is out of date after",
+        "Days after its date that a SOC 2 report or test with no expiry date no longer counts as current.",
+        "days",
+    ),
+    (
+        "evidence_expiry_warning_days",
+        "Warn before a document expires",
+        "Days before a required document on file expires that it is flagged.",
+        "days",
+    ),
+    (
         "stale_amber_hours",
         "Warn when data is older than",
         "Hours since a source last synced before its figures are flagged as out of date.",
@@ -166,6 +178,11 @@ impl Sightline {
             backup_reminder_days: self.backup_reminder_days()?,
             backup: self.backup_status()?,
             signing_key: self.public_key()?,
+            required_evidence: settings.required_evidence.clone(),
+            evidence_kinds: sightline_domain::EvidenceKind::ALL
+                .iter()
+                .map(|kind| crate::dto::Choice { id: kind.as_str().into(), name: kind.plain_name().into() })
+                .collect(),
         })
     }
 
@@ -218,6 +235,9 @@ impl Sightline {
             store.set_meta("settings", &json)?;
             // Stored figures were computed with the old settings.
             store.set_meta("assessed_version", "")?;
+        }
+        if let Some(kinds) = &input.required_evidence {
+            self.set_required_evidence(kinds)?;
         }
         self.ensure_assessed()?;
         self.settings_view()

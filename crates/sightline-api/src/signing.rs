@@ -68,6 +68,10 @@ pub struct ChainCheck {
     pub signed: usize,
     /// One sentence per problem, naming the entry.
     pub problems: Vec<String>,
+    /// The problems found with each entry, by report id (none: checked).
+    pub by_entry: std::collections::BTreeMap<i64, Vec<String>>,
+    /// Reports archived before reports were signed.
+    pub unsigned: Vec<i64>,
 }
 
 impl Sightline {
@@ -244,36 +248,42 @@ impl Sightline {
         // stored beside the entries, which whoever edits them could edit too.
         let public = self.stored_signing_key()?.map(|(_, public)| public);
         let mut problems = Vec::new();
+        let mut by_entry = std::collections::BTreeMap::new();
+        let mut unsigned = Vec::new();
         let mut previous: Option<String> = None;
         let mut signed = 0;
         for entry in &entries {
             let id = entry.id;
+            let mut found = Vec::new();
             if sha256_hex(&entry.pdf) != entry.sha256 {
-                problems.push(format!("report {id} ({}): its PDF was changed after it was archived", entry.period));
+                found.push(format!("report {id} ({}): its PDF was changed after it was archived", entry.period));
             }
             // The charts' SVGs are not kept, so the fingerprint cannot be
             // computed again from the snapshot; the snapshot's own SHA-256
             // is in the entry hash instead, and its fingerprint must agree.
             match serde_json::from_str::<sightline_report::ReportSnapshot>(&entry.snapshot) {
                 Ok(snapshot) if snapshot.fingerprint == entry.fingerprint => {}
-                _ => problems.push(format!(
+                _ => found.push(format!(
                     "report {id} ({}): its data snapshot does not carry the fingerprint it was archived with",
                     entry.period
                 )),
             }
             let Some(hash) = &entry.entry_hash else {
+                unsigned.push(id);
                 if previous.is_some() {
-                    problems.push(format!(
+                    found.push(format!(
                         "report {id} ({}) carries no seal but follows sealed reports: it was inserted",
                         entry.period
                     ));
                 }
+                by_entry.insert(id, found.clone());
+                problems.extend(found);
                 continue;
             };
             signed += 1;
             let linked = entry.previous_entry.clone().unwrap_or_default();
             if linked != previous.clone().unwrap_or_default() {
-                problems.push(format!(
+                found.push(format!(
                     "report {id} ({}) does not follow the report before it in the archive: a report was removed, \
                      inserted or reordered before it",
                     entry.period
@@ -289,13 +299,13 @@ impl Sightline {
                 &linked,
             );
             if &sha256_hex(text.as_bytes()) != hash {
-                problems.push(format!(
+                found.push(format!(
                     "report {id} ({}): its archive entry (period, date, data snapshot or fingerprint) was changed",
                     entry.period
                 ));
             }
             if public.is_none() {
-                problems.push(format!(
+                found.push(format!(
                     "report {id} ({}) is signed, but this Sightline holds no signing key to check it with: restore \
                      the backup that carries it",
                     entry.period
@@ -308,7 +318,7 @@ impl Sightline {
                     minisign::verify(public, &signature, Cursor::new(hash.as_bytes()), true, false, false).is_ok()
                 });
                 if !entry_ok {
-                    problems.push(format!(
+                    found.push(format!(
                         "report {id} ({}): its entry is not signed with this archive's key",
                         entry.period
                     ));
@@ -318,10 +328,12 @@ impl Sightline {
                     minisign::verify(public, &signature, Cursor::new(&entry.pdf), true, false, false).is_ok()
                 });
                 if !pdf_ok {
-                    problems.push(format!("report {id} ({}): its PDF's signature does not match", entry.period));
+                    found.push(format!("report {id} ({}): its PDF's signature does not match", entry.period));
                 }
             }
             previous = Some(hash.clone());
+            by_entry.insert(id, found.clone());
+            problems.extend(found);
         }
         if head.is_some() && head != previous {
             problems.push(
@@ -330,6 +342,6 @@ impl Sightline {
                     .to_string(),
             );
         }
-        Ok(ChainCheck { entries: entries.len(), signed, problems })
+        Ok(ChainCheck { entries: entries.len(), signed, problems, by_entry, unsigned })
     }
 }

@@ -289,11 +289,44 @@ fn settings_change_targets_and_are_kept_and_checked() {
         timezone: "Europe/London".into(),
         paper: "us-letter".into(),
         lock_minutes: 5,
-        thresholds: vec![ThresholdValue { key: "patch_target_pct".into(), value: 90.0 }],
+        thresholds: vec![
+            ThresholdValue { key: "patch_target_pct".into(), value: 90.0 },
+            ThresholdValue { key: "patch_grace_days".into(), value: 21.0 },
+        ],
         backup_reminder_days: Some(14),
+        required_evidence: Some(vec!["soc2".into(), "restore-test".into()]),
     };
     let saved = app.save_settings(&input).unwrap();
     assert_eq!(saved.backup_reminder_days, 14);
+    assert_eq!(saved.required_evidence, vec!["soc2".to_string(), "restore_test".to_string()]);
+    // Definitions follow the settings in force, on screen and in reports.
+    let trend = app
+        .trend(&TrendQuery { metric: Some("patch_compliance_pct".into()), vendor: None, granularity: None })
+        .unwrap();
+    assert_eq!(
+        trend.metric.explanation,
+        "Managed computers with no critical or security update missing for more than 21 days."
+    );
+    let snapshot = app.report_snapshot_of("2026-Q3").unwrap();
+    let definition = snapshot.definitions.iter().find(|d| d.name == trend.metric.name).unwrap();
+    assert_eq!(definition.meaning, trend.metric.explanation);
+    // Required now: a restore test record from every outside vendor; the
+    // demo has none on file, so each is flagged.
+    let missing: Vec<String> = app
+        .risks(false)
+        .unwrap()
+        .into_iter()
+        .filter(|risk| risk.id.starts_with("evidence_on_file:") && risk.id.ends_with(":restore_test"))
+        .map(|risk| risk.headline)
+        .collect();
+    assert_eq!(
+        missing,
+        vec![
+            "No restore test record from Bluepeak IT Services is on file",
+            "No restore test record from Sentinel Forge Security is on file",
+            "No restore test record from Stratus Cloud Hosting is on file",
+        ]
+    );
     assert_eq!(
         saved.backup,
         BackupStatus {
@@ -410,4 +443,53 @@ fn settings_back_up_to_a_chosen_file_and_restore_from_one() {
     );
     let query = KpiQuery { vendor: Some("all".into()), period: Some("2026-10".into()) };
     assert_eq!(fresh.kpis(&query).unwrap(), app.kpis(&query).unwrap());
+}
+
+/// A board report of any finished quarter of the demo's history carries
+/// the figures `kpis` gives for that quarter, only flags that were open
+/// when it ended (the same flags a Sightline whose clock stood at that end
+/// finds), and the same figures when made a month later.
+#[test]
+fn every_quarterly_report_is_point_in_time() {
+    let (dir, app) = demo();
+    let quarters = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"];
+    let mut compared = 0;
+    for quarter in quarters {
+        let snapshot = app.report_snapshot_of(quarter).unwrap();
+        let kpis = app.kpis(&KpiQuery { vendor: None, period: Some(quarter.into()) }).unwrap();
+        assert!(!snapshot.figures.is_empty(), "{quarter} has figures");
+        for (vendor, metric, value) in &snapshot.figures {
+            let row = kpis.iter().find(|row| &row.vendor == vendor && &row.metric == metric).unwrap();
+            assert_eq!(row.value, *value, "{quarter} {vendor} {metric}");
+            compared += 1;
+        }
+        let end = quarter.parse::<sightline_domain::Period>().unwrap().end();
+        // A copy of the cache, its clock at the quarter's end.
+        let then_dir = tempfile::tempdir().unwrap();
+        // The cache is open here, so its write-ahead log goes too.
+        for file in ["cache.sightline", "cache.salt", "cache.sightline-wal"] {
+            if dir.path().join(file).exists() {
+                std::fs::copy(dir.path().join(file), then_dir.path().join(file)).unwrap();
+            }
+        }
+        let unlock = Unlock { passphrase: Some(Secret::new("screens")) };
+        let then = Sightline::open_with(then_dir.path(), unlock, Clock::Fixed(end)).unwrap();
+        let open_then: Vec<String> = then.risks(false).unwrap().into_iter().map(|risk| risk.id).collect();
+        let reported: Vec<String> = snapshot.open_risks.iter().map(|(id, _)| id.clone()).collect();
+        assert_eq!(reported, open_then, "the flags of {quarter} are those open at its end");
+        for risk in &snapshot.top_risks {
+            assert!(risk.first_seen.as_str() <= &end.to_rfc3339()[..10], "{quarter}: {} first seen later", risk.id);
+        }
+    }
+    assert!(compared > 100, "{compared} figures compared");
+
+    // The same quarter, made a month later: the same figures and flags.
+    let before = app.report_snapshot_of("2026-Q3").unwrap();
+    drop(app);
+    let unlock = Unlock { passphrase: Some(Secret::new("screens")) };
+    let later =
+        Sightline::open_with(dir.path(), unlock, Clock::Fixed("2026-12-22T08:00:00Z".parse().unwrap())).unwrap();
+    let after = later.report_snapshot_of("2026-Q3").unwrap();
+    assert_eq!(after.figures, before.figures);
+    assert_eq!(after.open_risks, before.open_risks);
 }

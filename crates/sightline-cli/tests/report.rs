@@ -81,14 +81,20 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
             || flat_meta.contains("pdfaid:conformance=\"B\""),
         "no PDF/A conformance B in the XMP: {meta}"
     );
-    assert!(info.contains("Tagged: yes"), "{info}");
-    let catalog = tool("qpdf", &["--show-object=trailer", "--filtered-stream-data", pdf.to_str().unwrap()]);
-    assert!(!catalog.is_empty());
+    assert!(flat_meta.contains("<dc:language><rdf:Bag><rdf:li>en</rdf:li></rdf:Bag></dc:language>"), "{meta}");
+    assert!(
+        info.lines().any(|line| line.starts_with("Tagged:") && line.trim_end().ends_with("yes")),
+        "the PDF is not tagged: {info}"
+    );
 
     let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for heading in [
-        "Executive summary",
+        "BOARD BRIEF",
+        "What the board is asked to decide",
+        "The five most serious risks",
+        "Actions due",
+        "Since the last report",
         "Service levels",
         "Security hygiene",
         "Resilience",
@@ -96,6 +102,8 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
         "Executive notes",
         "What the measures mean",
         "Where every figure came from",
+        "Evidence on file",
+        "Supplier reviews",
         "Confidential",
     ] {
         assert!(flat.contains(heading), "'{heading}' is not in the report");
@@ -124,13 +132,37 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
             assert!(flat.contains(&words), "{field} '{words}' is not in the report");
         }
     }
-    assert!(flat.contains("2 red and 9 amber risks are open."), "the count of risks open at the end of September");
+    assert!(flat.contains("2 red and 12 amber risks are open."), "the count of risks open at the end of September");
     // Today's flags are not the quarter's: November's figures stay out.
     let today: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["risks", "--json"]))).unwrap();
     let stale = "Stratus Cloud Hosting has left a critical security update uninstalled for 74 days on 8 devices";
     assert!(today.iter().any(|risk| risk["headline"].as_str().unwrap().starts_with(stale)));
     assert!(!flat.contains(stale), "a flag of 22 November is not in the Q3 report");
     assert!(!flat.contains("in November 2026"), "nothing of November is in the Q3 report");
+
+    // The brief is pages 1 and 2: the state, what the board is asked, the
+    // five risks on the grid with their movement and action, the actions due.
+    let brief = tool("pdftotext", &["-f", "1", "-l", "2", pdf.to_str().unwrap(), "-"]);
+    let brief = brief.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        "What the board is asked to decide",
+        "Claim 414 in service credits from Bluepeak IT Services for Q3 2026",
+        "Decide whether to escalate: the action on \"Stratus Cloud Hosting has not proven a backup can be restored for \
+         163 days; good practice is every 90\" (Head of IT) was due 17 November 2026 and is still open.",
+        "Confirm that the board accepts \"One engineer fixed 62% of Bluepeak IT Services' tickets in September 2026\": \
+         Bluepeak is hiring a second senior engineer in January; accepted until then.",
+        "The five most serious risks",
+        "Almost certain",
+        "No earlier report to compare · almost certain, high impact",
+        "Action: Head of IT, due 2 December 2026: in progress",
+        "Bluepeak IT Services' SOC 2 report on file is 12 months old",
+        "No penetration test report from Stratus Cloud Hosting is on file",
+        "Actions due",
+        "Overdue: open",
+    ] {
+        assert!(brief.contains(words), "the brief lacks '{words}':\n{brief}");
+    }
+    assert!(!brief.contains("Service levels Whether providers"), "the deep-dive starts on page 3");
 
     // Pages as PNG, for people to look at.
     let out = pages_dir();
@@ -154,6 +186,11 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
     assert!(info.contains("612 x 792 pts"), "{info}");
     let compared = ok(cli(dir.path(), &["reports", "compare", "1", "2"]));
     assert!(compared.starts_with("From report 1 (2026-Q3) to report 2 (2026-Q3):"), "{compared}");
+    // The second report measures movement against the first.
+    let second = tool("pdftotext", &["-f", "2", "-l", "2", letter.to_str().unwrap(), "-"]);
+    let second = second.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(second.contains("Unchanged since the last report · almost certain, high impact"), "{second}");
+    assert!(second.contains("Actions agreed at the last report"), "{second}");
 
     // In April the hosting vendor's backups still met their target but were
     // sliding: the chart projects the crossing, dashed, and says so.
@@ -167,6 +204,166 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
         ),
         "no forecast in the April report"
     );
+}
+
+/// Actions, evidence and reviews: set from the CLI, refused when
+/// incomplete, carried by `risks --json`, kept only inside the encrypted
+/// cache, and in the board pack.
+#[test]
+fn actions_evidence_and_reviews_reach_the_board_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(cli(dir.path(), &["demo"]));
+    let flag = "critical_vulnerability_overdue:stratus";
+
+    // A first action needs an owner and a due date; an accepted risk a reason.
+    let (code, stderr) = failed(cli(dir.path(), &["action", flag, "--due", "2027-01-31"]));
+    assert_eq!((code, stderr.as_str()), (1, "error: the action has no owner: name who is answerable for it (--owner)"));
+    let (_, stderr) = failed(cli(dir.path(), &["action", flag, "--owner", "CFO", "--due", "31/01/2027"]));
+    assert_eq!(stderr, "error: '31/01/2027' is not a date: write the due date as 2027-01-31");
+    let (_, stderr) = failed(cli(dir.path(), &["action", "no-such-flag", "--owner", "CFO", "--due", "2027-01-31"]));
+    assert_eq!(stderr, "error: there is no flag 'no-such-flag': `sightline-cli risks --all` lists their ids");
+    let said = ok(cli(dir.path(), &["action", flag, "--owner", "CFO", "--due", "2027-01-31"]));
+    assert_eq!(
+        said.trim(),
+        "Stratus Cloud Hosting has 1 critical security weakness open for 45 days; the deadline is 15 days: CFO owns \
+         it, due 2027-01-31; open"
+    );
+    let (_, stderr) = failed(cli(dir.path(), &["action", flag, "--status", "accepted"]));
+    assert_eq!(
+        stderr,
+        "error: accepting a risk needs a reason the board can read (--reason \"...\"): nothing was recorded"
+    );
+    ok(cli(dir.path(), &["action", flag, "--status", "in-progress"]));
+    let risks: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["risks", "--json"]))).unwrap();
+    let risk = risks.iter().find(|risk| risk["id"] == flag).unwrap();
+    assert_eq!(risk["action"]["owner"], "CFO");
+    assert_eq!(risk["action"]["due"], "2027-01-31");
+    assert_eq!(risk["action"]["status"], "in_progress");
+    assert_eq!((risk["likelihood"].as_str(), risk["impact"].as_str()), (Some("almost certain"), Some("high")));
+
+    // A penetration test from the hosting vendor: its flag goes. The file
+    // is kept inside the encrypted cache only, and comes back byte for byte.
+    let missing = "No penetration test report from Stratus Cloud Hosting is on file";
+    assert!(risks.iter().any(|risk| risk["headline"] == missing));
+    let file = dir.path().join("stratus-pentest.pdf");
+    let marker = "Stratus penetration test findings: unmistakable-marker-5731";
+    std::fs::write(&file, marker).unwrap();
+    let (_, stderr) = failed(cli(
+        dir.path(),
+        &[
+            "evidence",
+            "add",
+            file.to_str().unwrap(),
+            "--vendor",
+            "stratus",
+            "--kind",
+            "pentest",
+            "--issued",
+            "2027-02-01",
+        ],
+    ));
+    assert_eq!(stderr, "error: the document is dated 2027-02-01, which is in the future: give the date it was issued");
+    let (_, stderr) = failed(cli(
+        dir.path(),
+        &[
+            "evidence",
+            "add",
+            file.to_str().unwrap(),
+            "--vendor",
+            "nobody",
+            "--kind",
+            "pentest",
+            "--issued",
+            "2026-10-01",
+        ],
+    ));
+    assert!(stderr.starts_with("error: there is no vendor 'nobody'"), "{stderr}");
+    let said = ok(cli(
+        dir.path(),
+        &[
+            "evidence",
+            "add",
+            file.to_str().unwrap(),
+            "--vendor",
+            "stratus",
+            "--kind",
+            "pentest",
+            "--issued",
+            "2026-10-01",
+            "--expires",
+            "2027-10-01",
+        ],
+    ));
+    assert_eq!(
+        said.trim(),
+        "Put on file as document 8: Stratus Cloud Hosting penetration test report (October 2026) (59 bytes, valid \
+         until 1 October 2027)."
+    );
+    let risks: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["risks", "--json"]))).unwrap();
+    assert!(!risks.iter().any(|risk| risk["headline"] == missing), "the flag went with the document on file");
+    let cache = std::fs::read(dir.path().join("cache.sightline")).unwrap();
+    assert!(!cache.windows(marker.len()).any(|window| window == marker.as_bytes()), "the document is encrypted");
+    let copy = dir.path().join("copy.pdf");
+    ok(cli(dir.path(), &["evidence", "open", "8", "--out", copy.to_str().unwrap()]));
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), marker);
+    let documents: Vec<Value> =
+        serde_json::from_str(&ok(cli(dir.path(), &["evidence", "list", "--vendor", "bluepeak", "--json"]))).unwrap();
+    let soc2 = documents.iter().find(|doc| doc["kind"] == "soc2").unwrap();
+    assert_eq!(
+        (soc2["state"].as_str(), soc2["state_text"].as_str()),
+        (Some("old"), Some("14 months old, with no expiry date"))
+    );
+
+    // A supplier review: logged, and the vendor's review clock restarts.
+    let (_, stderr) = failed(cli(
+        dir.path(),
+        &["review", "add", "--vendor", "stratus", "--on", "2026-11-20", "--by", "CFO", "--outcome", " "],
+    ));
+    assert_eq!(stderr, "error: a review needs who reviewed (--by) and its outcome (--outcome)");
+    ok(cli(
+        dir.path(),
+        &[
+            "review",
+            "add",
+            "--vendor",
+            "stratus",
+            "--on",
+            "2026-11-20",
+            "--by",
+            "CFO",
+            "--outcome",
+            "Patching plan agreed",
+            "--next",
+            "2027-02-20",
+        ],
+    ));
+    let reviews: Vec<Value> =
+        serde_json::from_str(&ok(cli(dir.path(), &["review", "list", "--vendor", "stratus", "--json"]))).unwrap();
+    assert_eq!(reviews[0]["reviewed_on"], "2026-11-20");
+    assert_eq!(reviews[0]["next_due"], "2027-02-20");
+
+    // The pack of October: the action, the document and the review in it.
+    let pdf = dir.path().join("october.pdf");
+    ok(cli(dir.path(), &["report", "--period", "2026-10", "--out", pdf.to_str().unwrap()]));
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]).split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        "Action: CFO, due 31 January 2027: in progress",
+        "Stratus Cloud Hosting penetration test report (October 2026)",
+        "Stratus Cloud Hosting: last reviewed 20 November 2026 by CFO. Patching plan agreed. Next review due 20 \
+         February 2027.",
+    ] {
+        assert!(text.contains(words), "the October pack lacks '{words}'");
+    }
+
+    // Nothing required: no evidence flags at all.
+    assert_eq!(ok(cli(dir.path(), &["evidence", "require", "none"])).trim(), "No documents are required of vendors.");
+    let risks: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["risks", "--json"]))).unwrap();
+    assert!(!risks.iter().any(|risk| risk["rule"] == "evidence_on_file"));
+}
+
+fn failed(output: Output) -> (i32, String) {
+    assert!(!output.status.success());
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).trim().to_string())
 }
 
 #[test]

@@ -10,7 +10,9 @@
 //! store API as real data.
 
 mod generate;
+mod onfile;
 
 pub use generate::{
     CERT_HOST_EXPIRING, COMPANY_NAME, DemoCompany, KEY_ENGINEER, MSP_HOURS, SEED, generate, msp_holiday,
 };
+pub use onfile::{DemoDocument, DemoOnFile, on_file};

@@ -13,7 +13,8 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
     if to.day() < from.day() { months - 1 } else { months }
 }
 
-fn age_words(from: NaiveDate, to: NaiveDate) -> String {
+/// "14 months old", or "30 days old" under two months.
+pub fn age_words(from: NaiveDate, to: NaiveDate) -> String {
     let months = months_between(from, to);
     if months >= 2 { format!("{months} months old") } else { format!("{} days old", (to - from).num_days()) }
 }

@@ -11,6 +11,6 @@ mod snapshot;
 pub use html::render_html;
 pub use pdf::{Paper, RenderedPdf, ReportError, render_pdf};
 pub use snapshot::{
-    Definition, ProvenanceRow, ReportChart, ReportNote, ReportRisk, ReportSnapshot, ReportTile, ScorecardCell,
-    ScorecardRow, fingerprint,
+    BriefRisk, Definition, ProvenanceRow, ReportAction, ReportChart, ReportDocument, ReportNote, ReportRisk,
+    ReportSnapshot, ReportTile, RiskLevel, ScorecardCell, ScorecardRow, fingerprint,
 };

@@ -29,6 +29,70 @@ pub struct ReportRisk {
     pub first_seen: String,
 }
 
+/// One of the five most serious risks on the brief's grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BriefRisk {
+    /// 1 to 5, as marked on the grid.
+    pub number: u32,
+    pub id: String,
+    /// red or amber.
+    pub severity: String,
+    pub headline: String,
+    /// 1 (possible) to 3 (almost certain), and its word.
+    pub likelihood: u32,
+    pub likelihood_text: String,
+    /// 1 (low) to 3 (high), and its word.
+    pub impact: u32,
+    pub impact_text: String,
+    /// new, worse, better or unchanged, since the last report.
+    pub movement: String,
+    /// "Head of IT, due 2 December 2026, in progress" or "No action agreed yet".
+    pub action: String,
+}
+
+/// A risk's level when a report was made, for the next report's movement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskLevel {
+    pub id: String,
+    pub severity: String,
+    /// The figure behind it, and whether higher is better, where it has one.
+    pub figure: Option<f64>,
+    pub higher_is_better: Option<bool>,
+}
+
+/// An action agreed on a risk, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportAction {
+    pub flag_id: String,
+    pub headline: String,
+    pub owner: String,
+    /// "31 January 2027".
+    pub due: String,
+    /// open, in_progress, done or accepted.
+    pub status: String,
+    /// "in progress", "accepted risk".
+    pub status_text: String,
+    pub reason: String,
+    /// Past its due date and not done.
+    pub overdue: bool,
+    /// What became of it since the last report ("done", "still open,
+    /// overdue since 2 December 2026", "the risk is no longer flagged").
+    #[serde(default)]
+    pub outcome: String,
+}
+
+/// A document on file, for the appendix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportDocument {
+    pub vendor: String,
+    pub kind: String,
+    pub title: String,
+    pub issued: String,
+    pub standing: String,
+    /// met, at_risk or missed.
+    pub status: String,
+}
+
 /// A chart placed in a section: its SVG and what it shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportChart {
@@ -106,6 +170,30 @@ pub struct ReportSnapshot {
     /// "new" and "no longer flagged" are measured against.
     #[serde(default)]
     pub open_risks: Vec<(String, String)>,
+    /// The brief's five risks on the likelihood and impact grid.
+    #[serde(default)]
+    pub brief_risks: Vec<BriefRisk>,
+    /// Every open risk's level, for the next report's movement.
+    #[serde(default)]
+    pub risk_levels: Vec<RiskLevel>,
+    /// Decisions or money the board is asked for, one sentence each.
+    #[serde(default)]
+    pub asks: Vec<String>,
+    /// Actions open or in progress, soonest due first.
+    #[serde(default)]
+    pub actions_due: Vec<ReportAction>,
+    /// Every action as it stood when the report was made.
+    #[serde(default)]
+    pub actions: Vec<ReportAction>,
+    /// The actions of the last report, with what became of them.
+    #[serde(default)]
+    pub actions_before: Vec<ReportAction>,
+    /// Evidence on file, per vendor, for the appendix.
+    #[serde(default)]
+    pub documents: Vec<ReportDocument>,
+    /// Each outside vendor's last supplier review, one sentence each.
+    #[serde(default)]
+    pub reviews: Vec<String>,
     pub open_red: u32,
     pub open_amber: u32,
     /// What changed since the previous report, one sentence each.

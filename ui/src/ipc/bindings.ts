@@ -3,6 +3,90 @@
 
 export type ErrorCode = "passphrase_needed" | "keychain_unavailable" | "cannot_open_cache" | "cache_damaged" | "invalid_input" | "not_found" | "storage" | "config" | "secret" | "report_altered";
 
+export type ActionRow = { owner: string, 
+/**
+ * `2027-01-31`.
+ */
+due: string, 
+/**
+ * `open`, `in_progress`, `done` or `accepted`.
+ */
+status: string, 
+/**
+ * "in progress", "accepted risk".
+ */
+status_text: string, 
+/**
+ * Why the risk is accepted, or a note.
+ */
+reason: string | null, 
+/**
+ * RFC 3339.
+ */
+recorded_at: string, };
+
+export type ActionInput = { owner: string | null, 
+/**
+ * `2027-01-31`.
+ */
+due: string | null, 
+/**
+ * `open`, `in_progress`, `done` or `accepted`.
+ */
+status: string | null, reason: string | null, };
+
+export type DocumentRow = { id: number, vendor: string, vendor_name: string, 
+/**
+ * `soc2`, `pentest`, `restore_test`, `cyber_insurance` or `contract`.
+ */
+kind: string, 
+/**
+ * "SOC 2 report".
+ */
+kind_text: string, title: string, 
+/**
+ * `2026-09-30`.
+ */
+issued: string, expires: string | null, file_name: string, bytes: number, sha256: string, 
+/**
+ * `current`, `expiring`, `expired` or `old`.
+ */
+state: string, 
+/**
+ * "expired on 3 March 2026".
+ */
+state_text: string, 
+/**
+ * RFC 3339.
+ */
+added_at: string, };
+
+export type DocumentInput = { vendor: string, kind: string, 
+/**
+ * A title; made from the vendor, kind and date when empty.
+ */
+title: string | null, 
+/**
+ * `2026-09-30`.
+ */
+issued: string, expires: string | null, };
+
+export type ReviewRow = { id: number, vendor: string, vendor_name: string, 
+/**
+ * `2026-09-30`.
+ */
+reviewed_on: string, 
+/**
+ * "30 September 2026".
+ */
+reviewed_on_text: string, reviewer: string, outcome: string, next_due: string | null, };
+
+export type ReviewInput = { vendor: string, 
+/**
+ * `2026-09-30`.
+ */
+reviewed_on: string, reviewer: string, outcome: string, next_due: string | null, };
+
 export type ApiError = { code: ErrorCode, message: string, };
 
 export type MetricStatus = "met" | "at_risk" | "missed" | "no_target";
@@ -177,7 +261,19 @@ first_seen: string, last_seen: string, resolved_at: string | null,
 /**
  * `new`, `ongoing`, `returning` or `resolved`.
  */
-state: string, acknowledged: AcknowledgementRow | null, };
+state: string, acknowledged: AcknowledgementRow | null, 
+/**
+ * Who owns the response to it, by when, and where it stands.
+ */
+action: ActionRow | null, 
+/**
+ * On the board's grid: `possible`, `likely` or `almost certain`.
+ */
+likelihood: string, 
+/**
+ * `low`, `medium` or `high`.
+ */
+impact: string, };
 
 export type Overview = { company: string, demo: boolean, 
 /**
@@ -293,7 +389,15 @@ sha256: string,
 /**
  * SHA-256 of the data snapshot, printed in the report's appendix.
  */
-fingerprint: string, pages: number, bytes: number, };
+fingerprint: string, pages: number, bytes: number, 
+/**
+ * `checked`, `unsigned` (made before signing) or `failed`.
+ */
+signature: string, 
+/**
+ * "Signature checked: ..." or what failed, in words.
+ */
+signature_text: string, };
 
 export type ReportComparison = { from: ArchivedReport, to: ArchivedReport, better: Array<string>, worse: Array<string>, new_risks: Array<string>, resolved_risks: Array<string>, };
 
@@ -415,7 +519,16 @@ export type VendorPage = { id: string, name: string, kind: string, period: strin
  * "Last supplier review 14 March 2026 (255 days ago: overdue, the
  * company reviews every 120 days)" or "No supplier review recorded".
  */
-review_text: string, review_overdue: boolean, targets: Array<TargetRow>, compliance_target_text: string, rank: number, 
+review_text: string, review_overdue: boolean, 
+/**
+ * The supplier review log, newest first.
+ */
+reviews: Array<ReviewRow>, 
+/**
+ * Documents on file (SOC 2 report, penetration test, ...), newest
+ * first within each kind.
+ */
+documents: Array<DocumentRow>, targets: Array<TargetRow>, compliance_target_text: string, rank: number, 
 /**
  * How many vendors the rank is out of.
  */
@@ -627,7 +740,15 @@ backup_reminder_days: number, backup: BackupStatus,
  * The minisign public key that signs board reports; none until the
  * first report is made.
  */
-signing_key: string | null, };
+signing_key: string | null, 
+/**
+ * The documents every outside vendor must have on file (kinds).
+ */
+required_evidence: Array<string>, 
+/**
+ * Every kind of document, for the choice.
+ */
+evidence_kinds: Array<Choice>, };
 
 export type ThresholdValue = { key: string, value: number, };
 
@@ -639,7 +760,11 @@ thresholds: Array<ThresholdValue>,
 /**
  * Days after the last backup before Settings reminds; none keeps it.
  */
-backup_reminder_days: number | null, };
+backup_reminder_days: number | null, 
+/**
+ * The documents every outside vendor must have on file; none keeps them.
+ */
+required_evidence: Array<string> | null, };
 
 export type LockInfo = { idle_minutes: number, 
 /**

@@ -2,11 +2,14 @@
 // `call`, which turns any failure into an ApiError with a plain message.
 import { invoke } from "@tauri-apps/api/core";
 import type {
+  ActionInput,
   ApiError,
   ArchivedReport,
   BackupOutcome,
   ConnectionTest,
   ContractInput,
+  DocumentInput,
+  DocumentRow,
   Drilldown,
   DrilldownQuery,
   ErrorCode,
@@ -14,6 +17,8 @@ import type {
   KpiRow,
   LockInfo,
   Overview,
+  ReviewInput,
+  ReviewRow,
   ReportComparison,
   ReportQuery,
   RiskRow,
@@ -81,6 +86,14 @@ export const api = {
   syncNow: (query: SyncQuery) => call<SyncSummary>("sync_now", { query }),
   risks: (all: boolean) => call<RiskRow[]>("risks", { all }),
   acknowledge: (id: string, note: string) => call<RiskRow>("acknowledge", { id, note }),
+  /** Who owns the response to a flag, by when, and where it stands. */
+  setAction: (id: string, action: ActionInput) => call<RiskRow>("set_action", { id, action }),
+  /** Opens the system's file dialog and puts the chosen file on file; null when cancelled. */
+  addDocument: (document: DocumentInput) => call<DocumentRow | null>("add_document", { document }),
+  /** Opens the system's save dialog and writes a copy of a document on file; null when cancelled. */
+  saveDocumentCopy: (id: number) => call<string | null>("save_document_copy", { id }),
+  removeDocument: (id: number) => call<void>("remove_document", { id }),
+  addReview: (review: ReviewInput) => call<ReviewRow>("add_review", { review }),
   scorecard: (period: string | null) => call<Scorecard>("scorecard", { period }),
   vendorPage: (id: string, period: string | null) => call<VendorPage>("vendor_page", { id, period }),
   trend: (query: TrendQuery) => call<TrendView>("trend", { query }),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   dateTime,
+  dayOf,
+  daysBetween,
   decimal,
   duration,
   formatTarget,
@@ -8,6 +10,7 @@ import {
   fullStop,
   listWords,
   longDateTime,
+  longDay,
   MONTHS,
   periodLabel,
   plural,
@@ -146,6 +149,29 @@ describe("periods and dates", () => {
     expect(shortDate("soon")).toBe("soon");
     expect(dateTime("not a date")).toBe("not a date");
     expect(longDateTime("")).toBe("");
+  });
+});
+
+describe("days", () => {
+  it("writes a day in words and leaves anything else as it is", () => {
+    expect(longDay("2026-12-02")).toBe("2 December 2026");
+    expect(longDay("2027-01-31")).toBe("31 January 2027");
+    expect(longDay("2026-02-30")).toBe("2026-02-30");
+    expect(longDay("soon")).toBe("soon");
+  });
+
+  it("names the day a time falls on in a time zone", () => {
+    expect(dayOf(new Date("2026-12-01T23:30:00Z"), "UTC")).toBe("2026-12-01");
+    expect(dayOf(new Date("2026-12-01T23:30:00Z"), "Europe/Berlin")).toBe("2026-12-02");
+    expect(dayOf(new Date("2026-03-05T12:00:00Z"), "America/New_York")).toBe("2026-03-05");
+  });
+
+  it("counts whole days between two days", () => {
+    expect(daysBetween("2026-11-28", "2026-12-02")).toBe(4);
+    expect(daysBetween("2026-12-02", "2026-11-28")).toBe(-4);
+    expect(daysBetween("2026-03-28", "2026-03-30")).toBe(2);
+    expect(daysBetween("2026-12-02", "2026-12-02")).toBe(0);
+    expect(daysBetween("2026-12-02", "")).toBeNull();
   });
 });
 

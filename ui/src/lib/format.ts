@@ -187,6 +187,42 @@ export function longDateTime(iso: string, timeZone?: string): string {
   return parts ? `${parts.day} ${MONTHS[parts.month - 1]} ${parts.year} at ${parts.hour}:${parts.minute}` : iso;
 }
 
+/** A day written as `2026-12-02`, as numbers, or null when it is not a real day. */
+function dayParts(day: string): { year: number; month: number; day: number } | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim());
+  if (!match) return null;
+  const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const check = new Date(Date.UTC(year, month - 1, date));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== date) return null;
+  return { year, month, day: date };
+}
+
+/** Whether `text` is a real day written as 2026-12-25. */
+export function isDay(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && dayParts(text) !== null;
+}
+
+/** "2 December 2026" from a day written as `2026-12-02`; anything else as it is. */
+export function longDay(day: string): string {
+  const parts = dayParts(day);
+  return parts ? `${parts.day} ${MONTHS[parts.month - 1]} ${parts.year}` : day;
+}
+
+/** The day a time falls on in a time zone (default: this computer's), as `2026-12-02`. */
+export function dayOf(date: Date, timeZone?: string): string {
+  const parts = dateParts(date.toISOString(), timeZone);
+  if (!parts) return "";
+  return `${parts.year}-${String(parts.month).padStart(2, "0")}-${parts.day.padStart(2, "0")}`;
+}
+
+/** Whole days from one `2026-12-02` day to another (negative when `to` comes first); null unless both are days. */
+export function daysBetween(from: string, to: string): number | null {
+  const a = dayParts(from);
+  const b = dayParts(to);
+  if (!a || !b) return null;
+  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000);
+}
+
 // ---- images ----
 
 /** An SVG string as an image address (the CSP allows data: images, nothing inline); "" for none. */

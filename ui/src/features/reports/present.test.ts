@@ -15,7 +15,10 @@ import {
   newestFirst,
   pagesText,
   reportPeriods,
+  saveCopyLabel,
+  savedLine,
   shortFingerprint,
+  signatureLook,
   sizeText,
   withReport,
 } from "./present";
@@ -31,6 +34,8 @@ function report(id: number, period: string, created_at: string, overrides: Parti
     fingerprint: "0123456789abcdef".repeat(4),
     pages: 12,
     bytes: 250_000,
+    signature: "checked",
+    signature_text: "Signature checked: the PDF and its archive entry are as they were made.",
     ...overrides,
   };
 }
@@ -171,5 +176,64 @@ describe("comparing reports", () => {
       ["New risks", 1],
       ["No longer flagged", 0],
     ]);
+  });
+});
+
+describe("signatures", () => {
+  it("says a report's signature in a badge's words and a sentence", () => {
+    expect(signatureLook(report(1, "2026-Q3", "2026-10-02T08:00:00+00:00"))).toEqual({
+      status: "met",
+      label: "Signature checked",
+      explanation: "Signature checked: the PDF and its archive entry are as they were made.",
+    });
+    expect(
+      signatureLook(
+        report(2, "2026-Q2", "2026-07-02T08:00:00+00:00", {
+          signature: "unsigned",
+          signature_text: "Made before reports were signed: its SHA-256 is checked when opened.",
+        }),
+      ),
+    ).toEqual({
+      status: "no_target",
+      label: "Made before reports were signed",
+      explanation: "Made before reports were signed: its SHA-256 is checked when opened.",
+    });
+    expect(
+      signatureLook(
+        report(3, "2026-Q1", "2026-04-02T08:00:00+00:00", {
+          signature: "failed",
+          signature_text: "the PDF does not match its signature; the archive entry was changed",
+        }),
+      ),
+    ).toEqual({
+      status: "missed",
+      label: "Signature does not match",
+      explanation: "The PDF does not match its signature; the archive entry was changed.",
+    });
+  });
+
+  it("explains a signature the backend said nothing about", () => {
+    const made = "2026-04-02T08:00:00+00:00";
+    expect(signatureLook(report(4, "2026-Q1", made, { signature: "unchecked", signature_text: "" }))).toEqual({
+      status: "no_target",
+      label: "Signature not checked yet",
+      explanation: "Sightline checks the signature whenever it lists the archive.",
+    });
+    expect(signatureLook(report(5, "2026-Q1", made, { signature: "failed", signature_text: " " })).explanation).toBe(
+      "The report or its archive entry changed after Sightline made it: do not rely on it.",
+    );
+  });
+
+  it("names both files a saved copy writes", () => {
+    const signed = report(1, "2026-Q3", "2026-10-02T08:00:00+00:00");
+    expect(saveCopyLabel(signed)).toBe("Save PDF and signature…");
+    expect(savedLine(signed, "/home/cfo/Board Q3.pdf")).toBe(
+      "Saved to /home/cfo/Board Q3.pdf, with its signature beside it in /home/cfo/Board Q3.pdf.minisig",
+    );
+    const unsigned = report(2, "2026-Q2", "2026-07-02T08:00:00+00:00", { signature: "unsigned" });
+    expect(saveCopyLabel(unsigned)).toBe("Save a copy…");
+    expect(savedLine(unsigned, "C:\\Board\\Q2.pdf")).toBe(
+      "Saved to C:\\Board\\Q2.pdf. It was made before reports were signed, so there is no signature file.",
+    );
   });
 });

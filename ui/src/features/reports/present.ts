@@ -1,8 +1,8 @@
 // Presentation rules for Reports: which periods a board report can be made
 // for, how an archived report is described (period, date, size,
-// fingerprint), and which two reports are compared by default.
-import type { ApiError, ArchivedReport } from "../../ipc/bindings";
-import { dateTime, longDateTime, MONTHS, periodLabel, plural, thousands } from "../../lib/format";
+// fingerprint, signature), and which two reports are compared by default.
+import type { ApiError, ArchivedReport, MetricStatus } from "../../ipc/bindings";
+import { dateTime, longDateTime, MONTHS, periodLabel, plural, sentence, thousands } from "../../lib/format";
 
 export interface PeriodChoice {
   /** `2026-Q3` or `2026-10`. */
@@ -168,4 +168,63 @@ export function changeLists(comparison: {
 export function openFailureNote(error: ApiError): string | null {
   if (error.code !== "report_altered") return null;
   return "Do not use this report: it was changed after Sightline made it, so it is not shown. Make the report for this period again.";
+}
+
+// ---- signatures ----
+
+export interface SignatureLook {
+  /** The badge's shape and colour: met, missed or no target. */
+  status: MetricStatus;
+  /** The badge's words. */
+  label: string;
+  /** What it means, in a sentence. */
+  explanation: string;
+}
+
+/** A report's signature as a badge and a sentence, never by colour alone. */
+export function signatureLook(report: ArchivedReport): SignatureLook {
+  const said = sentence(report.signature_text);
+  switch (report.signature) {
+    case "checked":
+      return {
+        status: "met",
+        label: "Signature checked",
+        explanation: said || "The PDF and its archive entry are exactly as they were made.",
+      };
+    case "unsigned":
+      return {
+        status: "no_target",
+        label: "Made before reports were signed",
+        explanation: said || "This report has no signature; its fingerprint is still checked whenever it is opened.",
+      };
+    case "failed":
+      return {
+        status: "missed",
+        label: "Signature does not match",
+        explanation: said || "The report or its archive entry changed after Sightline made it: do not rely on it.",
+      };
+    default:
+      return {
+        status: "no_target",
+        label: "Signature not checked yet",
+        explanation: said || "Sightline checks the signature whenever it lists the archive.",
+      };
+  }
+}
+
+/** Whether saving a copy also writes a signature file: every report made since reports were signed. */
+export function hasSignatureFile(report: ArchivedReport): boolean {
+  return report.signature !== "unsigned";
+}
+
+/** The save button's words. */
+export function saveCopyLabel(report: ArchivedReport): string {
+  return hasSignatureFile(report) ? "Save PDF and signature…" : "Save a copy…";
+}
+
+/** The line after a copy is saved, naming every file written. */
+export function savedLine(report: ArchivedReport, path: string): string {
+  return hasSignatureFile(report)
+    ? `Saved to ${path}, with its signature beside it in ${path}.minisig`
+    : `Saved to ${path}. It was made before reports were signed, so there is no signature file.`;
 }

@@ -1,13 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { RiskRow } from "../../ipc/bindings";
+import type { ActionRow, RiskRow } from "../../ipc/bindings";
 import {
+  actionDraft,
+  actionFromDraft,
+  actionLine,
+  actionStatuses,
   countLine,
   filterCounts,
   filterRisks,
+  gridLine,
   groupRisks,
   idPart,
   mixesMeasures,
+  overdueDays,
+  overdueText,
   parseFilter,
+  reasonLine,
   recordsLine,
   replaceRisk,
   sinceLine,
@@ -40,6 +48,9 @@ function risk(id: string, overrides: Partial<RiskRow> = {}): RiskRow {
     resolved_at: null,
     state: "ongoing",
     acknowledged: null,
+    action: null,
+    likelihood: "likely",
+    impact: "high",
     ...overrides,
   };
 }
@@ -119,5 +130,109 @@ describe("risk wording", () => {
     });
     expect(mixesMeasures(mixed)).toBe(true);
     expect(idPart("sla_breach:bluepeak/p1")).toBe("sla_breach-bluepeak-p1");
+  });
+});
+
+function action(overrides: Partial<ActionRow> = {}): ActionRow {
+  return {
+    owner: "Head of IT",
+    due: "2026-12-02",
+    status: "in_progress",
+    status_text: "in progress",
+    reason: null,
+    recorded_at: "2026-11-20T09:00:00+00:00",
+    ...overrides,
+  };
+}
+
+describe("the action on a flag", () => {
+  it("says who owns it, by when and where it stands", () => {
+    expect(actionLine(action())).toBe("Head of IT, due 2 December 2026 — in progress");
+    const accepted = action({ owner: "CFO", due: "2027-01-31", status: "accepted", status_text: "accepted risk" });
+    expect(actionLine(accepted)).toBe("CFO, due 31 January 2027 — accepted risk");
+    expect(actionLine(action({ status: "done", status_text: "" }))).toBe("Head of IT, due 2 December 2026 — done");
+    expect(actionLine(action({ status: "in_progress", status_text: "" }))).toBe(
+      "Head of IT, due 2 December 2026 — in progress",
+    );
+  });
+
+  it("marks an open or in-progress action late only after its due day", () => {
+    expect(overdueText(action(), "2026-12-02")).toBeNull();
+    expect(overdueText(action(), "2026-12-03")).toBe("Overdue by 1 day");
+    expect(overdueText(action({ status: "open", status_text: "open" }), "2026-12-06")).toBe("Overdue by 4 days");
+    expect(overdueText(action(), "2026-11-30")).toBeNull();
+    expect(overdueDays(action({ status: "done", status_text: "done" }), "2027-03-01")).toBe(0);
+    expect(overdueDays(action({ status: "accepted", status_text: "accepted risk" }), "2027-03-01")).toBe(0);
+    expect(overdueDays(action(), "")).toBe(0);
+  });
+
+  it("gives an accepted risk's reason, and any other note, in words", () => {
+    expect(
+      reasonLine(action({ status: "accepted", status_text: "accepted risk", reason: "The contract ends in March." })),
+    ).toBe("Why it is accepted: The contract ends in March.");
+    expect(reasonLine(action({ reason: "Quote requested" }))).toBe("Note: Quote requested");
+    expect(reasonLine(action({ reason: "  " }))).toBeNull();
+    expect(reasonLine(action())).toBeNull();
+  });
+
+  it("says where the flag sits on the board's grid", () => {
+    expect(gridLine(risk("x"))).toBe("Likelihood: likely · Impact: high");
+    expect(gridLine(risk("x", { likelihood: "almost certain", impact: "low" }))).toBe(
+      "Likelihood: almost certain · Impact: low",
+    );
+    expect(gridLine(risk("x", { likelihood: "", impact: "medium" }))).toBe("Impact: medium");
+  });
+});
+
+describe("the action form", () => {
+  it("offers the four statuses in words", () => {
+    expect(actionStatuses.map((choice) => choice.label)).toEqual(["Open", "In progress", "Done", "Accepted risk"]);
+    expect(actionStatuses.map((choice) => choice.value)).toEqual(["open", "in_progress", "done", "accepted"]);
+  });
+
+  it("starts empty and open for a first action, and from the action as it stands otherwise", () => {
+    expect(actionDraft(null)).toEqual({ owner: "", due: "", status: "open", reason: "" });
+    expect(actionDraft(action({ reason: "Quote requested" }))).toEqual({
+      owner: "Head of IT",
+      due: "2026-12-02",
+      status: "in_progress",
+      reason: "Quote requested",
+    });
+  });
+
+  it("sends what was typed, trimmed, with no empty reason", () => {
+    expect(actionFromDraft({ owner: " Head of IT ", due: "2026-12-02", status: "in_progress", reason: " " })).toEqual({
+      ok: true,
+      value: { owner: "Head of IT", due: "2026-12-02", status: "in_progress", reason: null },
+    });
+    expect(
+      actionFromDraft({ owner: "CFO", due: "2027-01-31", status: "accepted", reason: "The contract ends in March." }),
+    ).toEqual({
+      ok: true,
+      value: { owner: "CFO", due: "2027-01-31", status: "accepted", reason: "The contract ends in March." },
+    });
+  });
+
+  it("asks for an owner, a due date, and a reason to accept a risk", () => {
+    expect(actionFromDraft({ owner: " ", due: "2026-12-02", status: "open", reason: "" })).toEqual({
+      ok: false,
+      field: "owner",
+      problem: "Say who owns the action, such as Head of IT or the CFO.",
+    });
+    expect(actionFromDraft({ owner: "CFO", due: "", status: "open", reason: "" })).toEqual({
+      ok: false,
+      field: "due",
+      problem: "Choose the date the action is due by.",
+    });
+    expect(actionFromDraft({ owner: "CFO", due: "2026-02-30", status: "open", reason: "" })).toEqual({
+      ok: false,
+      field: "due",
+      problem: "'2026-02-30' is not a date: choose the day the action is due by.",
+    });
+    expect(actionFromDraft({ owner: "CFO", due: "2027-01-31", status: "accepted", reason: "" })).toEqual({
+      ok: false,
+      field: "reason",
+      problem: "Say why the risk is accepted: the board reads this reason in its report.",
+    });
   });
 });

@@ -1,7 +1,8 @@
 // Presentation rules for the Risks screen: which flags a filter shows, how
-// they are grouped, and how their evidence and dates are said in words.
-import type { RiskRow } from "../../ipc/bindings";
-import { listWords, plural, shortDate, upperFirst } from "../../lib/format";
+// they are grouped, how their evidence and dates are said in words, and
+// who owns the action on each and whether it is late.
+import type { ActionInput, ActionRow, RiskRow } from "../../ipc/bindings";
+import { daysBetween, isDay, listWords, longDay, plural, shortDate, upperFirst } from "../../lib/format";
 
 export type RiskFilter = "open" | "new" | "acknowledged" | "resolved";
 
@@ -148,4 +149,105 @@ export function mixesMeasures(risk: RiskRow): boolean {
 /** A string safe inside an element id: "sla_breach:bluepeak" is "sla_breach-bluepeak". */
 export function idPart(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]+/g, "-");
+}
+
+/** Where a flag sits on the board's grid: "Likelihood: likely · Impact: high"; empty when unknown. */
+export function gridLine(risk: RiskRow): string {
+  const parts: string[] = [];
+  if (risk.likelihood.trim() !== "") parts.push(`Likelihood: ${risk.likelihood.trim()}`);
+  if (risk.impact.trim() !== "") parts.push(`Impact: ${risk.impact.trim()}`);
+  return parts.join(" · ");
+}
+
+// ---- the action on a flag ----
+
+/** The statuses an action can have, as the form offers them. */
+export const actionStatuses: { value: string; label: string }[] = [
+  { value: "open", label: "Open" },
+  { value: "in_progress", label: "In progress" },
+  { value: "done", label: "Done" },
+  { value: "accepted", label: "Accepted risk" },
+];
+
+/** An action's status in words: "in progress", "accepted risk". */
+export function actionStatusWords(action: ActionRow): string {
+  const said = action.status_text.trim();
+  if (said !== "") return said;
+  const known = actionStatuses.find((choice) => choice.value === action.status);
+  return known ? known.label.toLowerCase() : action.status.replace(/_/g, " ");
+}
+
+/** "Head of IT, due 2 December 2026 — in progress". */
+export function actionLine(action: ActionRow): string {
+  return `${action.owner}, due ${longDay(action.due)} — ${actionStatusWords(action)}`;
+}
+
+/**
+ * Days an action is past its due date on `today` (`2026-12-02`): only an
+ * open or in-progress action can be late; done and accepted ones never are.
+ * Zero when it is not late.
+ */
+export function overdueDays(action: ActionRow, today: string): number {
+  if (action.status !== "open" && action.status !== "in_progress") return 0;
+  const late = daysBetween(action.due, today);
+  return late !== null && late > 0 ? late : 0;
+}
+
+/** "Overdue by 4 days", or null when the action is not late. */
+export function overdueText(action: ActionRow, today: string): string | null {
+  const late = overdueDays(action, today);
+  return late > 0 ? `Overdue by ${plural(late, "day", "days")}` : null;
+}
+
+/** The reason under an action: why an accepted risk is accepted, or any note; null without one. */
+export function reasonLine(action: ActionRow): string | null {
+  const reason = (action.reason ?? "").trim();
+  if (reason === "") return null;
+  return action.status === "accepted" ? `Why it is accepted: ${reason}` : `Note: ${reason}`;
+}
+
+/** The action form as typed. */
+export interface ActionDraft {
+  owner: string;
+  /** `2027-01-31`, or "" while none is chosen. */
+  due: string;
+  status: string;
+  reason: string;
+}
+
+/** The form filled with the action as it stands, or empty (and open) for a first action. */
+export function actionDraft(action: ActionRow | null): ActionDraft {
+  return {
+    owner: action?.owner ?? "",
+    due: action?.due ?? "",
+    status: action?.status ?? "open",
+    reason: action?.reason ?? "",
+  };
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string; field: keyof ActionDraft };
+
+/**
+ * What Save sends, or the first thing to change in plain words. The
+ * backend checks again and says so when something is still wrong.
+ */
+export function actionFromDraft(draft: ActionDraft): Checked<ActionInput> {
+  const owner = draft.owner.trim();
+  const due = draft.due.trim();
+  const reason = draft.reason.trim();
+  if (owner === "") {
+    return { ok: false, field: "owner", problem: "Say who owns the action, such as Head of IT or the CFO." };
+  }
+  if (due === "") return { ok: false, field: "due", problem: "Choose the date the action is due by." };
+  if (!isDay(due)) {
+    return { ok: false, field: "due", problem: `'${due}' is not a date: choose the day the action is due by.` };
+  }
+  if (draft.status === "accepted" && reason === "") {
+    return {
+      ok: false,
+      field: "reason",
+      problem: "Say why the risk is accepted: the board reads this reason in its report.",
+    };
+  }
+  return { ok: true, value: { owner, due, status: draft.status, reason: reason === "" ? null : reason } };
 }

@@ -7,6 +7,7 @@ import {
   inputStep,
   lockText,
   protectionText,
+  requiredEvidenceToSend,
   settingsDraft,
   settingsFromDraft,
   unitLabel,
@@ -27,6 +28,14 @@ const view: SettingsView = {
   backup_reminder_days: 30,
   backup: { text: "Never backed up.", due: true, automatic: 0 },
   signing_key: null,
+  required_evidence: ["soc2", "cyber_insurance"],
+  evidence_kinds: [
+    { id: "soc2", name: "SOC 2 report" },
+    { id: "pentest", name: "Penetration test report" },
+    { id: "restore_test", name: "Restore test record" },
+    { id: "cyber_insurance", name: "Cyber insurance certificate" },
+    { id: "contract", name: "Contract" },
+  ],
   thresholds: [
     threshold("default_compliance_target_pct", 95),
     threshold("patch_grace_days", 14, "days"),
@@ -103,7 +112,14 @@ describe("the settings form", () => {
     expect(hasChanges(draft, view)).toBe(false);
     expect(settingsFromDraft(draft, view)).toEqual({
       ok: true,
-      value: { timezone: "Europe/London", paper: "a4", lock_minutes: 15, thresholds: [], backup_reminder_days: 30 },
+      value: {
+        timezone: "Europe/London",
+        paper: "a4",
+        lock_minutes: 15,
+        thresholds: [],
+        backup_reminder_days: 30,
+        required_evidence: null,
+      },
     });
   });
 
@@ -126,8 +142,28 @@ describe("the settings form", () => {
           { key: "backup_target_pct", value: 99 },
         ],
         backup_reminder_days: 30,
+        required_evidence: null,
       },
     });
+  });
+
+  it("sends the required documents only when they changed, in the order they are offered", () => {
+    const draft = settingsDraft(view);
+    expect(draft.required_evidence).toEqual(["soc2", "cyber_insurance"]);
+    draft.required_evidence = ["cyber_insurance", "soc2"];
+    expect(hasChanges(draft, view)).toBe(false);
+    expect(requiredEvidenceToSend(draft, view)).toBeNull();
+    draft.required_evidence = ["contract", "soc2", "pentest"];
+    expect(hasChanges(draft, view)).toBe(true);
+    expect(requiredEvidenceToSend(draft, view)).toEqual(["soc2", "pentest", "contract"]);
+    expect(settingsFromDraft(draft, view)).toMatchObject({
+      ok: true,
+      value: { required_evidence: ["soc2", "pentest", "contract"] },
+    });
+    draft.required_evidence = [];
+    expect(requiredEvidenceToSend(draft, view)).toEqual([]);
+    draft.required_evidence = ["soc2", "iso27001"];
+    expect(requiredEvidenceToSend(draft, view)).toEqual(["soc2", "iso27001"]);
   });
 
   it("names the threshold that is empty or out of range", () => {

@@ -106,6 +106,8 @@ export interface SettingsDraft {
   lock_minutes: number | null;
   backup_reminder_days: number | null;
   thresholds: Record<string, number | null>;
+  /** The kinds of document every outside provider must have on file. */
+  required_evidence: string[];
 }
 
 export function settingsDraft(view: SettingsView): SettingsDraft {
@@ -115,7 +117,30 @@ export function settingsDraft(view: SettingsView): SettingsDraft {
     lock_minutes: view.lock_minutes,
     backup_reminder_days: view.backup_reminder_days,
     thresholds: Object.fromEntries(view.thresholds.map((row) => [row.key, row.value])),
+    required_evidence: [...view.required_evidence],
   };
+}
+
+/** Whether two lists of kinds hold the same kinds, in any order. */
+function sameKinds(a: string[], b: string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((kind) => right.has(kind));
+}
+
+/**
+ * The required documents to send: null when they are as saved (null keeps
+ * them), else the chosen kinds in the order the choice lists them, any the
+ * screen does not know kept at the end.
+ */
+export function requiredEvidenceToSend(draft: SettingsDraft, view: SettingsView): string[] | null {
+  if (sameKinds(draft.required_evidence, view.required_evidence)) return null;
+  const chosen = new Set(draft.required_evidence);
+  const known = view.evidence_kinds.map((kind) => kind.id);
+  return [
+    ...known.filter((kind) => chosen.has(kind)),
+    ...[...chosen].filter((kind) => !known.includes(kind)),
+  ];
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string; key?: string };
@@ -154,7 +179,14 @@ export function settingsFromDraft(draft: SettingsDraft, view: SettingsView): Che
   }
   return {
     ok: true,
-    value: { timezone, paper: draft.paper, lock_minutes: lock, thresholds, backup_reminder_days: remind },
+    value: {
+      timezone,
+      paper: draft.paper,
+      lock_minutes: lock,
+      thresholds,
+      backup_reminder_days: remind,
+      required_evidence: requiredEvidenceToSend(draft, view),
+    },
   };
 }
 
@@ -164,7 +196,8 @@ export function hasChanges(draft: SettingsDraft, view: SettingsView): boolean {
     draft.timezone.trim() !== view.timezone ||
     draft.paper !== view.paper ||
     draft.lock_minutes !== view.lock_minutes ||
-    draft.backup_reminder_days !== view.backup_reminder_days
+    draft.backup_reminder_days !== view.backup_reminder_days ||
+    !sameKinds(draft.required_evidence, view.required_evidence)
   ) {
     return true;
   }

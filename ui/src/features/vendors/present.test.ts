@@ -3,8 +3,10 @@ import type {
   ContractInput,
   DisputeRow,
   Disputes,
+  DocumentRow,
   KpiRow,
   MetricChoice,
+  ReviewRow,
   RiskRow,
   Scorecard,
   SourceFreshness,
@@ -13,6 +15,20 @@ import type {
 } from "../../ipc/bindings";
 import { parseHash } from "../../lib/router";
 import {
+  addedLine,
+  documentDraft,
+  documentFile,
+  documentFromDraft,
+  documentKind,
+  documentLook,
+  evidenceKinds,
+  nextDueText,
+  noFileChosen,
+  removeDocumentQuestion,
+  removedLine,
+  reviewDraft,
+  reviewFromDraft,
+  reviewLoggedLine,
   cellWords,
   clockChoices,
   clockWords,
@@ -100,6 +116,8 @@ function page(overrides: Partial<VendorPage> = {}): VendorPage {
     cost_text: "4,200 a month",
     review_text: "Last supplier review 14 March 2026 (255 days ago; overdue: reviews are due every 120 days).",
     review_overdue: true,
+    reviews: [],
+    documents: [],
     targets: [],
     compliance_target_text: "95% of requests must meet these times.",
     rank: 2,
@@ -186,6 +204,9 @@ function risk(overrides: Partial<RiskRow> = {}): RiskRow {
     resolved_at: null,
     state: "ongoing",
     acknowledged: null,
+    action: null,
+    likelihood: "possible",
+    impact: "medium",
     ...overrides,
   };
 }
@@ -543,5 +564,183 @@ describe("the contract form", () => {
     expect(sourceTargetsNote(fromDesk, empty)).toContain("service desk");
     expect(sourceTargetsNote(page(), empty)).toBeNull();
     expect(sourceTargetsNote(fromDesk, contractDraft(contract()))).toBeNull();
+  });
+});
+
+function documentRow(overrides: Partial<DocumentRow> = {}): DocumentRow {
+  return {
+    id: 7,
+    vendor: "bluepeak",
+    vendor_name: "Bluepeak IT Services",
+    kind: "soc2",
+    kind_text: "SOC 2 report",
+    title: "Bluepeak SOC 2 Type II 2026",
+    issued: "2026-03-03",
+    expires: "2027-03-03",
+    file_name: "bluepeak-soc2.pdf",
+    bytes: 245_760,
+    sha256: "ab".repeat(32),
+    state: "current",
+    state_text: "valid until 3 March 2027",
+    added_at: "2026-11-20T09:00:00+00:00",
+    ...overrides,
+  };
+}
+
+function reviewRow(overrides: Partial<ReviewRow> = {}): ReviewRow {
+  return {
+    id: 3,
+    vendor: "bluepeak",
+    vendor_name: "Bluepeak IT Services",
+    reviewed_on: "2026-09-30",
+    reviewed_on_text: "30 September 2026",
+    reviewer: "COO",
+    outcome: "Service credits agreed for October.",
+    next_due: "2027-03-31",
+    ...overrides,
+  };
+}
+
+describe("evidence on file", () => {
+  it("offers the five kinds of document", () => {
+    expect(evidenceKinds.map((kind) => [kind.value, kind.label])).toEqual([
+      ["soc2", "SOC 2 report"],
+      ["pentest", "Penetration test report"],
+      ["restore_test", "Restore test record"],
+      ["cyber_insurance", "Cyber insurance certificate"],
+      ["contract", "Contract"],
+    ]);
+  });
+
+  it("names a document's kind with a capital", () => {
+    expect(documentKind(documentRow())).toBe("SOC 2 report");
+    expect(documentKind(documentRow({ kind: "pentest", kind_text: "penetration test report" }))).toBe(
+      "Penetration test report",
+    );
+    expect(documentKind(documentRow({ kind: "restore_test", kind_text: "" }))).toBe("Restore test record");
+    expect(documentKind(documentRow({ kind: "iso_27001", kind_text: "" }))).toBe("Iso 27001");
+  });
+
+  it("says a document's standing as a badge: expired missed, expiring or old at risk, current met", () => {
+    expect(documentLook(documentRow({ state: "expired" }))).toEqual({ status: "missed", label: "Expired" });
+    expect(documentLook(documentRow({ state: "expiring" }))).toEqual({ status: "at_risk", label: "Expires soon" });
+    expect(documentLook(documentRow({ state: "old" }))).toEqual({ status: "at_risk", label: "Too old" });
+    expect(documentLook(documentRow({ state: "current" }))).toEqual({ status: "met", label: "Current" });
+    expect(documentLook(documentRow({ state: "withdrawn" }))).toEqual({ status: "no_target", label: "Withdrawn" });
+  });
+
+  it("names the file behind a document with its size", () => {
+    expect(documentFile(documentRow())).toBe("bluepeak-soc2.pdf, 240 KB");
+    expect(documentFile(documentRow({ bytes: 3_500_000 }))).toBe("bluepeak-soc2.pdf, 3,418 KB");
+    expect(documentFile(documentRow({ file_name: "", bytes: 10 }))).toBe("1 KB");
+  });
+
+  it("says what was put on file and removed, and asks before removing", () => {
+    expect(addedLine(documentRow())).toBe('The SOC 2 report "Bluepeak SOC 2 Type II 2026" is now on file.');
+    expect(addedLine(documentRow({ kind: "pentest", kind_text: "penetration test report", title: "" }))).toBe(
+      "The penetration test report is now on file.",
+    );
+    expect(removeDocumentQuestion(documentRow())).toBe(
+      'Remove the SOC 2 report "Bluepeak SOC 2 Type II 2026" from file? Sightline deletes its own copy; any other copy you keep stays where it is.',
+    );
+    const contract = documentRow({ kind: "contract", kind_text: "contract", title: "Master services agreement" });
+    expect(removedLine(contract)).toBe('The contract "Master services agreement" was removed from file.');
+    expect(noFileChosen).toBe("No file was chosen, so nothing was put on file.");
+  });
+
+  it("sends the document's details, with no empty title or expiry", () => {
+    const draft = { ...documentDraft(), issued: "2026-03-03", title: "  " };
+    expect(documentDraft().kind).toBe("soc2");
+    expect(documentFromDraft("bluepeak", draft)).toEqual({
+      ok: true,
+      value: { vendor: "bluepeak", kind: "soc2", title: null, issued: "2026-03-03", expires: null },
+    });
+    expect(
+      documentFromDraft("bluepeak", {
+        kind: "cyber_insurance",
+        issued: "2026-03-03",
+        expires: "2027-03-02",
+        title: " Policy 2026 ",
+      }),
+    ).toEqual({
+      ok: true,
+      value: {
+        vendor: "bluepeak",
+        kind: "cyber_insurance",
+        title: "Policy 2026",
+        issued: "2026-03-03",
+        expires: "2027-03-02",
+      },
+    });
+  });
+
+  it("asks for the document's date and an expiry after it", () => {
+    expect(documentFromDraft("bluepeak", documentDraft())).toEqual({
+      ok: false,
+      field: "issued",
+      problem: "Enter the date on the document: the day it was issued or signed.",
+    });
+    expect(documentFromDraft("bluepeak", { ...documentDraft(), issued: "2026-02-30" })).toEqual({
+      ok: false,
+      field: "issued",
+      problem: "'2026-02-30' is not a date: write the document's date as 2026-09-30.",
+    });
+    expect(documentFromDraft("bluepeak", { ...documentDraft(), issued: "2026-03-03", expires: "2026-03-02" })).toEqual({
+      ok: false,
+      field: "expires",
+      problem: "The document would expire on 2 March 2026, before its date of 3 March 2026: check the two dates.",
+    });
+  });
+});
+
+describe("supplier reviews", () => {
+  it("says when the next review is due", () => {
+    expect(nextDueText(reviewRow())).toBe("31 March 2027");
+    expect(nextDueText(reviewRow({ next_due: null }))).toBe("Not set");
+    expect(reviewLoggedLine(reviewRow())).toBe("The review of 30 September 2026 was logged.");
+    expect(reviewLoggedLine(reviewRow({ reviewed_on_text: "" }))).toBe("The review of 30 September 2026 was logged.");
+  });
+
+  it("sends the review as typed, trimmed, with no empty next date", () => {
+    const draft = { reviewed_on: "2026-09-30", reviewer: " COO ", outcome: " Credits agreed. ", next_due: "" };
+    expect(reviewDraft()).toEqual({ reviewed_on: "", reviewer: "", outcome: "", next_due: "" });
+    expect(reviewFromDraft("bluepeak", draft)).toEqual({
+      ok: true,
+      value: {
+        vendor: "bluepeak",
+        reviewed_on: "2026-09-30",
+        reviewer: "COO",
+        outcome: "Credits agreed.",
+        next_due: null,
+      },
+    });
+    expect(reviewFromDraft("bluepeak", { ...draft, next_due: "2027-03-31" })).toMatchObject({
+      ok: true,
+      value: { next_due: "2027-03-31" },
+    });
+  });
+
+  it("asks for the date, who reviewed and what came of it, and a later next date", () => {
+    const draft = { reviewed_on: "2026-09-30", reviewer: "COO", outcome: "Credits agreed.", next_due: "" };
+    expect(reviewFromDraft("bluepeak", { ...draft, reviewed_on: "" })).toEqual({
+      ok: false,
+      field: "reviewed_on",
+      problem: "Enter the date of the review.",
+    });
+    expect(reviewFromDraft("bluepeak", { ...draft, reviewer: " " })).toEqual({
+      ok: false,
+      field: "reviewer",
+      problem: "Say who reviewed the supplier, such as the COO.",
+    });
+    expect(reviewFromDraft("bluepeak", { ...draft, outcome: "" })).toEqual({
+      ok: false,
+      field: "outcome",
+      problem: "Say what came of the review, in a line or two.",
+    });
+    expect(reviewFromDraft("bluepeak", { ...draft, next_due: "2026-09-30" })).toEqual({
+      ok: false,
+      field: "next_due",
+      problem: "The next review must be due after this one: choose a later date, or leave it empty.",
+    });
   });
 });

@@ -4,9 +4,13 @@ import type {
   ContractInput,
   DisputeRow,
   Disputes,
+  DocumentInput,
+  DocumentRow,
   KpiRow,
   MetricChoice,
   MetricStatus,
+  ReviewInput,
+  ReviewRow,
   RiskRow,
   Scorecard,
   SlaTargetInput,
@@ -15,7 +19,17 @@ import type {
   VendorPage,
 } from "../../ipc/bindings";
 import { explain } from "../../lib/glossary";
-import { dateTime, duration, formatValue, listWords, plural, thousands, upperFirst } from "../../lib/format";
+import {
+  dateTime,
+  duration,
+  formatValue,
+  isDay,
+  listWords,
+  longDay,
+  plural,
+  thousands,
+  upperFirst,
+} from "../../lib/format";
 import { href } from "../../lib/router";
 
 /** The comparison chart's alt text, as the lead asked for it. */
@@ -262,7 +276,8 @@ export function verdictLook(says: string): VerdictLook {
 
 // ---- the contract form ----
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
+/** What a form sends, or the first thing to change; `field` names the field it is about, where one is. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string; field?: string };
 
 export const PRIORITIES = ["P1", "P2", "P3", "P4"];
 
@@ -345,14 +360,8 @@ export function holidayList(text: string): string[] {
     .filter((day) => day !== "");
 }
 
-/** Whether `text` is a real day written as 2026-12-25. */
-export function isDay(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
+/** Whether `text` is a real day written as 2026-12-25 (one rule for every screen). */
+export { isDay };
 
 /**
  * Minutes as typed: "240", "240 min", "4 h", "4 hours", "1.5 h", "1 day";
@@ -486,4 +495,199 @@ export function contractFromDraft(draft: ContractDraft): Checked<ContractInput> 
 export function sourceTargetsNote(page: VendorPage, draft: ContractDraft): string | null {
   if (draft.targets.length > 0 || page.targets.length === 0) return null;
   return "The contract names no times of its own, so those the vendor's service desk defines are used. Add a target to set the contract's own.";
+}
+
+// ---- evidence on file ----
+
+/** The kinds of document that can be put on file, as the form offers them. */
+export const evidenceKinds: { value: string; label: string }[] = [
+  { value: "soc2", label: "SOC 2 report" },
+  { value: "pentest", label: "Penetration test report" },
+  { value: "restore_test", label: "Restore test record" },
+  { value: "cyber_insurance", label: "Cyber insurance certificate" },
+  { value: "contract", label: "Contract" },
+];
+
+/** What kind of document it is, starting with a capital: "SOC 2 report", "Penetration test report". */
+export function documentKind(doc: DocumentRow): string {
+  const said = doc.kind_text.trim();
+  if (said !== "") return upperFirst(said);
+  return evidenceKinds.find((kind) => kind.value === doc.kind)?.label ?? upperFirst(doc.kind.replace(/_/g, " "));
+}
+
+export interface DocumentLook {
+  /** The badge's shape and colour. */
+  status: MetricStatus;
+  /** The badge's words. */
+  label: string;
+}
+
+/** A document's standing today as a badge: expired is missed, expiring or too old at risk, current met. */
+export function documentLook(doc: DocumentRow): DocumentLook {
+  switch (doc.state) {
+    case "expired":
+      return { status: "missed", label: "Expired" };
+    case "expiring":
+      return { status: "at_risk", label: "Expires soon" };
+    case "old":
+      return { status: "at_risk", label: "Too old" };
+    case "current":
+      return { status: "met", label: "Current" };
+    default:
+      return { status: "no_target", label: upperFirst(doc.state.replace(/_/g, " ")) || "Not known" };
+  }
+}
+
+/** The file behind a document: "bluepeak-soc2.pdf, 240 KB". */
+export function documentFile(doc: DocumentRow): string {
+  const size = `${thousands(Math.max(1, Math.round(doc.bytes / 1024)))} KB`;
+  return doc.file_name.trim() === "" ? size : `${doc.file_name}, ${size}`;
+}
+
+/** How a document is named in a sentence: the SOC 2 report "Bluepeak SOC 2 Type II 2026". */
+function documentName(doc: DocumentRow): string {
+  const kind = documentKind(doc);
+  const what = /^[A-Z]{2}/.test(kind) ? kind : kind.toLowerCase();
+  return doc.title.trim() === "" ? `the ${what}` : `the ${what} "${doc.title.trim()}"`;
+}
+
+/** Said once a document is on file. */
+export function addedLine(doc: DocumentRow): string {
+  return `${upperFirst(documentName(doc))} is now on file.`;
+}
+
+/** The question before a document is removed. */
+export function removeDocumentQuestion(doc: DocumentRow): string {
+  const name = documentName(doc);
+  return `Remove ${name} from file? Sightline deletes its own copy; any other copy you keep stays where it is.`;
+}
+
+/** Said once a document is removed. */
+export function removedLine(doc: DocumentRow): string {
+  return `${upperFirst(documentName(doc))} was removed from file.`;
+}
+
+/** Said when the file dialog was closed without a file. */
+export const noFileChosen = "No file was chosen, so nothing was put on file.";
+
+/** The form that puts a document on file, as typed. */
+export interface DocumentDraft {
+  kind: string;
+  /** `2026-09-30`, or "" while none is chosen. */
+  issued: string;
+  /** `2027-09-30`, or "" for no expiry date. */
+  expires: string;
+  title: string;
+}
+
+export function documentDraft(): DocumentDraft {
+  return { kind: evidenceKinds[0].value, issued: "", expires: "", title: "" };
+}
+
+/** What "Choose the file…" sends, or the first thing to change. The backend checks again. */
+export function documentFromDraft(vendor: string, draft: DocumentDraft): Checked<DocumentInput> {
+  const issued = draft.issued.trim();
+  const expires = draft.expires.trim();
+  const title = draft.title.trim();
+  if (issued === "") {
+    return { ok: false, field: "issued", problem: "Enter the date on the document: the day it was issued or signed." };
+  }
+  if (!isDay(issued)) {
+    return {
+      ok: false,
+      field: "issued",
+      problem: `'${issued}' is not a date: write the document's date as 2026-09-30.`,
+    };
+  }
+  if (expires !== "" && !isDay(expires)) {
+    return {
+      ok: false,
+      field: "expires",
+      problem: `'${expires}' is not a date: write the expiry date as 2027-09-30, or leave it empty.`,
+    };
+  }
+  if (expires !== "" && expires < issued) {
+    return {
+      ok: false,
+      field: "expires",
+      problem: `The document would expire on ${longDay(expires)}, before its date of ${longDay(issued)}: check the two dates.`,
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      vendor,
+      kind: draft.kind,
+      title: title === "" ? null : title,
+      issued,
+      expires: expires === "" ? null : expires,
+    },
+  };
+}
+
+// ---- supplier reviews ----
+
+/** When the review after this one is due: "31 March 2027", or "Not set". */
+export function nextDueText(review: ReviewRow): string {
+  return review.next_due ? longDay(review.next_due) : "Not set";
+}
+
+/** The form that logs a supplier review, as typed. */
+export interface ReviewDraft {
+  /** `2026-09-30`, or "" while none is chosen. */
+  reviewed_on: string;
+  reviewer: string;
+  outcome: string;
+  /** `2027-03-31`, or "" for none. */
+  next_due: string;
+}
+
+export function reviewDraft(): ReviewDraft {
+  return { reviewed_on: "", reviewer: "", outcome: "", next_due: "" };
+}
+
+/** What "Log the review" sends, or the first thing to change. The backend checks again. */
+export function reviewFromDraft(vendor: string, draft: ReviewDraft): Checked<ReviewInput> {
+  const reviewedOn = draft.reviewed_on.trim();
+  const reviewer = draft.reviewer.trim();
+  const outcome = draft.outcome.trim();
+  const nextDue = draft.next_due.trim();
+  if (reviewedOn === "") return { ok: false, field: "reviewed_on", problem: "Enter the date of the review." };
+  if (!isDay(reviewedOn)) {
+    return {
+      ok: false,
+      field: "reviewed_on",
+      problem: `'${reviewedOn}' is not a date: write the review's date as 2026-09-30.`,
+    };
+  }
+  if (reviewer === "") {
+    return { ok: false, field: "reviewer", problem: "Say who reviewed the supplier, such as the COO." };
+  }
+  if (outcome === "") {
+    return { ok: false, field: "outcome", problem: "Say what came of the review, in a line or two." };
+  }
+  if (nextDue !== "" && !isDay(nextDue)) {
+    return {
+      ok: false,
+      field: "next_due",
+      problem: `'${nextDue}' is not a date: write when the next review is due as 2027-03-31, or leave it empty.`,
+    };
+  }
+  if (nextDue !== "" && nextDue <= reviewedOn) {
+    return {
+      ok: false,
+      field: "next_due",
+      problem: "The next review must be due after this one: choose a later date, or leave it empty.",
+    };
+  }
+  return {
+    ok: true,
+    value: { vendor, reviewed_on: reviewedOn, reviewer, outcome, next_due: nextDue === "" ? null : nextDue },
+  };
+}
+
+/** Said once a review is logged. */
+export function reviewLoggedLine(review: ReviewRow): string {
+  const when = review.reviewed_on_text.trim() || longDay(review.reviewed_on);
+  return `The review of ${when} was logged.`;
 }
