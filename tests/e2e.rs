@@ -188,6 +188,105 @@ async fn risks_are_acknowledged_with_a_note_that_survives_a_restart() -> anyhow:
     let risks = cli_json_args(data_dir.path(), &["risks", "--all"])?;
     let acknowledged = risks.iter().find(|risk| risk["id"] == first.as_str()).context("flag gone")?;
     assert_eq!(acknowledged["acknowledged"]["note"], note);
+
+    // An action: an accepted risk without a reason is refused in words;
+    // with one it is kept, shown, and in the CLI's `risks --json`.
+    let session = Session::start(data_dir.path()).await?;
+    session.click_to("risks").await?;
+    let flag = wait_for(&session.client, &format!("[data-testid=risk][data-id='{first}']")).await?;
+    flag.find(Locator::Css("[data-testid=action-open]")).await?.click().await?;
+    wait_for(&session.client, "[data-testid=action-owner]").await?.send_keys("Head of IT").await?;
+    set_value(&session, "[data-testid=action-due]", "2027-01-31").await?;
+    wait_for(&session.client, "[data-testid=action-status]").await?.select_by_value("accepted").await?;
+    wait_for(&session.client, "[data-testid=action-save]").await?.click().await?;
+    let problem = wait_for(&session.client, "[data-testid=action-error]").await?.text().await?;
+    assert!(problem.to_lowercase().contains("reason"), "{problem}");
+    let reason = "The provider replaces these devices in January.";
+    wait_for(&session.client, "[data-testid=action-reason]").await?.send_keys(reason).await?;
+    session.screenshot("risks-action-form.png").await?;
+    wait_for(&session.client, "[data-testid=action-save]").await?.click().await?;
+    let shown = wait_for(&session.client, &format!("[data-testid=risk][data-id='{first}'] [data-testid=action-text]"))
+        .await?
+        .text()
+        .await?;
+    assert!(shown.contains("Head of IT") && shown.contains("31 January 2027"), "{shown}");
+    session.screenshot("risks-action.png").await?;
+    session.close().await?;
+    let risks = cli_json_args(data_dir.path(), &["risks", "--all"])?;
+    let risk = risks.iter().find(|risk| risk["id"] == first.as_str()).context("flag gone")?;
+    assert_eq!(risk["action"]["owner"], "Head of IT");
+    assert_eq!(risk["action"]["due"], "2027-01-31");
+    assert_eq!(risk["action"]["status"], "accepted");
+    assert_eq!(risk["action"]["reason"], reason);
+    Ok(())
+}
+
+/// Sets a form field's value the way typing does (WebKitWebDriver cannot
+/// type into a date field).
+async fn set_value(session: &Session, css: &str, value: &str) -> anyhow::Result<()> {
+    wait_for(&session.client, css).await?;
+    session
+        .client
+        .execute(
+            "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
+             el.dispatchEvent(new Event('input', { bubbles: true })); \
+             el.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![css.into(), value.into()],
+        )
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_and_reviews_are_kept_on_the_vendor_page() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let session = Session::start(data_dir.path()).await?;
+    session.client.execute("window.location.hash = '#vendors/stratus'", Vec::new()).await?;
+    wait_for(&session.client, "[data-testid=vendor-page][data-ready=true][data-vendor='stratus']").await?;
+    let before = session.attrs("[data-testid=evidence-row]", "data-id").await?;
+    assert_eq!(before.len(), 2, "the demo's hosting vendor has two documents on file");
+
+    // A penetration test report, put on file from the file chosen.
+    let marker = "Stratus external penetration test, October 2026: findings.";
+    std::fs::write(saved_reports_dir(data_dir.path()).join("evidence.pdf"), marker)?;
+    wait_for(&session.client, "[data-testid=evidence-kind]").await?.select_by_value("pentest").await?;
+    set_value(&session, "[data-testid=evidence-issued]", "2026-10-01").await?;
+    set_value(&session, "[data-testid=evidence-expires]", "2027-10-01").await?;
+    wait_for(&session.client, "[data-testid=evidence-add]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=evidence-added]").await?;
+    wait_for(&session.client, "[data-testid=evidence-row][data-state=current]").await?;
+    let after = session.attrs("[data-testid=evidence-row]", "data-id").await?;
+    assert_eq!(after.len(), 3, "{after:?}");
+
+    // A supplier review, logged.
+    set_value(&session, "[data-testid=review-date]", "2026-11-20").await?;
+    wait_for(&session.client, "[data-testid=review-by]").await?.send_keys("CFO").await?;
+    wait_for(&session.client, "[data-testid=review-outcome]").await?.send_keys("Patching plan agreed.").await?;
+    set_value(&session, "[data-testid=review-next]", "2027-02-20").await?;
+    wait_for(&session.client, "[data-testid=review-add]").await?.click().await?;
+    wait_for(&session.client, "[data-testid=review-logged]").await?;
+    session
+        .client
+        .execute("document.querySelector('[data-testid=evidence-section]').scrollIntoView();", vec![])
+        .await?;
+    session.screenshot("vendor-evidence.png").await?;
+    session.client.execute("document.querySelector('[data-testid=review-section]').scrollIntoView();", vec![]).await?;
+    session.screenshot("vendor-reviews.png").await?;
+    session.close().await?;
+
+    let documents = cli_json_args(data_dir.path(), &["evidence", "list", "--vendor", "stratus"])?;
+    let added = documents.iter().find(|doc| doc["kind"] == "pentest").context("the document is not on file")?;
+    assert_eq!(added["issued"], "2026-10-01");
+    assert_eq!(added["expires"], "2027-10-01");
+    assert_eq!(added["file_name"], "evidence.pdf");
+    let risks = cli_json(data_dir.path(), "risks")?;
+    assert!(
+        !risks.iter().any(|risk| risk["id"] == "evidence_on_file:stratus:pentest"),
+        "the missing-document flag went"
+    );
+    let reviews = cli_json_args(data_dir.path(), &["review", "list", "--vendor", "stratus"])?;
+    assert_eq!(reviews[0]["reviewer"], "CFO");
+    assert_eq!(reviews[0]["next_due"], "2027-02-20");
     Ok(())
 }
 
@@ -309,7 +408,9 @@ async fn a_report_is_exported_archived_and_opened_inside_the_app() -> anyhow::Re
     wait_for(&session.client, "[data-testid=export-report]").await?.click().await?;
     let done = wait_for(&session.client, "[data-testid=export-done]").await?;
     let id = done.attr("data-id").await?.unwrap_or_default();
-    wait_for(&session.client, &format!("[data-testid=archive-row][data-id='{id}']")).await?;
+    let row = wait_for(&session.client, &format!("[data-testid=archive-row][data-id='{id}']")).await?;
+    let signature = row.find(Locator::Css("[data-testid=report-signature]")).await?.text().await?;
+    assert!(signature.contains("Signature checked"), "{signature}");
     session.screenshot("reports.png").await?;
 
     let archive = cli_json(data_dir.path(), "reports")?;
@@ -348,7 +449,17 @@ async fn a_report_is_exported_archived_and_opened_inside_the_app() -> anyhow::Re
     let copy = saved_reports_dir(data_dir.path()).join("Sightline board report 2026-Q3.pdf");
     let bytes = std::fs::read(&copy).with_context(|| format!("{} was not written", copy.display()))?;
     assert!(bytes.starts_with(b"%PDF"), "the copy is a PDF");
-    session.close().await
+    // With its signature beside it, which the CLI accepts.
+    let signature = saved_reports_dir(data_dir.path()).join("Sightline board report 2026-Q3.pdf.minisig");
+    assert!(signature.exists(), "no signature beside the copy");
+    session.close().await?;
+    let verified = Command::new(binary("sightline-cli"))
+        .args(["--data-dir", data_dir.path().to_str().unwrap_or_default(), "verify", copy.to_str().unwrap_or_default()])
+        .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
+        .env("SIGHTLINE_NOW", NOW)
+        .output()?;
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

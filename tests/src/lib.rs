@@ -63,6 +63,8 @@ pub fn start_driver_with(data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Resul
         // Backups are saved there too, and restored from the file saved.
         .env("SIGHTLINE_SAVE_BACKUPS_TO", saved_reports_dir(data_dir))
         .env("SIGHTLINE_RESTORE_FROM", saved_reports_dir(data_dir).join("Sightline backup.sightline-backup"))
+        // A document put on file comes from there.
+        .env("SIGHTLINE_EVIDENCE_FROM", saved_reports_dir(data_dir).join("evidence.pdf"))
         .env("SIGHTLINE_PASSPHRASE", PASSPHRASE)
         .env("SIGHTLINE_NOW", NOW)
         .stdout(Stdio::null())

@@ -15,7 +15,7 @@ use crate::{ApiError, Sightline};
 pub(crate) fn company_at(store: &Store, at: DateTime<Utc>) -> Result<Company, ApiError> {
     let mut company = store.load_company()?;
     let reviews = store.reviews()?;
-    let day = at.date_naive();
+    let day = sightline_engine::last_day(at, &Sightline::settings(store)?);
     for vendor in &mut company.vendors {
         let logged = reviews
             .iter()
@@ -44,7 +44,7 @@ pub(crate) fn assess_at(store: &Store, at: DateTime<Utc>) -> Result<(Company, As
     };
     let mut assessment = assess(input, &company.services, at);
     assessment.flags.extend(sightline_engine::evidence_flags(&company.vendors, &documents, &settings, at));
-    assessment.flags.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+    assessment.flags.sort_by(crate::risks::most_serious_first);
     Ok((company, assessment))
 }
 

@@ -107,14 +107,26 @@ impl Brief {
         open: &[&RiskRow],
         before: Option<&ReportSnapshot>,
     ) -> Result<Brief, ApiError> {
+        // Documents and reviews as the flags count them: by their own dates,
+        // up to the period's last day. Actions as they stand when the
+        // report is made (the decisions on the flags are taken after the
+        // period, for the meeting), "overdue" judged on that day.
+        let end = period.end();
         let store = app.store();
         let settings = Sightline::settings(&store)?;
         let actions: HashMap<String, Action> = store.actions_at(None)?;
+        let company_then = crate::assessment::company_at(&store, end)?;
+        let logged: Vec<sightline_domain::SupplierReview> = store.reviews()?;
         drop(store);
         let today = app.now().with_timezone(&settings.tz()).date_naive();
 
         let action_text = |id: &str| match actions.get(id) {
             None => "No action agreed yet".to_string(),
+            Some(action) if action.status == sightline_domain::ActionStatus::Accepted => format!(
+                "{}: accepted risk ({})",
+                action.owner,
+                action.reason.as_deref().unwrap_or("no reason given").trim_end_matches('.')
+            ),
             Some(action) => {
                 let late = if action.status.is_pending() && action.due < today { ", overdue" } else { "" };
                 format!("{}, due {}: {}{late}", action.owner, long_day(action.due), action.status.words())
@@ -220,9 +232,11 @@ impl Brief {
             asks.push(format!("Confirm that the board accepts \"{}\": {}", action.headline, action.reason));
         }
 
+        let known = |id: &str| computed.company.vendors.iter().any(|vendor| vendor.id == id);
         let documents = app
-            .documents(None)?
+            .documents_at(None, end)?
             .into_iter()
+            .filter(|row| known(&row.vendor))
             .map(|row| ReportDocument {
                 vendor: row.vendor_name,
                 kind: row.kind_text,
@@ -237,34 +251,35 @@ impl Brief {
                 standing: row.state_text,
             })
             .collect();
-        let logged = app.reviews(None)?;
-        let reviews = computed
-            .company
+        // Each vendor's last review as the rules counted it (the later of
+        // the configured date and the log), with the log's entry for it.
+        let reviews = company_then
             .vendors
             .iter()
             .filter(|vendor| vendor.kind != VendorKind::Internal)
-            .map(|vendor| match logged.iter().find(|review| review.vendor == vendor.id) {
-                Some(review) => {
-                    let next = review
-                        .next_due
-                        .as_deref()
-                        .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
-                        .map(|day| format!(" Next review due {}.", long_day(day)))
-                        .unwrap_or_default();
-                    format!(
-                        "{}: last reviewed {} by {}. {}{next}",
-                        vendor.name,
-                        review.reviewed_on_text,
-                        review.reviewer,
-                        review.outcome.trim_end_matches('.').to_string() + "."
-                    )
-                }
-                None => match vendor.last_review {
-                    Some(day) => {
+            .map(|vendor| {
+                let entry = logged
+                    .iter()
+                    .find(|review| review.vendor_id == vendor.id && Some(review.reviewed_on) == vendor.last_review);
+                match (vendor.last_review, entry) {
+                    (Some(_), Some(review)) => {
+                        let next = review
+                            .next_due
+                            .map(|day| format!(" Next review due {}.", long_day(day)))
+                            .unwrap_or_default();
+                        format!(
+                            "{}: last reviewed {} by {}. {}.{next}",
+                            vendor.name,
+                            long_day(review.reviewed_on),
+                            review.reviewer,
+                            review.outcome.trim_end_matches('.')
+                        )
+                    }
+                    (Some(day), None) => {
                         format!("{}: last reviewed {} (no review logged in Sightline).", vendor.name, long_day(day))
                     }
-                    None => format!("{}: no supplier review is on record.", vendor.name),
-                },
+                    (None, _) => format!("{}: no supplier review is on record.", vendor.name),
+                }
             })
             .collect();
 

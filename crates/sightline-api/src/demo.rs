@@ -42,13 +42,15 @@ impl Sightline {
                     expires: doc.expires,
                     file_name: &doc.file_name,
                     content: &doc.content,
-                    added_at: self.now(),
+                    // On file since it was issued, as a company that kept
+                    // its papers would have it.
+                    added_at: doc.issued.and_hms_opt(12, 0, 0).map_or_else(|| self.now(), |noon| noon.and_utc()),
                 },
                 true,
             )?;
         }
         for review in &files.reviews {
-            store.add_review(review, self.now(), true)?;
+            store.add_review(review, true)?;
         }
         for action in &files.actions {
             store.record_action(action, true)?;

@@ -1,6 +1,7 @@
 //! Export: everything the cache holds, unencrypted, in files any tool
-//! reads: every kind of record, the figures, the flags with their notes,
-//! and the archived board packs. For leaving Sightline, or for another
+//! reads: every kind of record, the figures, the flags with their notes
+//! and actions, the archived board packs, the documents on file and the
+//! supplier review log. For leaving Sightline, or for another
 //! tool; a backup (`backup.rs`) is the way to keep a copy.
 //!
 //! Tickets are written with the columns the CSV source reads (`id`,
@@ -157,6 +158,7 @@ impl Sightline {
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder.create(dir.join("reports")).map_err(|error| write_failed(dir, error))?;
+        builder.create(dir.join("evidence")).map_err(|error| write_failed(dir, error))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -199,6 +201,12 @@ impl Sightline {
         add("flags", write_rows(dir, "flags", format, &risks)?, risks.len());
         let reports = self.reports()?;
         add("reports", write_rows(dir, "reports", format, &reports)?, reports.len());
+        // The documents on file (each checked against its SHA-256 when
+        // copied below) and the supplier review log.
+        let documents = self.documents(None)?;
+        add("documents", write_rows(dir, "documents", format, &documents)?, documents.len());
+        let reviews = self.reviews(None)?;
+        add("reviews", write_rows(dir, "reviews", format, &reviews)?, reviews.len());
         for report in &reports {
             // Each copy's SHA-256 is checked against the archive first.
             let (_, pdf) = self.open_report(report.id)?;
@@ -206,6 +214,11 @@ impl Sightline {
             let path = dir.join(&name);
             std::fs::write(&path, &pdf).map_err(|error| write_failed(&path, error))?;
             files.push((name, pdf.len() as u64));
+        }
+        for document in &documents {
+            let name = format!("evidence/{}-{}", document.id, document.file_name);
+            self.save_document_copy(document.id, &dir.join(&name))?;
+            files.push((name, document.bytes));
         }
         Ok(ExportDone { dir: dir.to_path_buf(), files, records: records.len() as u64 })
     }

@@ -51,6 +51,12 @@ fn standing(doc: &EvidenceDoc, today: NaiveDate, settings: &sightline_engine::Se
 }
 
 impl Sightline {
+    /// Today on the company's calendar.
+    fn today(&self) -> Result<NaiveDate, ApiError> {
+        let settings = Sightline::settings(&self.store())?;
+        Ok(self.now().with_timezone(&settings.tz()).date_naive())
+    }
+
     fn vendor_name_of(&self, vendor_id: &str) -> Result<Option<String>, ApiError> {
         Ok(self.store().load_company()?.vendors.into_iter().find(|v| v.id == vendor_id).map(|v| v.name))
     }
@@ -66,15 +72,27 @@ impl Sightline {
     /// Every document on file (one vendor's with `vendor`), newest first
     /// within each kind, each with its standing today.
     pub fn documents(&self, vendor: Option<&str>) -> Result<Vec<DocumentRow>, ApiError> {
+        self.documents_at(vendor, self.now())
+    }
+
+    /// The documents on file dated by `at` (a period's end for its report;
+    /// a document counts from its own date, as the rules count it), each
+    /// with its standing on that day.
+    pub(crate) fn documents_at(
+        &self,
+        vendor: Option<&str>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<DocumentRow>, ApiError> {
         let store = self.store();
         let settings = Sightline::settings(&store)?;
         let names: std::collections::HashMap<String, String> =
             store.load_company()?.vendors.into_iter().map(|v| (v.id, v.name)).collect();
-        let today = self.now().with_timezone(&settings.tz()).date_naive();
+        let today = sightline_engine::last_day(at, &settings);
         Ok(store
             .evidence()?
             .into_iter()
             .filter(|doc| vendor.is_none_or(|id| doc.vendor_id == id))
+            .filter(|doc| doc.issued <= today)
             .map(|doc| {
                 let (state, state_text) = standing(&doc, today, &settings);
                 DocumentRow {
@@ -105,7 +123,7 @@ impl Sightline {
         let kind = kind_of(&input.kind)?;
         let issued = date(&input.issued, "the date of the document")?;
         let expires = optional_date(&input.expires, "its expiry")?;
-        if issued > self.now().date_naive() {
+        if issued > self.today()? {
             return Err(ApiError::invalid(format!(
                 "the document is dated {issued}, which is in the future: give the date it was issued"
             )));
@@ -212,7 +230,14 @@ impl Sightline {
     }
 
     /// Takes a document off file, on request.
+    /// An automatic backup is kept first: the document may be the only copy.
     pub fn remove_document(&self, id: i64) -> Result<(), ApiError> {
+        if !self.store().evidence()?.iter().any(|doc| doc.id == id) {
+            return Err(ApiError::not_found(format!(
+                "there is no document {id} on file: `sightline-cli evidence list` lists them"
+            )));
+        }
+        self.store().automatic_backup(&format!("before-remove-document-{id}"), self.now())?;
         if self.store().remove_evidence(id)? {
             Ok(())
         } else {
@@ -227,7 +252,7 @@ impl Sightline {
         let vendor_name = self.known_vendor(&input.vendor)?;
         let reviewed_on = date(&input.reviewed_on, "the review")?;
         let next_due = optional_date(&input.next_due, "the next review")?;
-        if reviewed_on > self.now().date_naive() {
+        if reviewed_on > self.today()? {
             return Err(ApiError::invalid(format!("the review is dated {reviewed_on}, which is in the future")));
         }
         if next_due.is_some_and(|next| next <= reviewed_on) {
@@ -245,8 +270,9 @@ impl Sightline {
             reviewer: reviewer.into(),
             outcome: outcome.into(),
             next_due,
+            recorded_at: self.now(),
         };
-        let id = self.store().add_review(&review, self.now(), false)?;
+        let id = self.store().add_review(&review, false)?;
         Ok(review_row(&SupplierReview { id, ..review }, vendor_name))
     }
 

@@ -226,6 +226,9 @@ impl Computed {
     }
 
     /// Vendors whose every measured figure meets its target, in `period`.
+    /// How fresh Sightline's copy of a source is says nothing of the
+    /// vendor's work (and, measured against today, would change a past
+    /// period's verdict as time passes), so it does not count.
     fn vendors_on_target(&self, period: Period) -> (Vec<&str>, Vec<&str>) {
         let mut on_target = Vec::new();
         let mut off_target = Vec::new();
@@ -235,6 +238,7 @@ impl Computed {
                 .values
                 .iter()
                 .filter(|value| value.scope == scope && value.period == period)
+                .filter(|value| value.metric != MetricKey::SourceStalenessHours)
                 .any(|value| matches!(value.status, Status::AtRisk | Status::Missed));
             if off { off_target.push(vendor.name.as_str()) } else { on_target.push(vendor.name.as_str()) }
         }

@@ -431,6 +431,30 @@ impl Sightline {
         Ok(period)
     }
 
+    /// The archived report the report of `period` is compared with: the one
+    /// of the latest period that had ended when `period` began (the newest
+    /// of those), its bytes checked. A second report of the same period
+    /// compares with the same one as the first.
+    fn report_before(&self, period: Period) -> Result<Option<(StoredReport, ReportSnapshot)>, ApiError> {
+        let mut earlier: Vec<(Period, StoredReport)> = self
+            .store()
+            .reports()?
+            .into_iter()
+            .filter_map(|report| Some((report.period.parse::<Period>().ok()?, report)))
+            .filter(|(then, _)| then.end() <= period.start())
+            .collect();
+        earlier.sort_by_key(|(then, report)| std::cmp::Reverse((then.end(), report.created_at, report.id)));
+        for (_, report) in earlier {
+            let opened = self.store().open_report(report.id)?;
+            if let Some(Ok((stored, _, text))) = opened
+                && let Ok(snapshot) = serde_json::from_str::<ReportSnapshot>(&text)
+            {
+                return Ok(Some((stored, snapshot)));
+            }
+        }
+        Ok(None)
+    }
+
     /// Builds the data snapshot a report for `period` is made from.
     fn report_snapshot(&self, period: Period) -> Result<ReportSnapshot, ApiError> {
         let now = self.now();
@@ -514,11 +538,8 @@ impl Sightline {
             })
             .collect();
 
-        // What changed since the last archived report.
-        let previous = self
-            .store()
-            .previous_report_snapshot(None)?
-            .and_then(|(report, text)| Some((report, serde_json::from_str::<ReportSnapshot>(&text).ok()?)));
+        // What changed since the last report of an earlier period.
+        let previous = self.report_before(period)?;
         let open_ids: BTreeSet<&str> = open.iter().map(|risk| risk.id.as_str()).collect();
         let brief =
             crate::brief::Brief::new(self, &computed, period, &open, previous.as_ref().map(|(_, before)| before))?;
@@ -555,8 +576,32 @@ impl Sightline {
 
         let mut provenance = Vec::new();
         let mut figures = Vec::new();
-        for scope in builder.vendors() {
-            for (metric, _) in SCORECARD {
+        // Every figure the pack prints: the scorecard's, the facts', the
+        // charts', the credits asked for, and the summary tiles' (all vendors).
+        let printed: Vec<MetricKey> = SCORECARD
+            .iter()
+            .map(|(metric, _)| *metric)
+            .chain([
+                MetricKey::VulnsOverdue,
+                MetricKey::CertMinDaysToExpiry,
+                MetricKey::DaysSinceResilienceTest,
+                MetricKey::BackupSuccessPct,
+                MetricKey::ServiceCreditOwed,
+            ])
+            .collect();
+        let summary: &[MetricKey] = &[
+            MetricKey::SlaResponseCompliancePct,
+            MetricKey::FirstResponseMedianMinutes,
+            MetricKey::BacklogOpen,
+            MetricKey::PatchCompliancePct,
+            MetricKey::VulnsCriticalOpen,
+            MetricKey::DaysSinceRestoreTest,
+            MetricKey::BackupSuccessPct,
+        ];
+        let scopes =
+            builder.vendors().into_iter().map(|scope| (scope, printed.as_slice())).chain([(Scope::All, summary)]);
+        for (scope, metrics) in scopes {
+            for metric in metrics {
                 if let Some(value) = builder.value(&scope, *metric, period).filter(|value| value.value.is_some()) {
                     figures.push((scope.id().to_string(), metric.as_str().to_string(), value.value));
                     provenance.push(ProvenanceRow {
@@ -758,13 +803,31 @@ impl Sightline {
     /// The archive, newest first, each report's signature and place in the
     /// chain checked (`verify_archive`).
     pub fn reports(&self) -> Result<Vec<ArchivedReport>, ApiError> {
-        let check = self.verify_archive()?;
         let reports = self.store().reports()?;
+        // The list is shown even when the key cannot be read (a locked
+        // keychain): the signatures are then unchecked, and say why.
+        let check = match self.verify_archive() {
+            Ok(check) => check,
+            Err(error) => {
+                return Ok(reports
+                    .iter()
+                    .map(|report| ArchivedReport {
+                        signature: "unchecked".into(),
+                        signature_text: format!("The signature could not be checked: {}", error.message),
+                        ..archived(report)
+                    })
+                    .collect());
+            }
+        };
+        let newest = reports.iter().map(|report| report.id).max();
         Ok(reports
             .iter()
             .map(|report| {
                 let mut row = archived(report);
-                let problems = check.by_entry.get(&report.id).cloned().unwrap_or_default();
+                let mut problems = check.by_entry.get(&report.id).cloned().unwrap_or_default();
+                if Some(report.id) == newest {
+                    problems.extend(check.head_problem.clone());
+                }
                 (row.signature, row.signature_text) = if check.unsigned.contains(&report.id) && problems.is_empty() {
                     ("unsigned".into(), "Made before reports were signed: its SHA-256 is checked when opened.".into())
                 } else if problems.is_empty() {
@@ -831,8 +894,9 @@ impl Sightline {
         };
         let (from_report, before) = load(from)?;
         let (to_report, after) = load(to)?;
-        let names: HashMap<String, String> =
+        let mut names: HashMap<String, String> =
             self.store().load_company()?.vendors.into_iter().map(|vendor| (vendor.id, vendor.name)).collect();
+        names.insert(Scope::All.id().to_string(), "All vendors".into());
         let mut better = Vec::new();
         let mut worse = Vec::new();
         for (vendor, metric, value) in &after.figures {

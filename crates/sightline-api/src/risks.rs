@@ -14,7 +14,8 @@ impl Sightline {
         let company = store.load_company()?;
         let acknowledgements = store.acknowledgements()?;
         let actions = store.actions_at(None)?;
-        let flags = store.load_flags()?;
+        let mut flags = store.load_flags()?;
+        flags.sort_by(|a, b| most_serious_first(&a.flag, &b.flag));
         Ok(flags
             .iter()
             .filter(|stored| all || stored.state != FlagState::Resolved)
@@ -39,6 +40,8 @@ impl Sightline {
         let store = self.store();
         let (company, assessment) = crate::assessment::assess_at(&store, end)?;
         let acknowledgements = store.acknowledgements()?;
+        // Actions as they stand now: decisions on the flags are taken after
+        // the period, for the meeting its report is made for.
         let actions = store.actions_at(None)?;
         let stored = store.load_flags()?;
         drop(store);
@@ -153,6 +156,17 @@ impl Sightline {
             .find(|row| row.id == flag_id)
             .ok_or_else(|| ApiError::not_found(format!("the flag '{flag_id}' disappeared while its action was saved")))
     }
+}
+
+/// Red before amber; within each, the larger likelihood times impact
+/// first (the board's grid), then by id so that the order is stable. The
+/// one order of the Risks screen, `risks`, and the report's five.
+pub(crate) fn most_serious_first(a: &sightline_domain::RiskFlag, b: &sightline_domain::RiskFlag) -> std::cmp::Ordering {
+    let score = |flag: &sightline_domain::RiskFlag| {
+        let (likelihood, impact) = sightline_engine::grid_place(flag);
+        (likelihood as u32 + 1) * (impact as u32 + 1)
+    };
+    b.severity.cmp(&a.severity).then_with(|| score(b).cmp(&score(a))).then_with(|| a.id.cmp(&b.id))
 }
 
 fn evidence_row(point: &sightline_domain::EvidencePoint) -> EvidenceRow {

@@ -72,6 +72,9 @@ pub struct ChainCheck {
     pub by_entry: std::collections::BTreeMap<i64, Vec<String>>,
     /// Reports archived before reports were signed.
     pub unsigned: Vec<i64>,
+    /// The archive's newest entry is not the last one archived: one was
+    /// removed from the end.
+    pub head_problem: Option<String>,
 }
 
 impl Sightline {
@@ -335,13 +338,14 @@ impl Sightline {
             by_entry.insert(id, found.clone());
             problems.extend(found);
         }
+        let mut head_problem = None;
         if head.is_some() && head != previous {
-            problems.push(
-                "the newest report in the archive is not the last one that was archived: a report was removed from \
-                 the end"
-                    .to_string(),
-            );
+            let problem = "the newest report in the archive is not the last one that was archived: a report was \
+                           removed from the end"
+                .to_string();
+            problems.push(problem.clone());
+            head_problem = Some(problem);
         }
-        Ok(ChainCheck { entries: entries.len(), signed, problems, by_entry, unsigned })
+        Ok(ChainCheck { entries: entries.len(), signed, problems, by_entry, unsigned, head_problem })
     }
 }

@@ -483,8 +483,33 @@ fn every_quarterly_report_is_point_in_time() {
     }
     assert!(compared > 100, "{compared} figures compared");
 
-    // The same quarter, made a month later: the same figures and flags.
+    // The same quarter, made a month later, after a review and a document
+    // dated in November were logged: the same figures, flags, documents
+    // and reviews (dated after the quarter, they wait for a later report).
     let before = app.report_snapshot_of("2026-Q3").unwrap();
+    app.add_review(&sightline_api::ReviewInput {
+        vendor: "stratus".into(),
+        reviewed_on: "2026-11-20".into(),
+        reviewer: "CFO".into(),
+        outcome: "Patching plan agreed".into(),
+        next_due: None,
+    })
+    .unwrap();
+    let file = dir.path().join("pentest.pdf");
+    std::fs::write(&file, b"Stratus penetration test, November 2026").unwrap();
+    app.add_document(
+        &sightline_api::DocumentInput {
+            vendor: "stratus".into(),
+            kind: "pentest".into(),
+            title: None,
+            issued: "2026-11-15".into(),
+            expires: None,
+        },
+        &file,
+    )
+    .unwrap();
+    // Today, the document clears its flag.
+    assert!(!app.risks(false).unwrap().iter().any(|risk| risk.id == "evidence_on_file:stratus:pentest"));
     drop(app);
     let unlock = Unlock { passphrase: Some(Secret::new("screens")) };
     let later =
@@ -492,4 +517,12 @@ fn every_quarterly_report_is_point_in_time() {
     let after = later.report_snapshot_of("2026-Q3").unwrap();
     assert_eq!(after.figures, before.figures);
     assert_eq!(after.open_risks, before.open_risks);
+    assert!(after.open_risks.iter().any(|(id, _)| id == "evidence_on_file:stratus:pentest"));
+    assert_eq!(after.documents, before.documents);
+    assert_eq!(after.reviews, before.reviews);
+    assert_eq!(after.risk_levels, before.risk_levels);
+    assert_eq!(after.definitions, before.definitions);
+    assert_eq!(after.provenance, before.provenance);
+    assert_eq!(after.tiles, before.tiles);
+    assert_eq!(after.scorecard, before.scorecard);
 }

@@ -929,7 +929,7 @@ fn evidence(app: &Sightline, action: EvidenceAction) -> anyhow::Result<()> {
         }
         EvidenceAction::Remove { id } => {
             app.remove_document(id)?;
-            println!("Document {id} is no longer on file.");
+            println!("Document {id} is no longer on file; an automatic backup holding it was kept first in backups/.");
         }
         EvidenceAction::Require { kinds } => {
             let kinds = if kinds.iter().any(|kind| kind == "none") {

@@ -290,6 +290,11 @@ fn an_export_is_asked_for_and_read_back_through_a_csv_source_gives_the_same_tick
     let printed = ok(cli(&original, &["export", "--out", out.to_str().unwrap(), "--yes"]));
     assert!(printed.starts_with(&format!("Exported 17308 records to {} (not encrypted):", out.display())), "{printed}");
     assert!(printed.contains("  tickets.csv                      4894\n"), "{printed}");
+    // The documents on file and the review log go too, byte for byte.
+    assert!(printed.contains("  documents.csv                    7\n"), "{printed}");
+    assert!(printed.contains("  reviews.csv                      4\n"), "{printed}");
+    let soc2 = std::fs::read_to_string(out.join("evidence/1-bluepeak-soc2.txt")).unwrap();
+    assert!(soc2.starts_with("Demonstration document: Bluepeak IT Services SOC 2 Type II report."), "{soc2}");
     // Nothing already there is overwritten.
     let again = err(cli(&original, &["export", "--out", out.to_str().unwrap(), "--yes"]));
     assert_eq!(

@@ -148,15 +148,15 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
         "What the board is asked to decide",
         "Claim 414 in service credits from Bluepeak IT Services for Q3 2026",
         "Decide whether to escalate: the action on \"Stratus Cloud Hosting has not proven a backup can be restored for \
-         163 days; good practice is every 90\" (Head of IT) was due 17 November 2026 and is still open.",
+         163 days; good practice is every 90\" (Head of IT) was due 15 September 2026 and is still open.",
         "Confirm that the board accepts \"One engineer fixed 62% of Bluepeak IT Services' tickets in September 2026\": \
          Bluepeak is hiring a second senior engineer in January; accepted until then.",
         "The five most serious risks",
         "Almost certain",
         "No earlier report to compare · almost certain, high impact",
         "Action: Head of IT, due 2 December 2026: in progress",
-        "Bluepeak IT Services' SOC 2 report on file is 12 months old",
-        "No penetration test report from Stratus Cloud Hosting is on file",
+        "E-mail and calendars depends on Bluepeak IT Services alone, with no alternative recorded No earlier report \
+         to compare · likely, high impact",
         "Actions due",
         "Overdue: open",
     ] {
@@ -186,11 +186,28 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
     assert!(info.contains("612 x 792 pts"), "{info}");
     let compared = ok(cli(dir.path(), &["reports", "compare", "1", "2"]));
     assert!(compared.starts_with("From report 1 (2026-Q3) to report 2 (2026-Q3):"), "{compared}");
-    // The second report measures movement against the first.
+    // A second report of the same quarter has no earlier one to compare
+    // with either; October's measures movement against Q3's, and says what
+    // became of the actions in it.
     let second = tool("pdftotext", &["-f", "2", "-l", "2", letter.to_str().unwrap(), "-"]);
     let second = second.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(second.contains("Unchanged since the last report · almost certain, high impact"), "{second}");
-    assert!(second.contains("Actions agreed at the last report"), "{second}");
+    assert!(second.contains("No earlier report to compare · almost certain, high impact"), "{second}");
+    let october = dir.path().join("october.pdf");
+    ok(cli(dir.path(), &["report", "--period", "2026-10", "--out", october.to_str().unwrap()]));
+    let page = tool("pdftotext", &["-f", "2", "-l", "2", october.to_str().unwrap(), "-"]);
+    let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        // (the grid's labels sit between the headline's lines in the text)
+        "uninstalled for 53 days on 8 devices; the limit is 14 Worse since the last report · almost certain, high \
+         impact",
+        "New since the last report · almost certain, high impact",
+        "Unchanged since the last report · likely, high impact",
+        "Actions agreed at the last report",
+        "Head of IT still open, overdue since 15 September 2026",
+        "COO the risk was accepted: Bluepeak is hiring a second senior engineer in January; accepted until then.",
+    ] {
+        assert!(page.contains(words), "October's brief lacks '{words}':\n{page}");
+    }
 
     // In April the hosting vendor's backups still met their target but were
     // sliding: the chart projects the crossing, dashed, and says so.
@@ -328,7 +345,7 @@ fn actions_evidence_and_reviews_reach_the_board_pack() {
             "--vendor",
             "stratus",
             "--on",
-            "2026-11-20",
+            "2026-10-20",
             "--by",
             "CFO",
             "--outcome",
@@ -339,17 +356,18 @@ fn actions_evidence_and_reviews_reach_the_board_pack() {
     ));
     let reviews: Vec<Value> =
         serde_json::from_str(&ok(cli(dir.path(), &["review", "list", "--vendor", "stratus", "--json"]))).unwrap();
-    assert_eq!(reviews[0]["reviewed_on"], "2026-11-20");
+    assert_eq!(reviews[0]["reviewed_on"], "2026-10-20");
     assert_eq!(reviews[0]["next_due"], "2027-02-20");
 
-    // The pack of October: the action, the document and the review in it.
+    // The pack of October: the action (as it stands), the document and the
+    // review (dated in October) in it.
     let pdf = dir.path().join("october.pdf");
     ok(cli(dir.path(), &["report", "--period", "2026-10", "--out", pdf.to_str().unwrap()]));
     let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]).split_whitespace().collect::<Vec<_>>().join(" ");
     for words in [
         "Action: CFO, due 31 January 2027: in progress",
         "Stratus Cloud Hosting penetration test report (October 2026)",
-        "Stratus Cloud Hosting: last reviewed 20 November 2026 by CFO. Patching plan agreed. Next review due 20 \
+        "Stratus Cloud Hosting: last reviewed 20 October 2026 by CFO. Patching plan agreed. Next review due 20 \
          February 2027.",
     ] {
         assert!(text.contains(words), "the October pack lacks '{words}'");

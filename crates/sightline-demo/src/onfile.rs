@@ -1,7 +1,8 @@
 //! The demo company's own files: documents its providers gave (one SOC 2
 //! report 14 months old, one penetration test never sent), its supplier
-//! review log, and actions agreed on the flags at the last board meeting
-//! (one overdue, one risk accepted with its reason).
+//! review log, and actions agreed on the flags at the board meeting in
+//! August (one overdue since September, one risk accepted with its
+//! reason).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sightline_domain::{Action, ActionStatus, EvidenceKind, SupplierReview};
@@ -69,6 +70,7 @@ pub fn on_file(now: DateTime<Utc>) -> DemoOnFile {
             reviewer: reviewer.into(),
             outcome: outcome.into(),
             next_due: next.map(|days| day(now, days)),
+            recorded_at: now - Duration::days(ago),
         };
     let reviews = vec![
         review(
@@ -97,7 +99,8 @@ pub fn on_file(now: DateTime<Utc>) -> DemoOnFile {
             Some(20),
         ),
     ];
-    let agreed = now - Duration::days(38);
+    // Agreed at the board meeting in August.
+    let agreed = now - Duration::days(100);
     let action = |flag: &str, owner: &str, due: i64, status: ActionStatus, reason: Option<&str>| Action {
         flag_id: flag.into(),
         owner: owner.into(),
@@ -108,7 +111,7 @@ pub fn on_file(now: DateTime<Utc>) -> DemoOnFile {
     };
     let actions = vec![
         action("critical_patch_overdue:stratus", "Head of IT", 10, ActionStatus::InProgress, None),
-        action("restore_test_overdue:stratus", "Head of IT", -5, ActionStatus::Open, None),
+        action("restore_test_overdue:stratus", "Head of IT", -68, ActionStatus::Open, None),
         action(
             "key_person:bluepeak",
             "COO",

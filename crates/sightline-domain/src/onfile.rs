@@ -144,4 +144,7 @@ pub struct SupplierReview {
     pub reviewer: String,
     pub outcome: String,
     pub next_due: Option<NaiveDate>,
+    /// When it was logged in Sightline: a report of an earlier period
+    /// leaves it out.
+    pub recorded_at: DateTime<Utc>,
 }

@@ -18,7 +18,7 @@ pub use metrics::{
     Diagnostic, EngineInput, MetricsResult, TracedRecord, compute_metrics, compute_metrics_with_diagnostics,
     records_behind, status_for, target_for,
 };
-pub use onfile::{Impact, Likelihood, RULE_IMPACT, age_words, evidence_flags, grid_place};
+pub use onfile::{Impact, Likelihood, RULE_IMPACT, age_words, evidence_flags, grid_place, last_day};
 pub use reconcile::reconcile;
 pub use rules::{Assessment, assess, evaluate_rules, history_periods};
 pub use settings::Settings;

@@ -22,15 +22,17 @@ pub fn age_words(from: NaiveDate, to: NaiveDate) -> String {
 /// Flags for documents the company requires of every outside vendor
 /// (`settings.required_evidence`): none on file, the latest expired or
 /// expiring soon, or (with no expiry date) older than
-/// `evidence_max_age_days`. Only documents dated on or before `now` count,
-/// so a past period's report sees what was on file then.
+/// `evidence_max_age_days`. A document counts from its own date (the day
+/// it was issued), whenever it was put on file: a past period's report
+/// (`now` its end) sees the documents dated by then, and a document dated
+/// later waits for a later report.
 pub fn evidence_flags(
     vendors: &[Vendor],
     documents: &[EvidenceDoc],
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> Vec<RiskFlag> {
-    let today = now.with_timezone(&settings.tz()).date_naive();
+    let today = last_day(now, settings);
     let required: Vec<EvidenceKind> =
         settings.required_evidence.iter().filter_map(|text| EvidenceKind::parse(text)).collect();
     let mut flags = Vec::new();
@@ -55,12 +57,15 @@ pub fn evidence_flags(
                     ),
                     Some(expires) if (expires - today).num_days() <= settings.evidence_expiry_warning_days => (
                         FlagSeverity::Amber,
-                        format!(
-                            "{} {name} on file expires in {} ({})",
-                            possessive(&vendor.name),
-                            plural_days((expires - today).num_days()),
-                            expires.format("%-d %B %Y")
-                        ),
+                        match (expires - today).num_days() {
+                            0 => format!("{} {name} on file expires today", possessive(&vendor.name)),
+                            days => format!(
+                                "{} {name} on file expires in {} ({})",
+                                possessive(&vendor.name),
+                                plural_days(days),
+                                expires.format("%-d %B %Y")
+                            ),
+                        },
                     ),
                     Some(_) => continue,
                     None if (today - doc.issued).num_days() > settings.evidence_max_age_days => (
@@ -87,6 +92,13 @@ pub fn evidence_flags(
         }
     }
     flags
+}
+
+/// The company's calendar day that `at` ends: the day itself for a moment
+/// in it, and for a period's end (midnight after its last day) that last
+/// day.
+pub fn last_day(at: DateTime<Utc>, settings: &Settings) -> NaiveDate {
+    (at - chrono::Duration::seconds(1)).with_timezone(&settings.tz()).date_naive()
 }
 
 fn possessive(name: &str) -> String {

@@ -34,7 +34,47 @@ pub fn render_html(snapshot: &ReportSnapshot) -> String {
             escape(&tile.detail)
         ));
     }
-    html.push_str("<h2>The five most serious risks</h2><ol>");
+    html.push_str("<h2>What the board is asked to decide</h2><ul>");
+    for ask in &s.asks {
+        html.push_str(&format!("<li>{}</li>", escape(ask)));
+    }
+    html.push_str("</ul><h1>The five most serious risks</h1><table>");
+    for impact in [3, 2, 1] {
+        html.push_str("<tr>");
+        for likelihood in [1, 2, 3] {
+            let here: Vec<String> = s
+                .brief_risks
+                .iter()
+                .filter(|risk| risk.impact == impact && risk.likelihood == likelihood)
+                .map(|risk| risk.number.to_string())
+                .collect();
+            html.push_str(&format!("<td style=\"height:1.5cm\">{}</td>", here.join(" ")));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table>");
+    for risk in &s.brief_risks {
+        html.push_str(&format!(
+            "<p><b>{}. {}</b><br>{} · {}, {} impact<br>Action: {}</p>",
+            risk.number,
+            escape(&risk.headline),
+            escape(&risk.movement),
+            escape(&risk.likelihood_text),
+            escape(&risk.impact_text),
+            escape(&risk.action)
+        ));
+    }
+    html.push_str("<h2>Actions due</h2><table>");
+    for action in &s.actions_due {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&action.headline),
+            escape(&action.owner),
+            escape(&action.due),
+            escape(&action.status_text)
+        ));
+    }
+    html.push_str("</table><h2>The five most serious risks in detail</h2><ol>");
     for risk in &s.top_risks {
         html.push_str(&format!("<li><b>{}</b><br>Ask: {}</li>", escape(&risk.headline), escape(&risk.question)));
     }
@@ -92,6 +132,17 @@ pub fn render_html(snapshot: &ReportSnapshot) -> String {
             escape(&row.sources),
             row.records,
             escape(&row.fetched_at)
+        ));
+    }
+    html.push_str("</table><h2>Evidence on file</h2><table>");
+    for document in &s.documents {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&document.vendor),
+            escape(&document.kind),
+            escape(&document.title),
+            escape(&document.issued),
+            escape(&document.standing)
         ));
     }
     html.push_str(&format!("</table><p>Fingerprint: {}</p></body></html>", s.fingerprint));

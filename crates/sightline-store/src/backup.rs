@@ -178,7 +178,8 @@ impl Store {
         }
         let holds_anything = self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM vendors) OR EXISTS (SELECT 1 FROM sources) OR EXISTS (SELECT 1 FROM reports)
-             OR EXISTS (SELECT 1 FROM acknowledgements)",
+             OR EXISTS (SELECT 1 FROM acknowledgements) OR EXISTS (SELECT 1 FROM actions WHERE demo = 0)
+             OR EXISTS (SELECT 1 FROM evidence WHERE demo = 0) OR EXISTS (SELECT 1 FROM supplier_reviews WHERE demo = 0)",
             [],
             |row| row.get::<_, bool>(0),
         )?;

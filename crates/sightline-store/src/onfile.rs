@@ -166,7 +166,7 @@ impl Store {
     }
 
     /// Logs a supplier review, returning its id.
-    pub fn add_review(&self, review: &SupplierReview, at: DateTime<Utc>, demo: bool) -> Result<i64, StoreError> {
+    pub fn add_review(&self, review: &SupplierReview, demo: bool) -> Result<i64, StoreError> {
         self.conn.execute(
             "INSERT INTO supplier_reviews (vendor_id, reviewed_on, reviewer, outcome, next_due, recorded_at, demo)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -176,7 +176,7 @@ impl Store {
                 review.reviewer,
                 review.outcome,
                 review.next_due.map(|day| day.to_string()),
-                stamp(at),
+                stamp(review.recorded_at),
                 demo
             ],
         )?;
@@ -188,7 +188,7 @@ impl Store {
     /// The review log, newest first.
     pub fn reviews(&self) -> Result<Vec<SupplierReview>, StoreError> {
         let mut statement = self.conn.prepare(
-            "SELECT id, vendor_id, reviewed_on, reviewer, outcome, next_due FROM supplier_reviews
+            "SELECT id, vendor_id, reviewed_on, reviewer, outcome, next_due, recorded_at FROM supplier_reviews
              ORDER BY reviewed_on DESC, id DESC",
         )?;
         let rows = statement.query_map([], |row| {
@@ -199,6 +199,7 @@ impl Store {
                 reviewer: row.get(3)?,
                 outcome: row.get(4)?,
                 next_due: read_optional_date(row, 5)?,
+                recorded_at: read_stamp(row, 6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -237,17 +237,4 @@ impl Store {
             }
         }))
     }
-
-    /// The snapshot of the newest report before `id` (or the newest of all).
-    pub fn previous_report_snapshot(&self, before: Option<i64>) -> Result<Option<(StoredReport, String)>, StoreError> {
-        let before = before.unwrap_or(i64::MAX);
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {COLUMNS}, snapshot FROM reports WHERE id < ?1 ORDER BY id DESC LIMIT 1"),
-                [before],
-                |row| Ok((row_to_report(row)?, row.get::<_, String>(9)?)),
-            )
-            .optional()?)
-    }
 }

@@ -29,7 +29,7 @@ fn at(text: &str) -> DateTime<Utc> {
 
 #[test]
 fn schema_1_with_data_migrates_to_the_latest() {
-    assert_eq!(SCHEMA_VERSION, 6);
+    assert_eq!(SCHEMA_VERSION, 7);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_at_schema(dir.path(), unlock(), &NoKeychain, 1).unwrap();
     assert_eq!(store.schema_version().unwrap(), 1);
@@ -48,7 +48,7 @@ fn schema_1_with_data_migrates_to_the_latest() {
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), 7);
     let records = store.load_records().unwrap();
     assert_eq!(records.tickets.len(), 1);
     assert_eq!(records.tickets[0].provenance.record_id, "42");
@@ -57,6 +57,10 @@ fn schema_1_with_data_migrates_to_the_latest() {
     assert!(records.availability.is_empty());
     let company = store.load_company().unwrap();
     assert_eq!(company.name, "Acme Holdings");
+    // The board pack's tables start empty and take rows.
+    assert!(store.actions_at(None).unwrap().is_empty());
+    assert!(store.evidence().unwrap().is_empty());
+    assert!(store.reviews().unwrap().is_empty());
     // Contracts from before contract clocks run round the clock.
     assert_eq!(company.contracts[0].terms, sightline_domain::ContractTerms::default());
     assert_eq!(company.contracts[0].sla[0].clock, None);
@@ -128,15 +132,63 @@ fn schema_2_with_a_sync_log_migrates_to_the_latest() {
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), 7);
     // The upgrade kept the file as it was first.
     let kept = sightline_store::automatic_backups(dir.path());
     assert_eq!(kept.len(), 1);
-    assert!(kept[0].to_string_lossy().ends_with("-before-schema-6.sightline"), "{kept:?}");
+    assert!(kept[0].to_string_lossy().ends_with("-before-schema-7.sightline"), "{kept:?}");
     let log = store.sync_log(10).unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].message.as_deref(), Some("the service failed with HTTP 502"));
     assert_eq!((log[0].full_read, log[0].requests, log[0].warnings.len()), (None, None, 0));
     assert!(store.sync_states().unwrap().is_empty());
     assert_eq!(store.acknowledgements().unwrap()["stale_source:acme-psa"].note, "Known outage");
+}
+
+/// Schema 6 with an archived report and a note migrates to 7 with both
+/// kept, and the new tables hold what is put in them.
+#[test]
+fn schema_6_migrates_to_7_keeping_notes_and_taking_actions_and_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_at_schema(dir.path(), unlock(), &NoKeychain, 6).unwrap();
+    store
+        .connection_for_tests()
+        .execute_batch(
+            "INSERT INTO vendors (id, name, kind) VALUES ('acme', 'Acme IT', 'msp');
+             INSERT INTO acknowledgements (flag_id, note, acknowledged_at) VALUES ('key_person:acme', 'Hiring', 1795000000);",
+        )
+        .unwrap();
+    drop(store);
+    let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.acknowledgements().unwrap()["key_person:acme"].note, "Hiring");
+    let action = sightline_domain::Action {
+        flag_id: "key_person:acme".into(),
+        owner: "COO".into(),
+        due: "2027-01-31".parse().unwrap(),
+        status: sightline_domain::ActionStatus::InProgress,
+        reason: None,
+        recorded_at: at("2026-11-20T09:00:00Z"),
+    };
+    store.record_action(&action, false).unwrap();
+    assert_eq!(store.actions_at(None).unwrap()["key_person:acme"], action);
+    assert!(store.actions_at(Some(at("2026-11-20T08:59:59Z"))).unwrap().is_empty(), "not yet recorded then");
+    let id = store
+        .add_evidence(
+            &sightline_store::NewEvidence {
+                vendor_id: "acme",
+                kind: sightline_domain::EvidenceKind::Soc2,
+                title: "Acme SOC 2",
+                issued: "2026-09-30".parse().unwrap(),
+                expires: None,
+                file_name: "acme-soc2.pdf",
+                content: b"%PDF-1.7 acme",
+                added_at: at("2026-11-20T09:00:00Z"),
+            },
+            false,
+        )
+        .unwrap();
+    let (doc, content) = store.evidence_content(id).unwrap().unwrap();
+    assert_eq!((doc.bytes, content.as_slice()), (13, b"%PDF-1.7 acme".as_slice()));
+    assert_eq!(doc.sha256, sightline_store::sha256_hex(b"%PDF-1.7 acme"));
 }
