@@ -731,45 +731,97 @@ impl<'a> Rules<'a> {
                 *slot = certificate;
             }
         }
+        // What a browser would show, each its own flag: a certificate it
+        // does not trust, one for another name, one that has expired, and
+        // (ahead of time) one about to expire.
         let mut found = Vec::new();
         for certificate in current.values() {
-            let days = (certificate.not_after - self.now).num_seconds().div_euclid(86_400);
-            if days as f64 > settings.cert_amber_days {
-                continue;
+            let host = certificate.host.as_str();
+            let record = record_ref(&certificate.provenance);
+            let vendor_id = certificate.vendor_id.clone();
+            if certificate.trusted == Some(false) {
+                found.push((
+                    "certificate_untrusted",
+                    vendor_id.clone(),
+                    host.to_string(),
+                    FlagSeverity::Red,
+                    format!("Browsers warn visitors away from {host}: its certificate's issuer is not trusted"),
+                    record.clone(),
+                ));
             }
-            let severity = if days as f64 <= settings.cert_red_days { FlagSeverity::Red } else { FlagSeverity::Amber };
-            let headline = if days < 0 {
-                format!("The certificate for {} expired {} ago", certificate.host, plural(-days, "day", "days"))
-            } else {
-                format!(
-                    "The certificate for {} expires in {} ({})",
-                    certificate.host,
-                    plural(days, "day", "days"),
-                    certificate.not_after.format("%-d %B")
-                )
-            };
-            found.push((
-                certificate.host.clone(),
-                certificate.vendor_id.clone(),
-                severity,
-                headline,
-                record_ref(&certificate.provenance),
-            ));
+            if certificate.name_matches == Some(false) {
+                found.push((
+                    "certificate_wrong_name",
+                    vendor_id.clone(),
+                    host.to_string(),
+                    FlagSeverity::Red,
+                    format!("Browsers warn visitors away from {host}: its certificate is for another name"),
+                    record.clone(),
+                ));
+            }
+            let days = (certificate.not_after - self.now).num_seconds().div_euclid(86_400);
+            if days < 0 {
+                found.push((
+                    "certificate_expired",
+                    vendor_id,
+                    host.to_string(),
+                    FlagSeverity::Red,
+                    format!(
+                        "The certificate for {host} expired {} ago: browsers warn visitors away",
+                        plural(-days, "day", "days")
+                    ),
+                    record,
+                ));
+            } else if days as f64 <= settings.cert_amber_days {
+                let severity =
+                    if days as f64 <= settings.cert_red_days { FlagSeverity::Red } else { FlagSeverity::Amber };
+                found.push((
+                    "certificate_expiring",
+                    vendor_id,
+                    host.to_string(),
+                    severity,
+                    format!(
+                        "The certificate for {host} expires in {} ({})",
+                        plural(days, "day", "days"),
+                        certificate.not_after.format("%-d %B")
+                    ),
+                    record,
+                ));
+            }
         }
-        for (host, vendor_id, severity, headline, record) in found {
+        let details: BTreeMap<String, (String, String)> = current
+            .values()
+            .map(|certificate| (certificate.host.clone(), (certificate.issuer.clone(), certificate.subject.clone())))
+            .collect();
+        for (rule, vendor_id, host, severity, headline, record) in found {
             let vendor = self.vendor_name(&vendor_id).to_string();
-            self.raise(
-                "certificate_expiring",
-                &host,
-                Some(&vendor_id),
-                severity,
-                headline,
-                "When a website's certificate expires, browsers warn visitors away and connections from other \
-                 systems fail: an outage that is entirely predictable.",
-                format!("Who at {vendor} renews the certificate for {host}, and is renewal automatic?"),
-                Vec::new(),
-                vec![record],
-            );
+            let (issuer, subject) = details.get(&host).cloned().unwrap_or_default();
+            let (why, question) = match rule {
+                "certificate_untrusted" => (
+                    "A browser shows \"Your connection is not private\" and most visitors turn back; systems that \
+                     connect to it refuse, or have been set to ignore such warnings, which lets an impostor in too.",
+                    format!(
+                        "When will {vendor} replace the certificate on {host}, issued by {issuer}, with one from an \
+                         authority browsers trust?"
+                    ),
+                ),
+                "certificate_wrong_name" => (
+                    "A certificate proves a site is who it says it is only for the names written in it; for any \
+                     other name browsers warn that the site may be an impostor.",
+                    format!("When will {vendor} put a certificate for {host} on it? The one there is for {subject}."),
+                ),
+                "certificate_expired" => (
+                    "An expired certificate proves nothing: browsers warn visitors away and connections from other \
+                     systems fail until it is renewed.",
+                    format!("Who at {vendor} renews the certificate for {host} today, and why was it missed?"),
+                ),
+                _ => (
+                    "When a website's certificate expires, browsers warn visitors away and connections from other \
+                     systems fail: an outage that is entirely predictable.",
+                    format!("Who at {vendor} renews the certificate for {host}, and is renewal automatic?"),
+                ),
+            };
+            self.raise(rule, &host, Some(&vendor_id), severity, headline, why, question, Vec::new(), vec![record]);
         }
     }
 

@@ -195,13 +195,63 @@ fn certificates_expiring() {
                 FlagSeverity::Red,
                 "The certificate for c.example expires in 7 days (27 November)",
             ),
-            ("certificate_expiring:d.example", FlagSeverity::Red, "The certificate for d.example expired 2 days ago"),
             (
                 "certificate_expiring:b.example",
                 FlagSeverity::Amber,
                 "The certificate for b.example expires in 30 days (20 December)",
             ),
         ],
+    );
+}
+
+/// What a browser would show, each its own flag: an expired certificate,
+/// one from an authority browsers do not trust, one for another name.
+#[test]
+fn certificates_expired_untrusted_or_for_another_name() {
+    let mut company = Company::new();
+    let mut untrusted = certificate("intranet.example", Duration::days(200));
+    untrusted.trusted = Some(false);
+    untrusted.issuer = "CN=Acme Internal CA".into();
+    let mut wrong = certificate("shop.example", Duration::days(200));
+    wrong.name_matches = Some(false);
+    wrong.subject = "CN=www.example".into();
+    let mut unknown = certificate("unchecked.example", Duration::days(200));
+    (unknown.trusted, unknown.name_matches) = (None, None);
+    company.records.certificates = vec![certificate("d.example", -Duration::days(2)), untrusted, wrong, unknown];
+    check(
+        &company,
+        "certificate_expired",
+        &[(
+            "certificate_expired:d.example",
+            FlagSeverity::Red,
+            "The certificate for d.example expired 2 days ago: browsers warn visitors away",
+        )],
+    );
+    check(&company, "certificate_expiring", &[]);
+    check(
+        &company,
+        "certificate_untrusted",
+        &[(
+            "certificate_untrusted:intranet.example",
+            FlagSeverity::Red,
+            "Browsers warn visitors away from intranet.example: its certificate's issuer is not trusted",
+        )],
+    );
+    let flags = company.flags();
+    let untrusted = flags.iter().find(|flag| flag.rule == "certificate_untrusted").unwrap();
+    assert_eq!(
+        untrusted.question,
+        "When will Acme IT replace the certificate on intranet.example, issued by CN=Acme Internal CA, with one from \
+         an authority browsers trust?"
+    );
+    check(
+        &company,
+        "certificate_wrong_name",
+        &[(
+            "certificate_wrong_name:shop.example",
+            FlagSeverity::Red,
+            "Browsers warn visitors away from shop.example: its certificate is for another name",
+        )],
     );
 }
 
