@@ -188,3 +188,95 @@ fn generated_bindings_are_committed_where_the_ui_imports_them() {
     let client = std::fs::read_to_string(root().join("ui/src/ipc/client.ts")).unwrap();
     assert!(client.contains("from \"./bindings\""), "the IPC client must use the generated types");
 }
+
+/// The words between each `open` and the next `close` in `text`.
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(open) {
+        rest = &rest[at + open.len()..];
+        if let Some(end) = rest.find(close) {
+            found.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    found
+}
+
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names
+}
+
+/// A command is named in five places: its function, the handler list, the
+/// build script's permission list, the window's capability and the UI's
+/// client. Adding one and missing a place fails only at run time, in the
+/// window; here it fails at once, naming the place.
+#[test]
+fn every_command_is_registered_permitted_and_called_alike() {
+    let read = |path: &str| std::fs::read_to_string(root().join(path)).unwrap();
+    let commands_rs = read("src-tauri/src/commands.rs");
+    let mut defined = Vec::new();
+    let mut lines = commands_rs.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[tauri::command]" {
+            let signature = lines.next().unwrap();
+            let name = signature.split("fn ").nth(1).unwrap().split(['(', '<']).next().unwrap();
+            defined.push(name.to_string());
+        }
+    }
+    let defined = sorted(defined);
+    assert!(defined.len() > 10, "{defined:?}");
+
+    let lib = read("src-tauri/src/lib.rs");
+    let handler = between(&lib, "generate_handler![", "]");
+    assert_eq!(handler.len(), 1, "one generate_handler! in src-tauri/src/lib.rs");
+    let registered = sorted(
+        handler[0]
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| entry.trim_start_matches("commands::").to_string())
+            .collect(),
+    );
+    assert_eq!(registered, defined, "src-tauri/src/lib.rs's generate_handler! and commands.rs disagree");
+
+    let build = read("src-tauri/build.rs");
+    let list = between(&build, ".commands(&[", "])");
+    assert_eq!(list.len(), 1, "one command list in src-tauri/build.rs");
+    let permitted_at_build = sorted(
+        list[0]
+            .split(',')
+            .map(|entry| entry.trim().trim_matches('"').to_string())
+            .filter(|name| !name.is_empty())
+            .collect(),
+    );
+    assert_eq!(permitted_at_build, defined, "src-tauri/build.rs's command list and commands.rs disagree");
+
+    let capability: serde_json::Value = serde_json::from_str(&read("src-tauri/capabilities/default.json")).unwrap();
+    let allowed = sorted(
+        capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|permission| permission.as_str()?.strip_prefix("allow-"))
+            .map(|name| name.replace('-', "_"))
+            .collect(),
+    );
+    assert_eq!(allowed, defined, "src-tauri/capabilities/default.json and commands.rs disagree");
+
+    let client = read("ui/src/ipc/client.ts");
+    // `call<Type>("name", ...)`; the definition `call<T>(command: ...)` has no name.
+    let called = sorted(
+        client
+            .split("call<")
+            .skip(1)
+            .filter_map(|rest| {
+                let (head, _) = rest.split_once('(')?;
+                let name = rest[head.len() + 1..].strip_prefix('"')?.split('"').next()?;
+                head.ends_with('>').then(|| name.to_string())
+            })
+            .collect(),
+    );
+    assert_eq!(called, defined, "ui/src/ipc/client.ts calls other commands than commands.rs defines");
+}
