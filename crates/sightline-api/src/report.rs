@@ -545,7 +545,10 @@ impl Sightline {
             crate::brief::Brief::new(self, &computed, period, &open, previous.as_ref().map(|(_, before)| before))?;
         let changes = match previous {
             None => {
-                vec!["This is the first report in Sightline's archive, so there is nothing to compare with yet.".into()]
+                vec![
+                    "No report of an earlier period is in Sightline's archive, so there is nothing to compare with yet."
+                        .into(),
+                ]
             }
             Some((report, before)) => {
                 let before_ids: BTreeSet<&str> = before.open_risks.iter().map(|(id, _)| id.as_str()).collect();
