@@ -373,6 +373,23 @@ fn actions_evidence_and_reviews_reach_the_board_pack() {
         assert!(text.contains(words), "the October pack lacks '{words}'");
     }
 
+    // Taking a document off file keeps an automatic backup first; its flag
+    // comes back.
+    let said = ok(cli(dir.path(), &["evidence", "remove", "8"]));
+    assert_eq!(
+        said.trim(),
+        "Document 8 is no longer on file; an automatic backup holding it was kept first in backups/."
+    );
+    let kept: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(kept.iter().any(|name| name.contains("before-remove-document-8")), "{kept:?}");
+    let risks: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["risks", "--json"]))).unwrap();
+    assert!(risks.iter().any(|risk| risk["headline"] == missing), "the flag is back");
+    let (_, stderr) = failed(cli(dir.path(), &["evidence", "remove", "8"]));
+    assert_eq!(stderr, "error: there is no document 8 on file: `sightline-cli evidence list` lists them");
+
     // Nothing required: no evidence flags at all.
     assert_eq!(ok(cli(dir.path(), &["evidence", "require", "none"])).trim(), "No documents are required of vendors.");
     let risks: Vec<Value> = serde_json::from_str(&ok(cli(dir.path(), &["risks", "--json"]))).unwrap();
