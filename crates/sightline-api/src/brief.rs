@@ -157,17 +157,13 @@ impl Brief {
             .filter_map(|action| Some(report_action(action, headline_of.get(action.flag_id.as_str())?, today)))
             .collect();
         all_actions.sort_by(|a, b| a.flag_id.cmp(&b.flag_id));
-        let mut actions_due: Vec<ReportAction> = actions
-            .values()
-            .filter(|action| action.status.is_pending())
-            .filter_map(|action| {
-                Some((action.due, report_action(action, headline_of.get(action.flag_id.as_str())?, today)))
-            })
-            .collect::<Vec<_>>()
+        // Soonest due first.
+        let mut pending: Vec<&Action> = actions.values().filter(|action| action.status.is_pending()).collect();
+        pending.sort_by_key(|action| (action.due, action.flag_id.clone()));
+        let actions_due: Vec<ReportAction> = pending
             .into_iter()
-            .map(|(_, row)| row)
+            .filter_map(|action| Some(report_action(action, headline_of.get(action.flag_id.as_str())?, today)))
             .collect();
-        actions_due.sort_by_key(|row| actions.get(&row.flag_id).map(|action| action.due).unwrap_or(NaiveDate::MAX));
 
         let actions_before = before
             .map(|before| {
