@@ -3,31 +3,26 @@
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::Unit;
 
-/// "78.4%", "41 min", "5.2 h", "216 days", "12".
+/// "78.4%", "41 min", "5.2 h", "216 days", "12"; "no data" when missing.
+/// The one formatter (`Unit::text`), which the charts, the PDF and the CLI
+/// use too.
 pub fn value_text(value: Option<f64>, unit: Unit) -> String {
-    let Some(value) = value else {
-        return "no data".into();
-    };
-    match unit {
-        Unit::Percent => format!("{value:.1}%"),
-        Unit::Minutes if value >= 90.0 => {
-            let minutes = value.round() as i64;
-            format!("{} h {:02} min", minutes / 60, minutes % 60)
-        }
-        Unit::Minutes => format!("{value:.0} min"),
-        Unit::Hours => format!("{value:.1} h"),
-        Unit::Days if value.abs() == 1.0 => format!("{value:.0} day"),
-        Unit::Days => format!("{value:.0} days"),
-        Unit::Count => format!("{value:.0}"),
-        Unit::Money => money_text(value),
+    value.map_or_else(|| "no data".into(), |value| unit.text(value))
+}
+
+/// A figure whose unit is written as a word (`percent`, `days`), as the
+/// DTOs carry it: the CLI's tables.
+pub fn figure_text(value: Option<f64>, unit: &str) -> String {
+    match (value, Unit::parse(unit)) {
+        (None, _) => "-".into(),
+        (Some(value), Some(unit)) => unit.text(value),
+        (Some(value), None) => format!("{value}"),
     }
 }
 
 /// An amount in the company's currency, to the whole unit: "1,740".
 pub fn money_text(value: f64) -> String {
-    let rounded = value.round();
-    let sign = if rounded < 0.0 { "-" } else { "" };
-    format!("{sign}{}", thousands(rounded.abs() as u64))
+    Unit::Money.text(value)
 }
 
 /// "just now", "12 min ago", "2 h ago", "3 days ago".
@@ -70,6 +65,13 @@ mod tests {
         assert_eq!(value_text(Some(216.0), Unit::Days), "216 days");
         assert_eq!(value_text(Some(1.0), Unit::Days), "1 day");
         assert_eq!(value_text(None, Unit::Count), "no data");
+        assert_eq!(value_text(Some(3.25), Unit::Hours), "3.3 h");
+        assert_eq!(value_text(Some(99.95), Unit::Percent), "100.0%");
+        assert_eq!(value_text(Some(-0.04), Unit::Days), "0 days");
+        assert_eq!(value_text(Some(1740.4), Unit::Money), "1,740");
+        assert_eq!(value_text(Some(-1234567.0), Unit::Money), "-1,234,567");
+        assert_eq!(figure_text(Some(75.24), "percent"), "75.2%");
+        assert_eq!(figure_text(None, "percent"), "-");
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
         assert_eq!(age_text(now - Duration::seconds(20), now), "just now");
         assert_eq!(age_text(now - Duration::minutes(35), now), "35 min ago");

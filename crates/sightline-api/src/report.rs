@@ -126,17 +126,6 @@ fn domain_status_word(status: Status) -> &'static str {
     status_word(status.into())
 }
 
-pub(crate) fn unit_word(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Percent => "percent",
-        Unit::Minutes => "minutes",
-        Unit::Hours => "hours",
-        Unit::Days => "days",
-        Unit::Count => "count",
-        Unit::Money => "money",
-    }
-}
-
 pub(crate) fn long_date(at: DateTime<Utc>) -> String {
     at.format("%-d %B %Y").to_string()
 }
@@ -231,13 +220,13 @@ impl Builder<'_> {
             Some((month, value)) if targeted > 0 => format!(
                 "{name}, {}: {} in {month}; below target in {below} of the last {} months.",
                 metric.plain_name().to_lowercase(),
-                charts::format_value(value, unit_word(metric.unit())),
+                value_text(Some(value), metric.unit()),
                 points.len()
             ),
             Some((month, value)) => format!(
                 "{name}, {}: {} in {month}; no contract target is set.",
                 metric.plain_name().to_lowercase(),
-                charts::format_value(value, unit_word(metric.unit()))
+                value_text(Some(value), metric.unit())
             ),
             None => format!("{name}: {} — no data.", metric.plain_name().to_lowercase()),
         };
@@ -249,7 +238,7 @@ impl Builder<'_> {
         };
         let chart = TrendChart {
             title: format!("{name}: {}", metric.plain_name()),
-            unit: unit_word(metric.unit()).to_string(),
+            unit: metric.unit().as_str().to_string(),
             points,
             higher_is_better: metric.direction() == Direction::HigherIsBetter,
             forecast,
@@ -309,7 +298,7 @@ impl Builder<'_> {
             return None;
         }
         let title = format!("{}, {}", metric.plain_name(), self.period.label());
-        let svg = charts::comparison_svg(&title, unit_word(metric.unit()), &bars, 800, 90 + 50 * bars.len() as u32);
+        let svg = charts::comparison_svg(&title, metric.unit().as_str(), &bars, 800, 90 + 50 * bars.len() as u32);
         Some(ReportChart {
             file: self.next_file(),
             svg,

@@ -869,17 +869,9 @@ fn status_word(status: MetricStatus) -> &'static str {
     }
 }
 
+/// The one formatter every screen and the PDF use ("78.4%", "14 days").
 fn figure(value: Option<f64>, unit: &str) -> String {
-    match (value, unit) {
-        (None, _) => "-".into(),
-        (Some(value), "percent") => format!("{value:.1} %"),
-        (Some(value), "count" | "days") => {
-            format!("{value:.0} {}", if unit == "days" { "d" } else { "" }).trim_end().into()
-        }
-        (Some(value), "minutes") => format!("{value:.1} min"),
-        (Some(value), "hours") => format!("{value:.1} h"),
-        (Some(value), _) => format!("{value:.2}"),
-    }
+    sightline_api::figure_text(value, unit)
 }
 
 fn print_kpis(rows: &[KpiRow]) {

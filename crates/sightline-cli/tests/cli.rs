@@ -161,7 +161,7 @@ fn kpis_prints_a_readable_table_by_default() {
     let line = text.lines().find(|line| line.contains("days_since_restore_test")).unwrap();
     assert_eq!(
         line.split_whitespace().collect::<Vec<_>>(),
-        ["days_since_restore_test", "215", "d", "90", "d", "missed", "194", "d"]
+        ["days_since_restore_test", "215", "days", "90", "days", "missed", "194", "days"]
     );
 }
 

@@ -216,7 +216,7 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
     let text = tool("pdftotext", &[april.to_str().unwrap(), "-"]).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         text.contains(
-            "Stratus Cloud Hosting, backups that completed: 98.0 % in April 2026; below target in 2 of the last 12 \
+            "Stratus Cloud Hosting, backups that completed: 98.0% in April 2026; below target in 2 of the last 12 \
              months. At this rate it will fall below target within two months (dashed)."
         ),
         "no forecast in the April report"

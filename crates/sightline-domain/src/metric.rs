@@ -19,6 +19,58 @@ pub enum Unit {
 }
 
 impl Unit {
+    pub const ALL: [Unit; 6] = [Unit::Percent, Unit::Minutes, Unit::Hours, Unit::Days, Unit::Count, Unit::Money];
+
+    /// `percent`, `minutes`, ... as `as_str` writes them.
+    pub fn parse(text: &str) -> Option<Unit> {
+        Unit::ALL.into_iter().find(|unit| unit.as_str() == text)
+    }
+
+    /// A figure as an executive reads it, the one way every screen, the
+    /// CLI, the charts and the board PDF write it: "78.4%", "41 min",
+    /// "2 h 33 min", "5.3 h", "216 days", "1 day", "12", money "1,740".
+    /// Halves round away from zero, as people round (3.25 h is "3.3 h").
+    pub fn text(self, value: f64) -> String {
+        if !value.is_finite() {
+            return "no data".into();
+        }
+        match self {
+            Unit::Percent => format!("{}%", fixed(value, 1)),
+            Unit::Minutes if value.abs() >= 90.0 => {
+                let minutes = value.abs().round() as i64;
+                let sign = if value < 0.0 { "-" } else { "" };
+                format!("{sign}{} h {:02} min", minutes / 60, minutes % 60)
+            }
+            Unit::Minutes => format!("{} min", fixed(value, 0)),
+            Unit::Hours => format!("{} h", fixed(value, 1)),
+            Unit::Days if fixed(value, 0) == "1" || fixed(value, 0) == "-1" => format!("{} day", fixed(value, 0)),
+            Unit::Days => format!("{} days", fixed(value, 0)),
+            Unit::Count => fixed(value, 0),
+            Unit::Money => {
+                let whole = fixed(value, 0);
+                let (sign, digits) = whole.strip_prefix('-').map_or(("", whole.as_str()), |rest| ("-", rest));
+                let mut grouped = String::new();
+                for (index, digit) in digits.chars().enumerate() {
+                    if index > 0 && (digits.len() - index).is_multiple_of(3) {
+                        grouped.push(',');
+                    }
+                    grouped.push(digit);
+                }
+                format!("{sign}{grouped}")
+            }
+        }
+    }
+}
+
+/// `value` to `decimals` places, halves away from zero, never "-0".
+fn fixed(value: f64, decimals: usize) -> String {
+    let power = 10f64.powi(decimals as i32);
+    let rounded = (value * power).round() / power;
+    let rounded = if rounded == 0.0 { 0.0 } else { rounded };
+    format!("{rounded:.decimals$}")
+}
+
+impl Unit {
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::Percent => "percent",

@@ -103,30 +103,27 @@ fn register_fonts() {
     });
 }
 
-/// A figure with its unit for labels: 97.5 % / 42 min / 3.5 h / 12 d / 17
+/// A figure with its unit for labels, written as everywhere else
+/// (`Unit::text`): 97.5% / 42 min / 3.5 h / 12 days / 17.
 pub fn format_value(value: f64, unit: &str) -> String {
-    if !value.is_finite() {
-        return "n/a".to_string();
+    match sightline_domain::Unit::parse(unit) {
+        Some(known) => known.text(value),
+        None if value.is_finite() => with_unit(trimmed(value, 1), unit),
+        None => "no data".to_string(),
     }
-    let number = match unit {
-        "percent" | "hours" => fixed(value, 1),
-        "minutes" => fixed(value, 0),
-        _ => trimmed(value, 1),
-    };
-    with_unit(number, unit)
 }
 
-/// A figure for a label that names a round target ("Target 95 %"): no needless ".0".
+/// A figure for a label that names a round target ("Target 95%"): no needless ".0".
 fn format_compact(value: f64, unit: &str) -> String {
     with_unit(trimmed(value, 2), unit)
 }
 
 fn with_unit(number: String, unit: &str) -> String {
     match unit {
-        "percent" => format!("{number} %"),
+        "percent" => format!("{number}%"),
         "minutes" => format!("{number} min"),
         "hours" => format!("{number} h"),
-        "days" => format!("{number} d"),
+        "days" => format!("{number} days"),
         "count" | "" => number,
         other => format!("{number} {other}"),
     }

@@ -62,7 +62,7 @@ fn trend(title: &str, unit: &str, values: &[Option<f64>], target: Option<f64>) -
     }
 }
 
-/// Response-SLA compliance slipping from 97 % to 78 % against a 95 % target.
+/// Response-SLA compliance slipping from 97% to 78% against a 95% target.
 fn slipping() -> TrendChart {
     let values = [97.2, 96.8, 97.5, 96.1, 95.6, 94.2, 95.3, 92.5, 90.1, 86.3, 82.0, 78.0];
     trend("Bluepeak IT Services: urgent tickets answered in time", "percent", &values.map(Some), Some(95.0))
@@ -110,12 +110,12 @@ fn trend_charts() {
                 "Bluepeak IT Services: urgent tickets answered in time",
                 "missed target",
                 "at risk",
-                "75 %",
-                "80 %",
-                "85 %",
-                "90 %",
-                "95 %",
-                "100 %",
+                "75%",
+                "80%",
+                "85%",
+                "90%",
+                "95%",
+                "100%",
                 "Nov",
                 "2025",
                 "Dec",
@@ -130,8 +130,8 @@ fn trend_charts() {
                 "Aug",
                 "Sep",
                 "Oct",
-                "78.0 %",
-                "Target 95 %",
+                "78.0%",
+                "Target 95%",
             ],
             missed_markers: 6,
             at_risk_markers: 2,
@@ -164,11 +164,11 @@ fn trend_charts() {
                 "Gaps",
                 "missed target",
                 "at risk",
-                "90 %",
-                "92 %",
-                "94 %",
-                "96 %",
-                "98 %",
+                "90%",
+                "92%",
+                "94%",
+                "96%",
+                "98%",
                 "Nov",
                 "2025",
                 "Dec",
@@ -183,8 +183,8 @@ fn trend_charts() {
                 "Aug",
                 "Sep",
                 "Oct",
-                "91.0 %",
-                "Target 95 %",
+                "91.0%",
+                "Target 95%",
             ],
             missed_markers: 3,
             at_risk_markers: 1,
@@ -208,11 +208,11 @@ fn trend_charts() {
                 "missed target",
                 "at risk",
                 "Forecast",
-                "60 %",
-                "70 %",
-                "80 %",
-                "90 %",
-                "100 %",
+                "60%",
+                "70%",
+                "80%",
+                "90%",
+                "100%",
                 "Nov",
                 "2025",
                 "Dec",
@@ -225,8 +225,8 @@ fn trend_charts() {
                 "Jun",
                 "Jul",
                 "Aug",
-                "78.0 %",
-                "Target 95 %",
+                "78.0%",
+                "Target 95%",
             ],
             missed_markers: 7,
             at_risk_markers: 0,
@@ -344,8 +344,8 @@ fn trend_charts() {
 fn trend_keeps_a_far_target_on_the_axis() {
     let svg = trend_svg(&trend("Far target", "percent", &[52.0, 55.0, 58.0].map(Some), Some(99.0)), 800, 340);
     let texts = texts(&svg);
-    assert!(texts.contains(&"100 %".to_string()), "{texts:?}");
-    assert!(texts.contains(&"Target 99 %".to_string()), "{texts:?}");
+    assert!(texts.contains(&"100%".to_string()), "{texts:?}");
+    assert!(texts.contains(&"Target 99%".to_string()), "{texts:?}");
 }
 
 /// Where the `<text>` showing `wanted` is anchored.
@@ -370,15 +370,15 @@ fn text_position(svg: &str, wanted: &str) -> (f64, f64) {
 fn trend_labels_keep_clear_of_the_target() {
     // Few periods: the latest figure's label stays beside its point, lifted off the target line.
     let svg = trend_svg(&trend("Close", "percent", &[97.0, 96.0, 95.1].map(Some), Some(95.0)), 800, 340);
-    let (_, latest) = text_position(&svg, "95.1 %");
-    let (_, target) = text_position(&svg, "Target 95 %");
+    let (_, latest) = text_position(&svg, "95.1%");
+    let (_, target) = text_position(&svg, "Target 95%");
     assert!(target - latest >= 9.0, "the label sits on the target line: {latest} {target}");
 
     // Twelve periods: both labels share the right margin and move apart, the higher figure on top.
     let values = [97.2, 96.8, 97.5, 96.1, 95.6, 94.2, 95.3, 92.5, 90.1, 93.0, 94.0, 94.9];
     let svg = trend_svg(&trend("Close", "percent", &values.map(Some), Some(95.0)), 800, 340);
-    let (_, latest) = text_position(&svg, "94.9 %");
-    let (_, target) = text_position(&svg, "Target 95 %");
+    let (_, latest) = text_position(&svg, "94.9%");
+    let (_, target) = text_position(&svg, "Target 95%");
     assert!(latest - target >= 18.0, "labels overlap: {latest} {target}");
 }
 
@@ -413,17 +413,17 @@ fn comparison_charts() {
                 "Urgent tickets answered in time, October 2026",
                 "contract target",
                 "Bluepeak IT Services",
-                "78.0 %",
+                "78.0%",
                 "missed",
-                "· target 95 %",
+                "· target 95%",
                 "Northwind Managed IT",
-                "97.4 %",
+                "97.4%",
                 "met",
-                "· target 95 %",
+                "· target 95%",
                 "Harbour Cloud",
-                "90.6 %",
+                "90.6%",
                 "at risk",
-                "· target 90 %",
+                "· target 90%",
             ],
             met: 1,
             at_risk: 1,
@@ -453,21 +453,21 @@ fn comparison_charts() {
                 "Days",
                 "contract target",
                 "Bluepeak IT Services",
-                "78 d",
+                "78 days",
                 "missed",
-                "· target 95 d",
+                "· target 95 days",
                 "Northwind Managed IT",
-                "97.4 d",
+                "97 days",
                 "met",
-                "· target 95 d",
+                "· target 95 days",
                 "Harbour Cloud",
-                "90.6 d",
+                "91 days",
                 "at risk",
-                "· target 90 d",
+                "· target 90 days",
                 "Copperline Networks",
                 "no data",
                 "A vendor whose registered na…",
-                "12 d",
+                "12 days",
             ],
             met: 1,
             at_risk: 1,
@@ -527,20 +527,23 @@ fn any_size_gives_a_document() {
 fn format_values() {
     let check =
         |value: f64, unit: &str, expected: &str| assert_eq!(format_value(value, unit), expected, "{value} {unit}");
-    check(97.5, "percent", "97.5 %");
-    check(78.0, "percent", "78.0 %");
-    check(99.95, "percent", "100.0 %");
+    check(97.5, "percent", "97.5%");
+    check(78.0, "percent", "78.0%");
+    check(99.95, "percent", "100.0%");
     check(42.0, "minutes", "42 min");
     check(42.5, "minutes", "43 min");
     check(3.25, "hours", "3.3 h");
     check(3.0, "hours", "3.0 h");
-    check(12.0, "days", "12 d");
-    check(3.5, "days", "3.5 d");
-    check(-3.0, "days", "-3 d");
-    check(-0.04, "days", "0 d");
+    check(12.0, "days", "12 days");
+    check(1.0, "days", "1 day");
+    check(3.5, "days", "4 days");
+    check(-3.0, "days", "-3 days");
+    check(-0.04, "days", "0 days");
     check(17.0, "count", "17");
-    check(2.5, "count", "2.5");
-    check(f64::NAN, "percent", "n/a");
+    check(2.5, "count", "3");
+    check(95.0, "minutes", "1 h 35 min");
+    check(1740.4, "money", "1,740");
+    check(f64::NAN, "percent", "no data");
 }
 
 /// Writes the example charts to `target/charts/` to look at (`rsvg-convert -w 1000

@@ -82,6 +82,11 @@ describe("numbers", () => {
     expect(formatValue(41, "minutes")).toBe("41 min");
     expect(formatValue(125, "minutes")).toBe("2 h 05 min");
     expect(formatValue(5.23, "hours")).toBe("5.2 h");
+    // Whole days and counts, halves away from zero, as the backend writes them.
+    expect(formatValue(0.6, "days")).toBe("1 day");
+    expect(formatValue(3.5, "days")).toBe("4 days");
+    expect(formatValue(-2.5, "count")).toBe("-3");
+    expect(formatValue(-0.2, "days")).toBe("0 days");
     expect(formatValue(216, "days")).toBe("216 days");
     expect(formatValue(1, "days")).toBe("1 day");
     expect(formatValue(12, "count")).toBe("12");

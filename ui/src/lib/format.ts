@@ -78,10 +78,13 @@ export function formatValue(value: number | null, unit: string): string {
     }
     case "hours":
       return `${value.toFixed(1)} h`;
-    case "days":
-      return Math.abs(value) === 1 ? `${Math.round(value)} day` : `${Math.round(value)} days`;
+    case "days": {
+      // Whole days, halves away from zero, as the backend writes them.
+      const whole = Math.sign(value) * Math.round(Math.abs(value)) || 0;
+      return Math.abs(whole) === 1 ? `${whole} day` : `${whole} days`;
+    }
     case "count":
-      return `${Math.round(value)}`;
+      return `${Math.sign(value) * Math.round(Math.abs(value)) || 0}`;
     case "money": {
       // Whole units of the company's currency, halves away from zero as the
       // backend rounds them; no symbol, since the currency is the company's own.
