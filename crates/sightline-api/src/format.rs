@@ -39,18 +39,7 @@ pub fn age_text(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// "1,234".
-pub fn thousands(count: u64) -> String {
-    let digits = count.to_string();
-    let mut out = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
+pub use sightline_domain::thousands;
 
 #[cfg(test)]
 mod tests {

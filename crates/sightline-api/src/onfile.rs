@@ -28,7 +28,7 @@ fn optional_date(text: &Option<String>, what: &str) -> Result<Option<NaiveDate>,
     }
 }
 
-fn kind_of(text: &str) -> Result<EvidenceKind, ApiError> {
+pub(crate) fn kind_of(text: &str) -> Result<EvidenceKind, ApiError> {
     EvidenceKind::parse(text).ok_or_else(|| {
         let known: Vec<&str> = EvidenceKind::ALL.iter().map(|kind| kind.as_str()).collect();
         ApiError::invalid(format!("'{text}' is not a kind of evidence: use one of {}", known.join(", ")))

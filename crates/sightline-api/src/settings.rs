@@ -201,10 +201,10 @@ impl Sightline {
         if input.backup_reminder_days.is_some_and(|days| days == 0 || days > 366) {
             return Err(ApiError::invalid("remind about backups after 1 to 366 days"));
         }
+        // Checked before anything is written, so that a bad kind saves nothing.
         for kind in input.required_evidence.iter().flatten() {
-            if sightline_domain::EvidenceKind::parse(kind).is_none() {
-                return Err(ApiError::invalid(format!("'{kind}' is not a kind of document: nothing was saved")));
-            }
+            crate::onfile::kind_of(kind)
+                .map_err(|error| ApiError::invalid(format!("{}; nothing was saved", error.message)))?;
         }
         if input.lock_minutes > 24 * 60 {
             return Err(ApiError::invalid("lock after at most 1,440 minutes (a day), or 0 never to lock"));

@@ -48,22 +48,31 @@ impl Unit {
             Unit::Count => fixed(value, 0),
             Unit::Money => {
                 let whole = fixed(value, 0);
-                let (sign, digits) = whole.strip_prefix('-').map_or(("", whole.as_str()), |rest| ("-", rest));
-                let mut grouped = String::new();
-                for (index, digit) in digits.chars().enumerate() {
-                    if index > 0 && (digits.len() - index).is_multiple_of(3) {
-                        grouped.push(',');
-                    }
-                    grouped.push(digit);
+                match whole.strip_prefix('-') {
+                    Some(digits) => format!("-{}", thousands(digits.parse().unwrap_or_default())),
+                    None => thousands(whole.parse().unwrap_or_default()),
                 }
-                format!("{sign}{grouped}")
             }
         }
     }
 }
 
-/// `value` to `decimals` places, halves away from zero, never "-0".
-fn fixed(value: f64, decimals: usize) -> String {
+/// "1,234,567".
+pub fn thousands(count: u64) -> String {
+    let digits = count.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// `value` to `decimals` places, halves away from zero (as people round:
+/// 3.25 is "3.3"), never "-0".
+pub fn fixed(value: f64, decimals: usize) -> String {
     let power = 10f64.powi(decimals as i32);
     let rounded = (value * power).round() / power;
     let rounded = if rounded == 0.0 { 0.0 } else { rounded };

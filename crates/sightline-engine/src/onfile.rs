@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sightline_domain::{EvidenceDoc, EvidenceKind, FlagSeverity, RiskFlag, Vendor, VendorKind};
 
 use crate::Settings;
+use crate::rules::{plural, possessive};
 
 fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
     use chrono::Datelike;
@@ -52,7 +53,7 @@ pub fn evidence_flags(
                             "{} {name} on file expired on {} ({} ago)",
                             possessive(&vendor.name),
                             expires.format("%-d %B %Y"),
-                            plural_days((today - expires).num_days())
+                            plural((today - expires).num_days(), "day", "days")
                         ),
                     ),
                     Some(expires) if (expires - today).num_days() <= settings.evidence_expiry_warning_days => (
@@ -62,7 +63,7 @@ pub fn evidence_flags(
                             days => format!(
                                 "{} {name} on file expires in {} ({})",
                                 possessive(&vendor.name),
-                                plural_days(days),
+                                plural(days, "day", "days"),
                                 expires.format("%-d %B %Y")
                             ),
                         },
@@ -99,14 +100,6 @@ pub fn evidence_flags(
 /// day.
 pub fn last_day(at: DateTime<Utc>, settings: &Settings) -> NaiveDate {
     (at - chrono::Duration::seconds(1)).with_timezone(&settings.tz()).date_naive()
-}
-
-fn possessive(name: &str) -> String {
-    if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
-}
-
-fn plural_days(days: i64) -> String {
-    if days == 1 { "1 day".into() } else { format!("{days} days") }
 }
 
 /// How bad it would be if a flag's risk came to pass.

@@ -88,7 +88,7 @@ fn pct(value: f64) -> String {
     format!("{value:.0}%")
 }
 
-fn plural(count: i64, one: &str, many: &str) -> String {
+pub(crate) fn plural(count: i64, one: &str, many: &str) -> String {
     if count == 1 { format!("1 {one}") } else { format!("{count} {many}") }
 }
 
@@ -98,7 +98,7 @@ fn record_ref(provenance: &sightline_domain::Provenance) -> String {
 }
 
 /// "Acme IT's", "Bluepeak IT Services'".
-fn possessive(name: &str) -> String {
+pub(crate) fn possessive(name: &str) -> String {
     if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
 }
 

@@ -21,6 +21,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
+use sightline_domain::fixed;
 
 /// How a figure stands against its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,17 +130,7 @@ fn with_unit(number: String, unit: &str) -> String {
     }
 }
 
-/// Rounds half away from zero, as people do (3.25 h is "3.3 h"); `format!` alone rounds
-/// exact halves to even.
-fn fixed(value: f64, decimals: usize) -> String {
-    let power = 10f64.powi(decimals as i32);
-    let rounded = (value * power).round() / power;
-    // No "-0" for a value that rounds to zero.
-    let rounded = if rounded == 0.0 { 0.0 } else { rounded };
-    format!("{rounded:.decimals$}")
-}
-
-/// Like [`fixed`], without trailing zeros: 12.0 → "12", 3.5 → "3.5".
+/// Like `fixed`, without trailing zeros: 12.0 → "12", 3.5 → "3.5".
 fn trimmed(value: f64, decimals: usize) -> String {
     let text = fixed(value, decimals);
     if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
