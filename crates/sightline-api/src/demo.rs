@@ -63,6 +63,37 @@ impl Sightline {
     /// that holds a real company is refused unless `replace` is set: its
     /// records, notes and contract settings cannot be fetched again.
     pub fn build_demo(&self, replace: bool) -> Result<(), ApiError> {
+        self.refuse_to_replace_real_company(replace)?;
+        self.rebuild_demo()
+    }
+
+    /// Builds the design-scale company (`sightline-cli demo --scale
+    /// design`): the benchmarks' company, written one source at a time
+    /// through the same store API as a sync, then assessed. Refused over a
+    /// real company like the demo.
+    pub fn build_scale_demo(&self, scale: sightline_demo::Scale, replace: bool) -> Result<(), ApiError> {
+        self.refuse_to_replace_real_company(replace)?;
+        let company = sightline_demo::scale_company(scale, self.now());
+        {
+            let mut store = self.store();
+            store.clear_all()?;
+            store.replace_company(&Company {
+                name: company.name.clone(),
+                demo: true,
+                vendors: company.vendors.clone(),
+                contracts: company.contracts.clone(),
+                services: company.services.clone(),
+                sources: company.sources.clone(),
+            })?;
+        }
+        for (index, source) in company.sources.iter().enumerate() {
+            let batch = company.batch(index);
+            self.store().replace_source_records(&source.id, &batch, company.now - chrono::Duration::minutes(30))?;
+        }
+        self.reassess()
+    }
+
+    fn refuse_to_replace_real_company(&self, replace: bool) -> Result<(), ApiError> {
         let (company, records) = {
             let store = self.store();
             let company = store.load_company()?;
@@ -81,7 +112,7 @@ impl Sightline {
         if real {
             self.store().automatic_backup("before-demo", self.now())?;
         }
-        self.rebuild_demo()
+        Ok(())
     }
 
     /// On a first run with nothing configured, builds the demo company so

@@ -46,8 +46,8 @@ impl Sightline {
                 ids.join(", ")
             )));
         };
-        let records = store.load_records()?;
         let settings = Sightline::settings(&store)?;
+        let records = store.load_records_in(crate::assessment::window_of(&[period], settings.tz()))?;
         let input = EngineInput {
             vendors: &company.vendors,
             contracts: &company.contracts,

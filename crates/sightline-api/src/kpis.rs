@@ -57,16 +57,11 @@ impl Sightline {
         let missing: Vec<Period> =
             periods.iter().copied().filter(|period| !values.iter().any(|value| value.period == *period)).collect();
         if !missing.is_empty() {
-            let records = store.load_records()?;
-            let settings = Sightline::settings(&store)?;
-            let input = sightline_engine::EngineInput {
-                vendors: &company.vendors,
-                contracts: &company.contracts,
-                sources: &company.sources,
-                records: &records,
-                settings: &settings,
-            };
-            values.extend(sightline_engine::compute_metrics(input, &missing, self.now()));
+            // Outside the stored history: computed from those periods'
+            // own records only.
+            let setting = crate::assessment::Setting { company, settings: Sightline::settings(&store)? };
+            values.extend(setting.compute(&store, &missing, self.now())?);
+            return Ok(Computed { company: setting.company, values });
         }
         Ok(Computed { company, values })
     }

@@ -40,6 +40,7 @@ pub use error::{ApiError, ErrorCode};
 pub use export::{ExportDone, ExportFormat};
 pub use format::figure_text;
 pub use settings::DEFAULT_LOCK_MINUTES;
+pub use sightline_demo::Scale;
 pub use sightline_domain::Secret;
 pub use sightline_store::{BACKUP_DIR, CACHE_FILE, Unlock, automatic_backups};
 pub use signing::{ChainCheck, Verified};

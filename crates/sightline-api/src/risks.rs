@@ -37,16 +37,16 @@ impl Sightline {
     /// flag Sightline first saw later says so by having no earlier date:
     /// its first-seen is `end`.
     pub(crate) fn risks_at(&self, end: chrono::DateTime<chrono::Utc>) -> Result<Vec<RiskRow>, ApiError> {
+        self.ensure_assessed()?;
         let store = self.store();
-        let (company, assessment) = crate::assessment::assess_at(&store, end)?;
+        let (company, flags) = crate::assessment::flags_at(&store, end)?;
         let acknowledgements = store.acknowledgements()?;
         // Actions as they stand now: decisions on the flags are taken after
         // the period, for the meeting its report is made for.
         let actions = store.actions_at(None)?;
         let stored = store.load_flags()?;
         drop(store);
-        Ok(assessment
-            .flags
+        Ok(flags
             .into_iter()
             .map(|flag| {
                 let first_seen = stored

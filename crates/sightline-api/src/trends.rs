@@ -327,7 +327,9 @@ impl Sightline {
             .and_then(|value| value.value);
         let (records, settings) = {
             let store = self.store();
-            (store.load_records()?, Sightline::settings(&store)?)
+            let settings = Sightline::settings(&store)?;
+            let window = crate::assessment::window_of(&[period], settings.tz());
+            (store.load_records_in(window)?, settings)
         };
         let input = sightline_engine::EngineInput {
             vendors: &computed.company.vendors,

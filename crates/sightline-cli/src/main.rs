@@ -57,6 +57,10 @@ enum Command {
         /// Replace a real company's data with the demo (refused without it)
         #[arg(long)]
         replace: bool,
+        /// Build the design-scale company instead (five years of 20 vendors,
+        /// 1,000,000 tickets), the one the scale benchmarks run on
+        #[arg(long, value_name = "SCALE", value_parser = ["design"])]
+        scale: Option<String>,
     },
     /// Print metrics per vendor for a period: value, unit, target and status
     Kpis {
@@ -522,8 +526,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         app = app.with_config(config);
     }
     match cli.command {
-        Command::Demo { replace } => {
-            app.build_demo(replace).context("could not build the demo company")?;
+        Command::Demo { replace, scale } => {
+            match scale {
+                Some(_) => app.build_scale_demo(sightline_api::Scale::DESIGN, replace),
+                None => app.build_demo(replace),
+            }
+            .context("could not build the demo company")?;
             let report = app.check()?;
             println!(
                 "Built the demo company \"{}\" in {} ({} records).",

@@ -11,8 +11,10 @@
 
 mod generate;
 mod onfile;
+mod scale;
 
 pub use generate::{
     CERT_HOST_EXPIRING, COMPANY_NAME, DemoCompany, KEY_ENGINEER, MSP_HOURS, SEED, generate, msp_holiday,
 };
 pub use onfile::{DemoDocument, DemoOnFile, on_file};
+pub use scale::{SCALE_SOURCE_KINDS, Scale, ScaleCompany, scale_company};

@@ -20,7 +20,7 @@ pub use metrics::{
 };
 pub use onfile::{Impact, Likelihood, RULE_IMPACT, age_words, evidence_flags, grid_place, last_day};
 pub use reconcile::reconcile;
-pub use rules::{Assessment, assess, evaluate_rules, history_periods};
+pub use rules::{Assessment, assess, evaluate_rules, history_periods, periods_since};
 pub use settings::Settings;
 pub use sightline_domain::BusinessClock;
 pub use sla::{Clocks, Judged, Leg, Unjudged, judge};

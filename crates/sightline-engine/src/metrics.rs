@@ -479,7 +479,7 @@ impl<'a> Context<'a> {
             MetricKey::ChangeSuccessPct => self.change_success(window),
             MetricKey::CsatPct => self.csat(window),
             MetricKey::AvailabilityPct => self.availability(window),
-            MetricKey::SourceStalenessHours => self.staleness(),
+            MetricKey::SourceStalenessHours => self.staleness(window),
         }
     }
 
@@ -867,9 +867,14 @@ impl<'a> Context<'a> {
         computed
     }
 
-    /// Hours since the stalest source of the scope last synced, at now.
-    fn staleness(&self) -> Computed<'a> {
+    /// Hours since the stalest source of the scope last synced, at now: a
+    /// figure of the period under way only (how fresh the data was at an
+    /// earlier period's end is not known).
+    fn staleness(&self, window: Window) -> Computed<'a> {
         let mut computed = self.start();
+        if window.end <= self.now {
+            return computed;
+        }
         for source in &self.index.sources {
             computed.tally.sources.push(source.id.as_str());
             let hours = match source.last_success_at {

@@ -39,9 +39,14 @@ pub fn history_periods(input: EngineInput<'_>, now: DateTime<Utc>) -> Vec<Period
         .chain(records.surveys.iter().map(|survey| survey.responded_at))
         .chain(records.changes.iter().map(|change| change.implemented_at))
         .filter(|at| *at <= now)
-        .min()
-        .unwrap_or(now)
-        .max(now - Duration::days(5 * 366));
+        .min();
+    periods_since(earliest, now, tz)
+}
+
+/// The months and quarters from the one holding `earliest` (at most five
+/// years back; none: only the current ones) up to the one holding `now`.
+pub fn periods_since(earliest: Option<DateTime<Utc>>, now: DateTime<Utc>, tz: sightline_domain::Tz) -> Vec<Period> {
+    let earliest = earliest.filter(|at| *at <= now).unwrap_or(now).max(now - Duration::days(5 * 366));
     let mut periods = Vec::new();
     for first in [Period::month_of_in(earliest, tz), Period::quarter_of_in(earliest, tz)] {
         let last = match first {

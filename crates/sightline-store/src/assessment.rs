@@ -36,6 +36,21 @@ pub(crate) fn replace(
     assessed_for: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM metric_values", [])?;
+    insert_values(conn, values)?;
+    replace_flags(conn, flags, assessed_for)
+}
+
+/// Replaces the stored values of `periods` with `values`; other periods'
+/// stay as they are.
+pub(crate) fn replace_values(conn: &Connection, periods: &[Period], values: &[MetricValue]) -> rusqlite::Result<()> {
+    let mut delete = conn.prepare_cached("DELETE FROM metric_values WHERE period = ?1")?;
+    for period in periods {
+        delete.execute([period.to_string()])?;
+    }
+    insert_values(conn, values)
+}
+
+fn insert_values(conn: &Connection, values: &[MetricValue]) -> rusqlite::Result<()> {
     let mut statement = conn.prepare_cached(
         "INSERT INTO metric_values (scope, metric, period, value, target, status, previous, sources, records,
              skipped, oldest_fetched_at, skipped_reasons)
@@ -61,6 +76,15 @@ pub(crate) fn replace(
             },
         ])?;
     }
+    Ok(())
+}
+
+/// Replaces the stored flags and says when they were assessed.
+pub(crate) fn replace_flags(
+    conn: &Connection,
+    flags: &[StoredFlag],
+    assessed_for: DateTime<Utc>,
+) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM flags", [])?;
     let mut statement = conn.prepare_cached(
         "INSERT INTO flags (id, rule, vendor_id, severity, headline, why, question, evidence, records, state,

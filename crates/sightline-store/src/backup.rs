@@ -318,6 +318,8 @@ fn import_tables(conn: &mut Connection) -> Result<(), StoreError> {
     for (_, sql) in &triggers {
         tx.execute_batch(sql)?;
     }
+    // Counted afresh: a backup of an older schema keeps no counts.
+    crate::recount_sources(&tx)?;
     crate::bump_data_version(&tx)?;
     tx.commit()?;
     Ok(())

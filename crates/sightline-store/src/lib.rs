@@ -16,7 +16,7 @@ mod sync;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sightline_domain::{Acknowledgement, MetricValue, Period, RecordBatch, StoredFlag};
 use std::collections::HashMap;
 
@@ -25,6 +25,8 @@ pub use company::Company;
 pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock, keychain_account};
 pub use migrations::SCHEMA_VERSION;
 pub use onfile::NewEvidence;
+pub use records::RecordWindow;
+
 pub use reports::{ChainEntry, ChainHead, EntrySeal, NewReport, StoredReport, Tampered, entry_text, sha256_hex};
 pub use sync::{SourceRun, SyncLogEntry, SyncState};
 
@@ -374,17 +376,40 @@ impl Store {
         finished_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
+        let from = records::earliest_of_source(&tx, source_id)?;
         records::delete_source_records(&tx, source_id)?;
         records::insert_batch(&tx, batch)?;
         company::record_sync_success(&tx, source_id, batch.len(), finished_at)?;
-        bump_data_version(&tx)?;
+        let from = from.into_iter().chain(records::earliest_in(batch)).chain([finished_at]).min();
+        source_records_changed(&tx, source_id, from)?;
         tx.commit()?;
         Ok(())
     }
 
     /// Every record in the cache.
     pub fn load_records(&self) -> Result<RecordBatch, StoreError> {
-        Ok(records::load_batch(&self.conn)?)
+        Ok(records::load_batch(&self.conn, None)?)
+    }
+
+    /// The records the figures of a window's periods, and the rules at its
+    /// end, are computed from: tickets created in it or open during it,
+    /// weaknesses and missing patches open during it, backups, changes,
+    /// surveys and availability in it (and each system's first backup), and
+    /// every device, test and certificate. Through indexes: a month of a
+    /// five-year history reads about a month's records.
+    pub fn load_records_in(&self, window: RecordWindow) -> Result<RecordBatch, StoreError> {
+        Ok(records::load_batch(&self.conn, Some(window))?)
+    }
+
+    /// The instant of the earliest record (a ticket's creation, a backup's
+    /// start, ...), from which the history's periods run.
+    pub fn earliest_record_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(records::earliest(&self.conn)?)
+    }
+
+    /// What stored figures are out of date since the last assessment.
+    pub fn dirty(&self) -> Result<Option<Dirty>, StoreError> {
+        Ok(read_dirty(&self.conn)?)
     }
 
     /// Stores the engine's results in one transaction, replacing the last.
@@ -396,6 +421,50 @@ impl Store {
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         assessment::replace(&tx, values, flags, assessed_for)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets every stored metric value (before all are computed again).
+    pub fn clear_metric_values(&mut self) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM metric_values", [])?;
+        Ok(())
+    }
+
+    /// Replaces the stored values of `periods` with `values`, in one
+    /// transaction; the other periods' stay.
+    pub fn replace_metric_values(&mut self, periods: &[Period], values: &[MetricValue]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        assessment::replace_values(&tx, periods, values)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces the stored flags, records when and for which data version
+    /// they were assessed, and forgets what was out of date when the data
+    /// has not changed since `version` was read (a sync that landed
+    /// meanwhile leaves its change to the next assessment).
+    pub fn finish_assessment(
+        &mut self,
+        flags: &[StoredFlag],
+        assessed_for: DateTime<Utc>,
+        version: i64,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        assessment::replace_flags(&tx, flags, assessed_for)?;
+        let current: i64 = tx
+            .query_row("SELECT value FROM meta WHERE key = 'data_version'", [], |row| row.get::<_, String>(0))
+            .optional()?
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(0);
+        if current == version {
+            tx.execute("DELETE FROM meta WHERE key = 'dirty_from'", [])?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('assessed_version', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [version.to_string()],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -427,7 +496,17 @@ impl Store {
     }
 
     /// How many records each source holds in the cache.
+    /// Kept up to date by every write of a source's records, so that
+    /// counting never reads the records.
     pub fn record_counts(&self) -> Result<HashMap<String, u32>, StoreError> {
+        let mut statement = self.conn.prepare("SELECT source_id, records FROM source_counts WHERE records > 0")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, u32>(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every source's records counted in the tables themselves (`check
+    /// --full` compares them with the kept counts).
+    pub fn count_records(&self) -> Result<HashMap<String, u32>, StoreError> {
         let mut counts = HashMap::new();
         for table in records::RECORD_TABLES {
             let mut statement =
@@ -479,6 +558,7 @@ impl Store {
         for (source_id, batch, synced_at) in batches {
             records::insert_batch(&tx, batch)?;
             company::record_sync_success(&tx, source_id, batch.len(), *synced_at)?;
+            source_records_changed(&tx, source_id, None)?;
         }
         bump_data_version(&tx)?;
         tx.commit()?;
@@ -520,6 +600,7 @@ pub(crate) fn clear_everything(conn: &Connection) -> rusqlite::Result<()> {
     ] {
         conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
+    conn.execute("DELETE FROM source_counts", [])?;
     conn.execute("DELETE FROM meta WHERE key IN ('company_name', 'demo', 'assessed_for', 'assessed_version')", [])?;
     onfile::clear_demo(conn)?;
     Ok(())
@@ -556,11 +637,100 @@ pub fn lock_sync(data_dir: &Path, wait: std::time::Duration) -> Result<SyncLock,
     }
 }
 
+/// Marks the cache's data as changed in a way that may touch any period's
+/// figures (the company, its contracts, the settings): every stored figure
+/// is recomputed.
 pub(crate) fn bump_data_version(conn: &Connection) -> rusqlite::Result<()> {
+    mark_dirty(conn, Dirty::All)
+}
+
+/// Marks the data as changed without touching a past period's figures
+/// (documents on file, the review log: the rules read them at now).
+pub(crate) fn bump_version(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('data_version', '1')
          ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
         [],
+    )?;
+    Ok(())
+}
+
+/// Which stored figures a change made out of date: every period's, or
+/// those of the periods that end after an instant (a record's figures
+/// start at its own instant: a ticket counts from its creation on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dirty {
+    All,
+    From(DateTime<Utc>),
+}
+
+impl Dirty {
+    fn merge(self, other: Dirty) -> Dirty {
+        match (self, other) {
+            (Dirty::From(a), Dirty::From(b)) => Dirty::From(a.min(b)),
+            _ => Dirty::All,
+        }
+    }
+}
+
+fn read_dirty(conn: &Connection) -> rusqlite::Result<Option<Dirty>> {
+    let text: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'dirty_from'", [], |row| row.get(0)).optional()?;
+    Ok(text.map(|text| match text.parse::<i64>().ok().and_then(|seconds| DateTime::from_timestamp(seconds, 0)) {
+        Some(at) => Dirty::From(at),
+        None => Dirty::All,
+    }))
+}
+
+/// Bumps the data version and widens what must be recomputed by `dirty`.
+pub(crate) fn mark_dirty(conn: &Connection, dirty: Dirty) -> rusqlite::Result<()> {
+    bump_version(conn)?;
+    let merged = read_dirty(conn)?.map_or(dirty, |known| known.merge(dirty));
+    let text = match merged {
+        Dirty::All => "all".to_string(),
+        Dirty::From(at) => at.timestamp().to_string(),
+    };
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('dirty_from', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [text],
+    )?;
+    Ok(())
+}
+
+/// Counts every source's records afresh, from the tables.
+pub(crate) fn recount_sources(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM source_counts", [])?;
+    let counts: Vec<String> = records::RECORD_TABLES
+        .iter()
+        .map(|table| format!("SELECT source_id, COUNT(*) AS n FROM {table} GROUP BY source_id"))
+        .collect();
+    conn.execute(
+        &format!(
+            "INSERT INTO source_counts (source_id, records) SELECT source_id, SUM(n) FROM ({}) GROUP BY source_id",
+            counts.join(" UNION ALL ")
+        ),
+        [],
+    )?;
+    Ok(())
+}
+
+/// Records of `source_id` changed: widens what must be recomputed to the
+/// periods from `from` on (nothing when no record did), and keeps the
+/// source's count of records.
+pub(crate) fn source_records_changed(
+    conn: &Connection,
+    source_id: &str,
+    from: Option<DateTime<Utc>>,
+) -> rusqlite::Result<()> {
+    match from {
+        Some(at) => mark_dirty(conn, Dirty::From(at))?,
+        None => bump_version(conn)?,
+    }
+    let count = records::count_source(conn, source_id)?;
+    conn.execute(
+        "INSERT INTO source_counts (source_id, records) VALUES (?1, ?2)
+         ON CONFLICT(source_id) DO UPDATE SET records = excluded.records",
+        params![source_id, count as i64],
     )?;
     Ok(())
 }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_contract_clocks.sql"),
     include_str!("../migrations/0006_signed_archive.sql"),
     include_str!("../migrations/0007_board_pack.sql"),
+    include_str!("../migrations/0008_scale.sql"),
 ];
 
 /// The schema version this build writes.

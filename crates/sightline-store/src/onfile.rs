@@ -133,7 +133,7 @@ impl Store {
             ],
         )?;
         let id = self.conn.last_insert_rowid();
-        crate::bump_data_version(&self.conn)?;
+        crate::bump_version(&self.conn)?;
         Ok(id)
     }
 
@@ -161,7 +161,7 @@ impl Store {
     /// effect). Whether there was one.
     pub fn remove_evidence(&self, id: i64) -> Result<bool, StoreError> {
         let removed = self.conn.execute("DELETE FROM evidence WHERE id = ?1", [id])? > 0;
-        crate::bump_data_version(&self.conn)?;
+        crate::bump_version(&self.conn)?;
         Ok(removed)
     }
 
@@ -181,7 +181,7 @@ impl Store {
             ],
         )?;
         let id = self.conn.last_insert_rowid();
-        crate::bump_data_version(&self.conn)?;
+        crate::bump_version(&self.conn)?;
         Ok(id)
     }
 

@@ -24,6 +24,111 @@ pub(crate) const RECORD_TABLES: &[&str] = &[
     "availability",
 ];
 
+/// Each record table's instant: the one from which the record can count
+/// in a figure (a ticket from its creation, a device from its enrolment).
+const INSTANTS: &[(&str, &str)] = &[
+    ("tickets", "created_at"),
+    ("devices", "enrolled_at"),
+    ("patches", "missing_since"),
+    ("backup_jobs", "started_at"),
+    ("restore_tests", "tested_at"),
+    ("resilience_tests", "tested_at"),
+    ("certificates", "not_before"),
+    ("vulnerabilities", "first_found"),
+    ("changes", "implemented_at"),
+    ("surveys", "responded_at"),
+    ("availability", "window_start"),
+];
+
+/// How many records a source holds, through each table's key.
+pub(crate) fn count_source(conn: &Connection, source_id: &str) -> rusqlite::Result<u64> {
+    let mut count = 0u64;
+    for table in RECORD_TABLES {
+        let mut statement = conn.prepare_cached(&format!("SELECT COUNT(*) FROM {table} WHERE source_id = ?1"))?;
+        count += statement.query_row([source_id], |row| row.get::<_, i64>(0))? as u64;
+    }
+    Ok(count)
+}
+
+fn min_stamp(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    Ok(statement.query_row(params, |row| row.get::<_, Option<Stamp>>(0))?.map(|stamp| stamp.0))
+}
+
+/// The earliest instant of any record of a source.
+pub(crate) fn earliest_of_source(conn: &Connection, source_id: &str) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let mut earliest = None;
+    for (table, column) in INSTANTS {
+        let found = min_stamp(conn, &format!("SELECT MIN({column}) FROM {table} WHERE source_id = ?1"), [source_id])?;
+        earliest = earliest.into_iter().chain(found).min();
+    }
+    Ok(earliest)
+}
+
+/// The earliest instant of any record in the cache, over the kinds the
+/// history's periods are counted from.
+pub(crate) fn earliest(conn: &Connection) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let mut earliest = None;
+    for (table, column) in INSTANTS {
+        if matches!(*table, "devices" | "certificates" | "restore_tests" | "resilience_tests" | "availability") {
+            continue;
+        }
+        let found = min_stamp(conn, &format!("SELECT MIN({column}) FROM {table}"), [])?;
+        earliest = earliest.into_iter().chain(found).min();
+    }
+    Ok(earliest)
+}
+
+/// The earliest instant among the stored versions of the batch's records
+/// (those it replaces).
+pub(crate) fn earliest_replaced(conn: &Connection, batch: &RecordBatch) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let mut earliest: Option<DateTime<Utc>> = None;
+    let mut look = |table: &str, provenances: &mut dyn Iterator<Item = &Provenance>| -> rusqlite::Result<()> {
+        let column = INSTANTS.iter().find(|(name, _)| *name == table).map(|(_, column)| *column).unwrap_or("NULL");
+        let sql = format!("SELECT {column} FROM {table} WHERE source_id = ?1 AND record_id = ?2");
+        let mut statement = conn.prepare_cached(&sql)?;
+        for provenance in provenances {
+            let mut rows = statement.query(params![provenance.source_id, provenance.record_id])?;
+            if let Some(row) = rows.next()? {
+                let at = row.get::<_, Stamp>(0)?.0;
+                earliest = Some(earliest.map_or(at, |known| known.min(at)));
+            }
+        }
+        Ok(())
+    };
+    look("tickets", &mut batch.tickets.iter().map(|r| &r.provenance))?;
+    look("devices", &mut batch.devices.iter().map(|r| &r.provenance))?;
+    look("patches", &mut batch.patches.iter().map(|r| &r.provenance))?;
+    look("backup_jobs", &mut batch.backups.iter().map(|r| &r.provenance))?;
+    look("restore_tests", &mut batch.restore_tests.iter().map(|r| &r.provenance))?;
+    look("resilience_tests", &mut batch.resilience_tests.iter().map(|r| &r.provenance))?;
+    look("certificates", &mut batch.certificates.iter().map(|r| &r.provenance))?;
+    look("vulnerabilities", &mut batch.vulnerabilities.iter().map(|r| &r.provenance))?;
+    look("changes", &mut batch.changes.iter().map(|r| &r.provenance))?;
+    look("surveys", &mut batch.surveys.iter().map(|r| &r.provenance))?;
+    look("availability", &mut batch.availability.iter().map(|r| &r.provenance))?;
+    Ok(earliest)
+}
+
+/// The earliest instant of any record in the batch.
+pub(crate) fn earliest_in(batch: &RecordBatch) -> Option<DateTime<Utc>> {
+    batch
+        .tickets
+        .iter()
+        .map(|r| r.created_at)
+        .chain(batch.devices.iter().map(|r| r.enrolled_at))
+        .chain(batch.patches.iter().map(|r| r.missing_since))
+        .chain(batch.backups.iter().map(|r| r.started_at))
+        .chain(batch.restore_tests.iter().map(|r| r.tested_at))
+        .chain(batch.resilience_tests.iter().map(|r| r.tested_at))
+        .chain(batch.certificates.iter().map(|r| r.not_before))
+        .chain(batch.vulnerabilities.iter().map(|r| r.first_found))
+        .chain(batch.changes.iter().map(|r| r.implemented_at))
+        .chain(batch.surveys.iter().map(|r| r.responded_at))
+        .chain(batch.availability.iter().map(|r| r.window_start))
+        .min()
+}
+
 /// A UTC timestamp stored as Unix seconds.
 pub(crate) struct Stamp(pub DateTime<Utc>);
 
@@ -300,14 +405,92 @@ fn load<T>(conn: &Connection, sql: &str, map: impl Fn(&Row<'_>) -> rusqlite::Res
     rows.collect()
 }
 
-/// Reads every record in the cache.
-pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
+/// The instants [from, to) whose periods are being computed: the records
+/// read are those any figure of those periods, or any rule at their end,
+/// can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordWindow {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// The filter of each table for a window, as SQL over Unix seconds (two
+/// integers, nothing from outside): `None` reads every row.
+struct Filter(Option<(i64, i64)>);
+
+impl Filter {
+    /// Rows whose instant lies in the window.
+    fn during(&self, column: &str) -> String {
+        match self.0 {
+            None => String::new(),
+            Some((from, to)) => format!(" WHERE {column} >= {from} AND {column} < {to}"),
+        }
+    }
+
+    /// Rows open at some instant of the window: begun before its end and
+    /// not ended before its start.
+    fn open_during(&self, begins: &str, ends: &str) -> String {
+        match self.0 {
+            None => String::new(),
+            Some((from, to)) => format!(" WHERE {begins} < {to} AND ({ends} IS NULL OR {ends} >= {from})"),
+        }
+    }
+}
+
+/// Every ticket any figure of the window can use: created in it, or open
+/// at some instant of it. Three disjoint parts, each through an index, so
+/// a month of a million tickets reads that month's and the open ones.
+fn ticket_filter(filter: &Filter, columns: &str) -> String {
+    match filter.0 {
+        None => format!("SELECT {columns} FROM tickets"),
+        Some((from, to)) => format!(
+            "SELECT {columns} FROM tickets INDEXED BY tickets_by_resolved
+                 WHERE resolved_at IS NULL AND created_at < {to}
+             UNION ALL SELECT {columns} FROM tickets INDEXED BY tickets_by_resolved
+                 WHERE resolved_at >= {from} AND created_at < {to}
+             UNION ALL SELECT {columns} FROM tickets INDEXED BY tickets_by_created
+                 WHERE created_at >= {from} AND created_at < {to} AND resolved_at < {from}"
+        ),
+    }
+}
+
+/// Backup jobs in the window, and every system's first job before it (a
+/// system is protected from its first backup on).
+fn backup_filter(filter: &Filter, columns: &str) -> String {
+    match filter.0 {
+        None => format!("SELECT {columns} FROM backup_jobs"),
+        Some((from, to)) => format!(
+            "SELECT {columns} FROM backup_jobs INDEXED BY backup_jobs_by_started
+                 WHERE started_at >= {from} AND started_at < {to}
+             UNION ALL SELECT {columns} FROM backup_jobs
+                 WHERE started_at < {from} AND (vendor_id, system, started_at) IN
+                     (SELECT vendor_id, system, MIN(started_at) FROM backup_jobs INDEXED BY backup_jobs_by_system
+                      GROUP BY vendor_id, system)"
+        ),
+    }
+}
+
+/// Sorts by an instant, then by source and record id: the order every
+/// reader of the batch gets, whatever order SQLite returned.
+fn by_time<T>(mut items: Vec<T>, at: impl Fn(&T) -> DateTime<Utc>, provenance: impl Fn(&T) -> &Provenance) -> Vec<T> {
+    items.sort_unstable_by(|a, b| {
+        let (pa, pb) = (provenance(a), provenance(b));
+        at(a).cmp(&at(b)).then_with(|| pa.source_id.cmp(&pb.source_id)).then_with(|| pa.record_id.cmp(&pb.record_id))
+    });
+    items
+}
+
+/// Reads every record in the cache, or only those a window's figures use.
+pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rusqlite::Result<RecordBatch> {
+    let filter = Filter(window.map(|window| (stamp(window.from), stamp(window.to))));
     let tickets = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, summary, priority, created_at,
+        &ticket_filter(
+            &filter,
+            "source_id, record_id, fetched_at, vendor_id, summary, priority, created_at,
                 first_response_at, resolved_at, assignee, resolved_by, status, reopened, vendor_in_sla,
-                paused_minutes, excluded_from_sla
-         FROM tickets ORDER BY created_at, source_id, record_id",
+                paused_minutes, excluded_from_sla",
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(Ticket {
@@ -347,8 +530,11 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
     )?;
     let patches = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, device_id, title, class, missing_since, installed_at
-         FROM patches ORDER BY source_id, record_id",
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, device_id, title, class, missing_since, installed_at
+         FROM patches{}",
+            filter.open_during("missing_since", "installed_at")
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(Patch {
@@ -364,8 +550,7 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
     )?;
     let backups = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, system, started_at, succeeded
-         FROM backup_jobs ORDER BY started_at, source_id, record_id",
+        &backup_filter(&filter, "source_id, record_id, fetched_at, vendor_id, system, started_at, succeeded"),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(BackupJob {
@@ -380,7 +565,7 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
     let restore_tests = load(
         conn,
         "SELECT source_id, record_id, fetched_at, vendor_id, system, tested_at, succeeded
-         FROM restore_tests ORDER BY tested_at, source_id, record_id",
+         FROM restore_tests",
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(RestoreTest {
@@ -395,7 +580,7 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
     let resilience_tests = load(
         conn,
         "SELECT source_id, record_id, fetched_at, vendor_id, name, tested_at, succeeded
-         FROM resilience_tests ORDER BY tested_at, source_id, record_id",
+         FROM resilience_tests",
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(ResilienceTest {
@@ -429,8 +614,11 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
     )?;
     let vulnerabilities = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, asset, title, severity, first_found, fixed_at
-         FROM vulnerabilities ORDER BY first_found, source_id, record_id",
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, asset, title, severity, first_found, fixed_at
+             FROM vulnerabilities{}",
+            filter.open_during("first_found", "fixed_at")
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(Vulnerability {
@@ -446,8 +634,11 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
     )?;
     let changes = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, title, implemented_at, outcome, emergency
-         FROM changes ORDER BY implemented_at, source_id, record_id",
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, title, implemented_at, outcome, emergency
+             FROM changes{}",
+            filter.during("implemented_at")
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(Change {
@@ -462,8 +653,10 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
     )?;
     let surveys = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, responded_at, satisfied
-         FROM surveys ORDER BY responded_at, source_id, record_id",
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, responded_at, satisfied FROM surveys{}",
+            filter.during("responded_at")
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(Survey { provenance, vendor_id, responded_at: read_stamp(row, 4)?, satisfied: row.get(5)? })
@@ -471,8 +664,12 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
     )?;
     let availability = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, up_seconds, down_seconds
-         FROM availability ORDER BY window_start, source_id, record_id",
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, up_seconds,
+                    down_seconds
+             FROM availability{}",
+            filter.during("window_start")
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(Availability {
@@ -487,16 +684,16 @@ pub(crate) fn load_batch(conn: &Connection) -> rusqlite::Result<RecordBatch> {
         },
     )?;
     Ok(RecordBatch {
-        availability,
-        tickets,
+        availability: by_time(availability, |sample| sample.window_start, |sample| &sample.provenance),
+        tickets: by_time(tickets, |ticket| ticket.created_at, |ticket| &ticket.provenance),
         devices,
         patches,
-        backups,
-        restore_tests,
-        resilience_tests,
+        backups: by_time(backups, |job| job.started_at, |job| &job.provenance),
+        restore_tests: by_time(restore_tests, |test| test.tested_at, |test| &test.provenance),
+        resilience_tests: by_time(resilience_tests, |test| test.tested_at, |test| &test.provenance),
         certificates,
-        vulnerabilities,
-        changes,
-        surveys,
+        vulnerabilities: by_time(vulnerabilities, |found| found.first_found, |found| &found.provenance),
+        changes: by_time(changes, |change| change.implemented_at, |change| &change.provenance),
+        surveys: by_time(surveys, |survey| survey.responded_at, |survey| &survey.provenance),
     })
 }

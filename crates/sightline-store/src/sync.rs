@@ -61,10 +61,18 @@ impl Store {
     /// watermark, its success in the sync log. It lands whole or not at all.
     pub fn apply_source_run(&mut self, run: &SourceRun<'_>) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        if run.full {
+        // The figures to recompute start at the earliest record this run
+        // adds, changes or removes (as it was and as it is).
+        let replaced = if run.full {
+            let earliest = records::earliest_of_source(&tx, run.source_id)?;
             records::delete_source_records(&tx, run.source_id)?;
-        }
+            earliest
+        } else {
+            records::earliest_replaced(&tx, run.batch)?
+        };
         records::insert_batch(&tx, run.batch)?;
+        // The source's freshness is a figure of the current period.
+        let from = replaced.into_iter().chain(records::earliest_in(run.batch)).chain([run.finished_at]).min();
         let previous = load_state(&tx, run.source_id)?;
         let watermark = match (run.full, run.watermark, previous.watermark) {
             // A full read starts the watermark afresh.
@@ -114,7 +122,11 @@ impl Store {
                 warnings
             ],
         )?;
-        bump_data_version(&tx)?;
+        if run.sla.is_some() {
+            // A source's own SLA targets apply to every period.
+            bump_data_version(&tx)?;
+        }
+        crate::source_records_changed(&tx, run.source_id, from)?;
         tx.commit()?;
         Ok(())
     }
@@ -257,15 +269,7 @@ impl Store {
 
     /// Records a source holds in the cache.
     pub fn source_record_count(&self, source_id: &str) -> Result<u64, StoreError> {
-        let mut count = 0u64;
-        for table in records::RECORD_TABLES {
-            count += self.conn.query_row(
-                &format!("SELECT COUNT(*) FROM {table} WHERE source_id = ?1"),
-                [source_id],
-                |row| row.get::<_, i64>(0),
-            )? as u64;
-        }
-        Ok(count)
+        Ok(records::count_source(&self.conn, source_id)?)
     }
 
     /// Removes a source no longer in the configuration, with its records,
@@ -276,6 +280,7 @@ impl Store {
         let count = self.source_record_count(source_id)?;
         let tx = self.conn.transaction()?;
         records::delete_source_records(&tx, source_id)?;
+        tx.execute("DELETE FROM source_counts WHERE source_id = ?1", [source_id])?;
         for table in ["sync_state", "source_sla", "source_hours", "source_secrets"] {
             tx.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
         }

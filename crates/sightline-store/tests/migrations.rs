@@ -29,7 +29,7 @@ fn at(text: &str) -> DateTime<Utc> {
 
 #[test]
 fn schema_1_with_data_migrates_to_the_latest() {
-    assert_eq!(SCHEMA_VERSION, 7);
+    assert_eq!(SCHEMA_VERSION, 8);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_at_schema(dir.path(), unlock(), &NoKeychain, 1).unwrap();
     assert_eq!(store.schema_version().unwrap(), 1);
@@ -48,13 +48,15 @@ fn schema_1_with_data_migrates_to_the_latest() {
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
     let records = store.load_records().unwrap();
     assert_eq!(records.tickets.len(), 1);
     assert_eq!(records.tickets[0].provenance.record_id, "42");
     // Tickets from before contract clocks: no pause known, not excluded.
     assert_eq!((records.tickets[0].paused_minutes, records.tickets[0].excluded_from_sla), (None, false));
     assert!(records.availability.is_empty());
+    // Counts are kept from the upgrade on.
+    assert_eq!(store.record_counts().unwrap()["acme-psa"], 1);
     let company = store.load_company().unwrap();
     assert_eq!(company.name, "Acme Holdings");
     // The board pack's tables start empty and take rows.
@@ -132,7 +134,7 @@ fn schema_2_with_a_sync_log_migrates_to_the_latest() {
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
     // The upgrade kept the file as it was first.
     let kept = sightline_store::automatic_backups(dir.path());
     assert_eq!(kept.len(), 1);
@@ -160,7 +162,7 @@ fn schema_6_migrates_to_7_keeping_notes_and_taking_actions_and_documents() {
         .unwrap();
     drop(store);
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
     assert_eq!(store.acknowledgements().unwrap()["key_person:acme"].note, "Hiring");
     let action = sightline_domain::Action {
         flag_id: "key_person:acme".into(),
