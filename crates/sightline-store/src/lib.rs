@@ -504,22 +504,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every source's records counted in the tables themselves (`check
-    /// --full` compares them with the kept counts).
-    pub fn count_records(&self) -> Result<HashMap<String, u32>, StoreError> {
-        let mut counts = HashMap::new();
-        for table in records::RECORD_TABLES {
-            let mut statement =
-                self.conn.prepare(&format!("SELECT source_id, COUNT(*) FROM {table} GROUP BY source_id"))?;
-            let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, u32>(1)?)))?;
-            for row in rows {
-                let (source, count) = row?;
-                *counts.entry(source).or_insert(0) += count;
-            }
-        }
-        Ok(counts)
-    }
-
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
     }

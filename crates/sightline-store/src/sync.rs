@@ -267,9 +267,14 @@ impl Store {
         Ok(())
     }
 
-    /// Records a source holds in the cache.
+    /// Records a source holds in the cache, as kept by every write of its
+    /// records.
     pub fn source_record_count(&self, source_id: &str) -> Result<u64, StoreError> {
-        Ok(records::count_source(&self.conn, source_id)?)
+        let kept: Option<i64> = self
+            .conn
+            .query_row("SELECT records FROM source_counts WHERE source_id = ?1", [source_id], |row| row.get(0))
+            .optional()?;
+        Ok(kept.unwrap_or(0) as u64)
     }
 
     /// Removes a source no longer in the configuration, with its records,

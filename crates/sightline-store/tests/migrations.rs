@@ -138,7 +138,7 @@ fn schema_2_with_a_sync_log_migrates_to_the_latest() {
     // The upgrade kept the file as it was first.
     let kept = sightline_store::automatic_backups(dir.path());
     assert_eq!(kept.len(), 1);
-    assert!(kept[0].to_string_lossy().ends_with("-before-schema-7.sightline"), "{kept:?}");
+    assert!(kept[0].to_string_lossy().ends_with("-before-schema-8.sightline"), "{kept:?}");
     let log = store.sync_log(10).unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].message.as_deref(), Some("the service failed with HTTP 502"));
