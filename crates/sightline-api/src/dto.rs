@@ -206,7 +206,9 @@ pub struct CheckReport {
     pub schema_version: u32,
     /// "OS keychain" or "passphrase (Argon2id)".
     pub key_mode: String,
-    pub integrity_ok: bool,
+    /// Whether every page was read and found intact: `None` when the
+    /// quick check did not read them (`check --full` does).
+    pub integrity_ok: Option<bool>,
     pub problems: Vec<String>,
     pub company: String,
     pub demo: bool,

@@ -329,6 +329,7 @@ impl Sightline {
                         since: Some(now - chrono::Duration::days(1)),
                         now,
                         http: &http,
+                        known_content: None,
                     };
                     let quiet = |_: sightline_connectors::Progress| {};
                     runtime.block_on(sightline_connectors::fetch(request, &quiet)).map_err(|error| error.to_string())

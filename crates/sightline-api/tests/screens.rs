@@ -177,7 +177,7 @@ fn sources_and_vendors_are_edited_in_the_configuration_file_and_tested_without_k
     let test = app.test_connection("helpdesk").unwrap();
     assert!(test.ok, "{}", test.message);
     assert!(test.message.contains("2 records"), "{}", test.message);
-    assert_eq!(app.check().unwrap().records, 0, "a test keeps nothing");
+    assert_eq!(app.check(false).unwrap().records, 0, "a test keeps nothing");
 
     // A source for a vendor that does not exist is refused and the file is unchanged.
     let before = std::fs::read_to_string(&config).unwrap();
@@ -412,7 +412,7 @@ async fn test_connection_reaches_a_provider_with_the_stored_credentials_and_keep
     assert!(connected.ok, "{}", connected.message);
     // Tickets every two hours back from now: the last day, both ends in, holds thirteen.
     assert!(connected.message.contains("13 records from the last day"), "{}", connected.message);
-    assert_eq!(app.check().unwrap().records, 0, "a test keeps nothing");
+    assert_eq!(app.check(false).unwrap().records, 0, "a test keeps nothing");
 }
 
 #[test]

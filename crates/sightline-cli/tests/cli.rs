@@ -190,13 +190,21 @@ fn check_reports_the_cache_and_each_source() {
     let output = cli(dir.path(), &["check"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.contains("Integrity: ok"), "{text}");
+    assert!(text.contains("Integrity: not read (`sightline-cli check --full` reads every page)"), "{text}");
     assert!(text.contains("Key:       passphrase (Argon2id)"), "{text}");
     assert!(text.contains("Company:   Harbor & Finch Logistics (demo data)"), "{text}");
     let line = text.lines().find(|line| line.contains("bluepeak-psa")).unwrap();
     assert!(line.contains("last synced 35 min ago"), "{line}");
 
     let output = cli(dir.path(), &["check", "--json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["integrity_ok"], Value::Null);
+    assert_eq!(report["records"], 17308);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 6);
+
+    let output = cli(dir.path(), &["check", "--full"]);
+    assert!(stdout(&output).contains("Integrity: ok (every page read)"), "{}", stdout(&output));
+    let output = cli(dir.path(), &["check", "--full", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], true);
     assert_eq!(report["records"], 17308);

@@ -161,7 +161,7 @@ fn damaged_pages_are_reported_by_check() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0xff;
     std::fs::write(&path, &bytes).unwrap();
-    let output = cli(dir.path(), &["check"]);
+    let output = cli(dir.path(), &["check", "--full"]);
     assert!(String::from_utf8_lossy(&output.stdout).contains("Integrity: FAILED"));
     let said = err(output);
     assert!(said.starts_with("error: the cache is damaged (HMAC verification failed for page "), "{said}");
@@ -211,7 +211,7 @@ fn a_read_only_disk_and_a_full_disk_are_named() {
     let size = std::fs::metadata(template.path().join("cache.sightline")).unwrap().len() + 600 * 1024;
     let output = in_namespace(&format!(
         "mount -t tmpfs -o size={size} tmpfs {at} && cp -a {from}/. {at}/ && \
-         {cli} --data-dir {at} demo --replace; echo \"exit $?\"; {cli} --data-dir {at} check | head -3"
+         {cli} --data-dir {at} demo --replace; echo \"exit $?\"; {cli} --data-dir {at} check --full | head -3"
     ));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
@@ -278,7 +278,7 @@ fn two_syncs_a_report_and_reads_share_the_cache() {
     }
     assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
     assert!(slowest < std::time::Duration::from_secs(5), "a read took {slowest:?} while syncs ran");
-    let check = ok(cli(dir.path(), &["check"]));
+    let check = ok(cli(dir.path(), &["check", "--full"]));
     assert!(check.contains("Integrity: ok"), "{check}");
     let kpis: serde_json::Value =
         serde_json::from_str(&ok(cli(dir.path(), &["kpis", "--json", "--period", "2026-10", "--vendor", "acme"])))

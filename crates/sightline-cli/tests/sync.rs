@@ -290,7 +290,7 @@ async fn a_sync_killed_while_writing_leaves_the_previous_data() {
     };
     assert!(killed_while_writing, "the sync finished before it could be killed: make the file bigger");
 
-    let output = cli(dir.path(), &["check", "--json"]).await;
+    let output = cli(dir.path(), &["check", "--full", "--json"]).await;
     assert!(output.status.success(), "{}", text(&output.stderr));
     let report: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
     assert_eq!(report["integrity_ok"], true);

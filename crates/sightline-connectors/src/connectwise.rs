@@ -415,7 +415,8 @@ mod tests {
         .unwrap();
         let http = HttpOptions::default();
         let now = Utc.with_ymd_and_hms(2026, 10, 10, 6, 0, 0).unwrap();
-        let request = FetchRequest { source: &source, secret: None, since: None, now, http: &http };
+        let request =
+            FetchRequest { source: &source, secret: None, since: None, now, http: &http, known_content: None };
 
         let mapped = map_ticket(&request, ticket);
 

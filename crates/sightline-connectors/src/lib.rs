@@ -35,6 +35,10 @@ pub struct FetchRequest<'a> {
     /// The run's "now": stamped on every record as its fetched-at.
     pub now: DateTime<Utc>,
     pub http: &'a HttpOptions,
+    /// What a file source held at its last successful read
+    /// ([`Fetched::content`]), where its settings have not changed since:
+    /// a file found the same is reported unchanged and not parsed.
+    pub known_content: Option<&'a str>,
 }
 
 /// What a connector brought back.
@@ -58,6 +62,12 @@ pub struct Fetched {
     pub warnings: Vec<String>,
     pub requests: u32,
     pub pages: u32,
+    /// A file source's content fingerprint (its SHA-256), kept to tell an
+    /// unchanged file at the next read.
+    pub content: Option<String>,
+    /// The file is exactly what it was at the last successful read:
+    /// `batch` is empty and nothing is to be written.
+    pub unchanged: bool,
 }
 
 /// What a running fetch reports, for progress bars and progress lines.

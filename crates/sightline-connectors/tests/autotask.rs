@@ -54,8 +54,14 @@ async fn run(
 ) -> (Result<Fetched, sightline_connectors::FetchError>, Vec<Progress>) {
     let secret = Secret::new(format!("{USERNAME}:{SECRET}"));
     let options = options();
-    let request =
-        FetchRequest { source, secret: Some(&secret), since, now: at("2024-03-05T12:00:00Z"), http: &options };
+    let request = FetchRequest {
+        source,
+        secret: Some(&secret),
+        since,
+        now: at("2024-03-05T12:00:00Z"),
+        http: &options,
+        known_content: None,
+    };
     let seen = Mutex::new(Vec::new());
     let result = fetch(request, &|progress| seen.lock().unwrap().push(progress)).await;
     (result, seen.into_inner().unwrap())

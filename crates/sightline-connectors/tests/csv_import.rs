@@ -23,7 +23,11 @@ async fn import(record: &str, text: &str) -> Result<sightline_connectors::Fetche
     }))
     .unwrap();
     let http = HttpOptions::default();
-    fetch(FetchRequest { source: &source, secret: None, since: None, now: now(), http: &http }, &|_| {}).await
+    fetch(
+        FetchRequest { source: &source, secret: None, since: None, now: now(), http: &http, known_content: None },
+        &|_| {},
+    )
+    .await
 }
 
 #[tokio::test]
@@ -183,9 +187,12 @@ async fn a_file_without_the_required_columns_or_at_all_is_an_error() {
     }))
     .unwrap();
     let http = HttpOptions::default();
-    let error = fetch(FetchRequest { source: &source, secret: None, since: None, now: now(), http: &http }, &|_| {})
-        .await
-        .unwrap_err();
+    let error = fetch(
+        FetchRequest { source: &source, secret: None, since: None, now: now(), http: &http, known_content: None },
+        &|_| {},
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.kind, FetchErrorKind::Io);
     assert_eq!(
         error.message,

@@ -57,7 +57,8 @@ fn source(server: &MockServer, extra: Value) -> SourceConfig {
 async fn run(source: &SourceConfig, since: Option<DateTime<Utc>>) -> Result<Fetched, FetchError> {
     let secret = Secret::new(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
     let options = options();
-    let request = FetchRequest { source, secret: Some(&secret), since, now: now(), http: &options };
+    let request =
+        FetchRequest { source, secret: Some(&secret), since, now: now(), http: &options, known_content: None };
     fetch(request, &|_| {}).await
 }
 

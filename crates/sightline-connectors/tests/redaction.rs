@@ -60,7 +60,8 @@ fn source(config: Value) -> SourceConfig {
 async fn run(source: &SourceConfig, secret: &str) -> FetchError {
     let secret = Secret::new(secret);
     let options = options();
-    let request = FetchRequest { source, secret: Some(&secret), since: None, now: now(), http: &options };
+    let request =
+        FetchRequest { source, secret: Some(&secret), since: None, now: now(), http: &options, known_content: None };
     match fetch(request, &|_| {}).await {
         Ok(fetched) => panic!("the fetch should have failed, but read {} tickets", fetched.batch.tickets.len()),
         Err(error) => error,

@@ -62,7 +62,7 @@ async fn run(
     since: Option<DateTime<Utc>>,
 ) -> Result<Fetched, sightline_connectors::FetchError> {
     let http = options();
-    fetch(FetchRequest { source, secret, since, now: now(), http: &http }, &|_| {}).await
+    fetch(FetchRequest { source, secret, since, now: now(), http: &http, known_content: None }, &|_| {}).await
 }
 
 /// Serves one page of `table` at `offset`.

@@ -35,7 +35,8 @@ async fn probe(
 ) -> (Result<Fetched, FetchError>, Vec<String>) {
     let source = source(hosts, ca_file);
     let http = HttpOptions { timeout, ..HttpOptions::default() };
-    let request = FetchRequest { source: &source, secret: None, since: None, now: now(), http: &http };
+    let request =
+        FetchRequest { source: &source, secret: None, since: None, now: now(), http: &http, known_content: None };
     let progress = Mutex::new(Vec::new());
     let sink = |update: sightline_connectors::Progress| {
         assert_eq!(update.source_id, "certs");

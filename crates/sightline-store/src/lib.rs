@@ -179,7 +179,7 @@ pub struct Store {
 }
 
 /// What `PRAGMA integrity_check` and SQLCipher's page check found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IntegrityReport {
     pub problems: Vec<String>,
 }
@@ -309,6 +309,9 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn.pragma_update(None, "cache_size", -65_536)?;
+        // Temporary tables and sorts stay in memory: never a clear copy of
+        // records on disk.
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(())
     }

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_signed_archive.sql"),
     include_str!("../migrations/0007_board_pack.sql"),
     include_str!("../migrations/0008_scale.sql"),
+    include_str!("../migrations/0009_source_content.sql"),
 ];
 
 /// The schema version this build writes.

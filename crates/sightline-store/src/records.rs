@@ -65,6 +65,51 @@ pub(crate) fn earliest_of_source(conn: &Connection, source_id: &str) -> rusqlite
     Ok(earliest)
 }
 
+/// Keeps a copy of a source's stored records aside (in memory: the
+/// store's `temp_store`), for [`earliest_difference`] once a full run has
+/// replaced them.
+pub(crate) fn set_aside(conn: &Connection, source_id: &str) -> rusqlite::Result<()> {
+    for table in RECORD_TABLES {
+        conn.execute(
+            &format!("CREATE TEMP TABLE IF NOT EXISTS previous_{table} AS SELECT * FROM main.{table} WHERE 0"),
+            [],
+        )?;
+        conn.execute(&format!("DELETE FROM previous_{table}"), [])?;
+        conn.execute(
+            &format!("INSERT INTO previous_{table} SELECT * FROM main.{table} WHERE source_id = ?1"),
+            [source_id],
+        )?;
+    }
+    Ok(())
+}
+
+/// The earliest instant of any record a full run added, removed or changed
+/// in anything but when it was fetched, against the copy [`set_aside`]
+/// kept (which it then empties): a file read again with one row changed
+/// makes only that row's periods out of date, not the source's history.
+pub(crate) fn earliest_difference(conn: &Connection, source_id: &str) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let mut earliest = None;
+    for (table, instant) in INSTANTS {
+        let mut statement = conn.prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+        let columns: Vec<String> = statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .filter(|name| !matches!(name.as_deref(), Ok("fetched_at")))
+            .collect::<rusqlite::Result<_>>()?;
+        let columns = columns.join(", ");
+        let now = format!("SELECT {columns} FROM main.{table} WHERE source_id = ?1");
+        let before = format!("SELECT {columns} FROM previous_{table}");
+        for sql in [
+            format!("SELECT MIN({instant}) FROM ({now} EXCEPT {before})"),
+            format!("SELECT MIN({instant}) FROM ({before} EXCEPT {now})"),
+        ] {
+            let found = min_stamp(conn, &sql, [source_id])?;
+            earliest = earliest.into_iter().chain(found).min();
+        }
+        conn.execute(&format!("DELETE FROM previous_{table}"), [])?;
+    }
+    Ok(earliest)
+}
+
 /// The earliest instant of any record in the cache, over the kinds the
 /// history's periods are counted from.
 pub(crate) fn earliest(conn: &Connection) -> rusqlite::Result<Option<DateTime<Utc>>> {

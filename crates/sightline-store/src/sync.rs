@@ -21,6 +21,9 @@ pub struct SyncState {
     /// A fingerprint of the source's settings at its last successful run:
     /// when they change, the next run reads everything again.
     pub settings: Option<String>,
+    /// What a file source held at its last successful read (size,
+    /// modification time, SHA-256): the same again means nothing changed.
+    pub content: Option<String>,
 }
 
 /// One successful source run, to be applied whole.
@@ -36,6 +39,8 @@ pub struct SourceRun<'a> {
     /// The business hours of the source's SLA calendar, stored with `sla`.
     pub sla_hours: Option<&'a BusinessHours>,
     pub settings: &'a str,
+    /// What a file source held (see [`SyncState::content`]).
+    pub content: Option<&'a str>,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub requests: u32,
@@ -63,16 +68,18 @@ impl Store {
         let tx = self.conn.transaction()?;
         // The figures to recompute start at the earliest record this run
         // adds, changes or removes (as it was and as it is).
-        let replaced = if run.full {
-            let earliest = records::earliest_of_source(&tx, run.source_id)?;
+        let changed = if run.full {
+            records::set_aside(&tx, run.source_id)?;
             records::delete_source_records(&tx, run.source_id)?;
-            earliest
+            records::insert_batch(&tx, run.batch)?;
+            records::earliest_difference(&tx, run.source_id)?
         } else {
-            records::earliest_replaced(&tx, run.batch)?
+            let replaced = records::earliest_replaced(&tx, run.batch)?;
+            records::insert_batch(&tx, run.batch)?;
+            replaced.into_iter().chain(records::earliest_in(run.batch)).min()
         };
-        records::insert_batch(&tx, run.batch)?;
         // The source's freshness is a figure of the current period.
-        let from = replaced.into_iter().chain(records::earliest_in(run.batch)).chain([run.finished_at]).min();
+        let from = changed.into_iter().chain([run.finished_at]).min();
         let previous = load_state(&tx, run.source_id)?;
         let watermark = match (run.full, run.watermark, previous.watermark) {
             // A full read starts the watermark afresh.
@@ -80,11 +87,12 @@ impl Store {
             (false, new, old) => new.max(old),
         };
         let last_full_at = if run.full { Some(run.finished_at) } else { previous.last_full_at };
+        let content = if run.full { run.content.map(str::to_string) } else { previous.content };
         tx.execute(
-            "INSERT INTO sync_state (source_id, watermark, last_full_at, settings) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO sync_state (source_id, watermark, last_full_at, settings, content) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(source_id) DO UPDATE SET watermark = excluded.watermark,
-                 last_full_at = excluded.last_full_at, settings = excluded.settings",
-            params![run.source_id, watermark.map(stamp), last_full_at.map(stamp), run.settings],
+                 last_full_at = excluded.last_full_at, settings = excluded.settings, content = excluded.content",
+            params![run.source_id, watermark.map(stamp), last_full_at.map(stamp), run.settings, content],
         )?;
         if let Some(sla) = run.sla {
             tx.execute("DELETE FROM source_hours WHERE source_id = ?1", [run.source_id])?;
@@ -153,7 +161,8 @@ impl Store {
     }
 
     pub fn sync_states(&self) -> Result<HashMap<String, SyncState>, StoreError> {
-        let mut statement = self.conn.prepare("SELECT source_id, watermark, last_full_at, settings FROM sync_state")?;
+        let mut statement =
+            self.conn.prepare("SELECT source_id, watermark, last_full_at, settings, content FROM sync_state")?;
         let rows = statement.query_map([], |row| {
             Ok((
                 row.get::<_, String>(0)?,
@@ -161,6 +170,7 @@ impl Store {
                     watermark: row.get::<_, Option<Stamp>>(1)?.map(|stamp| stamp.0),
                     last_full_at: row.get::<_, Option<Stamp>>(2)?.map(|stamp| stamp.0),
                     settings: row.get(3)?,
+                    content: row.get(4)?,
                 },
             ))
         })?;
@@ -267,6 +277,46 @@ impl Store {
         Ok(())
     }
 
+    /// A file source read again and found as it was at its last successful
+    /// read: nothing is written but the run itself (its log line and the
+    /// source's freshness), so nothing but the current period is
+    /// recomputed.
+    pub fn record_unchanged_run(
+        &mut self,
+        source_id: &str,
+        started_at: DateTime<Utc>,
+        finished_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let kept: i64 = tx
+            .query_row("SELECT records FROM source_counts WHERE source_id = ?1", [source_id], |row| row.get(0))
+            .optional()?
+            .unwrap_or(0);
+        tx.execute(
+            "UPDATE sync_state SET last_full_at = ?2 WHERE source_id = ?1",
+            params![source_id, stamp(finished_at)],
+        )?;
+        tx.execute(
+            "UPDATE sources SET last_success_at = ?2, last_attempt_at = ?2, last_error = NULL WHERE id = ?1",
+            params![source_id, stamp(finished_at)],
+        )?;
+        tx.execute(
+            "INSERT INTO sync_log (source_id, started_at, finished_at, ok, records, message, full_read, requests, warnings)
+             VALUES (?1, ?2, ?3, 1, ?4, ?5, 1, 0, NULL)",
+            params![
+                source_id,
+                stamp(started_at),
+                stamp(finished_at),
+                kept,
+                "unchanged since the last sync: nothing was written"
+            ],
+        )?;
+        // The source's freshness is a figure of the current period.
+        crate::mark_dirty(&tx, crate::Dirty::From(finished_at))?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Records a source holds in the cache, as kept by every write of its
     /// records.
     pub fn source_record_count(&self, source_id: &str) -> Result<u64, StoreError> {
@@ -323,13 +373,14 @@ impl Store {
 
 fn load_state(conn: &Connection, source_id: &str) -> rusqlite::Result<SyncState> {
     conn.query_row(
-        "SELECT watermark, last_full_at, settings FROM sync_state WHERE source_id = ?1",
+        "SELECT watermark, last_full_at, settings, content FROM sync_state WHERE source_id = ?1",
         [source_id],
         |row| {
             Ok(SyncState {
                 watermark: row.get::<_, Option<Stamp>>(0)?.map(|stamp| stamp.0),
                 last_full_at: row.get::<_, Option<Stamp>>(1)?.map(|stamp| stamp.0),
                 settings: row.get(2)?,
+                content: row.get(3)?,
             })
         },
     )

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sightline_domain::{Provenance, RecordBatch, Secret, SlaTarget, SourceInfo, Ticket, Vendor, VendorKind};
-use sightline_store::{Company, OsKeychain, SourceRun, Store, Unlock};
+use sightline_store::{Company, Dirty, OsKeychain, SourceRun, Store, Unlock};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap()
@@ -73,6 +73,7 @@ fn run<'a>(batch: &'a RecordBatch, full: bool, watermark: Option<DateTime<Utc>>)
         sla: None,
         sla_hours: None,
         settings: "abc",
+        content: None,
         started_at: now(),
         finished_at: now(),
         requests: 2,
@@ -205,4 +206,48 @@ fn configuring_replaces_the_demo_company_but_keeps_notes_and_credentials() {
     assert_eq!(store.source_secret("acme-psa").unwrap().unwrap().expose(), "pub:priv");
     assert!(store.delete_source_secret("acme-psa").unwrap());
     assert!(store.source_secret("acme-psa").unwrap().is_none());
+}
+
+/// A full read that brings the same records again (only fetched later)
+/// makes nothing but the current period out of date; one changed record
+/// makes its own periods so, and a removed one its.
+#[test]
+fn a_full_read_marks_out_of_date_only_what_it_changed() {
+    let (_dir, mut store) = open();
+    store.configure_company(&company(&["acme-psa"])).unwrap();
+    let settle = |store: &mut Store| {
+        let version = store.data_version().unwrap();
+        store.finish_assessment(&[], now(), version).unwrap();
+        assert_eq!(store.dirty().unwrap(), None);
+    };
+    let old = |id: &str, days: i64, summary: &str| Ticket {
+        created_at: now() - Duration::days(days),
+        ..ticket("acme-psa", id, summary)
+    };
+    settle(&mut store);
+    let first =
+        RecordBatch { tickets: vec![old("1", 900, "a"), old("2", 40, "b"), old("3", 10, "c")], ..Default::default() };
+    store.apply_source_run(&run(&first, true, None)).unwrap();
+    assert_eq!(store.dirty().unwrap(), Some(Dirty::From(now() - Duration::days(900))));
+    settle(&mut store);
+
+    let mut again = first.clone();
+    for ticket in &mut again.tickets {
+        ticket.provenance.fetched_at = now() + Duration::hours(1);
+    }
+    store.apply_source_run(&SourceRun { finished_at: now() + Duration::hours(1), ..run(&again, true, None) }).unwrap();
+    assert_eq!(store.dirty().unwrap(), Some(Dirty::From(now() + Duration::hours(1))), "only the source's freshness");
+    settle(&mut store);
+
+    let mut changed = again.clone();
+    changed.tickets[1].summary = "b, reworded".into();
+    store.apply_source_run(&run(&changed, true, None)).unwrap();
+    assert_eq!(store.dirty().unwrap(), Some(Dirty::From(now() - Duration::days(40))));
+    settle(&mut store);
+
+    let removed =
+        RecordBatch { tickets: vec![changed.tickets[0].clone(), changed.tickets[1].clone()], ..Default::default() };
+    store.apply_source_run(&run(&removed, true, None)).unwrap();
+    assert_eq!(store.dirty().unwrap(), Some(Dirty::From(now() - Duration::days(10))));
+    assert_eq!(summaries(&store), vec![("1".into(), "a".into()), ("2".into(), "b, reworded".into())]);
 }

@@ -190,8 +190,14 @@ pub async fn sync(
             } else {
                 None
             };
-            let request =
-                FetchRequest { source: &run.source, secret: secret.as_ref(), since: run.since, now, http: &http };
+            let request = FetchRequest {
+                source: &run.source,
+                secret: secret.as_ref(),
+                since: run.since,
+                now,
+                http: &http,
+                known_content: run.known_content.as_deref(),
+            };
             let sink = |event: Progress| progress(event);
             let result = sightline_connectors::fetch(request, &sink).await;
             (run, result)
@@ -221,6 +227,7 @@ pub async fn sync(
             progress(Progress { source_id: source_id.clone(), phase, records, pages });
         };
         let outcome = match result {
+            Ok(fetched) if fetched.unchanged => unchanged(store, &run, now, &emit),
             Ok(fetched) if fetched.full && !options.accept_shrink => {
                 let held = lock(store).source_record_count(&source_id).unwrap_or(0);
                 let hold_pct = options.shrink_hold_pct.unwrap_or(DEFAULT_SHRINK_HOLD_PCT);
@@ -270,6 +277,7 @@ fn apply(
         sla,
         sla_hours: fetched.sla_hours.as_ref(),
         settings: &run.settings,
+        content: fetched.content.as_deref(),
         started_at: now,
         finished_at: now,
         requests: fetched.requests,
@@ -296,6 +304,47 @@ fn apply(
             let message = format!("the fetched records could not be saved ({error}); the previous data was kept");
             failed(store, run, now, message, None, emit)
         }
+    }
+}
+
+/// A file found exactly as at its last successful read: only the run is
+/// recorded.
+fn unchanged(
+    store: &Mutex<Store>,
+    run: &PlannedRun,
+    now: DateTime<Utc>,
+    emit: &dyn Fn(Phase, usize, u32),
+) -> SourceOutcome {
+    let source_id = run.source.id.clone();
+    let recorded = {
+        let mut store = lock(store);
+        store.record_unchanged_run(&source_id, now, now).and_then(|()| store.source_record_count(&source_id))
+    };
+    match recorded {
+        Ok(kept) => {
+            emit(Phase::Done, 0, 1);
+            SourceOutcome {
+                source_id,
+                ok: true,
+                records: usize::try_from(kept).unwrap_or(usize::MAX),
+                full: true,
+                reason: "unchanged since the last sync, nothing written".to_string(),
+                requests: 0,
+                pages: 1,
+                error: None,
+                error_kind: None,
+                warnings: Vec::new(),
+                held: false,
+            }
+        }
+        Err(error) => failed(
+            store,
+            run,
+            now,
+            format!("the run could not be recorded ({error}); the previous data was kept"),
+            None,
+            emit,
+        ),
     }
 }
 

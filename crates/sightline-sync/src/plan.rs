@@ -23,6 +23,10 @@ pub struct PlannedRun {
     pub reason: &'static str,
     /// The fingerprint of the source's settings, stored after success.
     pub settings: String,
+    /// What a file source held at its last successful read, when its
+    /// settings have not changed since and no full read was asked for: the
+    /// same file again is not written again.
+    pub known_content: Option<String>,
 }
 
 /// Whether the kind can ask its system for "changed since".
@@ -61,7 +65,10 @@ pub fn plan(
                 }
                 Some(state) => (state.watermark, "changes since the last sync"),
             };
-            PlannedRun { source: source.clone(), since, reason, settings }
+            let known_content = state
+                .filter(|state| !force_full && state.settings.as_deref() == Some(settings.as_str()))
+                .and_then(|state| state.content.clone());
+            PlannedRun { source: source.clone(), since, reason, settings, known_content }
         })
         .collect()
 }
@@ -90,7 +97,7 @@ mod tests {
         let state = |watermark: Option<DateTime<Utc>>, full: Option<DateTime<Utc>>, settings: &str| {
             HashMap::from([(
                 "acme-psa".to_string(),
-                SyncState { watermark, last_full_at: full, settings: Some(settings.to_string()) },
+                SyncState { watermark, last_full_at: full, settings: Some(settings.to_string()), content: None },
             )])
         };
         let check = |states: HashMap<String, SyncState>, force: bool, expected: (Option<DateTime<Utc>>, &str)| {
@@ -114,5 +121,26 @@ mod tests {
         let ninja = source("ninjaone");
         let planned = plan(&[ninja], &HashMap::new(), at(22, 12), false);
         assert_eq!(planned[0].reason, "this kind of source is always read in full");
+    }
+
+    #[test]
+    fn a_file_is_compared_with_its_last_read_only_under_the_same_settings() {
+        let file: SourceConfig = serde_json::from_value(serde_json::json!({
+            "id": "acme-csv", "kind": "csv", "vendor": "acme", "path": "/data/tickets.csv", "record": "tickets"
+        }))
+        .unwrap();
+        let state = |settings: String| {
+            HashMap::from([(
+                "acme-csv".to_string(),
+                SyncState { settings: Some(settings), content: Some("sha256:ab12".into()), ..SyncState::default() },
+            )])
+        };
+        let known = |states: &HashMap<String, SyncState>, force: bool| {
+            plan(std::slice::from_ref(&file), states, at(22, 12), force)[0].known_content.clone()
+        };
+        assert_eq!(known(&state(fingerprint(&file)), false).as_deref(), Some("sha256:ab12"));
+        assert_eq!(known(&state(fingerprint(&file)), true), None, "a full read was asked for");
+        assert_eq!(known(&state("other".into()), false), None, "the settings changed");
+        assert_eq!(known(&HashMap::new(), false), None, "first read");
     }
 }

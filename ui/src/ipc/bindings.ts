@@ -309,7 +309,12 @@ export type CheckReport = { data_dir: string, cache_file: string, cache_bytes: n
 /**
  * "OS keychain" or "passphrase (Argon2id)".
  */
-key_mode: string, integrity_ok: boolean, problems: Array<string>, company: string, demo: boolean, records: number, sources: Array<SourceFreshness>, };
+key_mode: string, 
+/**
+ * Whether every page was read and found intact: `None` when the
+ * quick check did not read them (`check --full` does).
+ */
+integrity_ok: boolean | null, problems: Array<string>, company: string, demo: boolean, records: number, sources: Array<SourceFreshness>, };
 
 export type SyncQuery = { 
 /**
