@@ -1,6 +1,7 @@
 //! The desktop shell: Tauri glue only. It opens the company's cache through
 //! `sightline-api` at start-up, hands every command to it, relays sync
-//! progress to the window as events, remembers the window's size and place,
+//! progress to the window as events, refreshes old results in the
+//! background, remembers the window's size and place,
 //! and shows the system's save dialog for report copies.
 
 mod commands;
@@ -15,8 +16,11 @@ use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// How often the open app syncs its sources by itself.
 const SYNC_EVERY: Duration = Duration::from_secs(60 * 60);
-/// How often it checks whether a scheduled sync is due.
+/// How often it checks whether a scheduled sync is due, and whether the
+/// stored results need refreshing.
 const SCHEDULE_TICK: Duration = Duration::from_secs(60);
+/// When the first background refresh starts: after the first screen.
+const FIRST_REFRESH_AFTER: Duration = Duration::from_secs(3);
 
 /// Sends each sync progress step to the window as a `sync-progress` event.
 pub(crate) fn progress_events(app: &AppHandle) -> impl Fn(SyncProgress) + Send + Sync + 'static {
@@ -109,9 +113,33 @@ fn start_scheduled_sync(app: AppHandle) {
             let desktop = app.state::<Desktop>();
             let Ok(api) = desktop.api() else { continue };
             if api.sync_due(SYNC_EVERY).unwrap_or(false) {
-                // The outcome is in the sync log and on each source.
+                // The outcome is in the sync log and on each source; the
+                // window reads its figures again.
                 let _ = api.sync(&SyncQuery::default(), progress_events(&app));
+                let _ = app.emit("results-refreshed", ());
             }
+        }
+    });
+}
+
+/// Keeps the stored results current on a thread of its own: reads serve
+/// results that are only old at once, and the window is told to read
+/// again once they are refreshed. The first refresh waits until the first
+/// screen has been served.
+fn start_background_refresh(app: AppHandle) {
+    if let Ok(api) = app.state::<Desktop>().api() {
+        api.serve_old_results(true);
+    }
+    std::thread::spawn(move || {
+        std::thread::sleep(FIRST_REFRESH_AFTER);
+        loop {
+            let desktop = app.state::<Desktop>();
+            if let Ok(api) = desktop.api()
+                && let Ok(true) = api.ensure_assessed()
+            {
+                let _ = app.emit("results-refreshed", ());
+            }
+            std::thread::sleep(SCHEDULE_TICK);
         }
     });
 }
@@ -132,6 +160,7 @@ pub fn run() {
         })
         .setup(|app| {
             start_scheduled_sync(app.handle().clone());
+            start_background_refresh(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

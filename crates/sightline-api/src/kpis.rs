@@ -50,7 +50,7 @@ impl Sightline {
     /// The company and the stored metrics for `periods`, brought up to date
     /// first. A period outside the history is computed on the spot.
     pub(crate) fn compute(&self, periods: &[Period]) -> Result<Computed, ApiError> {
-        self.ensure_assessed()?;
+        self.assessed_for_reading()?;
         let store = self.store();
         let company = store.load_company()?;
         let mut values = store.load_metric_values(periods)?;

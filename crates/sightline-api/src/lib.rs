@@ -28,6 +28,7 @@ mod trends;
 mod vendors;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
@@ -94,6 +95,9 @@ pub struct Sightline {
     clock: Clock,
     /// Held while a sync runs.
     sync_running: Mutex<()>,
+    /// Reads serve results that are only old (the period under way not
+    /// moved on) while the desktop refreshes them in the background.
+    serve_old_results: AtomicBool,
 }
 
 impl Sightline {
@@ -114,7 +118,16 @@ impl Sightline {
             config_path,
             clock,
             sync_running: Mutex::new(()),
+            serve_old_results: AtomicBool::new(false),
         })
+    }
+
+    /// Lets reads serve stored results that are only old (over an hour,
+    /// nothing changed since) at once, for an app that refreshes them in
+    /// the background with [`Sightline::ensure_assessed`]. Results the
+    /// records, company or settings changed are still recomputed first.
+    pub fn serve_old_results(&self, on: bool) {
+        self.serve_old_results.store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Reads the company's configuration from `path` instead of the data

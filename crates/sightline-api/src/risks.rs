@@ -9,7 +9,7 @@ use crate::{ApiError, Sightline};
 impl Sightline {
     /// The flags, most serious first; resolved ones only with `all`.
     pub fn risks(&self, all: bool) -> Result<Vec<RiskRow>, ApiError> {
-        self.ensure_assessed()?;
+        self.assessed_for_reading()?;
         let store = self.store();
         let company = store.load_company()?;
         let acknowledgements = store.acknowledgements()?;

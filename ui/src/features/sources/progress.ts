@@ -3,11 +3,12 @@
 // that tests can fake the shell.
 import { listen } from "@tauri-apps/api/event";
 import type { SyncProgress } from "../../ipc/bindings";
+import { hear, type ShellListener, type StopListening } from "../../lib/events";
 
-export type StopListening = () => void;
+export type { StopListening };
 
 /** Starts hearing progress; resolves to the function that stops it. */
-export type ProgressListener = (onProgress: (progress: SyncProgress) => void) => Promise<StopListening>;
+export type ProgressListener = ShellListener<SyncProgress>;
 
 const tauriListener: ProgressListener = (onProgress) =>
   listen<SyncProgress>("sync-progress", (event) => onProgress(event.payload));
@@ -20,33 +21,9 @@ export function setProgressListener(fake: ProgressListener | null): void {
 }
 
 /**
- * Hears sync progress until the returned function is called. It may be
- * called before the shell has confirmed the subscription (a screen left at
- * once); the subscription is then ended as soon as it exists. Without a
- * shell (a plain browser) nothing is heard and nothing fails.
+ * Hears sync progress until the returned function is called (see `hear`:
+ * safe to stop at once, and silent without a shell).
  */
 export function watchSyncProgress(onProgress: (progress: SyncProgress) => void): StopListening {
-  let stopped = false;
-  let stop: StopListening | null = null;
-  let pending: Promise<StopListening>;
-  try {
-    pending = listener((progress) => {
-      if (!stopped) onProgress(progress);
-    });
-  } catch {
-    return () => {};
-  }
-  pending.then(
-    (unlisten) => {
-      if (stopped) unlisten();
-      else stop = unlisten;
-    },
-    () => {},
-  );
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    stop?.();
-    stop = null;
-  };
+  return hear(listener, onProgress);
 }
