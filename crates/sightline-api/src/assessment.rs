@@ -250,20 +250,7 @@ impl Sightline {
     #[doc(hidden)]
     pub fn merge_records_for_bench(&self, source_id: &str, batch: &RecordBatch) -> Result<(), ApiError> {
         let now = self.now();
-        self.store().apply_source_run(&sightline_store::SourceRun {
-            source_id,
-            batch,
-            full: false,
-            watermark: None,
-            sla: None,
-            sla_hours: None,
-            settings: "",
-            content: None,
-            started_at: now,
-            finished_at: now,
-            requests: 1,
-            warnings: &[],
-        })?;
+        self.store().apply_source_run(&sightline_store::SourceRun::merge(source_id, batch, now))?;
         self.ensure_assessed()?;
         Ok(())
     }
@@ -304,22 +291,7 @@ mod tests {
             .collect();
         assert_eq!(batch.tickets.len(), 20);
         let earliest = batch.tickets.iter().map(|ticket| ticket.created_at).min().unwrap();
-        app.store()
-            .apply_source_run(&SourceRun {
-                source_id: "bluepeak-psa",
-                batch: &batch,
-                full: false,
-                watermark: None,
-                sla: None,
-                sla_hours: None,
-                settings: "",
-                content: None,
-                started_at: now,
-                finished_at: now,
-                requests: 1,
-                warnings: &[],
-            })
-            .unwrap();
+        app.store().apply_source_run(&SourceRun::merge("bluepeak-psa", &batch, now)).unwrap();
         assert_eq!(app.store().dirty().unwrap(), Some(Dirty::From(earliest)));
         assert!(app.ensure_assessed().unwrap());
         assert_eq!(app.store().dirty().unwrap(), None);

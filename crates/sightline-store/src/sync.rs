@@ -47,6 +47,27 @@ pub struct SourceRun<'a> {
     pub warnings: &'a [String],
 }
 
+impl<'a> SourceRun<'a> {
+    /// An incremental run that merges `batch` at `at` and says nothing
+    /// more: how tests and benchmarks bring changed records in.
+    pub fn merge(source_id: &'a str, batch: &'a RecordBatch, at: DateTime<Utc>) -> SourceRun<'a> {
+        SourceRun {
+            source_id,
+            batch,
+            full: false,
+            watermark: None,
+            sla: None,
+            sla_hours: None,
+            settings: "",
+            content: None,
+            started_at: at,
+            finished_at: at,
+            requests: 1,
+            warnings: &[],
+        }
+    }
+}
+
 /// One line of the sync log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncLogEntry {
