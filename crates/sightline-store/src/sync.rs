@@ -21,8 +21,8 @@ pub struct SyncState {
     /// A fingerprint of the source's settings at its last successful run:
     /// when they change, the next run reads everything again.
     pub settings: Option<String>,
-    /// What a file source held at its last successful read (size,
-    /// modification time, SHA-256): the same again means nothing changed.
+    /// What a file source held at its last successful read (`sha256:` and
+    /// the file's SHA-256): the same again means nothing changed.
     pub content: Option<String>,
 }
 
