@@ -47,7 +47,14 @@ impl Sightline {
             )));
         };
         let settings = Sightline::settings(&store)?;
-        let records = store.load_records_in(crate::assessment::window_of(&[period], settings.tz()))?;
+        // The vendor's tickets created in the period are all a dispute can
+        // be about (and all the SLA clocks read).
+        let window =
+            sightline_store::RecordWindow { from: period.start_in(settings.tz()), to: period.end_in(settings.tz()) };
+        let records = sightline_domain::RecordBatch {
+            tickets: store.tickets_created_in(&vendor.id, window)?,
+            ..Default::default()
+        };
         let input = EngineInput {
             vendors: &company.vendors,
             contracts: &company.contracts,

@@ -404,6 +404,16 @@ impl Store {
         Ok(records::load_batch(&self.conn, Some(window))?)
     }
 
+    /// One vendor's tickets created in `window`: all a ticket-by-ticket
+    /// view of a period (the disputes) reads.
+    pub fn tickets_created_in(
+        &self,
+        vendor_id: &str,
+        window: RecordWindow,
+    ) -> Result<Vec<sightline_domain::Ticket>, StoreError> {
+        Ok(records::tickets_created(&self.conn, vendor_id, window)?)
+    }
+
     /// The instant of the earliest record (a ticket's creation, a backup's
     /// start, ...), from which the history's periods run.
     pub fn earliest_record_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {

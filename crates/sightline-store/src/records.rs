@@ -526,36 +526,49 @@ fn by_time<T>(mut items: Vec<T>, at: impl Fn(&T) -> DateTime<Utc>, provenance: i
 }
 
 /// Reads every record in the cache, or only those a window's figures use.
+/// The columns [`read_ticket`] reads, in its order.
+const TICKET_COLUMNS: &str = "source_id, record_id, fetched_at, vendor_id, summary, priority, created_at,
+    first_response_at, resolved_at, assignee, resolved_by, status, reopened, vendor_in_sla,
+    paused_minutes, excluded_from_sla";
+
+fn read_ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
+    let (provenance, vendor_id) = read_provenance(row)?;
+    Ok(Ticket {
+        provenance,
+        vendor_id,
+        summary: row.get(4)?,
+        priority: row.get(5)?,
+        created_at: read_stamp(row, 6)?,
+        first_response_at: read_optional_stamp(row, 7)?,
+        resolved_at: read_optional_stamp(row, 8)?,
+        assignee: row.get(9)?,
+        resolved_by: row.get(10)?,
+        status: row.get(11)?,
+        reopened: row.get(12)?,
+        vendor_reported_in_sla: row.get(13)?,
+        paused_minutes: row.get(14)?,
+        excluded_from_sla: row.get(15)?,
+    })
+}
+
+/// One vendor's tickets created in `window`, through the creation index,
+/// in the order a full load gives them.
+pub(crate) fn tickets_created(
+    conn: &Connection,
+    vendor_id: &str,
+    window: RecordWindow,
+) -> rusqlite::Result<Vec<Ticket>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets INDEXED BY tickets_by_created
+         WHERE created_at >= ?1 AND created_at < ?2 AND vendor_id = ?3"
+    ))?;
+    let rows = statement.query_map(params![stamp(window.from), stamp(window.to), vendor_id], read_ticket)?;
+    rows.collect()
+}
+
 pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rusqlite::Result<RecordBatch> {
     let filter = Filter(window.map(|window| (stamp(window.from), stamp(window.to))));
-    let tickets = load(
-        conn,
-        &ticket_filter(
-            &filter,
-            "source_id, record_id, fetched_at, vendor_id, summary, priority, created_at,
-                first_response_at, resolved_at, assignee, resolved_by, status, reopened, vendor_in_sla,
-                paused_minutes, excluded_from_sla",
-        ),
-        |row| {
-            let (provenance, vendor_id) = read_provenance(row)?;
-            Ok(Ticket {
-                provenance,
-                vendor_id,
-                summary: row.get(4)?,
-                priority: row.get(5)?,
-                created_at: read_stamp(row, 6)?,
-                first_response_at: read_optional_stamp(row, 7)?,
-                resolved_at: read_optional_stamp(row, 8)?,
-                assignee: row.get(9)?,
-                resolved_by: row.get(10)?,
-                status: row.get(11)?,
-                reopened: row.get(12)?,
-                vendor_reported_in_sla: row.get(13)?,
-                paused_minutes: row.get(14)?,
-                excluded_from_sla: row.get(15)?,
-            })
-        },
-    )?;
+    let tickets = load(conn, &ticket_filter(&filter, TICKET_COLUMNS), read_ticket)?;
     let devices = load(
         conn,
         "SELECT source_id, record_id, fetched_at, vendor_id, name, role, managed, enrolled_at, protection_ok
