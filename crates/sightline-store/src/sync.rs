@@ -301,13 +301,13 @@ impl Store {
     /// A file source read again and found as it was at its last successful
     /// read: nothing is written but the run itself (its log line and the
     /// source's freshness), so nothing but the current period is
-    /// recomputed.
+    /// recomputed. Returns the records the source keeps.
     pub fn record_unchanged_run(
         &mut self,
         source_id: &str,
         started_at: DateTime<Utc>,
         finished_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
         let tx = self.conn.transaction()?;
         let kept: i64 = tx
             .query_row("SELECT records FROM source_counts WHERE source_id = ?1", [source_id], |row| row.get(0))
@@ -335,7 +335,7 @@ impl Store {
         // The source's freshness is a figure of the current period.
         crate::mark_dirty(&tx, crate::Dirty::From(finished_at))?;
         tx.commit()?;
-        Ok(())
+        Ok(kept as u64)
     }
 
     /// Records a source holds in the cache, as kept by every write of its

@@ -316,10 +316,7 @@ fn unchanged(
     emit: &dyn Fn(Phase, usize, u32),
 ) -> SourceOutcome {
     let source_id = run.source.id.clone();
-    let recorded = {
-        let mut store = lock(store);
-        store.record_unchanged_run(&source_id, now, now).and_then(|()| store.source_record_count(&source_id))
-    };
+    let recorded = lock(store).record_unchanged_run(&source_id, now, now);
     match recorded {
         Ok(kept) => {
             emit(Phase::Done, 0, 1);
