@@ -3,7 +3,8 @@
 //! --scale design` writes), beside the demo. For each: every screen's data,
 //! opening after an hour away, a first and an unchanged sync of the ticket
 //! CSV files, 1,000 changed tickets (the assessment included), the board
-//! pack and both checks. Each line gives the median of 5 runs (one for the
+//! pack, both checks, and the cache's reads and writes on the encrypted
+//! file beside a plain copy of it. Each line gives the median of 5 runs (one for the
 //! slow one-offs) and the peak resident memory the process reached during
 //! that step (`VmHWM`, reset before each step).
 //!
@@ -187,6 +188,14 @@ fn bench(company: &Company, build: impl FnOnce(&Sightline)) {
         listed = (drilldown.rows.len(), drilldown.total);
     });
     println!("    (the drill-down lists {} of {} tickets)", listed.0, listed.1);
+    screen("drill-down (October, a vendor)", || {
+        let query = DrilldownQuery {
+            metric: "sla_response_compliance_pct".into(),
+            vendor: Some(vendor.clone()),
+            period: "2026-10".into(),
+        };
+        drop(app.drilldown(&query).unwrap())
+    });
     screen("scorecard", || drop(app.scorecard(None).unwrap()));
     screen("vendor page", || drop(app.vendor_page(&vendor, None).unwrap()));
     screen("risks", || drop(app.risks(true).unwrap()));
@@ -195,6 +204,18 @@ fn bench(company: &Company, build: impl FnOnce(&Sightline)) {
     screen("settings", || drop(app.settings_view().unwrap()));
     measure("check (quick)", "50 ms", 5, || (), |()| drop(app.check(false).unwrap()));
     measure("check --full (every page read)", "none", 1, || (), |()| drop(app.check(true).unwrap()));
+    println!(" SQLCipher beside plain SQLite (the cache decrypted into a copy; median of 5, alternating)");
+    let scratch = tempfile::tempdir().unwrap();
+    for cost in app.compare_with_plain_for_bench(scratch.path(), 5).unwrap() {
+        println!(
+            "  {:<44} encrypted {:>8.1} ms  plain {:>8.1} ms  {:>5.2}x  budget 1.3x",
+            cost.operation,
+            ms(cost.encrypted),
+            ms(cost.plain),
+            cost.ratio()
+        );
+    }
+    drop(scratch);
     app.report_for_bench("2026-Q3").unwrap();
     measure("board pack 2026-Q3 (after one warm-up)", "1 s", 5, || (), |()| drop(app.report_for_bench("2026-Q3")));
 
@@ -355,6 +376,20 @@ fn main() {
         };
         return step(&args[2], Path::new(&args[3]), hours);
     }
+    if args.get(1).map(String::as_str) == Some("prepare") {
+        // `scale prepare DIR`: the design-scale company in DIR/cache and its
+        // ticket CSV files in DIR/csv, kept, to profile one step at a time
+        // (`scale step NAME DIR/cache 0`).
+        let dir = Path::new(&args[2]);
+        let company = design_company();
+        let cache = dir.join("cache");
+        std::fs::create_dir_all(&cache).unwrap();
+        open(&cache, now()).build_scale_demo(sightline_api::Scale::DESIGN, false).unwrap();
+        let files = dir.join("csv");
+        std::fs::create_dir_all(&files).unwrap();
+        write_ticket_csvs(&files, &company.vendors, &company.ticket_sources);
+        return;
+    }
     let only = std::env::args().skip(1).find(|arg| arg == "demo" || arg == "design");
     if only.as_deref() != Some("design") {
         let demo = sightline_demo::generate(now());
@@ -373,18 +408,21 @@ fn main() {
         bench(&company, |app| app.rebuild_demo().unwrap());
     }
     if only.as_deref() != Some("demo") {
-        let scale = sightline_demo::scale_company(sightline_api::Scale::DESIGN, now());
-        let company = Company {
-            label: "The design-scale company (five years, 20 vendors, 1,000,000 tickets)",
-            vendors: scale.vendors.clone(),
-            ticket_sources: scale
-                .sources
-                .iter()
-                .enumerate()
-                .filter(|(_, source)| source.id.ends_with("-psa"))
-                .map(|(index, source)| (source.id.clone(), source.vendor_id.clone(), scale.batch(index).tickets))
-                .collect(),
-        };
-        bench(&company, |app| app.build_scale_demo(sightline_api::Scale::DESIGN, false).unwrap());
+        bench(&design_company(), |app| app.build_scale_demo(sightline_api::Scale::DESIGN, false).unwrap());
+    }
+}
+
+fn design_company() -> Company {
+    let scale = sightline_demo::scale_company(sightline_api::Scale::DESIGN, now());
+    Company {
+        label: "The design-scale company (five years, 20 vendors, 1,000,000 tickets)",
+        vendors: scale.vendors.clone(),
+        ticket_sources: scale
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, source)| source.id.ends_with("-psa"))
+            .map(|(index, source)| (source.id.clone(), source.vendor_id.clone(), scale.batch(index).tickets))
+            .collect(),
     }
 }

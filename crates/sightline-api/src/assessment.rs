@@ -175,6 +175,19 @@ impl Sightline {
         })
     }
 
+    /// When the stored results were worked out, where they are only old
+    /// (and served so where the app refreshes them in the background).
+    pub(crate) fn old_results_from(&self) -> Result<Option<DateTime<Utc>>, ApiError> {
+        if self.staleness()? != Staleness::Old {
+            return Ok(None);
+        }
+        Ok(self
+            .store()
+            .meta("assessed_for")?
+            .and_then(|text| DateTime::parse_from_rfc3339(&text).ok())
+            .map(|at| at.with_timezone(&Utc)))
+    }
+
     /// Brings the stored results up to date if the records, the company or
     /// the settings changed since the last assessment, or it is more than
     /// an hour old. Returns whether it did.
@@ -254,6 +267,22 @@ impl Sightline {
         self.ensure_assessed()?;
         Ok(())
     }
+
+    /// The cache's reads and writes timed on it and on a plain copy of it
+    /// made in `scratch`, for October and 2025 (the scale benchmark's
+    /// "SQLCipher beside plain SQLite").
+    #[doc(hidden)]
+    pub fn compare_with_plain_for_bench(
+        &self,
+        scratch: &std::path::Path,
+        runs: usize,
+    ) -> Result<Vec<sightline_store::CipherCost>, ApiError> {
+        let store = self.store();
+        let tz = Sightline::settings(&store)?.tz();
+        let month = window_of(&["2026-10".parse().expect("a month")], tz);
+        let year: Vec<Period> = (1..=12).map(|month| Period::Month { year: 2025, month }).collect();
+        Ok(store.compare_with_plain(scratch, month, window_of(&year, tz), runs)?)
+    }
 }
 
 #[cfg(test)]
@@ -330,17 +359,22 @@ mod tests {
 
         let later = open(now + Duration::hours(2));
         later.serve_old_results(true);
-        later.overview().unwrap();
+        let served = later.overview().unwrap();
         later.risks(false).unwrap();
         assert_eq!(assessed_for(&later), "2026-11-22T08:00:00+00:00", "served as stored");
+        assert_eq!(
+            served.figures_as_of.as_deref(),
+            Some("Figures worked out at 08:00 UTC today; up-to-date ones are on their way.")
+        );
         assert!(later.ensure_assessed().unwrap(), "the background refresh");
         assert_eq!(assessed_for(&later), "2026-11-22T10:00:00+00:00");
+        assert_eq!(later.overview().unwrap().figures_as_of, None, "current once refreshed");
         assert!(!later.ensure_assessed().unwrap(), "nothing left to do");
         drop(later);
 
         // Without the background refresh, the read brings them up to date.
         let reader = open(now + Duration::hours(4));
-        reader.overview().unwrap();
+        assert_eq!(reader.overview().unwrap().figures_as_of, None);
         assert_eq!(assessed_for(&reader), "2026-11-22T12:00:00+00:00");
         drop(reader);
 

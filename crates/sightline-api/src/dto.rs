@@ -189,6 +189,11 @@ pub struct Overview {
     pub tiles: Vec<Tile>,
     /// "Data as of 07:50 today; every source synced in the last 2 hours".
     pub freshness_line: String,
+    /// Where the figures shown are older results served while new ones
+    /// are worked out in the background: "Figures worked out at 06:10 UTC
+    /// today; up-to-date ones are on their way." `None` when they are
+    /// current.
+    pub figures_as_of: Option<String>,
     pub sources: Vec<SourceFreshness>,
     /// The five most serious open flags.
     pub top_risks: Vec<RiskRow>,

@@ -301,6 +301,17 @@ impl Computed {
     }
 }
 
+/// "07:50 UTC today", "07:50 UTC yesterday", "3 November 2026".
+fn moment(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if at.date_naive() == now.date_naive() {
+        format!("{} UTC today", at.format("%H:%M"))
+    } else if at.date_naive() == (now - Duration::days(1)).date_naive() {
+        format!("{} UTC yesterday", at.format("%H:%M"))
+    } else {
+        at.format("%-d %B %Y").to_string()
+    }
+}
+
 fn freshness_line(sources: &[SourceFreshness], now: DateTime<Utc>) -> String {
     let latest = sources
         .iter()
@@ -311,13 +322,7 @@ fn freshness_line(sources: &[SourceFreshness], now: DateTime<Utc>) -> String {
     let Some(latest) = latest else {
         return "No source has synced yet.".into();
     };
-    let when = if latest.date_naive() == now.date_naive() {
-        format!("{} UTC today", latest.format("%H:%M"))
-    } else if latest.date_naive() == (now - Duration::days(1)).date_naive() {
-        format!("{} UTC yesterday", latest.format("%H:%M"))
-    } else {
-        latest.format("%-d %B %Y").to_string()
-    };
+    let when = moment(latest, now);
     let stale: Vec<String> = sources
         .iter()
         .filter(|source| source.stale)
@@ -344,6 +349,9 @@ impl Sightline {
         let mut periods: Vec<Period> = (0..12).rev().map(|back| last.shift(-back)).collect();
         periods.extend([period.previous(), period]);
         let computed = self.compute(&periods)?;
+        let figures_as_of = self
+            .old_results_from()?
+            .map(|at| format!("Figures worked out at {}; up-to-date ones are on their way.", moment(at, now)));
         let risks = self.risks(false)?;
         let count = |severity: &str| risks.iter().filter(|risk| risk.severity == severity).count() as u32;
         let (open_red, open_amber) = (count("red"), count("amber"));
@@ -379,6 +387,7 @@ impl Sightline {
             status,
             tiles,
             freshness_line: freshness_line(&sources, now),
+            figures_as_of,
             sources,
             top_risks: risks.into_iter().take(5).collect(),
             open_red,

@@ -329,7 +329,13 @@ impl Sightline {
             let store = self.store();
             let settings = Sightline::settings(&store)?;
             let window = crate::assessment::window_of(&[period], settings.tz());
-            (store.load_records_in(window)?, settings)
+            // The figure's own kinds of record, of its vendor: a month of
+            // one measure, not a month of everything.
+            let vendor = match &scope {
+                Scope::Vendor(id) => Some(id.as_str()),
+                Scope::All => None,
+            };
+            (store.load_records_of(window, metric.reads(), vendor)?, settings)
         };
         let input = sightline_engine::EngineInput {
             vendors: &computed.company.vendors,

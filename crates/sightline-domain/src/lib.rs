@@ -19,7 +19,7 @@ pub use onfile::{Action, ActionStatus, EvidenceDoc, EvidenceKind, SupplierReview
 pub use period::{Period, PeriodError, PeriodKind};
 pub use records::{
     Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass, Provenance,
-    RecordBatch, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
+    RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
 };
 pub use secret::Secret;
 pub use vendor::{

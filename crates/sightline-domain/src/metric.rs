@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::Period;
+use crate::{Period, RecordKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -125,7 +125,7 @@ impl Status {
 }
 
 macro_rules! metric_keys {
-    ($($variant:ident => $key:literal, $unit:ident, $direction:ident, $name:literal;)*) => {
+    ($($variant:ident => $key:literal, $unit:ident, $direction:ident, [$($reads:ident),*], $name:literal;)*) => {
         /// The metrics Sightline computes, one definition for every vendor.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -147,6 +147,13 @@ macro_rules! metric_keys {
                 match self { $(MetricKey::$variant => Direction::$direction,)* }
             }
 
+            /// The kinds of record the figure is computed from (beside the
+            /// sources' sync times): all its drill-down, or a recomputation
+            /// of it alone, needs to read.
+            pub fn reads(self) -> &'static [RecordKind] {
+                match self { $(MetricKey::$variant => &[$(RecordKind::$reads),*],)* }
+            }
+
             /// What the metric measures, in words an executive uses.
             pub fn plain_name(self) -> &'static str {
                 match self { $(MetricKey::$variant => $name,)* }
@@ -160,57 +167,57 @@ macro_rules! metric_keys {
 }
 
 metric_keys! {
-    TicketsOpened => "tickets_opened", Count, Neutral,
+    TicketsOpened => "tickets_opened", Count, Neutral, [Ticket],
         "Tickets raised";
-    TicketsClosed => "tickets_closed", Count, Neutral,
+    TicketsClosed => "tickets_closed", Count, Neutral, [Ticket],
         "Tickets resolved";
-    FirstResponseMedianMinutes => "first_response_median_minutes", Minutes, LowerIsBetter,
+    FirstResponseMedianMinutes => "first_response_median_minutes", Minutes, LowerIsBetter, [Ticket],
         "Typical wait for a first answer";
-    FirstResponseP90Minutes => "first_response_p90_minutes", Minutes, LowerIsBetter,
+    FirstResponseP90Minutes => "first_response_p90_minutes", Minutes, LowerIsBetter, [Ticket],
         "Longest wait for a first answer, leaving out the slowest 10%";
-    ResolutionMedianHours => "resolution_median_hours", Hours, LowerIsBetter,
+    ResolutionMedianHours => "resolution_median_hours", Hours, LowerIsBetter, [Ticket],
         "Typical time to fix";
-    ResolutionP90Hours => "resolution_p90_hours", Hours, LowerIsBetter,
+    ResolutionP90Hours => "resolution_p90_hours", Hours, LowerIsBetter, [Ticket],
         "Longest time to fix, leaving out the slowest 10%";
-    SlaResponseCompliancePct => "sla_response_compliance_pct", Percent, HigherIsBetter,
+    SlaResponseCompliancePct => "sla_response_compliance_pct", Percent, HigherIsBetter, [Ticket],
         "Tickets answered on time";
-    SlaResolutionCompliancePct => "sla_resolution_compliance_pct", Percent, HigherIsBetter,
+    SlaResolutionCompliancePct => "sla_resolution_compliance_pct", Percent, HigherIsBetter, [Ticket],
         "Tickets fixed on time";
-    ServiceCreditOwed => "service_credit_owed", Money, LowerIsBetter,
+    ServiceCreditOwed => "service_credit_owed", Money, LowerIsBetter, [Ticket],
         "Service credits the contract says are owed";
-    BacklogOpen => "backlog_open", Count, LowerIsBetter,
+    BacklogOpen => "backlog_open", Count, LowerIsBetter, [Ticket],
         "Tickets still open";
-    BacklogAged30d => "backlog_aged_30d", Count, LowerIsBetter,
+    BacklogAged30d => "backlog_aged_30d", Count, LowerIsBetter, [Ticket],
         "Tickets open for more than 30 days";
-    ReopenedPct => "reopened_pct", Percent, LowerIsBetter,
+    ReopenedPct => "reopened_pct", Percent, LowerIsBetter, [Ticket],
         "Fixed tickets that had to be reopened";
-    KeyPersonSharePct => "key_person_share_pct", Percent, LowerIsBetter,
+    KeyPersonSharePct => "key_person_share_pct", Percent, LowerIsBetter, [Ticket],
         "Share of tickets fixed by the single busiest engineer";
-    PatchCompliancePct => "patch_compliance_pct", Percent, HigherIsBetter,
+    PatchCompliancePct => "patch_compliance_pct", Percent, HigherIsBetter, [Device, Patch],
         "Devices with security updates on time";
-    CriticalPatchMaxAgeDays => "critical_patch_max_age_days", Days, LowerIsBetter,
+    CriticalPatchMaxAgeDays => "critical_patch_max_age_days", Days, LowerIsBetter, [Device, Patch],
         "Days the oldest missing critical update has been waiting";
-    VulnsCriticalOpen => "vulns_critical_open", Count, LowerIsBetter,
+    VulnsCriticalOpen => "vulns_critical_open", Count, LowerIsBetter, [Vulnerability],
         "Critical security weaknesses still open";
-    VulnsHighOpen => "vulns_high_open", Count, LowerIsBetter,
+    VulnsHighOpen => "vulns_high_open", Count, LowerIsBetter, [Vulnerability],
         "High-risk security weaknesses still open";
-    VulnsOverdue => "vulns_overdue", Count, LowerIsBetter,
+    VulnsOverdue => "vulns_overdue", Count, LowerIsBetter, [Vulnerability],
         "Security weaknesses open past their deadline";
-    BackupSuccessPct => "backup_success_pct", Percent, HigherIsBetter,
+    BackupSuccessPct => "backup_success_pct", Percent, HigherIsBetter, [Backup],
         "Backups that completed";
-    DaysSinceRestoreTest => "days_since_restore_test", Days, LowerIsBetter,
+    DaysSinceRestoreTest => "days_since_restore_test", Days, LowerIsBetter, [Backup, RestoreTest],
         "Days since a backup was last proven to restore";
-    DaysSinceResilienceTest => "days_since_resilience_test", Days, LowerIsBetter,
+    DaysSinceResilienceTest => "days_since_resilience_test", Days, LowerIsBetter, [ResilienceTest],
         "Days since the last failover test";
-    CertMinDaysToExpiry => "cert_min_days_to_expiry", Days, HigherIsBetter,
+    CertMinDaysToExpiry => "cert_min_days_to_expiry", Days, HigherIsBetter, [Certificate],
         "Days until the next website certificate expires";
-    ChangeSuccessPct => "change_success_pct", Percent, HigherIsBetter,
+    ChangeSuccessPct => "change_success_pct", Percent, HigherIsBetter, [Change],
         "Changes made without failure or rollback";
-    CsatPct => "csat_pct", Percent, HigherIsBetter,
+    CsatPct => "csat_pct", Percent, HigherIsBetter, [Survey],
         "Staff satisfaction with support";
-    AvailabilityPct => "availability_pct", Percent, HigherIsBetter,
+    AvailabilityPct => "availability_pct", Percent, HigherIsBetter, [Availability],
         "Time the monitored services were up";
-    SourceStalenessHours => "source_staleness_hours", Hours, LowerIsBetter,
+    SourceStalenessHours => "source_staleness_hours", Hours, LowerIsBetter, [],
         "Hours since the data was last refreshed";
 }
 

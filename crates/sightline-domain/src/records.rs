@@ -257,6 +257,39 @@ pub struct Availability {
     pub down_seconds: i64,
 }
 
+/// The kinds of record, one per list of a [`RecordBatch`] (and one table
+/// of the cache each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Ticket,
+    Device,
+    Patch,
+    Backup,
+    RestoreTest,
+    ResilienceTest,
+    Certificate,
+    Vulnerability,
+    Change,
+    Survey,
+    Availability,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 11] = [
+        RecordKind::Ticket,
+        RecordKind::Device,
+        RecordKind::Patch,
+        RecordKind::Backup,
+        RecordKind::RestoreTest,
+        RecordKind::ResilienceTest,
+        RecordKind::Certificate,
+        RecordKind::Vulnerability,
+        RecordKind::Change,
+        RecordKind::Survey,
+        RecordKind::Availability,
+    ];
+}
+
 /// Everything one source run produced. The sync engine (and the demo
 /// generator) hand a whole batch to the store, which applies it in one
 /// transaction.
@@ -292,6 +325,31 @@ impl RecordBatch {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Only the records of `kinds`, and of one vendor where one is given:
+    /// what a figure of that vendor reading those kinds sees.
+    pub fn only(&self, kinds: &[RecordKind], vendor: Option<&str>) -> RecordBatch {
+        fn keep<T: Clone>(wanted: bool, list: &[T], vendor_of: impl Fn(&T) -> &str, vendor: Option<&str>) -> Vec<T> {
+            if !wanted {
+                return Vec::new();
+            }
+            list.iter().filter(|item| vendor.is_none_or(|vendor| vendor_of(item) == vendor)).cloned().collect()
+        }
+        let wants = |kind| kinds.contains(&kind);
+        RecordBatch {
+            tickets: keep(wants(RecordKind::Ticket), &self.tickets, |r| &r.vendor_id, vendor),
+            devices: keep(wants(RecordKind::Device), &self.devices, |r| &r.vendor_id, vendor),
+            patches: keep(wants(RecordKind::Patch), &self.patches, |r| &r.vendor_id, vendor),
+            backups: keep(wants(RecordKind::Backup), &self.backups, |r| &r.vendor_id, vendor),
+            restore_tests: keep(wants(RecordKind::RestoreTest), &self.restore_tests, |r| &r.vendor_id, vendor),
+            resilience_tests: keep(wants(RecordKind::ResilienceTest), &self.resilience_tests, |r| &r.vendor_id, vendor),
+            certificates: keep(wants(RecordKind::Certificate), &self.certificates, |r| &r.vendor_id, vendor),
+            vulnerabilities: keep(wants(RecordKind::Vulnerability), &self.vulnerabilities, |r| &r.vendor_id, vendor),
+            changes: keep(wants(RecordKind::Change), &self.changes, |r| &r.vendor_id, vendor),
+            surveys: keep(wants(RecordKind::Survey), &self.surveys, |r| &r.vendor_id, vendor),
+            availability: keep(wants(RecordKind::Availability), &self.availability, |r| &r.vendor_id, vendor),
+        }
     }
 
     /// Moves every record of `other` into `self`.

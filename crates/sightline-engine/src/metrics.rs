@@ -122,12 +122,17 @@ pub fn records_behind(
     now: DateTime<Utc>,
 ) -> Vec<TracedRecord> {
     let clocks = Clocks::new(input.contracts, input.records, input.settings.tz(), now);
-    let indexes = build_indexes(input.vendors, input.contracts, input.records, input.sources, &clocks);
-    let position = match scope {
-        Scope::All => Some(input.vendors.len()),
-        Scope::Vendor(id) => input.vendors.iter().position(|vendor| &vendor.id == id),
+    // Only the scope asked for is indexed: its vendor alone (whose index
+    // comes first), or none but "all vendors".
+    let vendors = match scope {
+        Scope::All => &input.vendors[..0],
+        Scope::Vendor(id) => match input.vendors.iter().position(|vendor| &vendor.id == id) {
+            Some(position) => &input.vendors[position..=position],
+            None => return Vec::new(),
+        },
     };
-    let Some(index) = position.and_then(|position| indexes.get(position)) else { return Vec::new() };
+    let indexes = build_indexes(vendors, input.contracts, input.records, input.sources, &clocks);
+    let Some(index) = indexes.first() else { return Vec::new() };
     let (contract, monthly_cost) = contract_of(input, scope);
     let context =
         Context { index, contract, monthly_cost, settings: input.settings, tz: input.settings.tz(), now, trace: true };

@@ -2,8 +2,8 @@
 //! healthy parts stay healthy.
 
 use chrono::{DateTime, Duration, Utc};
-use sightline_domain::{MetricKey, Period, Scope, Severity};
-use sightline_engine::{EngineInput, Settings, compute_metrics};
+use sightline_domain::{MetricKey, Period, RecordBatch, Scope, Severity};
+use sightline_engine::{EngineInput, Settings, compute_metrics, records_behind};
 
 const NOW: &str = "2026-11-22T08:00:00Z";
 
@@ -158,4 +158,52 @@ fn the_msp_is_held_to_its_business_hours_and_owes_credits() {
     assert_eq!(metric(&demo, "bluepeak", MetricKey::ServiceCreditOwed, "2026-10"), 980.88);
     // The holiday's Monday stood still on the business clock.
     assert_eq!(sightline_demo::msp_holiday(now()).to_string(), "2026-09-07");
+}
+
+/// A figure, and the records behind it, come out the same from its own
+/// kinds of record of its own vendor as from every record: what lets the
+/// drill-down (and any recomputation of one figure) read only those.
+#[test]
+fn a_figure_needs_only_the_kinds_of_record_it_names() {
+    let demo = demo();
+    let settings = Settings::default();
+    fn input<'a>(demo: &'a Demo, settings: &'a Settings, records: &'a RecordBatch) -> EngineInput<'a> {
+        EngineInput {
+            vendors: &demo.company.vendors,
+            contracts: &demo.company.contracts,
+            sources: &demo.company.sources,
+            records,
+            settings,
+        }
+    }
+    let periods: Vec<Period> = ["2026-10", "2026-Q2"].iter().map(|period| period.parse().unwrap()).collect();
+    let full = compute_metrics(input(&demo, &settings, &demo.records), &periods, now());
+    let mut scopes: Vec<Scope> = demo.company.vendors.iter().map(|vendor| Scope::Vendor(vendor.id.clone())).collect();
+    scopes.push(Scope::All);
+    let mut traced = 0;
+    for &metric in MetricKey::ALL {
+        let own = demo.records.only(metric.reads(), None);
+        let from_own = compute_metrics(input(&demo, &settings, &own), &periods, now());
+        for value in full.iter().filter(|value| value.metric == metric) {
+            let again = from_own
+                .iter()
+                .find(|other| other.metric == metric && other.scope == value.scope && other.period == value.period);
+            assert_eq!(again, Some(value), "{} for {:?}", metric.as_str(), value.scope);
+        }
+        for scope in &scopes {
+            let vendor = match scope {
+                Scope::Vendor(id) => Some(id.as_str()),
+                Scope::All => None,
+            };
+            let narrow = demo.records.only(metric.reads(), vendor);
+            for &period in &periods {
+                let everything = records_behind(input(&demo, &settings, &demo.records), metric, scope, period, now());
+                let narrowed = records_behind(input(&demo, &settings, &narrow), metric, scope, period, now());
+                assert_eq!(narrowed, everything, "{} for {scope:?} in {period}", metric.as_str());
+                traced += everything.len();
+            }
+        }
+    }
+    // The comparison is over real lists, not empty ones.
+    assert_eq!(traced, 19_800);
 }

@@ -6,6 +6,7 @@
 mod assessment;
 mod backup;
 mod company;
+mod compare;
 mod key;
 mod migrations;
 mod onfile;
@@ -22,6 +23,7 @@ use std::collections::HashMap;
 
 pub use backup::{BACKUP_DIR, BackupFile, BackupKey, KEEP_AUTOMATIC, Restored, automatic_backups, check_backup};
 pub use company::Company;
+pub use compare::CipherCost;
 pub use key::{KEYCHAIN_SERVICE, Keychain, KeychainError, OsKeychain, Unlock, keychain_account};
 pub use migrations::SCHEMA_VERSION;
 pub use onfile::NewEvidence;
@@ -303,17 +305,7 @@ impl Store {
     }
 
     fn configure(&self) -> Result<(), StoreError> {
-        // WAL lets the desktop app read while the CLI syncs; a large page
-        // cache keeps decrypted pages around so encrypted reads match plain.
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        self.conn.pragma_update(None, "cache_size", -65_536)?;
-        // Temporary tables and sorts stay in memory: never a clear copy of
-        // records on disk.
-        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
-        self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        Ok(())
+        configure(&self.conn)
     }
 
     /// The raw connection, for migration tests that write an older schema.
@@ -391,7 +383,7 @@ impl Store {
 
     /// Every record in the cache.
     pub fn load_records(&self) -> Result<RecordBatch, StoreError> {
-        Ok(records::load_batch(&self.conn, None)?)
+        Ok(records::load_batch(&self.conn, None, records::Wanted::EVERYTHING)?)
     }
 
     /// The records the figures of a window's periods, and the rules at its
@@ -401,7 +393,19 @@ impl Store {
     /// every device, test and certificate. Through indexes: a month of a
     /// five-year history reads about a month's records.
     pub fn load_records_in(&self, window: RecordWindow) -> Result<RecordBatch, StoreError> {
-        Ok(records::load_batch(&self.conn, Some(window))?)
+        Ok(records::load_batch(&self.conn, Some(window), records::Wanted::EVERYTHING)?)
+    }
+
+    /// [`Store::load_records_in`], of the `kinds` only and of one vendor
+    /// only where one is given: what one figure is computed from (a
+    /// drill-down reads no more).
+    pub fn load_records_of(
+        &self,
+        window: RecordWindow,
+        kinds: &[sightline_domain::RecordKind],
+        vendor: Option<&str>,
+    ) -> Result<RecordBatch, StoreError> {
+        Ok(records::load_batch(&self.conn, Some(window), records::Wanted { kinds, vendor })?)
     }
 
     /// One vendor's tickets created in `window`: all a ticket-by-ticket
@@ -608,6 +612,22 @@ pub(crate) fn clear_everything(conn: &Connection) -> rusqlite::Result<()> {
 /// `wait` for it, then says one is running. Released when dropped, or
 /// by the system when the holder dies. Taken without the store: waiting
 /// for it must not keep the cache from readers.
+/// The settings every connection to a cache runs with (the plain copy of
+/// the cipher comparison too).
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    // WAL lets the desktop app read while the CLI syncs; a large page
+    // cache keeps decrypted pages around so encrypted reads match plain.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    // Temporary tables and sorts stay in memory: never a clear copy of
+    // records on disk.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(())
+}
+
 pub fn lock_sync(data_dir: &Path, wait: std::time::Duration) -> Result<SyncLock, StoreError> {
     let lock_path = data_dir.join(SYNC_LOCK_FILE);
     let mut options = std::fs::OpenOptions::new();

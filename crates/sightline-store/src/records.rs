@@ -6,7 +6,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, Row, params};
 use sightline_domain::{
     Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass, Provenance,
-    RecordBatch, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
+    RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
 };
 
 /// Tables holding records, each with `source_id` as its first key column.
@@ -444,10 +444,34 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
     Ok(())
 }
 
-fn load<T>(conn: &Connection, sql: &str, map: impl Fn(&Row<'_>) -> rusqlite::Result<T>) -> rusqlite::Result<Vec<T>> {
+/// Which records to read: those of some kinds only, of one vendor only.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wanted<'a> {
+    pub kinds: &'a [RecordKind],
+    pub vendor: Option<&'a str>,
+}
+
+impl Wanted<'_> {
+    pub const EVERYTHING: Wanted<'static> = Wanted { kinds: &RecordKind::ALL, vendor: None };
+}
+
+/// The rows of `sql` (nothing, without a query, when its kind is not
+/// wanted), with `:vendor` bound to the wanted vendor.
+fn load<T>(
+    conn: &Connection,
+    kind: RecordKind,
+    wanted: Wanted<'_>,
+    sql: &str,
+    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    if !wanted.kinds.contains(&kind) {
+        return Ok(Vec::new());
+    }
     let mut statement = conn.prepare(sql)?;
-    let rows = statement.query_map([], map)?;
-    rows.collect()
+    match wanted.vendor {
+        Some(vendor) => statement.query_map(rusqlite::named_params! { ":vendor": vendor }, map)?.collect(),
+        None => statement.query_map([], map)?.collect(),
+    }
 }
 
 /// The instants [from, to) whose periods are being computed: the records
@@ -460,25 +484,40 @@ pub struct RecordWindow {
 }
 
 /// The filter of each table for a window, as SQL over Unix seconds (two
-/// integers, nothing from outside): `None` reads every row.
-struct Filter(Option<(i64, i64)>);
+/// integers, nothing from outside; `None` reads every row), and for one
+/// vendor, bound as `:vendor`.
+struct Filter {
+    window: Option<(i64, i64)>,
+    vendor: bool,
+}
 
 impl Filter {
+    /// ` WHERE` and the conditions, or nothing when there are none.
+    fn clause(&self, window: Option<String>) -> String {
+        let conditions: Vec<String> =
+            window.into_iter().chain(self.vendor.then(|| "vendor_id = :vendor".into())).collect();
+        if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) }
+    }
+
+    /// ` AND` the vendor's condition, after a condition of the window.
+    fn and_vendor(&self) -> &'static str {
+        if self.vendor { " AND vendor_id = :vendor" } else { "" }
+    }
+
     /// Rows whose instant lies in the window.
     fn during(&self, column: &str) -> String {
-        match self.0 {
-            None => String::new(),
-            Some((from, to)) => format!(" WHERE {column} >= {from} AND {column} < {to}"),
-        }
+        self.clause(self.window.map(|(from, to)| format!("{column} >= {from} AND {column} < {to}")))
     }
 
     /// Rows open at some instant of the window: begun before its end and
     /// not ended before its start.
     fn open_during(&self, begins: &str, ends: &str) -> String {
-        match self.0 {
-            None => String::new(),
-            Some((from, to)) => format!(" WHERE {begins} < {to} AND ({ends} IS NULL OR {ends} >= {from})"),
-        }
+        self.clause(self.window.map(|(from, to)| format!("{begins} < {to} AND ({ends} IS NULL OR {ends} >= {from})")))
+    }
+
+    /// Every row (of the vendor).
+    fn every(&self) -> String {
+        self.clause(None)
     }
 }
 
@@ -486,15 +525,16 @@ impl Filter {
 /// at some instant of it. Three disjoint parts, each through an index, so
 /// a month of a million tickets reads that month's and the open ones.
 fn ticket_filter(filter: &Filter, columns: &str) -> String {
-    match filter.0 {
-        None => format!("SELECT {columns} FROM tickets"),
+    let vendor = filter.and_vendor();
+    match filter.window {
+        None => format!("SELECT {columns} FROM tickets{}", filter.every()),
         Some((from, to)) => format!(
             "SELECT {columns} FROM tickets INDEXED BY tickets_by_resolved
-                 WHERE resolved_at IS NULL AND created_at < {to}
+                 WHERE resolved_at IS NULL AND created_at < {to}{vendor}
              UNION ALL SELECT {columns} FROM tickets INDEXED BY tickets_by_resolved
-                 WHERE resolved_at >= {from} AND created_at < {to}
+                 WHERE resolved_at >= {from} AND created_at < {to}{vendor}
              UNION ALL SELECT {columns} FROM tickets INDEXED BY tickets_by_created
-                 WHERE created_at >= {from} AND created_at < {to} AND resolved_at < {from}"
+                 WHERE created_at >= {from} AND created_at < {to} AND resolved_at < {from}{vendor}"
         ),
     }
 }
@@ -502,13 +542,14 @@ fn ticket_filter(filter: &Filter, columns: &str) -> String {
 /// Backup jobs in the window, and every system's first job before it (a
 /// system is protected from its first backup on).
 fn backup_filter(filter: &Filter, columns: &str) -> String {
-    match filter.0 {
-        None => format!("SELECT {columns} FROM backup_jobs"),
+    let vendor = filter.and_vendor();
+    match filter.window {
+        None => format!("SELECT {columns} FROM backup_jobs{}", filter.every()),
         Some((from, to)) => format!(
             "SELECT {columns} FROM backup_jobs INDEXED BY backup_jobs_by_started
-                 WHERE started_at >= {from} AND started_at < {to}
+                 WHERE started_at >= {from} AND started_at < {to}{vendor}
              UNION ALL SELECT {columns} FROM backup_jobs
-                 WHERE started_at < {from} AND (vendor_id, system, started_at) IN
+                 WHERE started_at < {from}{vendor} AND (vendor_id, system, started_at) IN
                      (SELECT vendor_id, system, MIN(started_at) FROM backup_jobs INDEXED BY backup_jobs_by_system
                       GROUP BY vendor_id, system)"
         ),
@@ -566,13 +607,30 @@ pub(crate) fn tickets_created(
     rows.collect()
 }
 
-pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rusqlite::Result<RecordBatch> {
-    let filter = Filter(window.map(|window| (stamp(window.from), stamp(window.to))));
-    let tickets = load(conn, &ticket_filter(&filter, TICKET_COLUMNS), read_ticket)?;
+/// Every ticket of one source.
+pub(crate) fn tickets_of_source(conn: &Connection, source_id: &str) -> rusqlite::Result<Vec<Ticket>> {
+    let mut statement = conn.prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE source_id = ?1"))?;
+    let rows = statement.query_map([source_id], read_ticket)?;
+    rows.collect()
+}
+
+pub(crate) fn load_batch(
+    conn: &Connection,
+    window: Option<RecordWindow>,
+    wanted: Wanted<'_>,
+) -> rusqlite::Result<RecordBatch> {
+    let filter =
+        Filter { window: window.map(|window| (stamp(window.from), stamp(window.to))), vendor: wanted.vendor.is_some() };
+    let tickets = load(conn, RecordKind::Ticket, wanted, &ticket_filter(&filter, TICKET_COLUMNS), read_ticket)?;
     let devices = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, name, role, managed, enrolled_at, protection_ok
-         FROM devices ORDER BY source_id, record_id",
+        RecordKind::Device,
+        wanted,
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, name, role, managed, enrolled_at, protection_ok
+             FROM devices{} ORDER BY source_id, record_id",
+            filter.every()
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(Device {
@@ -588,6 +646,8 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
     )?;
     let patches = load(
         conn,
+        RecordKind::Patch,
+        wanted,
         &format!(
             "SELECT source_id, record_id, fetched_at, vendor_id, device_id, title, class, missing_since, installed_at
          FROM patches{}",
@@ -608,6 +668,8 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
     )?;
     let backups = load(
         conn,
+        RecordKind::Backup,
+        wanted,
         &backup_filter(&filter, "source_id, record_id, fetched_at, vendor_id, system, started_at, succeeded"),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
@@ -622,8 +684,12 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
     )?;
     let restore_tests = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, system, tested_at, succeeded
-         FROM restore_tests",
+        RecordKind::RestoreTest,
+        wanted,
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, system, tested_at, succeeded FROM restore_tests{}",
+            filter.every()
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(RestoreTest {
@@ -637,8 +703,12 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
     )?;
     let resilience_tests = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, name, tested_at, succeeded
-         FROM resilience_tests",
+        RecordKind::ResilienceTest,
+        wanted,
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, name, tested_at, succeeded FROM resilience_tests{}",
+            filter.every()
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(ResilienceTest {
@@ -652,9 +722,14 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
     )?;
     let certificates = load(
         conn,
-        "SELECT source_id, record_id, fetched_at, vendor_id, host, subject, issuer, not_before, not_after,
-                trusted, name_matches
-         FROM certificates ORDER BY host, not_before, source_id, record_id",
+        RecordKind::Certificate,
+        wanted,
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, host, subject, issuer, not_before, not_after,
+                    trusted, name_matches
+             FROM certificates{} ORDER BY host, not_before, source_id, record_id",
+            filter.every()
+        ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;
             Ok(Certificate {
@@ -672,6 +747,8 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
     )?;
     let vulnerabilities = load(
         conn,
+        RecordKind::Vulnerability,
+        wanted,
         &format!(
             "SELECT source_id, record_id, fetched_at, vendor_id, asset, title, severity, first_found, fixed_at
              FROM vulnerabilities{}",
@@ -692,6 +769,8 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
     )?;
     let changes = load(
         conn,
+        RecordKind::Change,
+        wanted,
         &format!(
             "SELECT source_id, record_id, fetched_at, vendor_id, title, implemented_at, outcome, emergency
              FROM changes{}",
@@ -711,6 +790,8 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
     )?;
     let surveys = load(
         conn,
+        RecordKind::Survey,
+        wanted,
         &format!(
             "SELECT source_id, record_id, fetched_at, vendor_id, responded_at, satisfied FROM surveys{}",
             filter.during("responded_at")
@@ -722,6 +803,8 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
     )?;
     let availability = load(
         conn,
+        RecordKind::Availability,
+        wanted,
         &format!(
             "SELECT source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, up_seconds,
                     down_seconds
@@ -745,7 +828,7 @@ pub(crate) fn load_batch(conn: &Connection, window: Option<RecordWindow>) -> rus
         availability: by_time(availability, |sample| sample.window_start, |sample| &sample.provenance),
         tickets: by_time(tickets, |ticket| ticket.created_at, |ticket| &ticket.provenance),
         devices,
-        patches,
+        patches: by_time(patches, |patch| patch.missing_since, |patch| &patch.provenance),
         backups: by_time(backups, |job| job.started_at, |job| &job.provenance),
         restore_tests: by_time(restore_tests, |test| test.tested_at, |test| &test.provenance),
         resilience_tests: by_time(resilience_tests, |test| test.tested_at, |test| &test.provenance),

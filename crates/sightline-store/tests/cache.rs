@@ -262,3 +262,35 @@ fn records_come_back_as_they_were_written() {
     store.replace_source_records(source_id, batch, now).unwrap();
     assert_eq!(store.load_records().unwrap().len(), batch.len());
 }
+
+/// Reading one figure's kinds of one vendor through the indexes gives
+/// exactly those records of a full read of the window, in the same order.
+#[test]
+fn a_narrow_read_is_the_full_read_narrowed() {
+    use sightline_domain::RecordKind;
+    use sightline_store::RecordWindow;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), passphrase("pw"), &FakeKeychain::unavailable()).unwrap();
+    fill_with_demo(&mut store);
+    let window = RecordWindow {
+        from: Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap(),
+        to: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap(),
+    };
+    let everything = store.load_records_in(window).unwrap();
+    assert_eq!(everything.len(), 1_049);
+    let mut read = 0;
+    for kinds in [
+        &[RecordKind::Ticket][..],
+        &[RecordKind::Device, RecordKind::Patch],
+        &[RecordKind::Backup, RecordKind::RestoreTest],
+        &RecordKind::ALL,
+        &[],
+    ] {
+        for vendor in [None, Some("bluepeak"), Some("stratus"), Some("no-such-vendor")] {
+            let narrow = store.load_records_of(window, kinds, vendor).unwrap();
+            assert_eq!(narrow, everything.only(kinds, vendor), "{kinds:?} of {vendor:?}");
+            read += narrow.len();
+        }
+    }
+    assert_eq!(read, 3_757);
+}

@@ -25,6 +25,13 @@ pub use plan::{DEFAULT_FULL_EVERY_HOURS, PlannedRun, fingerprint, incremental, p
 /// latest: covers updates made while the run was reading, and clock skew.
 const WATERMARK_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
 
+/// At most this many sources are being fetched, or fetched and waiting to
+/// be written, at once. A fetched run is held in memory until it is
+/// written, one at a time: twenty large files read at once would hold all
+/// twenty (a design-scale first sync peaked at 560 MB so). Four keeps both
+/// cores busy and bounds what waits.
+const IN_FLIGHT: usize = 4;
+
 /// What a caller may ask of a sync.
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
@@ -170,12 +177,16 @@ pub async fn sync(
 
     let mut tasks = JoinSet::new();
     let mut running = std::collections::HashMap::new();
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     for run in planned {
+        let in_flight = Arc::clone(&in_flight);
         let secrets = Arc::clone(&secrets);
         let progress = Arc::clone(&progress);
         let http = options.http.clone();
         let task_run = run.clone();
         let handle = tasks.spawn(async move {
+            // Held until the run is written (dropped with the result).
+            let permit = in_flight.acquire_owned().await.expect("the semaphore is never closed");
             let secret = if needs_secret(run.source.kind) {
                 match secrets(&run.source.id) {
                     Ok(secret) => secret,
@@ -184,7 +195,7 @@ pub async fn sync(
                             &run.source.id,
                             format!("could not read the credentials for {}: {problem}", run.source.id),
                         );
-                        return (run, Err(error));
+                        return (run, Err(error), permit);
                     }
                 }
             } else {
@@ -200,14 +211,14 @@ pub async fn sync(
             };
             let sink = |event: Progress| progress(event);
             let result = sightline_connectors::fetch(request, &sink).await;
-            (run, result)
+            (run, result, permit)
         });
         running.insert(handle.id(), task_run);
     }
 
     let mut report = SyncReport::default();
     while let Some(joined) = tasks.join_next_with_id().await {
-        let (run, result) = match joined {
+        let (run, result, _permit) = match joined {
             Ok((_, finished)) => finished,
             Err(error) => {
                 // A connector panicked: a bug, but it is recorded like any

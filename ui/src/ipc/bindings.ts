@@ -295,7 +295,14 @@ headline: string, status: MetricStatus, tiles: Array<Tile>,
 /**
  * "Data as of 07:50 today; every source synced in the last 2 hours".
  */
-freshness_line: string, sources: Array<SourceFreshness>, 
+freshness_line: string, 
+/**
+ * Where the figures shown are older results served while new ones
+ * are worked out in the background: "Figures worked out at 06:10 UTC
+ * today; up-to-date ones are on their way." `None` when they are
+ * current.
+ */
+figures_as_of: string | null, sources: Array<SourceFreshness>, 
 /**
  * The five most serious open flags.
  */
