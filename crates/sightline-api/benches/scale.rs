@@ -273,7 +273,15 @@ fn bench(company: &Company, build: impl FnOnce(&Sightline)) {
     println!(" peak memory of each as a process of its own (a CLI command)");
     hours += 2;
     open(dir.path(), now() + chrono::Duration::hours(hours)).ensure_assessed().unwrap();
-    for step in ["overview", "drill-down", "vendor page", "board pack", "check --full", "after an hour away"] {
+    for step in [
+        "overview",
+        "drill-down",
+        "vendor page",
+        "board pack",
+        "check --full",
+        "after an hour away",
+        "recompute everything",
+    ] {
         let output = std::process::Command::new(std::env::current_exe().unwrap())
             .args(["step", step, &dir.path().display().to_string(), &hours.to_string()])
             .output()
@@ -351,6 +359,8 @@ fn step(name: &str, dir: &Path, hours: i64) {
             drop(app.vendor_page(&vendor, None).unwrap())
         }
         "board pack" => drop(app.report_for_bench("2026-Q3").unwrap()),
+        // As after a change to the settings or the contracts.
+        "recompute everything" => app.recompute_everything_for_bench().unwrap(),
         // In the CSV folder: the first sync (nothing synced there yet),
         // then the same files again an hour later.
         "first sync" | "unchanged re-sync" => {

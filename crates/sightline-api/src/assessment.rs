@@ -5,7 +5,7 @@
 //!   counts from its own instant on, so a ticket changed in March makes
 //!   March's periods and every later one out of date, and nothing earlier.
 //!   The company, its contracts or the settings make every period so.
-//! - Only those periods are recomputed, a calendar year at a time, each
+//! - Only those periods are recomputed, a calendar quarter at a time, each
 //!   from its own records, read through an index (`Store::load_records_in`).
 //! - The period under way moves with the clock: it is recomputed when the
 //!   stored results are over an hour old.
@@ -14,7 +14,7 @@
 //!
 //! Screens and the CLI read stored results.
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{MetricValue, Period, RecordBatch, RiskFlag, Tz};
 use sightline_engine::{EngineInput, Settings, compute_metrics, evaluate_rules, periods_since, reconcile};
 use sightline_store::{Company, Dirty, RecordWindow, Store};
@@ -63,16 +63,19 @@ fn rules_periods(at: DateTime<Utc>, tz: Tz) -> Vec<Period> {
     periods_since(Some(at - Duration::days(400)), at, tz)
 }
 
-/// Periods grouped by the calendar year they start in: each group is
-/// computed from its own records, so memory holds a year at most.
-fn by_year(periods: &[Period], tz: Tz) -> Vec<Vec<Period>> {
+/// Periods grouped by the calendar quarter they start in (a quarter and
+/// its three months): each group is computed from its own records, so
+/// memory holds two quarters' records at most (a group's and the one
+/// before, for each figure's previous value). By year, a full recompute at
+/// design scale held fifteen months' and peaked over 300 MB.
+fn by_quarter(periods: &[Period], tz: Tz) -> Vec<Vec<Period>> {
     let mut groups: Vec<Vec<Period>> = Vec::new();
     let mut sorted: Vec<Period> = periods.to_vec();
     sorted.sort_by_key(|period| (period.start_in(tz), *period));
+    let quarter = |period: &Period| Period::quarter_of_in(period.start_in(tz), tz);
     for period in sorted {
-        let year = period.start_in(tz).with_timezone(&tz).year();
         match groups.last_mut() {
-            Some(group) if group[0].start_in(tz).with_timezone(&tz).year() == year => group.push(period),
+            Some(group) if quarter(&group[0]) == quarter(&period) => group.push(period),
             _ => groups.push(vec![period]),
         }
     }
@@ -213,7 +216,7 @@ impl Sightline {
 
     /// Recomputes what is out of date (every period, if the results were
     /// never computed) and the period under way, then every rule; stores
-    /// the figures a year at a time and the flags last.
+    /// the figures a quarter at a time and the flags last.
     pub fn reassess(&self) -> Result<(), ApiError> {
         let now = self.now();
         let (version, setting, periods) = {
@@ -238,13 +241,13 @@ impl Sightline {
             (version, setting, periods)
         };
         let tz = setting.settings.tz();
-        for year in by_year(&periods, tz) {
-            // The store is held to read the year's records, not while the
-            // figures are computed: screens read on meanwhile.
-            let records = self.store().load_records_in(window_of(&year, tz))?;
-            let values = compute_metrics(setting.input(&records), &year, now);
+        for quarter in by_quarter(&periods, tz) {
+            // The store is held to read the quarter's records, not while
+            // the figures are computed: screens read on meanwhile.
+            let records = self.store().load_records_in(window_of(&quarter, tz))?;
+            let values = compute_metrics(setting.input(&records), &quarter, now);
             drop(records);
-            self.store().replace_metric_values(&year, &values)?;
+            self.store().replace_metric_values(&quarter, &values)?;
         }
         let mut store = self.store();
         let values = store.load_metric_values(&rules_periods(now, tz))?;
@@ -268,16 +271,32 @@ impl Sightline {
         Ok(())
     }
 
+    /// Forgets that the results were ever computed and computes every
+    /// period again: the scale benchmark's "full recompute".
+    #[doc(hidden)]
+    pub fn recompute_everything_for_bench(&self) -> Result<(), ApiError> {
+        self.store().delete_meta("assessed_version")?;
+        self.reassess()
+    }
+
     /// The cache's reads and writes timed on it and on a plain copy of it
     /// made in `scratch`, for October and 2025 (the scale benchmark's
-    /// "SQLCipher beside plain SQLite").
+    /// "SQLCipher beside plain SQLite"). A demo company only, under the
+    /// sync lock: the copy is readable, and a source's tickets are written
+    /// again.
     #[doc(hidden)]
     pub fn compare_with_plain_for_bench(
         &self,
         scratch: &std::path::Path,
         runs: usize,
     ) -> Result<Vec<sightline_store::CipherCost>, ApiError> {
+        // It rewrites a source's tickets and leaves a clear copy on disk:
+        // only for an invented company, with no sync writing meanwhile.
+        let _lock = sightline_store::lock_sync(self.data_dir(), std::time::Duration::ZERO)?;
         let store = self.store();
+        if !store.load_company()?.demo {
+            return Err(ApiError::invalid("the cipher comparison runs on a demo company only"));
+        }
         let tz = Sightline::settings(&store)?.tz();
         let month = window_of(&["2026-10".parse().expect("a month")], tz);
         let year: Vec<Period> = (1..=12).map(|month| Period::Month { year: 2025, month }).collect();

@@ -1,7 +1,9 @@
 //! What encryption costs: the cache's own reads and writes timed on the
 //! encrypted file and on a plain copy of it, same schema, same indexes,
-//! same settings. For the scale benchmark (the design's 1.3x budget); the
-//! plain copy lives in a scratch folder the caller removes.
+//! same settings. For the scale benchmark (the design's 1.3x budget). The
+//! plain copy is readable and lives in a scratch folder the caller
+//! removes: the API runs this on an invented company only, under the sync
+//! lock.
 
 use std::path::Path;
 use std::time::{Duration, Instant};

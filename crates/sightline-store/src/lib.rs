@@ -607,11 +607,6 @@ pub(crate) fn clear_everything(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Takes the data folder's sync lock, which one process at a time
-/// holds (the desktop app, cron's CLI): another sync waits up to
-/// `wait` for it, then says one is running. Released when dropped, or
-/// by the system when the holder dies. Taken without the store: waiting
-/// for it must not keep the cache from readers.
 /// The settings every connection to a cache runs with (the plain copy of
 /// the cipher comparison too).
 fn configure(conn: &Connection) -> Result<(), StoreError> {
@@ -628,6 +623,11 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Takes the data folder's sync lock, which one process at a time
+/// holds (the desktop app, cron's CLI): another sync waits up to
+/// `wait` for it, then says one is running. Released when dropped, or
+/// by the system when the holder dies. Taken without the store: waiting
+/// for it must not keep the cache from readers.
 pub fn lock_sync(data_dir: &Path, wait: std::time::Duration) -> Result<SyncLock, StoreError> {
     let lock_path = data_dir.join(SYNC_LOCK_FILE);
     let mut options = std::fs::OpenOptions::new();

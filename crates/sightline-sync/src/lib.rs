@@ -28,9 +28,10 @@ const WATERMARK_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
 /// At most this many sources are being fetched, or fetched and waiting to
 /// be written, at once. A fetched run is held in memory until it is
 /// written, one at a time: twenty large files read at once would hold all
-/// twenty (a design-scale first sync peaked at 560 MB so). Four keeps both
-/// cores busy and bounds what waits.
-const IN_FLIGHT: usize = 4;
+/// twenty (a design-scale first sync of 20 CSV files peaked at 560 MB so;
+/// 430 MB with four at a time, 250-290 MB with two). Two keep both cores
+/// busy, one parsing while another is written.
+const IN_FLIGHT: usize = 2;
 
 /// What a caller may ask of a sync.
 #[derive(Debug, Clone, Default)]
