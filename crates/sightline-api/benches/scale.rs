@@ -359,6 +359,8 @@ fn step(name: &str, dir: &Path, hours: i64) {
             drop(app.vendor_page(&vendor, None).unwrap())
         }
         "board pack" => drop(app.report_for_bench("2026-Q3").unwrap()),
+        // What `sightline-cli demo --scale design` does, in an empty folder.
+        "write the design company" => app.build_scale_demo(sightline_api::Scale::DESIGN, false).unwrap(),
         // As after a change to the settings or the contracts.
         "recompute everything" => app.recompute_everything_for_bench().unwrap(),
         // In the CSV folder: the first sync (nothing synced there yet),
@@ -419,6 +421,13 @@ fn main() {
     }
     if only.as_deref() != Some("demo") {
         bench(&design_company(), |app| app.build_scale_demo(sightline_api::Scale::DESIGN, false).unwrap());
+        let empty = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["step", "write the design company", &empty.path().display().to_string(), "0"])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&output.stdout);
+        println!("  {:<44} peak {:>6} MB as a process of its own  budget 300 MB", "demo --scale design", said.trim());
     }
 }
 
