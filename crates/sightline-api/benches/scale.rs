@@ -282,12 +282,7 @@ fn bench(company: &Company, build: impl FnOnce(&Sightline)) {
         "after an hour away",
         "recompute everything",
     ] {
-        let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["step", step, &dir.path().display().to_string(), &hours.to_string()])
-            .output()
-            .unwrap();
-        let said = String::from_utf8_lossy(&output.stdout);
-        println!("  {step:<44} peak {:>6} MB  budget 300 MB", said.trim());
+        println!("  {step:<44} peak {:>6} MB  budget 300 MB", peak_of_step(step, dir.path(), hours));
     }
 
     println!(" the ticket sources as CSV files ({} files)", company.ticket_sources.len());
@@ -314,12 +309,8 @@ fn bench(company: &Company, build: impl FnOnce(&Sightline)) {
         },
     );
     for step in ["first sync", "unchanged re-sync"] {
-        let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["step", step, &files.path().display().to_string(), "0"])
-            .output()
-            .unwrap();
-        let said = String::from_utf8_lossy(&output.stdout);
-        println!("  {step:<44} peak {:>6} MB as a process of its own  budget 300 MB", said.trim());
+        let peak = peak_of_step(step, files.path(), 0);
+        println!("  {step:<44} peak {peak:>6} MB as a process of its own  budget 300 MB");
     }
     let app = open(files.path(), now());
     app.apply_config().unwrap();
@@ -338,6 +329,16 @@ fn bench(company: &Company, build: impl FnOnce(&Sightline)) {
             assert!(summary.sources.iter().all(|source| source.reason.starts_with("unchanged")), "{summary:?}");
         },
     );
+}
+
+/// Runs [`step`] in a child process (this bench, as `scale step NAME DIR
+/// HOURS`) and returns the peak memory it printed, in MB.
+fn peak_of_step(name: &str, dir: &Path, hours: i64) -> String {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["step", name, &dir.display().to_string(), &hours.to_string()])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
 /// One step in a process of its own, for its peak memory: run by the
@@ -422,12 +423,8 @@ fn main() {
     if only.as_deref() != Some("demo") {
         bench(&design_company(), |app| app.build_scale_demo(sightline_api::Scale::DESIGN, false).unwrap());
         let empty = tempfile::tempdir().unwrap();
-        let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["step", "write the design company", &empty.path().display().to_string(), "0"])
-            .output()
-            .unwrap();
-        let said = String::from_utf8_lossy(&output.stdout);
-        println!("  {:<44} peak {:>6} MB as a process of its own  budget 300 MB", "demo --scale design", said.trim());
+        let peak = peak_of_step("write the design company", empty.path(), 0);
+        println!("  {:<44} peak {peak:>6} MB as a process of its own  budget 300 MB", "demo --scale design");
     }
 }
 
