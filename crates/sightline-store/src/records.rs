@@ -522,19 +522,26 @@ impl Filter {
 }
 
 /// Every ticket any figure of the window can use: created in it, or open
-/// at some instant of it. Three disjoint parts, each through an index, so
-/// a month of a million tickets reads that month's and the open ones.
+/// at some instant of it. Three disjoint sets of keys, each found in an
+/// index alone (`wanted`, kept apart so that SQLite cannot fold it back
+/// into one scan), then each row read once by its key: a month of a million
+/// tickets reads that month's and the open ones. (Asked for directly,
+/// SQLite read the row behind every index entry it scanned before testing
+/// `created_at`: for a quarter early in five years, a million rows read for
+/// fifty thousand kept, 1.2 s instead of 0.3 s.)
 fn ticket_filter(filter: &Filter, columns: &str) -> String {
-    let vendor = filter.and_vendor();
     match filter.window {
         None => format!("SELECT {columns} FROM tickets{}", filter.every()),
         Some((from, to)) => format!(
-            "SELECT {columns} FROM tickets INDEXED BY tickets_by_resolved
-                 WHERE resolved_at IS NULL AND created_at < {to}{vendor}
-             UNION ALL SELECT {columns} FROM tickets INDEXED BY tickets_by_resolved
-                 WHERE resolved_at >= {from} AND created_at < {to}{vendor}
-             UNION ALL SELECT {columns} FROM tickets INDEXED BY tickets_by_created
-                 WHERE created_at >= {from} AND created_at < {to} AND resolved_at < {from}{vendor}"
+            "WITH wanted AS MATERIALIZED (
+                 SELECT source_id, record_id FROM tickets INDEXED BY tickets_by_resolved
+                     WHERE resolved_at IS NULL AND created_at < {to}
+                 UNION ALL SELECT source_id, record_id FROM tickets INDEXED BY tickets_by_resolved
+                     WHERE resolved_at >= {from} AND created_at < {to}
+                 UNION ALL SELECT source_id, record_id FROM tickets INDEXED BY tickets_by_created
+                     WHERE created_at >= {from} AND created_at < {to} AND resolved_at < {from})
+             SELECT {columns} FROM wanted CROSS JOIN tickets USING (source_id, record_id){}",
+            filter.clause(None)
         ),
     }
 }
