@@ -1,47 +1,23 @@
 //! Build script of the desktop shell: Tauri's code generation, with the
-//! capabilities read from src-tauri/capabilities/.
+//! capabilities read from src-tauri/capabilities/ and one permission for
+//! each command of the one list (`crates/sightline-api/src/commands.rs`).
+
+include!("../crates/sightline-api/src/commands.rs");
+
+/// The commands' names, from the list.
+macro_rules! names {
+    ($( $(#[doc = $doc:literal])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty; )*) => {
+        &[$(stringify!($name)),*]
+    };
+}
 
 fn main() {
+    println!("cargo::rerun-if-changed=crates/sightline-api/src/commands.rs");
+    let commands: &[&str] = desktop_commands!(names);
     tauri_build::try_build(
-        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*").app_manifest(
-            tauri_build::AppManifest::new().commands(&[
-                "overview",
-                "kpis",
-                "sync_now",
-                "risks",
-                "acknowledge",
-                "set_action",
-                "add_document",
-                "save_document_copy",
-                "remove_document",
-                "add_review",
-                "scorecard",
-                "vendor_page",
-                "trend",
-                "drilldown",
-                "reports",
-                "export_report",
-                "open_report",
-                "compare_reports",
-                "save_report_copy",
-                "sources",
-                "set_up_company",
-                "save_vendor",
-                "save_contract",
-                "remove_vendor",
-                "save_source",
-                "remove_source",
-                "set_secret",
-                "test_connection",
-                "settings",
-                "save_settings",
-                "lock_info",
-                "unlock",
-                "forget_source",
-                "backup_now",
-                "restore_backup",
-            ]),
-        ),
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
     )
     .expect("tauri build step failed");
 }

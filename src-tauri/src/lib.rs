@@ -14,6 +14,14 @@ use tauri::{AppHandle, Emitter, Manager, WindowEvent};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
+/// The handler of every command in the one list
+/// (`crates/sightline-api/src/commands.rs`), each in `commands.rs`.
+macro_rules! handler {
+    ($( $(#[doc = $doc:literal])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty; )*) => {
+        tauri::generate_handler![$(commands::$name),*]
+    };
+}
+
 /// How often the open app syncs its sources by itself.
 const SYNC_EVERY: Duration = Duration::from_secs(60 * 60);
 /// How often it checks whether a scheduled sync is due, and whether the
@@ -163,43 +171,40 @@ pub fn run() {
             start_background_refresh(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::overview,
-            commands::kpis,
-            commands::sync_now,
-            commands::risks,
-            commands::acknowledge,
-            commands::set_action,
-            commands::add_document,
-            commands::save_document_copy,
-            commands::remove_document,
-            commands::add_review,
-            commands::scorecard,
-            commands::vendor_page,
-            commands::trend,
-            commands::drilldown,
-            commands::reports,
-            commands::export_report,
-            commands::open_report,
-            commands::compare_reports,
-            commands::save_report_copy,
-            commands::sources,
-            commands::set_up_company,
-            commands::save_vendor,
-            commands::save_contract,
-            commands::remove_vendor,
-            commands::save_source,
-            commands::remove_source,
-            commands::set_secret,
-            commands::test_connection,
-            commands::settings,
-            commands::save_settings,
-            commands::lock_info,
-            commands::unlock,
-            commands::forget_source,
-            commands::backup_now,
-            commands::restore_backup,
-        ])
+        .invoke_handler(sightline_api::desktop_commands!(handler))
         .run(tauri::generate_context!())
         .expect("the Sightline window could not be started");
+}
+
+#[cfg(test)]
+mod tests {
+    /// The commands' names, from the list.
+    macro_rules! names {
+        ($( $(#[doc = $doc:literal])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty; )*) => {
+            vec![$(stringify!($name)),*]
+        };
+    }
+
+    /// The window may call every command of the list, and nothing else of
+    /// the app's own: a command added in Rust and not to the capabilities
+    /// (or left there after it is gone) fails here, not at a user's click.
+    #[test]
+    fn the_capabilities_allow_exactly_the_listed_commands() {
+        let capabilities: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).expect("capabilities are JSON");
+        let mut allowed: Vec<String> = capabilities["permissions"]
+            .as_array()
+            .expect("a list of permissions")
+            .iter()
+            .filter_map(|permission| permission.as_str())
+            .filter(|permission| !permission.starts_with("core:"))
+            .map(str::to_string)
+            .collect();
+        let listed: Vec<&str> = sightline_api::desktop_commands!(names);
+        let mut wanted: Vec<String> = listed.iter().map(|name| format!("allow-{}", name.replace('_', "-"))).collect();
+        allowed.sort();
+        wanted.sort();
+        assert_eq!(allowed, wanted);
+        assert_eq!(wanted.len(), 35);
+    }
 }

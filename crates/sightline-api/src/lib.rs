@@ -8,6 +8,7 @@ mod backup;
 mod bindings;
 mod brief;
 mod check;
+mod commands;
 mod contract;
 mod demo;
 mod disputes;

@@ -3,7 +3,9 @@ import type { ArchivedReport } from "../../ipc/bindings";
 import {
   changeLists,
   compareDefaults,
+  compareNeedsTwo,
   compareOption,
+  comparePair,
   compareProblem,
   defaultReportPeriod,
   doneLine,
@@ -149,6 +151,31 @@ describe("comparing reports", () => {
     expect(compareDefaults(reports)).toEqual({ from: "2", to: "3" });
     expect(compareDefaults(reports.slice(0, 1))).toBeNull();
     expect(compareDefaults([])).toBeNull();
+  });
+
+  it("keeps each end as chosen and fills the other from the defaults", () => {
+    const reports = [
+      report(1, "2026-Q1", "2026-04-02T09:00:00Z"),
+      report(3, "2026-Q3", "2026-10-02T09:00:00Z"),
+      report(2, "2026-Q2", "2026-07-02T09:00:00Z"),
+    ];
+    expect(comparePair(reports, { from: null, to: null })).toEqual({ from: "2", to: "3" });
+    expect(comparePair(reports, { from: "1", to: null })).toEqual({ from: "1", to: "3" });
+    expect(comparePair(reports, { from: null, to: "1" })).toEqual({ from: "2", to: "1" });
+    expect(comparePair(reports, { from: "3", to: "2" })).toEqual({ from: "3", to: "2" });
+    expect(comparePair([report(1, "2026-Q1", "2026-04-02T09:00:00Z")], { from: null, to: null })).toEqual({
+      from: "",
+      to: "",
+    });
+  });
+
+  it("says how many more reports comparing needs", () => {
+    expect(compareNeedsTwo(0)).toBe(
+      "Comparing needs two reports in the archive. Make two reports (for example for two quarters) to see what got better and what got worse.",
+    );
+    expect(compareNeedsTwo(1)).toBe(
+      "Comparing needs two reports in the archive. There is one so far: make another (for example for the next quarter) to see what got better and what got worse.",
+    );
   });
 
   it("names reports in the pickers by period and date", () => {

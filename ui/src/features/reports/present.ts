@@ -131,6 +131,21 @@ export function compareDefaults(reports: ArchivedReport[]): ComparePair | null {
   return { from: idText(sorted[1]), to: idText(sorted[0]) };
 }
 
+/** The pair the pickers show: each end as chosen, else the default for that end. */
+export function comparePair(reports: ArchivedReport[], chosen: { from: string | null; to: string | null }): ComparePair {
+  const defaults = compareDefaults(reports);
+  return { from: chosen.from ?? defaults?.from ?? "", to: chosen.to ?? defaults?.to ?? "" };
+}
+
+/** What the compare section says while the archive holds fewer than two reports. */
+export function compareNeedsTwo(count: number): string {
+  const next =
+    count === 1
+      ? "There is one so far: make another (for example for the next quarter) to see what got better and what got worse."
+      : "Make two reports (for example for two quarters) to see what got better and what got worse.";
+  return `Comparing needs two reports in the archive. ${next}`;
+}
+
 /** How a report is named in the compare pickers: "Q3 2026, made 22 Nov 2026, 08:00". */
 export function compareOption(report: ArchivedReport, timeZone?: string): string {
   return `${periodLabel(report.period)}, made ${dateTime(report.created_at, timeZone)}`;
@@ -228,3 +243,6 @@ export function savedLine(report: ArchivedReport, path: string): string {
     ? `Saved to ${path}, with its signature beside it in ${path}.minisig`
     : `Saved to ${path}. It was made before reports were signed, so there is no signature file.`;
 }
+
+/** How saving a copy went: the line naming the files written, or what failed. */
+export type CopyOutcome = { saved: string } | { failed: ApiError };
