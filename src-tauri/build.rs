@@ -1,8 +1,8 @@
 //! Build script of the desktop shell: Tauri's code generation, with the
 //! capabilities read from src-tauri/capabilities/ and one permission for
-//! each command of the one list (`crates/sightline-api/src/commands.rs`).
+//! each command of the one list (`crates/sightline-api/src/commands.in`).
 
-include!("../crates/sightline-api/src/commands.rs");
+include!("../crates/sightline-api/src/commands.in");
 
 /// The commands' names, from the list.
 macro_rules! names {
@@ -12,7 +12,7 @@ macro_rules! names {
 }
 
 fn main() {
-    println!("cargo::rerun-if-changed=crates/sightline-api/src/commands.rs");
+    println!("cargo::rerun-if-changed=crates/sightline-api/src/commands.in");
     let commands: &[&str] = desktop_commands!(names);
     tauri_build::try_build(
         tauri_build::Attributes::new()

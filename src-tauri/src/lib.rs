@@ -15,7 +15,7 @@ use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// The handler of every command in the one list
-/// (`crates/sightline-api/src/commands.rs`), each in `commands.rs`.
+/// (`crates/sightline-api/src/commands.in`), each in `commands.rs`.
 macro_rules! handler {
     ($( $(#[doc = $doc:literal])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty; )*) => {
         tauri::generate_handler![$(commands::$name),*]
@@ -174,37 +174,4 @@ pub fn run() {
         .invoke_handler(sightline_api::desktop_commands!(handler))
         .run(tauri::generate_context!())
         .expect("the Sightline window could not be started");
-}
-
-#[cfg(test)]
-mod tests {
-    /// The commands' names, from the list.
-    macro_rules! names {
-        ($( $(#[doc = $doc:literal])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty; )*) => {
-            vec![$(stringify!($name)),*]
-        };
-    }
-
-    /// The window may call every command of the list, and nothing else of
-    /// the app's own: a command added in Rust and not to the capabilities
-    /// (or left there after it is gone) fails here, not at a user's click.
-    #[test]
-    fn the_capabilities_allow_exactly_the_listed_commands() {
-        let capabilities: serde_json::Value =
-            serde_json::from_str(include_str!("../capabilities/default.json")).expect("capabilities are JSON");
-        let mut allowed: Vec<String> = capabilities["permissions"]
-            .as_array()
-            .expect("a list of permissions")
-            .iter()
-            .filter_map(|permission| permission.as_str())
-            .filter(|permission| !permission.starts_with("core:"))
-            .map(str::to_string)
-            .collect();
-        let listed: Vec<&str> = sightline_api::desktop_commands!(names);
-        let mut wanted: Vec<String> = listed.iter().map(|name| format!("allow-{}", name.replace('_', "-"))).collect();
-        allowed.sort();
-        wanted.sort();
-        assert_eq!(allowed, wanted);
-        assert_eq!(wanted.len(), 35);
-    }
 }

@@ -189,31 +189,20 @@ fn generated_bindings_are_committed_where_the_ui_imports_them() {
     assert!(client.contains("from \"./bindings\""), "the IPC client must use the generated types");
 }
 
-/// The words between each `open` and the next `close` in `text`.
-fn between<'a>(text: &'a str, open: &str, close: &str) -> Vec<&'a str> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(open) {
-        rest = &rest[at + open.len()..];
-        if let Some(end) = rest.find(close) {
-            found.push(&rest[..end]);
-            rest = &rest[end..];
-        }
-    }
-    found
-}
-
 fn sorted(mut names: Vec<String>) -> Vec<String> {
     names.sort();
     names
 }
 
-/// A command is named in five places: its function, the handler list, the
-/// build script's permission list, the window's capability and the UI's
-/// client. Adding one and missing a place fails only at run time, in the
-/// window; here it fails at once, naming the place.
+/// A command is written once, in the list in
+/// `crates/sightline-api/src/commands.in`, beside its function in
+/// `src-tauri/src/commands.rs`. The handler and the build script's
+/// permissions are made from the list, and so is the UI's client (generated
+/// into bindings.ts); the window's capability is the one other place that
+/// names it. Missing one fails only at run time, in the window; here it
+/// fails at once, naming the place.
 #[test]
-fn every_command_is_registered_permitted_and_called_alike() {
+fn every_command_is_listed_registered_permitted_and_called_alike() {
     let read = |path: &str| std::fs::read_to_string(root().join(path)).unwrap();
     let commands_rs = read("src-tauri/src/commands.rs");
     let mut defined = Vec::new();
@@ -228,30 +217,23 @@ fn every_command_is_registered_permitted_and_called_alike() {
     let defined = sorted(defined);
     assert!(defined.len() > 10, "{defined:?}");
 
-    let lib = read("src-tauri/src/lib.rs");
-    let handler = between(&lib, "generate_handler![", "]");
-    assert_eq!(handler.len(), 1, "one generate_handler! in src-tauri/src/lib.rs");
-    let registered = sorted(
-        handler[0]
-            .split(',')
+    // `name(arguments) -> answer;`, one per line inside the macro.
+    let list = read("crates/sightline-api/src/commands.in");
+    let listed = sorted(
+        list.lines()
             .map(str::trim)
-            .filter(|entry| !entry.is_empty())
-            .map(|entry| entry.trim_start_matches("commands::").to_string())
+            .filter(|line| !line.starts_with("//") && line.ends_with(';') && line.contains(") -> "))
+            .map(|line| line.split('(').next().unwrap().to_string())
             .collect(),
     );
-    assert_eq!(registered, defined, "src-tauri/src/lib.rs's generate_handler! and commands.rs disagree");
+    assert_eq!(listed, defined, "crates/sightline-api/src/commands.in and src-tauri/src/commands.rs disagree");
 
+    let lib = read("src-tauri/src/lib.rs");
+    assert!(lib.contains(".invoke_handler(sightline_api::desktop_commands!(handler))"), "the handler is the list's");
+    assert!(!lib.contains("generate_handler![commands::"), "no command list written by hand in src-tauri/src/lib.rs");
     let build = read("src-tauri/build.rs");
-    let list = between(&build, ".commands(&[", "])");
-    assert_eq!(list.len(), 1, "one command list in src-tauri/build.rs");
-    let permitted_at_build = sorted(
-        list[0]
-            .split(',')
-            .map(|entry| entry.trim().trim_matches('"').to_string())
-            .filter(|name| !name.is_empty())
-            .collect(),
-    );
-    assert_eq!(permitted_at_build, defined, "src-tauri/build.rs's command list and commands.rs disagree");
+    assert!(build.contains("desktop_commands!(names)"), "the build script's permissions are the list's");
+    assert!(!build.contains(".commands(&["), "no command list written by hand in src-tauri/build.rs");
 
     let capability: serde_json::Value = serde_json::from_str(&read("src-tauri/capabilities/default.json")).unwrap();
     let allowed = sorted(
@@ -263,20 +245,24 @@ fn every_command_is_registered_permitted_and_called_alike() {
             .map(|name| name.replace('-', "_"))
             .collect(),
     );
-    assert_eq!(allowed, defined, "src-tauri/capabilities/default.json and commands.rs disagree");
+    assert_eq!(allowed, listed, "src-tauri/capabilities/default.json and the command list disagree");
 
-    let client = read("ui/src/ipc/client.ts");
     // `call<Type>("name", ...)`; the definition `call<T>(command: ...)` has no name.
-    let called = sorted(
-        client
-            .split("call<")
-            .skip(1)
-            .filter_map(|rest| {
-                let (head, _) = rest.split_once('(')?;
-                let name = rest[head.len() + 1..].strip_prefix('"')?.split('"').next()?;
-                head.ends_with('>').then(|| name.to_string())
-            })
-            .collect(),
-    );
-    assert_eq!(called, defined, "ui/src/ipc/client.ts calls other commands than commands.rs defines");
+    let called = |text: &str| {
+        sorted(
+            text.split("call<")
+                .skip(1)
+                .filter_map(|rest| {
+                    let (head, _) = rest.split_once('(')?;
+                    let name = rest[head.len() + 1..].strip_prefix('"')?.split('"').next()?;
+                    head.ends_with('>').then(|| name.to_string())
+                })
+                .collect(),
+        )
+    };
+    let bindings = read("ui/src/ipc/bindings.ts");
+    assert_eq!(called(&bindings), listed, "the generated client in ui/src/ipc/bindings.ts is out of date");
+    let client = read("ui/src/ipc/client.ts");
+    assert!(client.contains("export const api = commands(call);"), "the UI's client is the generated one");
+    assert_eq!(called(&client), Vec::<String>::new(), "ui/src/ipc/client.ts names a command by hand");
 }

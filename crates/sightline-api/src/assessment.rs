@@ -16,8 +16,8 @@
 //! Screens and the CLI read stored results.
 
 use chrono::{DateTime, Duration, Utc};
-use sightline_domain::{MetricValue, Period, RecordBatch, RiskFlag, Tz};
-use sightline_engine::{EngineInput, Settings, compute_metrics_after, evaluate_rules, periods_since, reconcile};
+use sightline_domain::{MetricKey, MetricValue, Period, RecordBatch, RecordKind, RiskFlag, Scope, Tz};
+use sightline_engine::{EngineInput, Settings, compute_metrics_alone, evaluate_rules, periods_since, reconcile};
 use sightline_store::{Company, Dirty, RecordWindow, Store};
 
 use crate::{ApiError, Sightline};
@@ -119,32 +119,16 @@ impl Setting {
         periods: &[Period],
         now: DateTime<Utc>,
     ) -> Result<Vec<MetricValue>, ApiError> {
-        let (records, earlier) = Self::read_for(store, periods, self.settings.tz())?;
-        Ok(self.compute_from(&records, periods, &earlier, now))
-    }
-
-    /// What the figures of `periods` are computed from: their records and
-    /// the stored figures of the periods before them.
-    fn read_for(store: &Store, periods: &[Period], tz: Tz) -> Result<(RecordBatch, Vec<MetricValue>), ApiError> {
         if periods.is_empty() {
-            return Ok((RecordBatch::default(), Vec::new()));
+            return Ok(Vec::new());
         }
+        let records = store.load_records_in(window_of(periods, self.settings.tz()))?;
+        let mut values = compute_metrics_alone(self.input(&records), periods, now);
         let before = before(periods);
-        let earlier = if before.is_empty() { Vec::new() } else { store.load_metric_values(&before)? };
-        Ok((store.load_records_in(window_of(periods, tz))?, earlier))
-    }
-
-    fn compute_from(
-        &self,
-        records: &RecordBatch,
-        periods: &[Period],
-        earlier: &[MetricValue],
-        now: DateTime<Utc>,
-    ) -> Vec<MetricValue> {
-        if periods.is_empty() {
-            return Vec::new();
+        if !before.is_empty() {
+            give_previous(&mut values, periods, &store.load_metric_values(&before)?);
         }
-        compute_metrics_after(self.input(records), periods, earlier, now)
+        Ok(values)
     }
 
     /// Every rule at `at`, over the figures given and the records the rules
@@ -281,14 +265,7 @@ impl Sightline {
             (version, setting, periods)
         };
         let tz = setting.settings.tz();
-        for quarter in by_quarter(&periods, tz) {
-            // The store is held to read the quarter's records, not while
-            // the figures are computed: screens read on meanwhile.
-            let (records, earlier) = Setting::read_for(&self.store(), &quarter, tz)?;
-            let values = setting.compute_from(&records, &quarter, &earlier, now);
-            drop(records);
-            self.store().replace_metric_values(&quarter, &values)?;
-        }
+        self.recompute(&setting, &by_quarter(&periods, tz), now)?;
         let mut store = self.store();
         let values = store.load_metric_values(&rules_periods(now, tz))?;
         let flags = setting.flags(&store, &values, now)?;
@@ -296,6 +273,60 @@ impl Sightline {
         let flags = reconcile(&previous, flags, now);
         store.finish_assessment(&flags, now, version)?;
         Ok(())
+    }
+}
+
+/// A quarter's tickets, read on one connection while its other records
+/// are read on another: reading is most of a recompute's work, and the
+/// tickets about half of it.
+const TICKETS: [RecordKind; 1] = [RecordKind::Ticket];
+
+impl Sightline {
+    /// Computes the quarters' figures and stores them in time order, each
+    /// quarter read on two connections at once (one quarter's records in
+    /// memory at a time), its first figures given their previous values
+    /// from the quarter before it, as just computed (or, for the first, as
+    /// stored). The store is held only to write: screens read on meanwhile.
+    fn recompute(&self, setting: &Setting, quarters: &[Vec<Period>], now: DateTime<Utc>) -> Result<(), ApiError> {
+        let Some(first) = quarters.first() else { return Ok(()) };
+        let tz = setting.settings.tz();
+        let before = before(first);
+        let mut earlier = if before.is_empty() { Vec::new() } else { self.store().load_metric_values(&before)? };
+        // One statement each: a guard of the store lives to its statement's end.
+        let tickets_reader = self.store().reader()?;
+        let others_reader = self.store().reader()?;
+        let others: Vec<RecordKind> = RecordKind::ALL.iter().copied().filter(|kind| !TICKETS.contains(kind)).collect();
+        for quarter in quarters {
+            let window = window_of(quarter, tz);
+            // The tickets, the larger part, are read on this thread: its
+            // memory is what the sync before left free.
+            let (tickets, rest) = std::thread::scope(|threads| {
+                let rest = threads.spawn(|| others_reader.load_records_of(window, &others, None));
+                let tickets = tickets_reader.load_records_of(window, &TICKETS, None);
+                let rest = rest.join().map_err(|_| ApiError {
+                    code: crate::ErrorCode::Storage,
+                    message: "reading a quarter's records stopped unexpectedly".into(),
+                });
+                (tickets, rest)
+            });
+            let records = RecordBatch { tickets: tickets?.tickets, ..rest?? };
+            let mut values = compute_metrics_alone(setting.input(&records), quarter, now);
+            drop(records);
+            give_previous(&mut values, quarter, &earlier);
+            self.store().replace_metric_values(quarter, &values)?;
+            earlier = values;
+        }
+        Ok(())
+    }
+}
+
+/// Gives the figures whose previous period is not among `periods` their
+/// previous values, from the figures of those earlier periods.
+fn give_previous(values: &mut [MetricValue], periods: &[Period], earlier: &[MetricValue]) {
+    let known: std::collections::HashMap<(&Scope, MetricKey, Period), Option<f64>> =
+        earlier.iter().map(|value| ((&value.scope, value.metric, value.period), value.value)).collect();
+    for value in values.iter_mut().filter(|value| !periods.contains(&value.period.previous())) {
+        value.previous = known.get(&(&value.scope, value.metric, value.period.previous())).copied().flatten();
     }
 }
 
@@ -347,7 +378,6 @@ impl Sightline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sightline_domain::MetricKey;
     use sightline_store::SourceRun;
 
     /// Changing recent records recomputes only the periods from the

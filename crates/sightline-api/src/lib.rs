@@ -3,12 +3,15 @@
 //! and returns DTOs (the only types that cross the IPC boundary) or an
 //! [`ApiError`] with a closed code and a plain message.
 
+// First: its macro is used by name in the modules after it.
+#[macro_use]
+mod commands;
+
 mod assessment;
 mod backup;
 mod bindings;
 mod brief;
 mod check;
-mod commands;
 mod contract;
 mod demo;
 mod disputes;

@@ -238,8 +238,9 @@ impl Sightline {
             }
             let json = serde_json::to_string(&changed).map_err(|error| settings_error(error.to_string()))?;
             store.set_meta("settings", &json)?;
-            // Stored figures were computed with the old settings.
-            store.set_meta("assessed_version", "")?;
+            // Every stored figure, of every period, was judged by the old
+            // settings: all of them are worked out again.
+            store.bump_data_version()?;
         }
         if let Some(kinds) = &input.required_evidence {
             self.set_required_evidence(kinds)?;

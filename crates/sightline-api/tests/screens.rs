@@ -276,6 +276,33 @@ fn a_contract_is_saved_into_the_configuration_file_and_the_page_shows_it() {
     assert!(page.targets.is_empty());
 }
 
+/// A changed target applies to every stored figure, not only to the
+/// period under way: a past month's status is judged against it too.
+#[test]
+fn a_changed_target_judges_past_months_too() {
+    let (_dir, app) = demo();
+    let july = |app: &Sightline| {
+        let query = KpiQuery { vendor: Some("all".into()), period: Some("2026-07".into()) };
+        let rows = app.kpis(&query).unwrap();
+        rows.into_iter().find(|row| row.metric == "patch_compliance_pct").unwrap()
+    };
+    assert_eq!(july(&app).target, Some(95.0));
+    let mut input = SettingsInput {
+        timezone: app.settings_view().unwrap().timezone,
+        paper: "a4".into(),
+        lock_minutes: 15,
+        thresholds: vec![ThresholdValue { key: "patch_target_pct".into(), value: 60.0 }],
+        backup_reminder_days: None,
+        required_evidence: None,
+    };
+    app.save_settings(&input).unwrap();
+    let row = july(&app);
+    assert_eq!((row.target, row.status), (Some(60.0), MetricStatus::Met));
+    input.thresholds[0].value = 95.0;
+    app.save_settings(&input).unwrap();
+    assert_eq!(july(&app).target, Some(95.0));
+}
+
 #[test]
 fn settings_change_targets_and_are_kept_and_checked() {
     let (dir, app) = demo();

@@ -15,7 +15,7 @@ mod stats;
 
 pub use disputes::{Dispute, DisputedTarget, dispute_of, disputes, duration_words};
 pub use metrics::{
-    Diagnostic, EngineInput, MetricsResult, TracedRecord, compute_metrics, compute_metrics_after,
+    Diagnostic, EngineInput, MetricsResult, TracedRecord, compute_metrics, compute_metrics_alone,
     compute_metrics_with_diagnostics, records_behind, status_for, target_for,
 };
 pub use onfile::{Impact, Likelihood, RULE_IMPACT, age_words, evidence_flags, grid_place, last_day};

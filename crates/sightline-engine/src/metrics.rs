@@ -53,29 +53,18 @@ pub fn compute_metrics_with_diagnostics(
     periods: &[Period],
     now: DateTime<Utc>,
 ) -> MetricsResult {
-    compute(input, periods, now, None)
+    compute(input, periods, now, true)
 }
 
-/// [`compute_metrics`] where each figure whose previous period is not among
-/// `periods` takes its previous value from `earlier` (the stored figures
-/// of those periods), so that the records read are those of `periods`
-/// alone: a period's figures do not depend on when they were computed once
-/// it has ended.
-pub fn compute_metrics_after(
-    input: EngineInput<'_>,
-    periods: &[Period],
-    earlier: &[MetricValue],
-    now: DateTime<Utc>,
-) -> Vec<MetricValue> {
-    compute(input, periods, now, Some(earlier)).values
+/// [`compute_metrics`] from the records of `periods` alone: a figure has
+/// a previous value only where its previous period is among `periods`;
+/// the caller gives the others theirs from the stored figures (a period's
+/// figures do not depend on when they were computed once it has ended).
+pub fn compute_metrics_alone(input: EngineInput<'_>, periods: &[Period], now: DateTime<Utc>) -> Vec<MetricValue> {
+    compute(input, periods, now, false).values
 }
 
-fn compute(
-    input: EngineInput<'_>,
-    periods: &[Period],
-    now: DateTime<Utc>,
-    earlier: Option<&[MetricValue]>,
-) -> MetricsResult {
+fn compute(input: EngineInput<'_>, periods: &[Period], now: DateTime<Utc>, previous_periods: bool) -> MetricsResult {
     let mut scopes: Vec<Scope> = input.vendors.iter().map(|vendor| Scope::Vendor(vendor.id.clone())).collect();
     scopes.push(Scope::All);
     let tz = input.settings.tz();
@@ -83,15 +72,10 @@ fn compute(
     let indexes = build_indexes(input.vendors, input.contracts, input.records, input.sources, &clocks);
     let requested: Vec<Period> = periods.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
     let mut wanted: BTreeSet<Period> = requested.iter().copied().collect();
-    if earlier.is_none() {
+    if previous_periods {
         wanted.extend(requested.iter().map(|period| period.previous()));
     }
     let wanted: Vec<Period> = wanted.into_iter().collect();
-    let earlier: HashMap<(&Scope, MetricKey, Period), Option<f64>> = earlier
-        .unwrap_or_default()
-        .iter()
-        .map(|value| ((&value.scope, value.metric, value.period), value.value))
-        .collect();
 
     // Scopes are independent: spread them over the machine's cores, with
     // "all vendors" (as much work as every vendor together) on its own.
@@ -106,9 +90,7 @@ fn compute(
                 let (contract, monthly_cost) = contract_of(input, scope);
                 let context =
                     Context { index, contract, monthly_cost, settings: input.settings, tz, now, trace: false };
-                let earlier =
-                    |metric: MetricKey, period: Period| earlier.get(&(*scope, metric, period)).copied().flatten();
-                scope_values(&context, scope, input, &requested, &wanted, &earlier)
+                scope_values(&context, scope, input, &requested, &wanted)
             })
             .collect()
     };
@@ -189,7 +171,6 @@ fn scope_values(
     input: EngineInput<'_>,
     requested: &[Period],
     wanted: &[Period],
-    earlier: &dyn Fn(MetricKey, Period) -> Option<f64>,
 ) -> (Vec<MetricValue>, Vec<Diagnostic>) {
     let mut computed: HashMap<(MetricKey, Period), Computed> = HashMap::new();
     let mut diagnostics = Vec::new();
@@ -207,10 +188,7 @@ fn scope_values(
     for &period in requested {
         for &metric in MetricKey::ALL {
             let current = computed.get(&(metric, period)).expect("computed above");
-            let previous = match computed.get(&(metric, period.previous())) {
-                Some(previous) => previous.value,
-                None => earlier(metric, period.previous()),
-            };
+            let previous = computed.get(&(metric, period.previous())).and_then(|previous| previous.value);
             let target = target_for(metric, scope, input.contracts, input.settings);
             let status = if metric == MetricKey::KeyPersonSharePct
                 && current.tally.records < input.settings.key_person_min_tickets

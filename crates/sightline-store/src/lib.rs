@@ -180,6 +180,31 @@ pub struct Store {
     key: CacheKey,
 }
 
+/// A read-only connection to an unlocked cache ([`Store::reader`]), to
+/// read on another thread than the store's.
+pub struct Reader {
+    conn: std::sync::Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("Reader").finish_non_exhaustive()
+    }
+}
+
+impl Reader {
+    /// As [`Store::load_records_of`].
+    pub fn load_records_of(
+        &self,
+        window: RecordWindow,
+        kinds: &[sightline_domain::RecordKind],
+        vendor: Option<&str>,
+    ) -> Result<RecordBatch, StoreError> {
+        let conn = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(records::load_batch(&conn, Some(window), records::Wanted { kinds, vendor })?)
+    }
+}
+
 /// What `PRAGMA integrity_check` and SQLCipher's page check found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IntegrityReport {
@@ -394,6 +419,24 @@ impl Store {
     /// five-year history reads about a month's records.
     pub fn load_records_in(&self, window: RecordWindow) -> Result<RecordBatch, StoreError> {
         Ok(records::load_batch(&self.conn, Some(window), records::Wanted::EVERYTHING)?)
+    }
+
+    /// A second connection to the cache, read-only, for reading records
+    /// on another thread while this one writes (WAL lets readers and one
+    /// writer share the file): a recompute reads a quarter's tickets and
+    /// its other records at once.
+    pub fn reader(&self) -> Result<Reader, StoreError> {
+        let conn = open_keyed(&self.path, &self.key)?;
+        conn.pragma_update(None, "query_only", true)?;
+        // As the store's own connection: wait rather than fail while a
+        // checkpoint holds the file, and keep sorts and temporary tables in
+        // memory, never in clear on disk.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Each page of a quarter is read once: a small cache of its own
+        // keeps readers inside the memory budget.
+        conn.pragma_update(None, "cache_size", -4_096)?;
+        Ok(Reader { conn: std::sync::Mutex::new(conn) })
     }
 
     /// [`Store::load_records_in`], of the `kinds` only and of one vendor

@@ -28,9 +28,9 @@ const WATERMARK_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
 /// At most this many sources are being fetched, or fetched and waiting to
 /// be written, at once. A fetched run is held in memory until it is
 /// written, one at a time: twenty large files read at once held all twenty
-/// (a design-scale first sync of 20 CSV files peaked at 560 MB so; 430 MB
-/// with four, where the assessment after it is now the peak). Four keep
-/// both cores busy and let HTTP sources overlap their waits.
+/// (a design-scale first sync of 20 CSV files peaked at 560 MB so; 275-305
+/// MB with four, and no less with three). Four keep both cores busy and
+/// let HTTP sources overlap their waits.
 const IN_FLIGHT: usize = 4;
 
 /// What a caller may ask of a sync.
