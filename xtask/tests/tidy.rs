@@ -189,6 +189,39 @@ fn generated_bindings_are_committed_where_the_ui_imports_them() {
     assert!(client.contains("from \"./bindings\""), "the IPC client must use the generated types");
 }
 
+/// A command as `name(argument:Type,...) -> Answer`, spaces removed, from
+/// a function signature (`name(app: AppHandle, id: i64) ->
+/// Result<Response, ApiError> {`) or an entry of the list (`name(id: i64)
+/// -> Vec<u8>`): what Tauri supplies is left out, and the raw answer
+/// (`Response`) is the list's `Vec<u8>`.
+fn command_shape(text: &str) -> String {
+    let (name, rest) = text.split_once('(').unwrap();
+    let (arguments, answer) = rest.split_once(") ->").unwrap();
+    let mut depth = 0;
+    let mut parts = vec![String::new()];
+    for character in arguments.chars() {
+        match character {
+            '<' | '(' => depth += 1,
+            '>' | ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        parts.last_mut().unwrap().push(character);
+    }
+    let arguments: Vec<String> = parts
+        .iter()
+        .map(|part| part.split_whitespace().collect::<String>())
+        .filter(|part| !part.is_empty() && !part.starts_with("desktop:State<") && part != "app:AppHandle")
+        .collect();
+    let answer = answer.trim().trim_end_matches('{').trim();
+    let answer = answer.strip_prefix("Result<").and_then(|inner| inner.strip_suffix(", ApiError>")).unwrap_or(answer);
+    let answer = if answer == "Response" { "Vec<u8>" } else { answer };
+    format!("{}({}) -> {}", name.trim(), arguments.join(","), answer.split_whitespace().collect::<String>())
+}
+
 fn sorted(mut names: Vec<String>) -> Vec<String> {
     names.sort();
     names
@@ -204,29 +237,41 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
 #[test]
 fn every_command_is_listed_registered_permitted_and_called_alike() {
     let read = |path: &str| std::fs::read_to_string(root().join(path)).unwrap();
+    // Each command function as `name(arguments) -> answer`, leaving out
+    // what Tauri supplies (the app, its state) and the `ApiError`.
     let commands_rs = read("src-tauri/src/commands.rs");
-    let mut defined = Vec::new();
+    let mut functions = Vec::new();
     let mut lines = commands_rs.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "#[tauri::command]" {
-            let signature = lines.next().unwrap();
-            let name = signature.split("fn ").nth(1).unwrap().split(['(', '<']).next().unwrap();
-            defined.push(name.to_string());
+            let mut signature = String::new();
+            for line in lines.by_ref() {
+                signature.push_str(line.trim());
+                signature.push(' ');
+                if line.contains('{') {
+                    break;
+                }
+            }
+            functions.push(command_shape(signature.split("fn ").nth(1).unwrap()));
         }
     }
-    let defined = sorted(defined);
-    assert!(defined.len() > 10, "{defined:?}");
+    let functions = sorted(functions);
+    assert!(functions.len() > 10, "{functions:?}");
 
     // `name(arguments) -> answer;`, one per line inside the macro.
     let list = read("crates/sightline-api/src/commands.in");
-    let listed = sorted(
+    let entries = sorted(
         list.lines()
             .map(str::trim)
             .filter(|line| !line.starts_with("//") && line.ends_with(';') && line.contains(") -> "))
-            .map(|line| line.split('(').next().unwrap().to_string())
+            .map(|line| command_shape(line.trim_end_matches(';')))
             .collect(),
     );
-    assert_eq!(listed, defined, "crates/sightline-api/src/commands.in and src-tauri/src/commands.rs disagree");
+    assert_eq!(
+        entries, functions,
+        "crates/sightline-api/src/commands.in and src-tauri/src/commands.rs disagree (names, arguments or answers)"
+    );
+    let listed: Vec<String> = entries.iter().map(|entry| entry.split('(').next().unwrap().to_string()).collect();
 
     let lib = read("src-tauri/src/lib.rs");
     assert!(lib.contains(".invoke_handler(sightline_api::desktop_commands!(handler))"), "the handler is the list's");
