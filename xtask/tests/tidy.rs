@@ -229,11 +229,11 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
 
 /// A command is written once, in the list in
 /// `crates/sightline-api/src/commands.in`, beside its function in
-/// `src-tauri/src/commands.rs`. The handler and the build script's
-/// permissions are made from the list, and so is the UI's client (generated
-/// into bindings.ts); the window's capability is the one other place that
-/// names it. Missing one fails only at run time, in the window; here it
-/// fails at once, naming the place.
+/// `src-tauri/src/commands.rs` with the same arguments and answer. The
+/// handler and the build script's permissions are made from the list, and
+/// so is the UI's client (generated into bindings.ts); the window's
+/// capability is the one other place that names it. Missing one fails only
+/// at run time, in the window; here it fails at once, naming the place.
 #[test]
 fn every_command_is_listed_registered_permitted_and_called_alike() {
     let read = |path: &str| std::fs::read_to_string(root().join(path)).unwrap();
