@@ -204,3 +204,36 @@ fn contract_mistakes_are_explained() {
         )]
     );
 }
+
+/// What a source table refuses, each at its line: pinned before the
+/// source kinds describe their own settings, so that the move keeps them.
+#[test]
+fn a_source_tables_bad_keys_and_values_name_their_lines() {
+    let unknown = GOOD.replace(
+        "client_id = \"0b7e5a8c-1111-4c3e-9d55-5a1f00c0ffee\"\n",
+        "client_id = \"0b7e5a8c-1111-4c3e-9d55-5a1f00c0ffee\"\ncolour = \"blue\"\n",
+    );
+    let found = problems(&unknown);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("/etc/hf/sightline.toml line 25: unknown field `colour`"), "{found:?}");
+
+    let record = GOOD.replace("record = \"tickets\"", "record = \"invoices\"");
+    let found = problems(&record);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("/etc/hf/sightline.toml line 32: unknown variant `invoices`"), "{found:?}");
+
+    let size = GOOD.replace("record = \"tickets\"", "record = \"tickets\"\npage_size = \"many\"");
+    let found = problems(&size);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("/etc/hf/sightline.toml line 33: invalid type: string \"many\""), "{found:?}");
+}
+
+/// A source's settings fingerprint decides whether its next read is full:
+/// pinned, so that a change in how settings are kept cannot force every
+/// source to be read again in full.
+#[test]
+fn a_sources_settings_fingerprint_is_stable() {
+    let config = Config::parse(GOOD, Path::new("/etc/hf/sightline.toml")).unwrap();
+    let fingerprints: Vec<String> = config.sources.iter().map(sightline_sync::fingerprint).collect();
+    assert_eq!(fingerprints, vec!["15c25df82a85f150".to_string(), "280990c2fbc3b475".to_string()]);
+}
