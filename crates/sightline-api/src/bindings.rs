@@ -58,6 +58,8 @@ pub fn typescript_bindings() -> String {
         DrilldownQuery::decl(),
         DrilldownRow::decl(),
         Drilldown::decl(),
+        FieldInput::decl(),
+        SourceField::decl(),
         SourceKindChoice::decl(),
         SourceInput::decl(),
         SourceRow::decl(),

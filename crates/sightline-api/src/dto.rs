@@ -2,6 +2,8 @@
 //! types are converted into these explicitly; TypeScript bindings for them
 //! are generated into `ui/src/ipc/bindings.ts`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -637,12 +639,38 @@ pub struct SourceKindChoice {
     /// `connectwise`, `csv`, ...
     pub kind: String,
     pub name: String,
-    /// The settings fields it needs besides id, vendor and name, e.g.
-    /// `base_url`, `company_id`, `client_id`, `integration_code`, `tenant`,
-    /// `hosts`, `path`, `record`.
-    pub fields: Vec<String>,
-    /// "public_key:private_key", when it needs credentials.
+    /// The settings the form asks for besides id, vendor and name, in order.
+    pub fields: Vec<SourceField>,
+    /// "PUBLIC_KEY:PRIVATE_KEY", when it needs credentials.
     pub secret_form: Option<String>,
+}
+
+/// How the form asks for a setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldInput {
+    /// A web address.
+    Url,
+    Text,
+    /// A file on this computer.
+    File,
+    /// Several entries, one per line.
+    Lines,
+    /// One of `choices`.
+    Choice,
+}
+
+/// One setting on the source form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceField {
+    /// The key in `sightline.toml` and in [`SourceInput::settings`].
+    pub key: String,
+    pub label: String,
+    pub hint: String,
+    pub required: bool,
+    pub input: FieldInput,
+    /// For a choice: the values (`id`) and what the form shows (`name`).
+    pub choices: Vec<Choice>,
 }
 
 /// A configured source, as the Sources screen shows it (never its secret).
@@ -667,15 +695,9 @@ pub struct SourceInput {
     pub kind: String,
     pub vendor: String,
     pub name: Option<String>,
-    pub base_url: Option<String>,
-    pub company_id: Option<String>,
-    pub client_id: Option<String>,
-    pub integration_code: Option<String>,
-    pub tenant: Option<String>,
-    pub hosts: Vec<String>,
-    pub path: Option<String>,
-    /// CSV: tickets, devices, patches, backups, restore_tests, ...
-    pub record: Option<String>,
+    /// The kind's form settings by key ([`SourceField::key`]); several
+    /// entries (a `lines` setting) one per line. Empty leaves a setting out.
+    pub settings: BTreeMap<String, String>,
 }
 
 /// A vendor as entered on the Sources screen; written to `sightline.toml`.
@@ -703,7 +725,6 @@ pub struct SourcesView {
     pub vendors: Vec<VendorInput>,
     pub sources: Vec<SourceRow>,
     pub kinds: Vec<SourceKindChoice>,
-    pub record_kinds: Vec<String>,
 }
 
 /// What "Test connection" found.

@@ -3,46 +3,66 @@
 //! to the keychain and are never read back; "Test connection" reads from a
 //! source without keeping anything.
 
-use std::path::PathBuf;
-
 use chrono::NaiveDate;
-use sightline_connectors::{CsvRecord, FetchRequest, HttpOptions, SourceConfig, SourceKind};
+use sightline_connectors::{FetchRequest, Field, FieldForm, HttpOptions, Setting, SourceConfig, SourceKind};
 use sightline_domain::VendorKind;
 use sightline_sync::{Config, ConfigError, VendorConfig};
 
-use crate::dto::{ConnectionTest, SourceInput, SourceKindChoice, SourceRow, SourcesView, VendorInput};
+use crate::dto::{
+    Choice, ConnectionTest, FieldInput, SourceField, SourceInput, SourceKindChoice, SourceRow, SourcesView, VendorInput,
+};
 use crate::error::ErrorCode;
 use crate::format::{age_text, thousands};
 use crate::{ApiError, Sightline};
 
-const KINDS: [SourceKind; 7] = [
-    SourceKind::Connectwise,
-    SourceKind::Autotask,
-    SourceKind::Halopsa,
-    SourceKind::Ninjaone,
-    SourceKind::Servicenow,
-    SourceKind::Tls,
-    SourceKind::Csv,
-];
-
-const RECORDS: [&str; 6] = ["tickets", "devices", "backups", "vulnerabilities", "changes", "surveys"];
-
-fn fields(kind: SourceKind) -> &'static [&'static str] {
-    match kind {
-        SourceKind::Connectwise => &["base_url", "company_id", "client_id"],
-        SourceKind::Autotask => &["base_url", "integration_code"],
-        SourceKind::Halopsa => &["base_url", "tenant"],
-        SourceKind::Ninjaone | SourceKind::Servicenow => &["base_url"],
-        SourceKind::Tls => &["hosts"],
-        SourceKind::Csv => &["path", "record"],
+/// A kind as the form offers it: the settings it asks for, from the kind's
+/// own description.
+fn kind_choice(kind: SourceKind) -> SourceKindChoice {
+    SourceKindChoice {
+        kind: kind.as_str().into(),
+        name: kind.display_name().into(),
+        fields: kind.fields().iter().filter(|field| field.on_form).map(source_field).collect(),
+        secret_form: kind.secret_form().map(str::to_string),
     }
+}
+
+fn source_field(field: &Field) -> SourceField {
+    let (input, choices) = match field.form {
+        FieldForm::Url => (FieldInput::Url, Vec::new()),
+        FieldForm::Path => (FieldInput::File, Vec::new()),
+        FieldForm::Hosts => (FieldInput::Lines, Vec::new()),
+        FieldForm::Choice(choices) => (
+            FieldInput::Choice,
+            choices.iter().map(|(id, name)| Choice { id: id.to_string(), name: name.to_string() }).collect(),
+        ),
+        FieldForm::Text | FieldForm::Count | FieldForm::PriorityMap => (FieldInput::Text, Vec::new()),
+    };
+    SourceField {
+        key: field.key.into(),
+        label: field.label.into(),
+        hint: field.hint.into(),
+        required: field.required,
+        input,
+        choices,
+    }
+}
+
+/// "a.com, b.com\nc.com" as ["a.com", "b.com", "c.com"], without repeats.
+fn entries(text: &str) -> Vec<String> {
+    let mut entries: Vec<String> = Vec::new();
+    for entry in text.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|entry| !entry.is_empty()) {
+        if !entries.iter().any(|seen| seen == entry) {
+            entries.push(entry.to_string());
+        }
+    }
+    entries
 }
 
 fn config_problem(error: ConfigError) -> ApiError {
     ApiError { code: ErrorCode::Config, message: error.to_string() }
 }
 
-/// Reads a closed word (a kind, a record type) the way the file spells it.
+/// Reads a closed word (a kind of vendor) the way the file spells it.
 fn word<T: serde::de::DeserializeOwned>(text: &str, what: &str, allowed: &str) -> Result<T, ApiError> {
     serde_json::from_value(serde_json::Value::String(text.trim().to_string()))
         .map_err(|_| ApiError::invalid(format!("'{text}' is not a {what}: use one of {allowed}")))
@@ -52,22 +72,29 @@ fn optional(text: &Option<String>) -> Option<String> {
     text.as_deref().map(str::trim).filter(|text| !text.is_empty()).map(str::to_string)
 }
 
+/// A source as the form shows it: the settings it asks for.
 fn input_of(source: &SourceConfig) -> SourceInput {
+    let settings = source
+        .kind
+        .fields()
+        .iter()
+        .filter(|field| field.on_form)
+        .filter_map(|field| {
+            let text = match source.settings.get(field.key)? {
+                Setting::Text(text) => text.clone(),
+                Setting::Count(count) => count.to_string(),
+                Setting::List(list) => list.join("\n"),
+                Setting::Map(_) => return None,
+            };
+            Some((field.key.to_string(), text))
+        })
+        .collect();
     SourceInput {
         id: source.id.clone(),
         kind: source.kind.as_str().into(),
         vendor: source.vendor.clone(),
         name: source.name.clone(),
-        base_url: source.base_url.clone(),
-        company_id: source.company_id.clone(),
-        client_id: source.client_id.clone(),
-        integration_code: source.integration_code.clone(),
-        tenant: source.tenant.clone(),
-        hosts: source.hosts.clone(),
-        path: source.path.as_ref().map(|path| path.display().to_string()),
-        record: source.record.map(|record| {
-            serde_json::to_value(record).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-        }),
+        settings,
     }
 }
 
@@ -183,16 +210,7 @@ impl Sightline {
             config_problem,
             vendors,
             sources,
-            kinds: KINDS
-                .iter()
-                .map(|kind| SourceKindChoice {
-                    kind: kind.as_str().into(),
-                    name: kind.display_name().into(),
-                    fields: fields(*kind).iter().map(|field| field.to_string()).collect(),
-                    secret_form: kind.secret_form().map(str::to_string),
-                })
-                .collect(),
-            record_kinds: RECORDS.iter().map(|record| record.to_string()).collect(),
+            kinds: SourceKind::all().map(kind_choice).collect(),
         })
     }
 
@@ -243,47 +261,39 @@ impl Sightline {
     /// does not show (a priority map, page sizes) are kept.
     pub fn save_source(&self, input: &SourceInput) -> Result<(), ApiError> {
         self.require_config()?;
-        let kind: SourceKind =
-            word(&input.kind, "kind of source", "connectwise, autotask, halopsa, ninjaone, servicenow, tls, csv")?;
-        let record: Option<CsvRecord> = match optional(&input.record) {
-            None => None,
-            Some(text) => Some(word(&text, "kind of record", &RECORDS.join(", "))?),
-        };
-        let existing = self.config().ok().and_then(|config| config.source(input.id.trim()).cloned());
-        let source = SourceConfig {
-            id: input.id.trim().to_string(),
-            kind,
-            vendor: input.vendor.trim().to_string(),
-            name: optional(&input.name),
-            base_url: optional(&input.base_url),
-            company_id: optional(&input.company_id),
-            client_id: optional(&input.client_id),
-            integration_code: optional(&input.integration_code),
-            tenant: optional(&input.tenant),
-            hosts: input.hosts.iter().map(|host| host.trim().to_string()).filter(|host| !host.is_empty()).collect(),
-            path: optional(&input.path).map(PathBuf::from),
-            record,
-            ..existing.unwrap_or_else(|| SourceConfig {
-                id: String::new(),
-                kind,
-                vendor: String::new(),
-                name: None,
-                base_url: None,
-                company_id: None,
-                client_id: None,
-                integration_code: None,
-                auth_url: None,
-                tenant: None,
-                hosts: Vec::new(),
-                ca_file: None,
-                path: None,
-                record: None,
-                priority_map: Default::default(),
-                page_size: None,
-                max_pages: None,
-                full_every_hours: None,
-            })
-        };
+        let kind = SourceKind::named(input.kind.trim()).ok_or_else(|| {
+            ApiError::invalid(format!("'{}' is not a kind of source: use one of {}", input.kind, SourceKind::names()))
+        })?;
+        let id = input.id.trim();
+        let existing = self.config().ok().and_then(|config| config.source(id).cloned());
+        let mut source = existing.unwrap_or_else(|| SourceConfig::new(id, kind, ""));
+        source.kind = kind;
+        source.vendor = input.vendor.trim().to_string();
+        source.name = optional(&input.name);
+        for (key, text) in &input.settings {
+            let field = kind.field(key).filter(|field| field.on_form).ok_or_else(|| {
+                ApiError::invalid(format!("`{key}` is not a setting of a {} source", kind.display_name()))
+            })?;
+            let value = match field.form {
+                FieldForm::Hosts => Setting::List(entries(text)),
+                FieldForm::Count => match text.trim() {
+                    "" => Setting::Text(String::new()),
+                    count => Setting::Count(count.parse().map_err(|_| {
+                        ApiError::invalid(format!("{} is '{count}': write a whole number", field.label))
+                    })?),
+                },
+                _ => Setting::Text(text.trim().to_string()),
+            };
+            source.set(key, value);
+        }
+        // Settings the form does not show (a priority map, page sizes) are
+        // kept; what belongs to another kind is not.
+        source.settings.retain(|key, _| kind.field(key).is_some());
+        for field in kind.fields().iter().filter(|field| field.on_form) {
+            if !input.settings.contains_key(field.key) {
+                source.settings.remove(field.key);
+            }
+        }
         self.configured(sightline_sync::upsert_source(self.config_path(), &source))
     }
 

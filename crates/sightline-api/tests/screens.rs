@@ -155,9 +155,8 @@ fn sources_and_vendors_are_edited_in_the_configuration_file_and_tested_without_k
         kind: "csv".into(),
         vendor: "internal".into(),
         name: Some("Help desk export".into()),
-        path: Some("tickets.csv".into()),
-        record: Some("tickets".into()),
-        ..SourceInput::default()
+        settings: [("path".to_string(), "tickets.csv".to_string()), ("record".to_string(), "tickets".to_string())]
+            .into(),
     };
     app.save_source(&source).unwrap();
     let text = std::fs::read_to_string(&config).unwrap();
@@ -169,7 +168,9 @@ fn sources_and_vendors_are_edited_in_the_configuration_file_and_tested_without_k
     let row = &view.sources[0];
     // Paths are shown as the file they resolve to.
     let shown = dir.path().join("tickets.csv").display().to_string();
-    assert_eq!(row.settings, SourceInput { path: Some(shown), ..source.clone() });
+    let mut settings = source.settings.clone();
+    settings.insert("path".into(), shown);
+    assert_eq!(row.settings, SourceInput { settings, ..source.clone() });
     assert_eq!(row.vendor_name, "Internal IT");
     assert_eq!(row.last_sync_text, "never synced");
     assert!(row.secret_form.is_none() && !row.has_secret);
@@ -416,10 +417,13 @@ async fn test_connection_reaches_a_provider_with_the_stored_credentials_and_keep
         id: "psa".into(),
         kind: "connectwise".into(),
         vendor: "msp".into(),
-        base_url: Some(psa.base_url()),
-        company_id: Some(connectwise::COMPANY_ID.into()),
-        client_id: Some(connectwise::CLIENT_ID.into()),
-        ..SourceInput::default()
+        name: None,
+        settings: [
+            ("base_url".to_string(), psa.base_url()),
+            ("company_id".to_string(), connectwise::COMPANY_ID.to_string()),
+            ("client_id".to_string(), connectwise::CLIENT_ID.to_string()),
+        ]
+        .into(),
     })
     .unwrap();
 

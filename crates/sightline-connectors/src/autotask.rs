@@ -23,7 +23,10 @@ use url::Url;
 
 use crate::http::{Http, Pages, check_url, endpoint};
 use crate::limit::Limiter;
-use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, credential_pair, map_priority};
+use crate::{
+    BASE_URL, FetchError, FetchErrorKind, FetchRequest, Fetched, Field, FieldForm, MAX_PAGES, PAGE_SIZE, PRIORITY_MAP,
+    Progress, ProgressSink, SourceSpec, credential_pair, map_priority,
+};
 
 /// Where Autotask answers "which zone is this user in"; the lookup needs no
 /// authentication.
@@ -128,14 +131,41 @@ struct Labels {
     status: HashMap<i64, String>,
 }
 
+/// This kind's entry in the registry (see [`crate::SourceSpec`]).
+pub const SPEC: SourceSpec = SourceSpec {
+    kind: "autotask",
+    display_name: "Autotask PSA",
+    secret_form: Some("USERNAME:SECRET"),
+    incremental: true,
+    fields: &[
+        Field {
+            hint: "Your Autotask zone's address, such as https://webservices5.autotask.net; left empty, Sightline looks it up.",
+            required: false,
+            ..BASE_URL
+        },
+        Field {
+            key: "integration_code",
+            label: "Integration code",
+            hint: "The API tracking identifier your Autotask administrator created for Sightline.",
+            required: true,
+            on_form: true,
+            form: FieldForm::Text,
+        },
+        PRIORITY_MAP,
+        PAGE_SIZE,
+        MAX_PAGES,
+    ],
+    fetch: |request, progress| Box::pin(fetch(request, progress)),
+};
+
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
     let source_id = source.id.as_str();
     let (username, secret) = credential_pair(request, "USERNAME:SECRET")?;
-    let integration_code = source.integration_code.clone().unwrap_or_default();
+    let integration_code = source.text("integration_code").unwrap_or_default().to_string();
     let limiter = Limiter::new(REQUESTS_PER_HOUR, Duration::from_secs(3600));
     let http = Http::new(source_id, request.http, Some(limiter))?;
-    let base = match source.base_url.as_deref() {
+    let base = match source.text(BASE_URL.key) {
         Some(base_url) => http.url(base_url)?,
         None => discover_zone(&http, &http.url(ZONE_LOOKUP)?, username).await?,
     };
@@ -152,7 +182,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     let (fields, _): (EntityFields, _) = http.json(|client| authenticated(client.get(fields_url.clone()))).await?;
     let labels = Labels::from_fields(fields);
 
-    let page_size = source.page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+    let page_size = source.page_size().unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
     let mut url = endpoint(&base, "Tickets/query");
     url.query_pairs_mut().append_pair("search", &search(request.since, page_size).to_string());
 
@@ -160,7 +190,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     // Priority label -> tickets that have it, for the labels no contract
     // priority matches.
     let mut unmapped: BTreeMap<String, usize> = BTreeMap::new();
-    let mut pages = Pages::new(source.max_pages.unwrap_or(10_000));
+    let mut pages = Pages::new(source.max_pages().unwrap_or(10_000));
     loop {
         pages.visit(source_id, url.as_str(), url.path())?;
         let (page, _): (TicketPage, _) = http.json(|client| authenticated(client.get(url.clone()))).await?;
@@ -284,7 +314,7 @@ fn map_ticket(request: &FetchRequest<'_>, labels: &Labels, ticket: AtTicket) -> 
         labels.priority.get(&value).cloned().or_else(|| default_priority_label(value).map(str::to_string))
     });
     let priority =
-        ticket.priority.and_then(|value| contract_priority(&source.priority_map, value, priority_label.as_deref()));
+        ticket.priority.and_then(|value| contract_priority(source.priority_map(), value, priority_label.as_deref()));
     let unmapped = match (&priority, ticket.priority) {
         (None, Some(value)) => Some(priority_label.unwrap_or_else(|| value.to_string())),
         _ => None,

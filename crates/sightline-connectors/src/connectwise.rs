@@ -14,7 +14,10 @@ use sightline_domain::{BusinessHours, HoursSpan, Provenance, SlaTarget, Ticket};
 
 use crate::http::{Http, Pages, endpoint, next_link};
 use crate::priority::Unmapped;
-use crate::{FetchError, FetchRequest, Fetched, Progress, ProgressSink, credential_pair, map_priority};
+use crate::{
+    BASE_URL, FetchError, FetchRequest, Fetched, Field, FieldForm, MAX_PAGES, PAGE_SIZE, PRIORITY_MAP, Progress, ProgressSink,
+    SourceSpec, credential_pair, map_priority,
+};
 
 /// ConnectWise's hard cap on a page.
 const MAX_PAGE_SIZE: u32 = 1000;
@@ -129,19 +132,50 @@ struct CwSlaPriority {
     resolution_hours: Option<f64>,
 }
 
+/// This kind's entry in the registry (see [`crate::SourceSpec`]).
+pub const SPEC: SourceSpec = SourceSpec {
+    kind: "connectwise",
+    display_name: "ConnectWise PSA",
+    secret_form: Some("PUBLIC_KEY:PRIVATE_KEY"),
+    incremental: true,
+    fields: &[
+        BASE_URL,
+        Field {
+            key: "company_id",
+            label: "Company ID",
+            hint: "The company name you sign in to ConnectWise with.",
+            required: true,
+            on_form: true,
+            form: FieldForm::Text,
+        },
+        Field {
+            key: "client_id",
+            label: "Client ID",
+            hint: "The client ID from the ConnectWise developer page.",
+            required: true,
+            on_form: true,
+            form: FieldForm::Text,
+        },
+        PRIORITY_MAP,
+        PAGE_SIZE,
+        MAX_PAGES,
+    ],
+    fetch: |request, progress| Box::pin(fetch(request, progress)),
+};
+
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
     let source_id = source.id.as_str();
     let (public_key, private_key) = credential_pair(request, "PUBLIC_KEY:PRIVATE_KEY")?;
-    let company_id = source.company_id.as_deref().unwrap_or_default();
-    let client_id = source.client_id.clone().unwrap_or_default();
+    let company_id = source.text("company_id").unwrap_or_default();
+    let client_id = source.text("client_id").unwrap_or_default().to_string();
     let authorization = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{company_id}+{public_key}:{private_key}"))
     );
     let http = Http::new(source_id, request.http, None)?;
-    let base = http.url(source.base_url.as_deref().unwrap_or_default())?;
-    let page_size = source.page_size.unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE);
+    let base = http.url(source.text(BASE_URL.key).unwrap_or_default())?;
+    let page_size = source.page_size().unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE);
 
     let mut fetched = Fetched { full: request.since.is_none(), ..Fetched::default() };
     let mut unmapped = Unmapped::default();
@@ -158,7 +192,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             );
         }
     }
-    let mut pages = Pages::new(source.max_pages.unwrap_or(10_000));
+    let mut pages = Pages::new(source.max_pages().unwrap_or(10_000));
     // Pages are ordered by id: a page whose ids were all seen before means
     // the server ignored `page` and would send the same records forever.
     let mut seen_ids = std::collections::HashSet::new();
@@ -246,7 +280,7 @@ fn map_ticket(request: &FetchRequest<'_>, ticket: CwTicket) -> Ticket {
         priority: ticket
             .priority
             .and_then(|priority| priority.name)
-            .and_then(|name| map_priority(&request.source.priority_map, &name)),
+            .and_then(|name| map_priority(request.source.priority_map(), &name)),
         created_at: ticket.info.date_entered,
         first_response_at: ticket.date_responded,
         resolved_at,
@@ -311,7 +345,7 @@ async fn fetch_sla(
         .into_iter()
         .filter_map(|row| {
             let name = row.priority.and_then(|priority| priority.name)?;
-            let priority = map_priority(&request.source.priority_map, &name)?;
+            let priority = map_priority(request.source.priority_map(), &name)?;
             Some(SlaTarget {
                 priority,
                 respond_minutes: minutes(row.respond_hours),

@@ -32,7 +32,72 @@ use sightline_domain::{
 };
 
 use crate::priority::Unmapped;
-use crate::{CsvRecord, FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, map_priority};
+use crate::{
+    FetchError, FetchErrorKind, FetchRequest, Fetched, Field, FieldForm, PRIORITY_MAP, Progress, ProgressSink, SourceSpec,
+    map_priority,
+};
+
+/// This kind's entry in the registry (see [`crate::SourceSpec`]).
+pub const SPEC: SourceSpec = SourceSpec {
+    kind: "csv",
+    display_name: "CSV file",
+    secret_form: None,
+    incremental: false,
+    fields: &[
+        Field {
+            key: "path",
+            label: "CSV file",
+            hint: "The full path of the file on this computer, such as C:\\Reports\\tickets.csv or /Users/you/tickets.csv.",
+            required: true,
+            on_form: true,
+            form: FieldForm::Path,
+        },
+        Field {
+            key: "record",
+            label: "What the file holds",
+            hint: "Sightline reads every row as one of these.",
+            required: true,
+            on_form: true,
+            form: FieldForm::Choice(&[
+                ("tickets", "Tickets (requests for help)"),
+                ("devices", "Computers and their updates"),
+                ("backups", "Backup runs and restore tests"),
+                ("vulnerabilities", "Security weaknesses"),
+                ("changes", "Changes to systems"),
+                ("surveys", "Satisfaction surveys"),
+            ]),
+        },
+        PRIORITY_MAP,
+    ],
+    fetch: |request, progress| Box::pin(fetch(request, progress)),
+};
+
+/// Which kind of record a CSV file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvRecord {
+    Tickets,
+    Devices,
+    Backups,
+    Vulnerabilities,
+    Changes,
+    Surveys,
+}
+
+impl CsvRecord {
+    /// The record kind a source's `record` setting names (checked when the
+    /// configuration is read).
+    pub fn named(name: &str) -> Option<CsvRecord> {
+        Some(match name {
+            "tickets" => CsvRecord::Tickets,
+            "devices" => CsvRecord::Devices,
+            "backups" => CsvRecord::Backups,
+            "vulnerabilities" => CsvRecord::Vulnerabilities,
+            "changes" => CsvRecord::Changes,
+            "surveys" => CsvRecord::Surveys,
+            _ => return None,
+        })
+    }
+}
 
 /// The columns each record kind must have.
 pub fn required_columns(record: CsvRecord) -> &'static [&'static str] {
@@ -76,8 +141,8 @@ pub fn known_columns(record: CsvRecord) -> &'static [&'static str] {
 
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
-    let path = source.path.clone().unwrap_or_default();
-    let record = source.record.unwrap_or(CsvRecord::Tickets);
+    let path = source.path("path").unwrap_or_default();
+    let record = source.text("record").and_then(CsvRecord::named).unwrap_or(CsvRecord::Tickets);
     let bytes = tokio::fs::read(&path).await.map_err(|error| {
         FetchError::new(
             &source.id,
@@ -333,7 +398,7 @@ fn push_row(
                 provenance,
                 vendor_id,
                 summary: row.text("summary").unwrap_or_default().to_string(),
-                priority: priority.and_then(|name| map_priority(&request.source.priority_map, name)),
+                priority: priority.and_then(|name| map_priority(request.source.priority_map(), name)),
                 created_at,
                 first_response_at,
                 resolved_at,

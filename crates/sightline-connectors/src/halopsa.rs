@@ -37,8 +37,8 @@ use crate::http::{Http, Pages, endpoint};
 use crate::limit::Limiter;
 use crate::priority::Unmapped;
 use crate::{
-    FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, SourceConfig, credential_pair,
-    map_priority,
+    BASE_URL, FetchError, FetchErrorKind, FetchRequest, Fetched, Field, FieldForm, MAX_PAGES, PAGE_SIZE, PRIORITY_MAP,
+    Progress, ProgressSink, SourceConfig, SourceSpec, credential_pair, map_priority,
 };
 
 /// Halo's cap on `page_size` ("Maximum size: 100" in its swagger).
@@ -139,20 +139,51 @@ struct HaloTicket {
     // the SLA from the timestamps itself.
 }
 
+/// This kind's entry in the registry (see [`crate::SourceSpec`]).
+pub const SPEC: SourceSpec = SourceSpec {
+    kind: "halopsa",
+    display_name: "HaloPSA",
+    secret_form: Some("CLIENT_ID:CLIENT_SECRET"),
+    incremental: true,
+    fields: &[
+        BASE_URL,
+        Field {
+            key: "auth_url",
+            label: "Sign-in address",
+            hint: "Halo's token endpoint, when it is not the web address's /auth/token.",
+            required: false,
+            on_form: false,
+            form: FieldForm::Url,
+        },
+        Field {
+            key: "tenant",
+            label: "Tenant",
+            hint: "The name of your HaloPSA instance, as in its web address.",
+            required: false,
+            on_form: true,
+            form: FieldForm::Text,
+        },
+        PRIORITY_MAP,
+        PAGE_SIZE,
+        MAX_PAGES,
+    ],
+    fetch: |request, progress| Box::pin(fetch(request, progress)),
+};
+
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
     let source_id = source.id.as_str();
     let (client_id, client_secret) = credential_pair(request, "CLIENT_ID:CLIENT_SECRET")?;
     let http = Http::new(source_id, request.http, Some(budget()))?;
-    let base = http.url(source.base_url.as_deref().unwrap_or_default())?;
+    let base = http.url(source.text(BASE_URL.key).unwrap_or_default())?;
     let token_url = token_url(&http, source, &base)?;
     let mut token = request_token(&http, &token_url, client_id, client_secret).await?;
-    let page_size = source.page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+    let page_size = source.page_size().unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
     let since = request.since.map(|since| since.to_rfc3339_opts(SecondsFormat::Secs, true));
 
     let mut fetched = Fetched { full: request.since.is_none(), ..Fetched::default() };
     let mut unmapped = Unmapped::default();
-    let mut pages = Pages::new(source.max_pages.unwrap_or(DEFAULT_MAX_PAGES));
+    let mut pages = Pages::new(source.max_pages().unwrap_or(DEFAULT_MAX_PAGES));
     let mut read: u64 = 0;
     for page_no in 1u64.. {
         let mut url = endpoint(&base, "Tickets");
@@ -210,7 +241,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
 /// `/token` is added unless it is already there), else `/auth/token` on the
 /// API's host; with `?tenant=` for hosted Halo.
 fn token_url(http: &Http<'_>, source: &SourceConfig, base: &Url) -> Result<Url, FetchError> {
-    let mut url = match source.auth_url.as_deref() {
+    let mut url = match source.text("auth_url") {
         Some(auth_url) => {
             let url = http.url(auth_url)?;
             if url.path().trim_end_matches('/').to_ascii_lowercase().ends_with("/token") {
@@ -230,7 +261,7 @@ fn token_url(http: &Http<'_>, source: &SourceConfig, base: &Url) -> Result<Url, 
             endpoint(&root, "auth/token")
         }
     };
-    if let Some(tenant) = source.tenant.as_deref().filter(|tenant| !tenant.trim().is_empty()) {
+    if let Some(tenant) = source.text("tenant").filter(|tenant| !tenant.trim().is_empty()) {
         url.query_pairs_mut().append_pair("tenant", tenant.trim());
     }
     Ok(url)
@@ -324,7 +355,7 @@ fn map_ticket(request: &FetchRequest<'_>, ticket: HaloTicket) -> Result<Ticket, 
         vendor_id: source.vendor.clone(),
         summary: ticket.summary.unwrap_or_default(),
         priority: priority(
-            &source.priority_map,
+            source.priority_map(),
             ticket.priority_name.as_deref(),
             ticket.priority_id.as_ref().and_then(whole_number),
         ),

@@ -2,26 +2,47 @@
 //! paging, rate limit and field names, and maps what it fetches to domain
 //! records with provenance. Connectors never touch the cache: they return a
 //! [`Fetched`] batch that the sync engine applies in one transaction.
+//!
+//! A connector is one module that exports a `SPEC` ([`SourceSpec`]) and one
+//! line in `connectors!` below: that line both declares the module and
+//! registers its kind.
 
-pub mod autotask;
-pub mod connectwise;
-pub mod csv_import;
-pub mod halopsa;
 mod http;
 mod limit;
-pub mod ninjaone;
 mod priority;
 mod redact;
-pub mod servicenow;
 mod source;
-pub mod tls;
+
+/// Declares each connector module and registers its `SPEC`, in the order
+/// the Sources screen offers them.
+macro_rules! connectors {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every kind of source, one entry per connector.
+        pub(crate) static SPECS: &[&SourceSpec] = &[$(&$module::SPEC),*];
+    };
+}
+
+connectors! {
+    connectwise,
+    autotask,
+    halopsa,
+    ninjaone,
+    servicenow,
+    tls,
+    csv_import,
+}
 
 use chrono::{DateTime, Utc};
 use sightline_domain::{BusinessHours, RecordBatch, Secret, SlaTarget};
 
+pub use csv_import::CsvRecord;
 pub use http::{FetchError, FetchErrorKind, HttpOptions, RetryPolicy};
 pub use priority::map_priority;
-pub use source::{CsvRecord, SourceConfig, SourceKind};
+pub use source::{
+    BASE_URL, FetchFn, FetchFuture, Field, FieldForm, MAX_PAGES, PAGE_SIZE, PRIORITY_MAP, Setting, SourceConfig,
+    SourceKind, SourceSpec,
+};
 
 /// What a sync run asks of a connector.
 #[derive(Debug)]
@@ -113,15 +134,7 @@ pub type ProgressSink<'a> = &'a (dyn Fn(Progress) + Send + Sync);
 /// Fetches one source with the connector its kind names.
 pub async fn fetch(request: FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     progress(Progress { source_id: request.source.id.clone(), phase: Phase::Connecting, records: 0, pages: 0 });
-    match request.source.kind {
-        SourceKind::Connectwise => connectwise::fetch(&request, progress).await,
-        SourceKind::Autotask => autotask::fetch(&request, progress).await,
-        SourceKind::Halopsa => halopsa::fetch(&request, progress).await,
-        SourceKind::Ninjaone => ninjaone::fetch(&request, progress).await,
-        SourceKind::Servicenow => servicenow::fetch(&request, progress).await,
-        SourceKind::Tls => tls::fetch(&request, progress).await,
-        SourceKind::Csv => csv_import::fetch(&request, progress).await,
-    }
+    (request.source.kind.spec().fetch)(&request, progress).await
 }
 
 /// Splits a `NAME:SECRET` credential the way each kind documents it.

@@ -16,7 +16,10 @@ use sightline_domain::{BackupJob, Device, DeviceRole, Patch, PatchClass, Provena
 use url::Url;
 
 use crate::http::{Http, Pages, endpoint};
-use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink, credential_pair};
+use crate::{
+    BASE_URL, FetchError, FetchErrorKind, FetchRequest, Fetched, MAX_PAGES, PAGE_SIZE, Progress, ProgressSink, SourceSpec,
+    credential_pair,
+};
 
 const DEFAULT_PAGE_SIZE: u32 = 1000;
 
@@ -116,14 +119,24 @@ fn patch_class(severity: Option<&str>, kind: Option<&str>) -> PatchClass {
     }
 }
 
+/// This kind's entry in the registry (see [`crate::SourceSpec`]).
+pub const SPEC: SourceSpec = SourceSpec {
+    kind: "ninjaone",
+    display_name: "NinjaOne",
+    secret_form: Some("CLIENT_ID:CLIENT_SECRET"),
+    incremental: false,
+    fields: &[BASE_URL, PAGE_SIZE, MAX_PAGES],
+    fetch: |request, progress| Box::pin(fetch(request, progress)),
+};
+
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
     let source_id = source.id.as_str();
     let (client_id, client_secret) = credential_pair(request, "CLIENT_ID:CLIENT_SECRET")?;
     let http = Http::new(source_id, request.http, None)?;
-    let base = http.url(source.base_url.as_deref().unwrap_or_default())?;
-    let page_size = source.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-    let max_pages = source.max_pages.unwrap_or(10_000);
+    let base = http.url(source.text(BASE_URL.key).unwrap_or_default())?;
+    let page_size = source.page_size().unwrap_or(DEFAULT_PAGE_SIZE);
+    let max_pages = source.max_pages().unwrap_or(10_000);
 
     let token_url = endpoint(&base, "ws/oauth/token");
     let form = [

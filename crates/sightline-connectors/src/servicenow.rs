@@ -52,7 +52,10 @@ use url::Url;
 
 use crate::http::{Http, Pages, endpoint, next_link};
 use crate::priority::Unmapped;
-use crate::{FetchError, FetchRequest, Fetched, Progress, ProgressSink, credential_pair, map_priority};
+use crate::{
+    BASE_URL, FetchError, FetchRequest, Fetched, MAX_PAGES, PAGE_SIZE, PRIORITY_MAP, Progress, ProgressSink, SourceSpec,
+    credential_pair, map_priority,
+};
 
 const DEFAULT_PAGE_SIZE: u32 = 1000;
 /// The Table API's own default and, in practice, its ceiling.
@@ -367,19 +370,29 @@ fn dedupe<T>(rows: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
     kept
 }
 
+/// This kind's entry in the registry (see [`crate::SourceSpec`]).
+pub const SPEC: SourceSpec = SourceSpec {
+    kind: "servicenow",
+    display_name: "ServiceNow",
+    secret_form: Some("USER:PASSWORD"),
+    incremental: true,
+    fields: &[BASE_URL, PRIORITY_MAP, PAGE_SIZE, MAX_PAGES],
+    fetch: |request, progress| Box::pin(fetch(request, progress)),
+};
+
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
     let source_id = source.id.as_str();
     let (user, password) = credential_pair(request, "USER:PASSWORD")?;
     let http = Http::new(source_id, request.http, None)?;
-    let base = http.url(source.base_url.as_deref().unwrap_or_default())?;
+    let base = http.url(source.text(BASE_URL.key).unwrap_or_default())?;
     let mut tables = Tables {
         http,
         base,
         user,
         password,
-        page_size: source.page_size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE),
-        max_pages: source.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
+        page_size: source.page_size().unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE),
+        max_pages: source.max_pages().unwrap_or(DEFAULT_MAX_PAGES),
         progress,
         records: 0,
         pages: 0,
@@ -481,7 +494,7 @@ fn map_incident(request: &FetchRequest<'_>, incident: Incident, slas: &[TaskSla]
         vendor_id: request.source.vendor.clone(),
         summary: incident.short_description.unwrap_or_default(),
         // "1".."4" name their contract priority; "5" (planning) names none.
-        priority: incident.priority.and_then(|priority| map_priority(&request.source.priority_map, &priority)),
+        priority: incident.priority.and_then(|priority| map_priority(request.source.priority_map(), &priority)),
         created_at,
         first_response_at,
         resolved_at,

@@ -41,7 +41,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Progress, ProgressSink};
+use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Field, FieldForm, Progress, ProgressSink, SourceSpec};
 
 /// How long a finished probe waits to close its connection politely.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -68,6 +68,33 @@ pub(crate) fn split_host(host: &str) -> Option<(String, u16)> {
     Some((name.to_string(), port))
 }
 
+/// This kind's entry in the registry (see [`crate::SourceSpec`]).
+pub const SPEC: SourceSpec = SourceSpec {
+    kind: "tls",
+    display_name: "TLS certificate check",
+    secret_form: None,
+    incremental: false,
+    fields: &[
+        Field {
+            key: "hosts",
+            label: "Websites to watch",
+            hint: "One per line, or separated by commas, such as www.example.com:443 or portal.example.com:8443.",
+            required: true,
+            on_form: true,
+            form: FieldForm::Hosts,
+        },
+        Field {
+            key: "ca_file",
+            label: "Extra certificate authorities",
+            hint: "A PEM file of certificate authorities to trust besides the system's, for internal sites.",
+            required: false,
+            on_form: false,
+            form: FieldForm::Path,
+        },
+    ],
+    fetch: |request, progress| Box::pin(fetch(request, progress)),
+};
+
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
     // A probe sees every host's certificate as it is now: always a complete
@@ -84,7 +111,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     // answers costs at most the timeout for connecting plus the timeout for
     // the handshake. Each probe counts as one request and one page.
     let mut failures = Vec::new();
-    for host in &source.hosts {
+    for host in source.list("hosts") {
         let probed = probe(host, &judge, request.http.timeout).await;
         fetched.requests += 1;
         fetched.pages += 1;
@@ -101,7 +128,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         }
         progress(Progress::fetching(&source.id, fetched.batch.certificates.len(), fetched.pages));
     }
-    if !source.hosts.is_empty() && failures.len() == source.hosts.len() {
+    if !source.list("hosts").is_empty() && failures.len() == source.list("hosts").len() {
         return Err(FetchError::new(
             &source.id,
             FetchErrorKind::Connection,
@@ -129,10 +156,10 @@ async fn trusted_roots(request: &FetchRequest<'_>, warnings: &mut Vec<String>) -
     };
     let (added, _unusable) = roots.add_parsable_certificates(certificates);
     if added == 0 {
-        let only = if request.source.ca_file.is_some() { "only ca_file is trusted" } else { "nothing is trusted" };
+        let only = if request.source.text("ca_file").is_some() { "only ca_file is trusted" } else { "nothing is trusted" };
         warnings.push(format!("the system's trusted certificates could not be loaded{reason}: {only}"));
     }
-    if let Some(path) = &request.source.ca_file {
+    if let Some(path) = &request.source.path("ca_file") {
         add_ca_file(&mut roots, path, &request.source.id).await?;
     }
     Ok(roots)

@@ -497,7 +497,7 @@ async fn auth_url_names_the_authorisation_server() {
 
     let auth_url = format!("{}/identity", server.uri());
     let mut config = source(&server, json!({ "auth_url": auth_url }));
-    config.tenant = None;
+    config.settings.remove("tenant");
     let fetched = run(&config, None).await.unwrap();
 
     let requests = received(&server).await;

@@ -7,9 +7,7 @@ use std::time::Duration;
 use base64::Engine;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
-use sightline_connectors::{
-    FetchErrorKind, FetchRequest, Fetched, HttpOptions, RetryPolicy, SourceConfig, SourceKind, fetch,
-};
+use sightline_connectors::{FetchErrorKind, FetchRequest, Fetched, HttpOptions, RetryPolicy, SourceConfig, fetch};
 use sightline_domain::{Change, Secret, Ticket};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -34,7 +32,7 @@ fn source(server: &MockServer) -> SourceConfig {
         "priority_map": {"3": "P2"},
     });
     let source: SourceConfig = serde_json::from_value(config).unwrap();
-    assert_eq!(source.kind, SourceKind::Servicenow);
+    assert_eq!(source.kind.as_str(), "servicenow");
     assert_eq!(source.check(), Vec::<String>::new());
     source
 }

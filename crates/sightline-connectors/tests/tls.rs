@@ -292,7 +292,7 @@ fn hosts_must_be_name_and_port() {
         "bad name:443",
     ];
     let mut source = source(&["www.example.com:443".to_string()], None);
-    source.hosts = hosts.iter().map(|host| host.to_string()).collect();
+    source.set("hosts", sightline_connectors::Setting::List(hosts.iter().map(|host| host.to_string()).collect()));
     let problems = source.check().join("\n");
     assert_eq!(
         problems,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sightline_connectors::{SourceConfig, SourceKind};
+use sightline_connectors::SourceConfig;
 use sightline_domain::{
     BusinessHours, Contract, ContractTerms, Service, ServiceCredits, SlaClock, SlaTarget, SourceInfo, Vendor,
     VendorKind,
@@ -300,11 +300,7 @@ impl Config {
                 problem(&span, format!("source '{}': {what}", source.id));
             }
             // Files named in the configuration are relative to it.
-            for file in [&mut source.path, &mut source.ca_file].into_iter().flatten() {
-                if file.is_relative() {
-                    *file = base.join(&*file);
-                }
-            }
+            source.resolve_paths(base);
             sources.push(source);
         }
 
@@ -412,9 +408,4 @@ impl Config {
             .collect();
         Company { name: self.company.clone(), demo: false, vendors, contracts, services, sources }
     }
-}
-
-/// Whether a kind needs credentials before it can sync.
-pub fn needs_secret(kind: SourceKind) -> bool {
-    kind.secret_form().is_some()
 }

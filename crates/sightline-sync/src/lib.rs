@@ -15,11 +15,11 @@ use sightline_domain::Secret;
 use sightline_store::{SourceRun, Store, StoreError};
 use tokio::task::JoinSet;
 
-pub use config::{CONFIG_FILE, Config, ConfigError, ServiceConfig, SlaConfig, VendorConfig, needs_secret};
+pub use config::{CONFIG_FILE, Config, ConfigError, ServiceConfig, SlaConfig, VendorConfig};
 pub use edit::{
     ContractEdit, create_config, remove_source, remove_vendor, set_contract, set_timezone, upsert_source, upsert_vendor,
 };
-pub use plan::{DEFAULT_FULL_EVERY_HOURS, PlannedRun, fingerprint, incremental, plan};
+pub use plan::{DEFAULT_FULL_EVERY_HOURS, PlannedRun, fingerprint, plan};
 
 /// How far before a run's start the next incremental run begins, at the
 /// latest: covers updates made while the run was reading, and clock skew.
@@ -188,7 +188,7 @@ pub async fn sync(
         let handle = tasks.spawn(async move {
             // Held until the run is written (dropped with the result).
             let permit = in_flight.acquire_owned().await.expect("the semaphore is never closed");
-            let secret = if needs_secret(run.source.kind) {
+            let secret = if run.source.kind.secret_form().is_some() {
                 match secrets(&run.source.id) {
                     Ok(secret) => secret,
                     Err(problem) => {

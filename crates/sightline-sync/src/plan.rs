@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
-use sightline_connectors::{SourceConfig, SourceKind};
+use sightline_connectors::SourceConfig;
 use sightline_store::SyncState;
 
 /// Hours between full reads of an incremental source, unless configured.
@@ -29,11 +29,6 @@ pub struct PlannedRun {
     pub known_content: Option<String>,
 }
 
-/// Whether the kind can ask its system for "changed since".
-pub fn incremental(kind: SourceKind) -> bool {
-    matches!(kind, SourceKind::Connectwise | SourceKind::Autotask | SourceKind::Halopsa | SourceKind::Servicenow)
-}
-
 /// A short fingerprint of a source's settings.
 pub fn fingerprint(source: &SourceConfig) -> String {
     let json = serde_json::to_vec(source).unwrap_or_default();
@@ -53,7 +48,7 @@ pub fn plan(
             let state = states.get(&source.id);
             let every = Duration::hours(i64::from(source.full_every_hours.unwrap_or(DEFAULT_FULL_EVERY_HOURS)));
             let (since, reason) = match state {
-                _ if !incremental(source.kind) => (None, "this kind of source is always read in full"),
+                _ if !source.kind.incremental() => (None, "this kind of source is always read in full"),
                 _ if force_full => (None, "a full read was asked for"),
                 None => (None, "first sync"),
                 Some(state) if state.settings.as_deref() != Some(settings.as_str()) => {

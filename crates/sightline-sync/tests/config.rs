@@ -50,9 +50,9 @@ fn a_good_file_is_read_whole() {
     assert_eq!(config.timezone, "Europe/London");
     assert_eq!(config.vendors[0].sla[0].respond_minutes, Some(15));
     assert_eq!(config.sources.len(), 2);
-    assert_eq!(config.sources[0].priority_map.get("Urgent").map(String::as_str), Some("P1"));
+    assert_eq!(config.sources[0].priority_map().get("Urgent").map(String::as_str), Some("P1"));
     // Relative paths are relative to the file.
-    assert_eq!(config.sources[1].path.as_deref(), Some(Path::new("/etc/hf/data/tickets.csv")));
+    assert_eq!(config.sources[1].path("path").as_deref(), Some(Path::new("/etc/hf/data/tickets.csv")));
     let company = config.company(&Default::default(), &Default::default());
     assert_eq!(company.contracts[0].compliance_target_pct, 95.0);
     assert_eq!(company.sources[1].name, "CSV file");

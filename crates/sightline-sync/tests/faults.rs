@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
-use sightline_connectors::{FetchErrorKind, HttpOptions, RetryPolicy};
+use sightline_connectors::{FetchErrorKind, HttpOptions, RetryPolicy, Setting};
 use sightline_domain::{RecordBatch, Secret};
 use sightline_store::{OsKeychain, Store, Unlock};
 use sightline_sync::{Config, SourceOutcome, SyncOptions, sync};
@@ -388,7 +388,8 @@ async fn an_unreachable_service() {
     let config_text = std::fs::read_to_string(Path::new("/dev/null")).unwrap_or_default();
     assert!(config_text.is_empty());
     let mut config = harness.config.clone();
-    config.sources[0].base_url = config.sources[0].base_url.as_ref().map(|url| url.replace(&address, &closed));
+    let url = config.sources[0].text("base_url").unwrap().replace(&address, &closed);
+    config.sources[0].set("base_url", Setting::Text(url));
     let harness = Harness { config, ..harness };
     harness
         .check_fails(
@@ -404,7 +405,7 @@ async fn one_failing_source_does_not_stop_the_others() {
     let mut config = harness.config.clone();
     let mut broken = config.sources[0].clone();
     broken.id = "broken-psa".into();
-    broken.base_url = Some("http://127.0.0.1:9/nowhere".into());
+    broken.set("base_url", Setting::Text("http://127.0.0.1:9/nowhere".into()));
     config.sources.push(broken);
     let harness = Harness { config, ..harness };
     let secrets: sightline_sync::SecretLookup = Arc::new(|source_id: &str| {

@@ -651,27 +651,38 @@ total: number,
  */
 left_out: number, };
 
+export type FieldInput = "url" | "text" | "file" | "lines" | "choice";
+
+export type SourceField = { 
+/**
+ * The key in `sightline.toml` and in [`SourceInput::settings`].
+ */
+key: string, label: string, hint: string, required: boolean, input: FieldInput, 
+/**
+ * For a choice: the values (`id`) and what the form shows (`name`).
+ */
+choices: Array<Choice>, };
+
 export type SourceKindChoice = { 
 /**
  * `connectwise`, `csv`, ...
  */
 kind: string, name: string, 
 /**
- * The settings fields it needs besides id, vendor and name, e.g.
- * `base_url`, `company_id`, `client_id`, `integration_code`, `tenant`,
- * `hosts`, `path`, `record`.
+ * The settings the form asks for besides id, vendor and name, in order.
  */
-fields: Array<string>, 
+fields: Array<SourceField>, 
 /**
- * "public_key:private_key", when it needs credentials.
+ * "PUBLIC_KEY:PRIVATE_KEY", when it needs credentials.
  */
 secret_form: string | null, };
 
-export type SourceInput = { id: string, kind: string, vendor: string, name: string | null, base_url: string | null, company_id: string | null, client_id: string | null, integration_code: string | null, tenant: string | null, hosts: Array<string>, path: string | null, 
+export type SourceInput = { id: string, kind: string, vendor: string, name: string | null, 
 /**
- * CSV: tickets, devices, patches, backups, restore_tests, ...
+ * The kind's form settings by key ([`SourceField::key`]); several
+ * entries (a `lines` setting) one per line. Empty leaves a setting out.
  */
-record: string | null, };
+settings: { [key in string]?: string }, };
 
 export type SourceRow = { settings: SourceInput, kind_name: string, vendor_name: string, secret_form: string | null, 
 /**
@@ -701,7 +712,7 @@ configured: boolean, config_path: string,
 /**
  * What is wrong with `sightline.toml`, in plain words, when it has problems.
  */
-config_problem: string | null, vendors: Array<VendorInput>, sources: Array<SourceRow>, kinds: Array<SourceKindChoice>, record_kinds: Array<string>, };
+config_problem: string | null, vendors: Array<VendorInput>, sources: Array<SourceRow>, kinds: Array<SourceKindChoice>, };
 
 export type ConnectionTest = { ok: boolean, 
 /**

@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { SourceKindChoice, SourceRow, SyncSourceResult, VendorInput } from "../../ipc/bindings";
+import type { SourceField, SourceKindChoice, SourceRow, SyncSourceResult, VendorInput } from "../../ipc/bindings";
 import {
   costText,
-  fieldLabel,
-  kindFields,
+  isWideField,
+  kindChoice,
   longDate,
-  parseHosts,
   phaseLabel,
   phaseStep,
-  recordLabel,
   removeVendorQuestion,
   resultLine,
   reviewText,
@@ -26,13 +24,30 @@ import {
   vendorFromDraft,
   vendorKindLabel,
   visibleWarnings,
+  withFieldKeys,
   withProgress,
 } from "./present";
 
+function field(key: string, label: string, input: SourceField["input"], overrides: Partial<SourceField> = {}): SourceField {
+  return { key, label, hint: `The ${label.toLowerCase()}.`, required: true, input, choices: [], ...overrides };
+}
+
+const baseUrl = field("base_url", "Web address", "url");
+const companyId = field("company_id", "Company ID", "text");
+const clientId = field("client_id", "Client ID", "text", { required: false });
+const hosts = field("hosts", "Websites to watch", "lines");
+const path = field("path", "CSV file", "file");
+const record = field("record", "What the file holds", "choice", {
+  choices: [
+    { id: "tickets", name: "Tickets (requests for help)" },
+    { id: "devices", name: "Computers and their updates" },
+  ],
+});
+
 const kinds: SourceKindChoice[] = [
-  { kind: "connectwise", name: "ConnectWise PSA", fields: ["base_url", "company_id", "client_id"], secret_form: "PUBLIC_KEY:PRIVATE_KEY" },
-  { kind: "tls", name: "Website certificates", fields: ["hosts"], secret_form: null },
-  { kind: "csv", name: "CSV file", fields: ["path", "record"], secret_form: null },
+  { kind: "connectwise", name: "ConnectWise PSA", fields: [baseUrl, companyId, clientId], secret_form: "PUBLIC_KEY:PRIVATE_KEY" },
+  { kind: "tls", name: "Website certificates", fields: [hosts], secret_form: null },
+  { kind: "csv", name: "CSV file", fields: [path, record], secret_form: null },
 ];
 
 const bluepeak: VendorInput = { id: "bluepeak", name: "Bluepeak IT", kind: "msp", monthly_cost: 4200, last_review: "2026-03-14" };
@@ -44,14 +59,7 @@ function row(id: string, vendor: string, name: string | null = null): SourceRow 
       kind: "csv",
       vendor,
       name,
-      base_url: null,
-      company_id: null,
-      client_id: null,
-      integration_code: null,
-      tenant: null,
-      hosts: [],
-      path: null,
-      record: null,
+      settings: { path: "/Users/cfo/tickets.csv", record: "tickets" },
     },
     kind_name: "CSV file",
     vendor_name: vendor,
@@ -100,13 +108,10 @@ describe("words", () => {
     expect(reviewText(null)).toBe("No supplier review recorded");
   });
 
-  it("labels settings and record kinds", () => {
-    expect(fieldLabel("base_url")).toBe("Web address");
-    expect(fieldLabel("auth_url")).toBe("auth url");
-    expect(recordLabel("tickets")).toBe("Tickets (requests for help)");
-    expect(recordLabel("restore_tests")).toBe("Restore tests");
-    expect(kindFields(kinds, "csv")).toEqual(["path", "record"]);
-    expect(kindFields(kinds, "nope")).toEqual([]);
+  it("finds a kind and lays its fields out", () => {
+    expect(kindChoice(kinds, "csv")?.fields.map((f) => f.key)).toEqual(["path", "record"]);
+    expect(kindChoice(kinds, "nope")).toBeUndefined();
+    expect([baseUrl, companyId, hosts, path, record].map(isWideField)).toEqual([true, false, true, true, false]);
   });
 
   it("names a source by its display name, else its id", () => {
@@ -192,33 +197,58 @@ describe("vendor form", () => {
 });
 
 describe("source form", () => {
-  it("splits hosts on commas, spaces and lines, without repeats", () => {
-    expect(parseHosts("www.a.com, b.com\n\nc.com:8443;  b.com ")).toEqual(["www.a.com", "b.com", "c.com:8443"]);
-    expect(parseHosts(" \n ")).toEqual([]);
-  });
-
-  it("starts a new source with the first kind and the only vendor", () => {
-    const draft = sourceDraft(null, kinds, [bluepeak]);
-    expect(draft.kind).toBe("connectwise");
-    expect(draft.vendor).toBe("bluepeak");
+  it("starts a new source with the first kind, the only vendor and no settings", () => {
+    expect(sourceDraft(null, kinds, [bluepeak])).toEqual({
+      id: "",
+      kind: "connectwise",
+      vendor: "bluepeak",
+      name: "",
+      settings: {},
+    });
     expect(sourceDraft(null, kinds, [bluepeak, { ...bluepeak, id: "other" }]).vendor).toBe("");
+    expect(sourceDraft(null, [], []).kind).toBe("");
   });
 
-  it("shows hosts one per line when editing", () => {
-    const input = { ...row("certs", "bluepeak").settings, kind: "tls", hosts: ["a.com", "b.com"] };
-    expect(sourceDraft(input, kinds, []).hosts).toBe("a.com\nb.com");
+  it("copies a source's settings as they are when editing", () => {
+    const certs = {
+      id: "certs",
+      kind: "tls",
+      vendor: "bluepeak",
+      name: "Our websites",
+      settings: { hosts: "www.acme.example\nportal.acme.example:8443" },
+    };
+    expect(sourceDraft(certs, kinds, [])).toEqual({
+      id: "certs",
+      kind: "tls",
+      vendor: "bluepeak",
+      name: "Our websites",
+      settings: { hosts: "www.acme.example\nportal.acme.example:8443" },
+    });
+    expect(sourceDraft({ ...certs, name: null, settings: { hosts: undefined } }, kinds, []).settings).toEqual({});
   });
 
-  it("sends only the chosen kind's settings", () => {
+  it("gives every field of a kind a text to bind to, keeping what was typed", () => {
+    expect(withFieldKeys({ path: "/tmp/a.csv", base_url: "https://x.example" }, [path, record])).toEqual({
+      path: "/tmp/a.csv",
+      record: "",
+      base_url: "https://x.example",
+    });
+    expect(withFieldKeys({}, [])).toEqual({});
+  });
+
+  it("sends only the chosen kind's settings, trimmed", () => {
     const draft = {
-      ...sourceDraft(null, kinds, [bluepeak]),
       id: "bp-export",
       kind: "csv",
+      vendor: " bluepeak ",
       name: " Bluepeak export ",
-      base_url: "https://left.over.from.connectwise",
-      path: " /Users/cfo/tickets.csv ",
-      record: "tickets",
-      hosts: "a.com",
+      settings: {
+        base_url: "https://left.over.from.connectwise",
+        company_id: "bluepeak",
+        hosts: "a.com",
+        path: " /Users/cfo/tickets.csv ",
+        record: "devices",
+      },
     };
     expect(sourceFromDraft(draft, kinds)).toEqual({
       ok: true,
@@ -227,23 +257,58 @@ describe("source form", () => {
         kind: "csv",
         vendor: "bluepeak",
         name: "Bluepeak export",
-        base_url: null,
-        company_id: null,
-        client_id: null,
-        integration_code: null,
-        tenant: null,
-        hosts: [],
-        path: "/Users/cfo/tickets.csv",
-        record: "tickets",
+        settings: { path: "/Users/cfo/tickets.csv", record: "devices" },
       },
     });
   });
 
-  it("sends hosts as a list and empty settings as null", () => {
-    const draft = { ...sourceDraft(null, kinds, [bluepeak]), id: "certs", kind: "tls", hosts: "a.com, b.com" };
+  it("drops the old kind's settings when the kind is switched", () => {
+    const csv = {
+      id: "bp-psa",
+      kind: "csv",
+      vendor: "bluepeak",
+      name: "",
+      settings: { path: "/Users/cfo/tickets.csv", record: "tickets" },
+    };
+    const switched = {
+      ...csv,
+      kind: "connectwise",
+      settings: { ...csv.settings, base_url: "https://na.myconnectwise.net", company_id: "bluepeak" },
+    };
+    expect(sourceFromDraft(switched, kinds)).toEqual({
+      ok: true,
+      value: {
+        id: "bp-psa",
+        kind: "connectwise",
+        vendor: "bluepeak",
+        name: null,
+        settings: { base_url: "https://na.myconnectwise.net", company_id: "bluepeak", client_id: "" },
+      },
+    });
+  });
+
+  it("sends a lines setting as typed and empty settings as an empty text", () => {
+    const draft = {
+      ...sourceDraft(null, kinds, [bluepeak]),
+      id: "certs",
+      kind: "tls",
+      settings: { hosts: "  www.a.com, b.com\n\nc.com:8443  b.com \n" },
+    };
     const checked = sourceFromDraft(draft, kinds);
-    expect(checked.ok && checked.value.hosts).toEqual(["a.com", "b.com"]);
-    expect(checked.ok && checked.value.name).toBeNull();
+    expect(checked).toEqual({
+      ok: true,
+      value: {
+        id: "certs",
+        kind: "tls",
+        vendor: "bluepeak",
+        name: null,
+        settings: { hosts: "www.a.com, b.com\n\nc.com:8443  b.com" },
+      },
+    });
+    const empty = sourceFromDraft({ ...draft, settings: { hosts: "  \n " } }, kinds);
+    expect(empty.ok && empty.value.settings).toEqual({ hosts: "" });
+    const untouched = sourceFromDraft({ ...draft, kind: "csv", settings: {} }, kinds);
+    expect(untouched.ok && untouched.value.settings).toEqual({ path: "", record: "" });
     const named = sourceFromDraft({ ...draft, id: " ", name: "Website certificates" }, kinds);
     expect(named.ok && named.value.id).toBe("website-certificates");
   });
@@ -251,11 +316,19 @@ describe("source form", () => {
   it("asks for an id, a kind and a vendor before the backend sees it", () => {
     const draft = sourceDraft(null, kinds, []);
     expect(sourceFromDraft(draft, kinds)).toEqual({ ok: false, problem: "Give the source a short id, such as bluepeak-psa." });
+    expect(sourceFromDraft({ ...draft, id: "Bluepeak PSA" }, kinds)).toEqual({
+      ok: false,
+      problem: "The source id 'Bluepeak PSA' may only hold lowercase letters, digits, - and _, and must start with a letter or digit.",
+    });
     expect(sourceFromDraft({ ...draft, id: "x", kind: "gone" }, kinds)).toEqual({
       ok: false,
       problem: "Choose what kind of system this source is.",
     });
     expect(sourceFromDraft({ ...draft, id: "x" }, kinds)).toEqual({
+      ok: false,
+      problem: "Choose the vendor whose work this source records.",
+    });
+    expect(sourceFromDraft({ ...draft, id: "x", vendor: "  " }, kinds)).toEqual({
       ok: false,
       problem: "Choose the vendor whose work this source records.",
     });

@@ -2,6 +2,7 @@
 // progress and sync results are said in words, and how the add/edit forms
 // turn what was typed into what the backend takes.
 import type {
+  SourceField,
   SourceInput,
   SourceKindChoice,
   SourceRow,
@@ -155,96 +156,52 @@ export function removeVendorQuestion(vendor: VendorInput, sources: SourceRow[]):
 
 // ---- sources ----
 
-/** What each setting is called on the form, and a hint on what to enter. */
-export const fieldInfo: Record<string, { label: string; hint: string }> = {
-  base_url: {
-    label: "Web address",
-    hint: "The address of your provider's system, starting with https:// (your provider can tell you).",
-  },
-  company_id: { label: "Company ID", hint: "The company name you sign in to ConnectWise with." },
-  client_id: { label: "Client ID", hint: "The client ID from the ConnectWise developer page." },
-  integration_code: {
-    label: "Integration code",
-    hint: "The API tracking identifier your Autotask administrator created for Sightline.",
-  },
-  tenant: { label: "Tenant", hint: "The name of your HaloPSA instance, as in its web address." },
-  hosts: {
-    label: "Websites to watch",
-    hint: "One per line, or separated by commas, such as www.example.com or portal.example.com:8443.",
-  },
-  path: {
-    label: "CSV file",
-    hint: "The full path of the file on this computer, such as C:\\Reports\\tickets.csv or /Users/you/tickets.csv.",
-  },
-  record: { label: "What the file holds", hint: "Sightline reads every row as one of these." },
-};
-
-export function fieldLabel(field: string): string {
-  return fieldInfo[field]?.label ?? field.replace(/_/g, " ");
+/** The kind of source called `kind`, or undefined when there is none. */
+export function kindChoice(kinds: SourceKindChoice[], kind: string): SourceKindChoice | undefined {
+  return kinds.find((choice) => choice.kind === kind);
 }
 
-const recordNames: Record<string, string> = {
-  tickets: "Tickets (requests for help)",
-  devices: "Computers and their updates",
-  backups: "Backup runs and restore tests",
-  vulnerabilities: "Security weaknesses",
-  changes: "Changes to systems",
-  surveys: "Satisfaction surveys",
-};
-
-export function recordLabel(record: string): string {
-  return recordNames[record] ?? record.charAt(0).toUpperCase() + record.slice(1).replace(/_/g, " ");
+/** Whether a setting takes the whole width of the form: addresses, file paths and lists are long. */
+export function isWideField(field: SourceField): boolean {
+  return field.input === "url" || field.input === "file" || field.input === "lines";
 }
 
-/** The settings a kind of source needs, in the order the backend lists them. */
-export function kindFields(kinds: SourceKindChoice[], kind: string): string[] {
-  return kinds.find((choice) => choice.kind === kind)?.fields ?? [];
-}
-
-/** "www.a.com, b.com\nc.com" as ["www.a.com", "b.com", "c.com"], without repeats. */
-export function parseHosts(text: string): string[] {
-  const hosts = text
-    .split(/[\s,;]+/)
-    .map((host) => host.trim())
-    .filter((host) => host !== "");
-  return [...new Set(hosts)];
-}
-
-/** The source form as typed; hosts are one text. */
+/**
+ * The source form as typed. The settings are the kind's form settings by
+ * key, each one text as typed (a "lines" setting holds its entries one per
+ * line); settings of another kind stay in the draft, so that switching the
+ * kind back finds them as they were, but are never sent.
+ */
 export interface SourceDraft {
   id: string;
   kind: string;
   vendor: string;
   name: string;
-  base_url: string;
-  company_id: string;
-  client_id: string;
-  integration_code: string;
-  tenant: string;
-  hosts: string;
-  path: string;
-  record: string;
+  settings: Record<string, string>;
 }
 
-export type TextField = "base_url" | "company_id" | "client_id" | "integration_code" | "tenant" | "path";
-
-export const textFields: TextField[] = ["base_url", "company_id", "client_id", "integration_code", "tenant", "path"];
-
 export function sourceDraft(source: SourceInput | null, kinds: SourceKindChoice[], vendors: VendorInput[]): SourceDraft {
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source?.settings ?? {})) {
+    if (value !== undefined) settings[key] = value;
+  }
   return {
     id: source?.id ?? "",
     kind: source?.kind ?? kinds[0]?.kind ?? "",
     vendor: source?.vendor ?? (vendors.length === 1 ? vendors[0].id : ""),
     name: source?.name ?? "",
-    base_url: source?.base_url ?? "",
-    company_id: source?.company_id ?? "",
-    client_id: source?.client_id ?? "",
-    integration_code: source?.integration_code ?? "",
-    tenant: source?.tenant ?? "",
-    hosts: (source?.hosts ?? []).join("\n"),
-    path: source?.path ?? "",
-    record: source?.record ?? "",
+    settings,
   };
+}
+
+/**
+ * The settings with every one the fields ask for present, "" when nothing
+ * was typed for it yet, so that the form can bind to each of them.
+ */
+export function withFieldKeys(settings: Record<string, string>, fields: SourceField[]): Record<string, string> {
+  const filled = { ...settings };
+  for (const field of fields) filled[field.key] ??= "";
+  return filled;
 }
 
 function orNull(text: string): string | null {
@@ -253,36 +210,26 @@ function orNull(text: string): string | null {
 }
 
 /**
- * What the form saves. Only the chosen kind's settings are sent, so that
- * switching a source from one kind to another leaves nothing of the old
- * kind in sightline.toml. Whether the kind's settings are complete and
- * right is for the backend to say.
+ * What the form saves. Only the chosen kind's settings are sent, each
+ * trimmed and as typed otherwise (the backend splits a "lines" setting into
+ * its entries). Every one of the kind's settings is sent, a setting left
+ * empty as "", which tells the backend to leave it out of sightline.toml;
+ * settings of other kinds are not sent at all, so that switching a source
+ * from one kind to another leaves nothing of the old kind behind. Whether
+ * the kind's settings are complete and right is for the backend to say.
  */
 export function sourceFromDraft(draft: SourceDraft, kinds: SourceKindChoice[]): Checked<SourceInput> {
   const id = idOrSuggestion(draft.id, draft.name);
   const idProblem = slugProblem(id, "source");
   if (idProblem) return { ok: false, problem: idProblem };
-  const kind = kinds.find((choice) => choice.kind === draft.kind);
+  const kind = kindChoice(kinds, draft.kind);
   if (!kind) return { ok: false, problem: "Choose what kind of system this source is." };
   if (draft.vendor.trim() === "") return { ok: false, problem: "Choose the vendor whose work this source records." };
-  const wanted = new Set(kind.fields);
-  const text = (field: TextField) => (wanted.has(field) ? orNull(draft[field]) : null);
+  const settings: Record<string, string> = {};
+  for (const field of kind.fields) settings[field.key] = (draft.settings[field.key] ?? "").trim();
   return {
     ok: true,
-    value: {
-      id,
-      kind: kind.kind,
-      vendor: draft.vendor.trim(),
-      name: orNull(draft.name),
-      base_url: text("base_url"),
-      company_id: text("company_id"),
-      client_id: text("client_id"),
-      integration_code: text("integration_code"),
-      tenant: text("tenant"),
-      hosts: wanted.has("hosts") ? parseHosts(draft.hosts) : [],
-      path: text("path"),
-      record: wanted.has("record") ? orNull(draft.record) : null,
-    },
+    value: { id, kind: kind.kind, vendor: draft.vendor.trim(), name: orNull(draft.name), settings },
   };
 }
 
