@@ -414,7 +414,8 @@ pub struct MetricChoice {
     pub explanation: String,
     /// percent, minutes, hours, days or count.
     pub unit: String,
-    /// Service levels, Security hygiene, Resilience or Vendors.
+    /// The area it belongs to, from the catalogue: Service levels, Security hygiene, Identity and access,
+    /// Resilience or Vendors.
     pub area: String,
 }
 

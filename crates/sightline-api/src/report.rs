@@ -46,62 +46,14 @@ pub(crate) fn left_out_text(reasons: &[(String, u64)]) -> String {
 /// What each measure means, in the appendix's plain words, with the
 /// thresholds of the settings in force (never a default written in).
 pub(crate) fn meaning(key: MetricKey, settings: &sightline_engine::Settings) -> String {
-    let fixed: &str = match key {
-        MetricKey::TicketsOpened => "Requests for help raised with the provider in the period.",
-        MetricKey::TicketsClosed => "Requests the provider marked as fixed in the period.",
-        MetricKey::FirstResponseMedianMinutes => {
-            "Half of the requests raised got a first answer within this time (the median)."
-        }
-        MetricKey::FirstResponseP90Minutes => "Nine in ten requests got a first answer within this time.",
-        MetricKey::ResolutionMedianHours => "Half of the requests fixed were fixed within this time of being raised.",
-        MetricKey::ResolutionP90Hours => "Nine in ten requests fixed were fixed within this time.",
-        MetricKey::SlaResponseCompliancePct => {
-            "Of requests whose priority has a contracted answer time, the share answered in time, timed on the \
-             contract's clock (its business hours and holidays, time on hold left out). A request with no answer \
-             counts as late once its time has passed; one fixed with no answer recorded was answered by the fix. \
-             Requests the provider's tool excludes from the SLA, or whose dates cannot be right, are left out and \
-             named."
-        }
-        MetricKey::SlaResolutionCompliancePct => "The same for the contracted time to fix.",
-        MetricKey::ServiceCreditOwed => {
-            "What the contract's credit terms say the provider owes back for missing its targets: a share of the \
-             monthly cost for each point of compliance below the target, up to the contract's cap."
-        }
-        MetricKey::BacklogOpen => "Requests raised and not yet fixed at the end of the period.",
-        MetricKey::BacklogAged30d => "Of those, requests waiting for more than 30 days.",
-        MetricKey::ReopenedPct => "Fixed requests that came back because the fix did not hold.",
-        MetricKey::KeyPersonSharePct => {
-            "The share of fixes made by the single busiest engineer: a high share means the service depends on one person."
-        }
-        MetricKey::PatchCompliancePct => {
-            return format!(
-                "Managed computers with no critical or security update missing for more than {} days.",
-                settings.patch_grace_days
-            );
-        }
-        MetricKey::CriticalPatchMaxAgeDays => "How long the oldest missing critical update has been waiting.",
-        MetricKey::VulnsCriticalOpen => "Known critical security weaknesses not yet fixed.",
-        MetricKey::VulnsHighOpen => "Known high-risk security weaknesses not yet fixed.",
-        MetricKey::VulnsOverdue => {
-            return format!(
-                "Weaknesses open past their deadline (critical {} days, high {} days).",
-                settings.vuln_critical_deadline_days, settings.vuln_high_deadline_days
-            );
-        }
-        MetricKey::BackupSuccessPct => "Backup runs that completed without error.",
-        MetricKey::DaysSinceRestoreTest => {
-            "Days since someone proved a backup can actually be restored, for the system tested longest ago."
-        }
-        MetricKey::DaysSinceResilienceTest => "Days since the last failover or disaster-recovery exercise.",
-        MetricKey::CertMinDaysToExpiry => {
-            "Days until the next website certificate expires; after that, browsers warn visitors away."
-        }
-        MetricKey::ChangeSuccessPct => "Changes to live systems made without failing or being rolled back.",
-        MetricKey::CsatPct => "Staff who said they were satisfied when asked after a request.",
-        MetricKey::AvailabilityPct => "Time the monitored services were up.",
-        MetricKey::SourceStalenessHours => "Hours since Sightline last refreshed the data from the provider's tool.",
-    };
-    fixed.to_string()
+    let settings = serde_json::to_value(settings).unwrap_or_default();
+    key.definition_with(|name| {
+        let value = settings.get(name)?;
+        let number = value.as_f64()?;
+        Some(if number.fract() == 0.0 { format!("{number:.0}") } else { number.to_string() })
+    })
+    // The catalogue's test makes every threshold a definition names a setting.
+    .unwrap_or_else(|| key.definition().to_string())
 }
 
 pub(crate) fn standing(status: Status) -> Standing {

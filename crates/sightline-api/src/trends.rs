@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
-use sightline_domain::{MetricKey, Period, Provenance, RecordBatch, Scope, Unit};
+use sightline_domain::{Listing, MetricKey, Period, Provenance, RecordBatch, Scope, Unit};
 
 use crate::dto::{Drilldown, DrilldownQuery, DrilldownRow, TrendPeriod, TrendQuery, TrendView};
 use crate::format::{thousands, value_text};
@@ -51,31 +51,22 @@ struct Lister<'a> {
 
 impl Lister<'_> {
     fn columns(&self) -> Vec<String> {
-        use MetricKey as M;
-        let names: &[&str] = match self.metric {
-            M::TicketsOpened
-            | M::TicketsClosed
-            | M::FirstResponseMedianMinutes
-            | M::FirstResponseP90Minutes
-            | M::SlaResponseCompliancePct
-            | M::ServiceCreditOwed => &["Ticket", "Priority", "Opened", "First answer after", "In time"],
-            M::ResolutionMedianHours
-            | M::ResolutionP90Hours
-            | M::SlaResolutionCompliancePct
-            | M::ReopenedPct
-            | M::KeyPersonSharePct => &["Ticket", "Priority", "Opened", "Fixed after", "In time"],
-            M::BacklogOpen | M::BacklogAged30d => &["Ticket", "Priority", "Opened", "Status", "In time"],
-            M::PatchCompliancePct => &["Device", "Role", "Managed since", "Up to date"],
-            M::CriticalPatchMaxAgeDays => &["Update", "Device", "Missing since", "Class"],
-            M::VulnsCriticalOpen | M::VulnsHighOpen | M::VulnsOverdue => &["Weakness", "Where", "Severity", "Found"],
-            M::BackupSuccessPct => &["System", "Started", "Succeeded"],
-            M::DaysSinceRestoreTest => &["System", "Tested", "Succeeded"],
-            M::DaysSinceResilienceTest => &["Exercise", "Tested"],
-            M::CertMinDaysToExpiry => &["Host", "Subject", "Issuer", "Expires"],
-            M::ChangeSuccessPct => &["Change", "Made", "Succeeded"],
-            M::CsatPct => &["Answered", "Satisfied"],
-            M::AvailabilityPct => &["Monitor", "From", "Up"],
-            M::SourceStalenessHours => &["Source"],
+        use Listing as L;
+        let names: &[&str] = match self.metric.listing() {
+            L::TicketsAnswered => &["Ticket", "Priority", "Opened", "First answer after", "In time"],
+            L::TicketsFixed => &["Ticket", "Priority", "Opened", "Fixed after", "In time"],
+            L::TicketsOpen => &["Ticket", "Priority", "Opened", "Status", "In time"],
+            L::Devices => &["Device", "Role", "Managed since", "Up to date"],
+            L::MissingUpdates => &["Update", "Device", "Missing since", "Class"],
+            L::Vulnerabilities => &["Weakness", "Where", "Severity", "Found"],
+            L::Backups => &["System", "Started", "Succeeded"],
+            L::RestoreTests => &["System", "Tested", "Succeeded"],
+            L::ResilienceTests => &["Exercise", "Tested"],
+            L::Certificates => &["Host", "Subject", "Issuer", "Expires"],
+            L::Changes => &["Change", "Made", "Succeeded"],
+            L::Surveys => &["Answered", "Satisfied"],
+            L::Availability => &["Monitor", "From", "Up"],
+            L::Sources => &["Source"],
         };
         names.iter().map(|name| name.to_string()).collect()
     }
@@ -83,21 +74,19 @@ impl Lister<'_> {
     /// Whether the last column is the record's verdict from the trace
     /// (rather than something the record says itself).
     fn verdict_column(&self) -> bool {
-        use MetricKey as M;
-        !matches!(
-            self.metric,
-            M::CriticalPatchMaxAgeDays
-                | M::VulnsCriticalOpen
-                | M::VulnsHighOpen
-                | M::VulnsOverdue
-                | M::BackupSuccessPct
-                | M::DaysSinceRestoreTest
-                | M::DaysSinceResilienceTest
-                | M::CertMinDaysToExpiry
-                | M::CsatPct
-                | M::AvailabilityPct
-                | M::SourceStalenessHours
-        )
+        use Listing as L;
+        match self.metric.listing() {
+            L::TicketsAnswered | L::TicketsFixed | L::TicketsOpen | L::Devices | L::Changes => true,
+            L::MissingUpdates
+            | L::Vulnerabilities
+            | L::Backups
+            | L::RestoreTests
+            | L::ResilienceTests
+            | L::Certificates
+            | L::Surveys
+            | L::Availability
+            | L::Sources => false,
+        }
     }
 
     /// The cells of the `wanted` records (by source and record id), found
@@ -121,15 +110,15 @@ impl Lister<'_> {
                 .collect()
         }
         let records = self.records;
-        use MetricKey as M;
-        match self.metric {
-            M::PatchCompliancePct => pass(
+        use Listing as L;
+        match self.metric.listing() {
+            L::Devices => pass(
                 &records.devices,
                 wanted,
                 |d| &d.provenance,
                 |device| vec![device.name.clone(), device.role.as_str().into(), when(device.enrolled_at)],
             ),
-            M::CriticalPatchMaxAgeDays => pass(
+            L::MissingUpdates => pass(
                 &records.patches,
                 wanted,
                 |p| &p.provenance,
@@ -142,7 +131,7 @@ impl Lister<'_> {
                     ]
                 },
             ),
-            M::VulnsCriticalOpen | M::VulnsHighOpen | M::VulnsOverdue => pass(
+            L::Vulnerabilities => pass(
                 &records.vulnerabilities,
                 wanted,
                 |v| &v.provenance,
@@ -155,43 +144,43 @@ impl Lister<'_> {
                     ]
                 },
             ),
-            M::BackupSuccessPct => pass(
+            L::Backups => pass(
                 &records.backups,
                 wanted,
                 |b| &b.provenance,
                 |job| vec![job.system.clone(), when(job.started_at), met_word(Some(job.succeeded))],
             ),
-            M::DaysSinceRestoreTest => pass(
+            L::RestoreTests => pass(
                 &records.restore_tests,
                 wanted,
                 |t| &t.provenance,
                 |test| vec![test.system.clone(), when(test.tested_at), met_word(Some(test.succeeded))],
             ),
-            M::DaysSinceResilienceTest => pass(
+            L::ResilienceTests => pass(
                 &records.resilience_tests,
                 wanted,
                 |t| &t.provenance,
                 |test| vec![test.name.clone(), when(test.tested_at)],
             ),
-            M::CertMinDaysToExpiry => pass(
+            L::Certificates => pass(
                 &records.certificates,
                 wanted,
                 |c| &c.provenance,
                 |cert| vec![cert.host.clone(), cert.subject.clone(), cert.issuer.clone(), when(cert.not_after)],
             ),
-            M::ChangeSuccessPct => pass(
+            L::Changes => pass(
                 &records.changes,
                 wanted,
                 |c| &c.provenance,
                 |change| vec![change.title.clone(), when(change.implemented_at)],
             ),
-            M::CsatPct => pass(
+            L::Surveys => pass(
                 &records.surveys,
                 wanted,
                 |s| &s.provenance,
                 |survey| vec![when(survey.responded_at), met_word(Some(survey.satisfied))],
             ),
-            M::AvailabilityPct => pass(
+            L::Availability => pass(
                 &records.availability,
                 wanted,
                 |a| &a.provenance,
@@ -204,11 +193,11 @@ impl Lister<'_> {
                     ]
                 },
             ),
-            M::SourceStalenessHours => wanted
+            L::Sources => wanted
                 .iter()
                 .map(|(source, record)| ((source.to_string(), record.to_string()), vec![source.to_string()]))
                 .collect(),
-            metric => pass(
+            listing @ (L::TicketsAnswered | L::TicketsFixed | L::TicketsOpen) => pass(
                 &records.tickets,
                 wanted,
                 |t| &t.provenance,
@@ -224,13 +213,9 @@ impl Lister<'_> {
                         }
                         Some(minutes) => format!("{}{business}", value_text(Some(minutes), Unit::Minutes)),
                     };
-                    let detail = match metric {
-                        M::ResolutionMedianHours
-                        | M::ResolutionP90Hours
-                        | M::SlaResolutionCompliancePct
-                        | M::ReopenedPct
-                        | M::KeyPersonSharePct => on_clock(judged.resolution_minutes, Unit::Hours),
-                        M::BacklogOpen | M::BacklogAged30d => ticket.status.clone(),
+                    let detail = match listing {
+                        L::TicketsFixed => on_clock(judged.resolution_minutes, Unit::Hours),
+                        L::TicketsOpen => ticket.status.clone(),
                         _ => on_clock(judged.response_minutes, Unit::Minutes),
                     };
                     vec![

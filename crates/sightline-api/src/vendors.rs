@@ -13,33 +13,13 @@ use crate::overview::source_freshness;
 use crate::report::{Builder, SCORECARD, long_date, meaning, trend_months};
 use crate::{ApiError, Sightline};
 
-/// Which area of IT a measure belongs to, as the Overview names them.
-pub(crate) fn area(metric: MetricKey) -> &'static str {
-    use MetricKey as M;
-    match metric {
-        M::PatchCompliancePct
-        | M::CriticalPatchMaxAgeDays
-        | M::VulnsCriticalOpen
-        | M::VulnsHighOpen
-        | M::VulnsOverdue
-        | M::CertMinDaysToExpiry => "Security hygiene",
-        M::BackupSuccessPct
-        | M::DaysSinceRestoreTest
-        | M::DaysSinceResilienceTest
-        | M::AvailabilityPct
-        | M::ChangeSuccessPct => "Resilience",
-        M::KeyPersonSharePct | M::CsatPct | M::SourceStalenessHours => "Vendors",
-        _ => "Service levels",
-    }
-}
-
 pub(crate) fn metric_choice(metric: MetricKey, settings: &sightline_engine::Settings) -> MetricChoice {
     MetricChoice {
         metric: metric.as_str().into(),
         name: metric.plain_name().into(),
         explanation: meaning(metric, settings),
         unit: metric.unit().as_str().into(),
-        area: area(metric).into(),
+        area: metric.area().name().into(),
     }
 }
 
@@ -289,6 +269,44 @@ impl Sightline {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
+    use sightline_domain::MetricKey;
+    use sightline_engine::Settings;
+
+    /// The catalogue: every measure has a name, a definition whose
+    /// thresholds are all settings, an area and what it reads, and a
+    /// definition follows the settings in force.
+    #[test]
+    fn every_measure_is_described_in_full() {
+        let settings = Settings::default();
+        let known = serde_json::to_value(&settings).unwrap();
+        let mut definitions = HashSet::new();
+        for metric in MetricKey::ALL.iter().copied() {
+            let key = metric.as_str();
+            let filled = metric.definition_with(|name| known.get(name).map(|value| value.to_string()));
+            assert!(filled.is_some(), "{key}'s definition names a threshold that is not a setting");
+            let choice = super::metric_choice(metric, &settings);
+            assert_eq!(choice.metric, key);
+            assert!(!choice.name.is_empty() && !choice.name.ends_with('.'), "{key}: {}", choice.name);
+            assert!(choice.explanation.ends_with('.') && !choice.explanation.contains('{'), "{key}");
+            assert!(definitions.insert(choice.explanation.clone()), "{key} shares its definition with another");
+            assert!(!choice.area.is_empty());
+            assert!(!metric.reads().is_empty() || metric == MetricKey::SourceStalenessHours, "{key} reads nothing");
+        }
+        let changed = Settings { patch_grace_days: 21, vuln_critical_deadline_days: 7, ..Settings::default() };
+        assert_eq!(
+            crate::report::meaning(MetricKey::PatchCompliancePct, &changed),
+            "Managed computers with no critical or security update missing for more than 21 days."
+        );
+        assert_eq!(
+            crate::report::meaning(MetricKey::VulnsOverdue, &changed),
+            "Weaknesses open past their deadline (critical 7 days, high 30 days)."
+        );
+        assert_eq!(super::metric_choice(MetricKey::VulnsOverdue, &changed).area, "Security hygiene");
+        assert_eq!(super::metric_choice(MetricKey::CsatPct, &changed).area, "Vendors");
+    }
+
     #[test]
     fn contracted_times_read_as_people_say_them() {
         assert_eq!(super::minutes_text(30), "30 min");

@@ -14,7 +14,9 @@ mod vendor;
 pub use chrono_tz::Tz;
 pub use clock::{BusinessClock, Clock};
 pub use flag::{Acknowledgement, EvidencePoint, FlagSeverity, FlagState, RiskFlag, StoredFlag};
-pub use metric::{Direction, MetricKey, MetricProvenance, MetricValue, Scope, Status, Unit, fixed, thousands};
+pub use metric::{
+    Area, Direction, Listing, MetricKey, MetricProvenance, MetricValue, Scope, Status, Unit, fixed, thousands,
+};
 pub use onfile::{Action, ActionStatus, EvidenceDoc, EvidenceKind, SupplierReview};
 pub use period::{Period, PeriodError, PeriodKind};
 pub use records::{

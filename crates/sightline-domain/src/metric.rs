@@ -124,8 +124,72 @@ impl Status {
     }
 }
 
+/// Where a measure belongs: the Overview's areas, the report's sections
+/// and the Trends screen's groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Area {
+    ServiceLevels,
+    Security,
+    Resilience,
+    Vendors,
+    Identity,
+}
+
+impl Area {
+    pub const ALL: [Area; 5] = [Area::ServiceLevels, Area::Security, Area::Resilience, Area::Vendors, Area::Identity];
+
+    /// As the screens and the report name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Area::ServiceLevels => "Service levels",
+            Area::Security => "Security hygiene",
+            Area::Resilience => "Resilience",
+            Area::Vendors => "Vendors",
+            Area::Identity => "Identity and access",
+        }
+    }
+}
+
+/// What the records behind a figure are, and so what its drill-down lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Listing {
+    /// Tickets, with the wait for a first answer.
+    TicketsAnswered,
+    /// Tickets, with the time to fix.
+    TicketsFixed,
+    /// Tickets, with their status.
+    TicketsOpen,
+    /// Managed devices.
+    Devices,
+    /// Missing updates, by device.
+    MissingUpdates,
+    Vulnerabilities,
+    Backups,
+    RestoreTests,
+    ResilienceTests,
+    Certificates,
+    Changes,
+    Surveys,
+    Availability,
+    /// The sources themselves (their last refresh).
+    Sources,
+}
+
+/// The metric catalogue: one entry per measure, with everything its
+/// readers need (the engine computes it; the screens, the CLI and the
+/// report show it). An entry cannot leave a part out: the macro takes every
+/// part by position.
+///
+/// `Variant => "key", unit, better direction, area, drill-down listing,
+/// [record kinds read], "plain name", "plain definition";`. The definition
+/// names thresholds as `{setting_key}`; readers fill in the settings in
+/// force ([`MetricKey::definition_with`]), so no default is written in.
+/// Its target and status rule are the engine's `target_for` and
+/// `status_for`, exhaustive matches beside its computation.
 macro_rules! metric_keys {
-    ($($variant:ident => $key:literal, $unit:ident, $direction:ident, [$($reads:ident),*], $name:literal;)*) => {
+    ($($variant:ident => $key:literal, $unit:ident, $direction:ident, $area:ident, $listing:ident,
+       [$($reads:ident),*], $name:literal, $definition:literal;)*) => {
         /// The metrics Sightline computes, one definition for every vendor.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -147,6 +211,15 @@ macro_rules! metric_keys {
                 match self { $(MetricKey::$variant => Direction::$direction,)* }
             }
 
+            pub fn area(self) -> Area {
+                match self { $(MetricKey::$variant => Area::$area,)* }
+            }
+
+            /// What the figure's drill-down lists.
+            pub fn listing(self) -> Listing {
+                match self { $(MetricKey::$variant => Listing::$listing,)* }
+            }
+
             /// The kinds of record the figure is computed from (beside the
             /// sources' sync times): all its drill-down, or a recomputation
             /// of it alone, needs to read.
@@ -159,6 +232,12 @@ macro_rules! metric_keys {
                 match self { $(MetricKey::$variant => $name,)* }
             }
 
+            /// What the figure means, with `{setting_key}` where a
+            /// threshold goes: see [`MetricKey::definition_with`].
+            pub fn definition(self) -> &'static str {
+                match self { $(MetricKey::$variant => $definition,)* }
+            }
+
             pub fn parse(text: &str) -> Option<MetricKey> {
                 MetricKey::ALL.iter().copied().find(|key| key.as_str() == text)
             }
@@ -166,59 +245,136 @@ macro_rules! metric_keys {
     };
 }
 
+impl MetricKey {
+    /// The definition with each `{setting_key}` replaced by `setting`'s
+    /// answer; `None` when it names a threshold `setting` does not know.
+    pub fn definition_with(self, setting: impl Fn(&str) -> Option<String>) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = self.definition();
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}')? + open;
+            out.push_str(&rest[..open]);
+            out.push_str(&setting(&rest[open + 1..close])?);
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+}
+
 metric_keys! {
-    TicketsOpened => "tickets_opened", Count, Neutral, [Ticket],
-        "Tickets raised";
-    TicketsClosed => "tickets_closed", Count, Neutral, [Ticket],
-        "Tickets resolved";
-    FirstResponseMedianMinutes => "first_response_median_minutes", Minutes, LowerIsBetter, [Ticket],
-        "Typical wait for a first answer";
-    FirstResponseP90Minutes => "first_response_p90_minutes", Minutes, LowerIsBetter, [Ticket],
-        "Longest wait for a first answer, leaving out the slowest 10%";
-    ResolutionMedianHours => "resolution_median_hours", Hours, LowerIsBetter, [Ticket],
-        "Typical time to fix";
-    ResolutionP90Hours => "resolution_p90_hours", Hours, LowerIsBetter, [Ticket],
-        "Longest time to fix, leaving out the slowest 10%";
-    SlaResponseCompliancePct => "sla_response_compliance_pct", Percent, HigherIsBetter, [Ticket],
-        "Tickets answered on time";
-    SlaResolutionCompliancePct => "sla_resolution_compliance_pct", Percent, HigherIsBetter, [Ticket],
-        "Tickets fixed on time";
-    ServiceCreditOwed => "service_credit_owed", Money, LowerIsBetter, [Ticket],
-        "Service credits the contract says are owed";
-    BacklogOpen => "backlog_open", Count, LowerIsBetter, [Ticket],
-        "Tickets still open";
-    BacklogAged30d => "backlog_aged_30d", Count, LowerIsBetter, [Ticket],
-        "Tickets open for more than 30 days";
-    ReopenedPct => "reopened_pct", Percent, LowerIsBetter, [Ticket],
-        "Fixed tickets that had to be reopened";
-    KeyPersonSharePct => "key_person_share_pct", Percent, LowerIsBetter, [Ticket],
-        "Share of tickets fixed by the single busiest engineer";
-    PatchCompliancePct => "patch_compliance_pct", Percent, HigherIsBetter, [Device, Patch],
-        "Devices with security updates on time";
-    CriticalPatchMaxAgeDays => "critical_patch_max_age_days", Days, LowerIsBetter, [Device, Patch],
-        "Days the oldest missing critical update has been waiting";
-    VulnsCriticalOpen => "vulns_critical_open", Count, LowerIsBetter, [Vulnerability],
-        "Critical security weaknesses still open";
-    VulnsHighOpen => "vulns_high_open", Count, LowerIsBetter, [Vulnerability],
-        "High-risk security weaknesses still open";
-    VulnsOverdue => "vulns_overdue", Count, LowerIsBetter, [Vulnerability],
-        "Security weaknesses open past their deadline";
-    BackupSuccessPct => "backup_success_pct", Percent, HigherIsBetter, [Backup],
-        "Backups that completed";
-    DaysSinceRestoreTest => "days_since_restore_test", Days, LowerIsBetter, [Backup, RestoreTest],
-        "Days since a backup was last proven to restore";
-    DaysSinceResilienceTest => "days_since_resilience_test", Days, LowerIsBetter, [ResilienceTest],
-        "Days since the last failover test";
-    CertMinDaysToExpiry => "cert_min_days_to_expiry", Days, HigherIsBetter, [Certificate],
-        "Days until the next website certificate expires";
-    ChangeSuccessPct => "change_success_pct", Percent, HigherIsBetter, [Change],
-        "Changes made without failure or rollback";
-    CsatPct => "csat_pct", Percent, HigherIsBetter, [Survey],
-        "Staff satisfaction with support";
-    AvailabilityPct => "availability_pct", Percent, HigherIsBetter, [Availability],
-        "Time the monitored services were up";
-    SourceStalenessHours => "source_staleness_hours", Hours, LowerIsBetter, [],
-        "Hours since the data was last refreshed";
+    TicketsOpened => "tickets_opened", Count, Neutral,
+        ServiceLevels, TicketsAnswered, [Ticket],
+        "Tickets raised",
+        "Requests for help raised with the provider in the period.";
+    TicketsClosed => "tickets_closed", Count, Neutral,
+        ServiceLevels, TicketsAnswered, [Ticket],
+        "Tickets resolved",
+        "Requests the provider marked as fixed in the period.";
+    FirstResponseMedianMinutes => "first_response_median_minutes", Minutes, LowerIsBetter,
+        ServiceLevels, TicketsAnswered, [Ticket],
+        "Typical wait for a first answer",
+        "Half of the requests raised got a first answer within this time (the median).";
+    FirstResponseP90Minutes => "first_response_p90_minutes", Minutes, LowerIsBetter,
+        ServiceLevels, TicketsAnswered, [Ticket],
+        "Longest wait for a first answer, leaving out the slowest 10%",
+        "Nine in ten requests got a first answer within this time.";
+    ResolutionMedianHours => "resolution_median_hours", Hours, LowerIsBetter,
+        ServiceLevels, TicketsFixed, [Ticket],
+        "Typical time to fix",
+        "Half of the requests fixed were fixed within this time of being raised.";
+    ResolutionP90Hours => "resolution_p90_hours", Hours, LowerIsBetter,
+        ServiceLevels, TicketsFixed, [Ticket],
+        "Longest time to fix, leaving out the slowest 10%",
+        "Nine in ten requests fixed were fixed within this time.";
+    SlaResponseCompliancePct => "sla_response_compliance_pct", Percent, HigherIsBetter,
+        ServiceLevels, TicketsAnswered, [Ticket],
+        "Tickets answered on time",
+        "Of requests whose priority has a contracted answer time, the share answered in time, timed on the \
+         contract's clock (its business hours and holidays, time on hold left out). A request with no answer \
+         counts as late once its time has passed; one fixed with no answer recorded was answered by the fix. \
+         Requests the provider's tool excludes from the SLA, or whose dates cannot be right, are left out and \
+         named.";
+    SlaResolutionCompliancePct => "sla_resolution_compliance_pct", Percent, HigherIsBetter,
+        ServiceLevels, TicketsFixed, [Ticket],
+        "Tickets fixed on time",
+        "Of requests whose priority has a contracted time to fix, the share fixed in time, timed on the \
+         contract's clock as answers are. A request not yet fixed counts as late once its time has passed.";
+    ServiceCreditOwed => "service_credit_owed", Money, LowerIsBetter,
+        ServiceLevels, TicketsAnswered, [Ticket],
+        "Service credits the contract says are owed",
+        "What the contract's credit terms say the provider owes back for missing its targets: a share of the \
+         monthly cost for each point of compliance below the target, up to the contract's cap.";
+    BacklogOpen => "backlog_open", Count, LowerIsBetter,
+        ServiceLevels, TicketsOpen, [Ticket],
+        "Tickets still open",
+        "Requests raised and not yet fixed at the end of the period.";
+    BacklogAged30d => "backlog_aged_30d", Count, LowerIsBetter,
+        ServiceLevels, TicketsOpen, [Ticket],
+        "Tickets open for more than 30 days",
+        "Of those, requests waiting for more than 30 days.";
+    ReopenedPct => "reopened_pct", Percent, LowerIsBetter,
+        ServiceLevels, TicketsFixed, [Ticket],
+        "Fixed tickets that had to be reopened",
+        "Fixed requests that came back because the fix did not hold.";
+    KeyPersonSharePct => "key_person_share_pct", Percent, LowerIsBetter,
+        Vendors, TicketsFixed, [Ticket],
+        "Share of tickets fixed by the single busiest engineer",
+        "The share of fixes made by the single busiest engineer: a high share means the service depends on \
+         one person.";
+    PatchCompliancePct => "patch_compliance_pct", Percent, HigherIsBetter,
+        Security, Devices, [Device, Patch],
+        "Devices with security updates on time",
+        "Managed computers with no critical or security update missing for more than {patch_grace_days} days.";
+    CriticalPatchMaxAgeDays => "critical_patch_max_age_days", Days, LowerIsBetter,
+        Security, MissingUpdates, [Device, Patch],
+        "Days the oldest missing critical update has been waiting",
+        "How long the oldest missing critical update has been waiting.";
+    VulnsCriticalOpen => "vulns_critical_open", Count, LowerIsBetter,
+        Security, Vulnerabilities, [Vulnerability],
+        "Critical security weaknesses still open",
+        "Known critical security weaknesses not yet fixed.";
+    VulnsHighOpen => "vulns_high_open", Count, LowerIsBetter,
+        Security, Vulnerabilities, [Vulnerability],
+        "High-risk security weaknesses still open",
+        "Known high-risk security weaknesses not yet fixed.";
+    VulnsOverdue => "vulns_overdue", Count, LowerIsBetter,
+        Security, Vulnerabilities, [Vulnerability],
+        "Security weaknesses open past their deadline",
+        "Weaknesses open past their deadline (critical {vuln_critical_deadline_days} days, high \
+         {vuln_high_deadline_days} days).";
+    BackupSuccessPct => "backup_success_pct", Percent, HigherIsBetter,
+        Resilience, Backups, [Backup],
+        "Backups that completed",
+        "Backup runs that completed without error.";
+    DaysSinceRestoreTest => "days_since_restore_test", Days, LowerIsBetter,
+        Resilience, RestoreTests, [Backup, RestoreTest],
+        "Days since a backup was last proven to restore",
+        "Days since someone proved a backup can actually be restored, for the system tested longest ago.";
+    DaysSinceResilienceTest => "days_since_resilience_test", Days, LowerIsBetter,
+        Resilience, ResilienceTests, [ResilienceTest],
+        "Days since the last failover test",
+        "Days since the last failover or disaster-recovery exercise.";
+    CertMinDaysToExpiry => "cert_min_days_to_expiry", Days, HigherIsBetter,
+        Security, Certificates, [Certificate],
+        "Days until the next website certificate expires",
+        "Days until the next website certificate expires; after that, browsers warn visitors away.";
+    ChangeSuccessPct => "change_success_pct", Percent, HigherIsBetter,
+        Resilience, Changes, [Change],
+        "Changes made without failure or rollback",
+        "Changes to live systems made without failing or being rolled back.";
+    CsatPct => "csat_pct", Percent, HigherIsBetter,
+        Vendors, Surveys, [Survey],
+        "Staff satisfaction with support",
+        "Staff who said they were satisfied when asked after a request.";
+    AvailabilityPct => "availability_pct", Percent, HigherIsBetter,
+        Resilience, Availability, [Availability],
+        "Time the monitored services were up",
+        "Time the monitored services were up.";
+    SourceStalenessHours => "source_staleness_hours", Hours, LowerIsBetter,
+        Vendors, Sources, [],
+        "Hours since the data was last refreshed",
+        "Hours since Sightline last refreshed the data from the provider's tool.";
 }
 
 /// Who a metric value is about.

@@ -425,7 +425,8 @@ name: string, explanation: string,
  */
 unit: string, 
 /**
- * Service levels, Security hygiene, Resilience or Vendors.
+ * The area it belongs to, from the catalogue: Service levels, Security hygiene, Identity and access,
+ * Resilience or Vendors.
  */
 area: string, };
 

@@ -12,7 +12,7 @@ export interface MetricGroup {
 }
 
 /** The areas in the order an executive reads them (the Overview's order). */
-const AREA_ORDER = ["Service levels", "Security hygiene", "Resilience", "Vendors"];
+const AREA_ORDER = ["Service levels", "Security hygiene", "Identity and access", "Resilience", "Vendors"];
 
 /**
  * The measures grouped by area for an <optgroup> each: known areas in
