@@ -74,6 +74,13 @@ const THRESHOLDS: &[(&str, &str, &str, &str)] = &[
         "days",
     ),
     ("cert_red_days", "Red before a certificate expires", "Days before expiry that the flag turns red.", "days"),
+    (
+        "coverage_target_pct",
+        "Computers every security tool sees",
+        "The share of computers that the management tool, endpoint protection and the scanner must all see.",
+        "percent",
+    ),
+    ("coverage_red_pct", "Red below", "Below this share of computers seen by every tool, the flag is red.", "percent"),
     ("csat_target_pct", "Satisfied staff", "The share of staff who must say they were satisfied.", "percent"),
     ("availability_target_pct", "Services up", "The share of time monitored services must be up.", "percent"),
     (

@@ -57,6 +57,7 @@ impl Lister<'_> {
             L::TicketsFixed => &["Ticket", "Priority", "Opened", "Fixed after", "In time"],
             L::TicketsOpen => &["Ticket", "Priority", "Opened", "Status", "In time"],
             L::Devices => &["Device", "Role", "Managed since", "Up to date"],
+            L::Computers => &["Computer", "Seen by", "Protection", "Last heard from", "All right"],
             L::MissingUpdates => &["Update", "Device", "Missing since", "Class"],
             L::Vulnerabilities => &["Weakness", "Where", "Severity", "Found"],
             L::Backups => &["System", "Started", "Succeeded"],
@@ -76,7 +77,7 @@ impl Lister<'_> {
     fn verdict_column(&self) -> bool {
         use Listing as L;
         match self.metric.listing() {
-            L::TicketsAnswered | L::TicketsFixed | L::TicketsOpen | L::Devices | L::Changes => true,
+            L::TicketsAnswered | L::TicketsFixed | L::TicketsOpen | L::Devices | L::Computers | L::Changes => true,
             L::MissingUpdates
             | L::Vulnerabilities
             | L::Backups
@@ -112,6 +113,37 @@ impl Lister<'_> {
         let records = self.records;
         use Listing as L;
         match self.metric.listing() {
+            L::Computers => {
+                // A computer is listed once, by its first record; its cells
+                // say what every tool knows of it.
+                let (machines, tools) = sightline_engine::machines(&records.devices, DateTime::<Utc>::MAX_UTC);
+                let mut cells = HashMap::new();
+                for machine in machines.values() {
+                    let first = &machine.records[0].provenance;
+                    if !wanted.contains(&(first.source_id.as_str(), first.record_id.as_str())) {
+                        continue;
+                    }
+                    let seen: Vec<&str> = machine.seen_by.iter().map(|tool| tool.tool()).collect();
+                    let missed: Vec<&str> =
+                        tools.iter().filter(|tool| !machine.seen_by.contains(tool)).map(|tool| tool.tool()).collect();
+                    let seen = if missed.is_empty() {
+                        seen.join(", ")
+                    } else {
+                        format!("{}; not {}", seen.join(", "), missed.join(", "))
+                    };
+                    let protection = match machine.records.iter().filter_map(|device| device.protection_ok).min() {
+                        Some(true) => "Reports healthy",
+                        Some(false) => "Reports a problem",
+                        None => "Not reported",
+                    };
+                    let heard = machine.last_seen().map_or_else(|| "—".to_string(), when);
+                    cells.insert(
+                        (first.source_id.clone(), first.record_id.clone()),
+                        vec![machine.name().to_string(), seen, protection.to_string(), heard],
+                    );
+                }
+                cells
+            }
             L::Devices => pass(
                 &records.devices,
                 wanted,

@@ -11,7 +11,9 @@
 //!   more), exclude_from_sla (yes leaves the ticket out of compliance;
 //!   empty or missing is no)
 //! - devices: id, name*, role (workstation|server|network), managed,
-//!   enrolled_at, protection_ok, critical_patch_missing_since
+//!   enrolled_at, protection_ok, critical_patch_missing_since, last_seen,
+//!   seen_by (management|protection|scanner: which kind of tool the export
+//!   comes from; empty or missing is management)
 //! - backups: id, system*, date*, succeeded*, type (backup|restore_test|resilience_test)
 //! - vulnerabilities: id, asset*, title*, severity* (low|medium|high|critical), first_found*, fixed_at
 //! - changes: id, title*, implemented_at*, outcome* (successful|failed|rolled_back), emergency
@@ -27,7 +29,7 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sha2::{Digest, Sha256};
 use sightline_domain::{
-    BackupJob, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass, Provenance, RecordBatch, ResilienceTest,
+    BackupJob, Change, ChangeOutcome, Device, DeviceRole, Inventory, Patch, PatchClass, Provenance, RecordBatch, ResilienceTest,
     RestoreTest, Severity, Survey, Ticket, Vulnerability,
 };
 
@@ -130,7 +132,17 @@ pub fn known_columns(record: CsvRecord) -> &'static [&'static str] {
             "exclude_from_sla",
         ],
         CsvRecord::Devices => {
-            &["id", "name", "role", "managed", "enrolled_at", "protection_ok", "critical_patch_missing_since"]
+            &[
+                "id",
+                "name",
+                "role",
+                "managed",
+                "enrolled_at",
+                "protection_ok",
+                "critical_patch_missing_since",
+                "last_seen",
+                "seen_by",
+            ]
         }
         CsvRecord::Backups => &["id", "system", "date", "succeeded", "type"],
         CsvRecord::Vulnerabilities => &["id", "asset", "title", "severity", "first_found", "fixed_at"],
@@ -431,6 +443,12 @@ fn push_row(
                 managed: row.flag("managed")?.unwrap_or(true),
                 enrolled_at: row.time("enrolled_at")?.unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
                 protection_ok: row.flag("protection_ok")?,
+                last_seen: row.time("last_seen")?,
+                seen_by: match row.text("seen_by") {
+                    None => Inventory::Management,
+                    Some(text) => Inventory::parse(&text.to_ascii_lowercase())
+                        .ok_or_else(|| bad("seen_by", text, "management, protection or scanner"))?,
+                },
             };
             if let Some(missing_since) = missing_since {
                 batch.patches.push(Patch {

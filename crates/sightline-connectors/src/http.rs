@@ -285,9 +285,12 @@ impl<'a> Http<'a> {
                                 source,
                                 FetchErrorKind::RateLimited,
                                 format!(
-                                    "the service asked Sightline to wait {} minutes before the next request (HTTP 429 \
-                                     on {path}): sync again later",
-                                    asked.as_secs().div_ceil(60)
+                                    "the service asked Sightline to wait {} before the next request (HTTP 429 on \
+                                     {path}): sync again later",
+                                    match asked.as_secs().div_ceil(60) {
+                                        1 => "a minute".to_string(),
+                                        minutes => format!("{minutes} minutes"),
+                                    }
                                 ),
                             ));
                         }

@@ -28,6 +28,7 @@ connectors! {
     autotask,
     halopsa,
     ninjaone,
+    dattormm,
     servicenow,
     tls,
     csv_import,
@@ -89,6 +90,10 @@ pub struct Fetched {
     /// The file is exactly what it was at the last successful read:
     /// `batch` is empty and nothing is to be written.
     pub unchanged: bool,
+    /// The batch's "missing since" and "first found" times are when the
+    /// source looked, not when the problem began (a snapshot that only says
+    /// what is missing now): the store keeps each record's earliest.
+    pub keep_first_sightings: bool,
 }
 
 /// What a running fetch reports, for progress bars and progress lines.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use sightline_domain::{BackupJob, Device, DeviceRole, Patch, PatchClass, Provenance};
+use sightline_domain::{BackupJob, Device, DeviceRole, Inventory, Patch, PatchClass, Provenance};
 use url::Url;
 
 use crate::http::{Http, Pages, endpoint};
@@ -38,6 +38,8 @@ struct NinjaDevice {
     system_name: Option<String>,
     dns_name: Option<String>,
     created: Option<f64>,
+    /// When NinjaOne last heard from the agent (Unix seconds).
+    last_contact: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,7 +92,8 @@ fn seconds(value: Option<f64>) -> Option<DateTime<Utc>> {
     if !value.is_finite() || value <= 0.0 {
         return None;
     }
-    DateTime::from_timestamp(value.trunc() as i64, ((value.fract()) * 1e9) as u32)
+    // To the microsecond: a float's last digits are noise, not time.
+    DateTime::from_timestamp_micros((value * 1e6).round() as i64)
 }
 
 fn role(node_class: &str) -> DeviceRole {
@@ -195,6 +198,8 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
                 managed: device.approval_status.as_deref().is_none_or(|status| status == "APPROVED"),
                 enrolled_at: seconds(device.created).unwrap_or(request.now),
                 protection_ok: None,
+                last_seen: seconds(device.last_contact),
+                seen_by: Inventory::Management,
             });
         }
         report(&fetched, &pages);
@@ -205,18 +210,32 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
 
     let health: Vec<Health> =
         cursor_pages(&http, &mut pages, &base, "v2/queries/device-health", &[], page_size, &bearer).await?;
-    let health: HashMap<i64, Health> = health.into_iter().map(|row| (row.device_id, row)).collect();
+    let mut health: HashMap<i64, Health> = health.into_iter().map(|row| (row.device_id, row)).collect();
     for device in &mut fetched.batch.devices {
-        if let Some(row) = device.provenance.record_id.parse::<i64>().ok().and_then(|id| health.get(&id)) {
+        if let Some(row) = device.provenance.record_id.parse::<i64>().ok().and_then(|id| health.remove(&id)) {
             device.protection_ok =
                 Some(row.active_threats_count.unwrap_or(0) == 0 && row.health_status.as_deref() != Some("UNHEALTHY"));
         }
     }
+    let mut strangers: Vec<i64> = health.into_keys().collect();
+    if !strangers.is_empty() {
+        strangers.sort_unstable();
+        let ids: Vec<String> = strangers.iter().take(10).map(i64::to_string).collect();
+        fetched.warnings.push(format!(
+            "NinjaOne reported the health of {} device{} it did not list (ids {}{}): their health was left out",
+            strangers.len(),
+            if strangers.len() == 1 { "" } else { "s" },
+            ids.join(", "),
+            if strangers.len() > 10 { ", ..." } else { "" }
+        ));
+    }
     report(&fetched, &pages);
 
     // Pending patches: still missing. NinjaOne says when it last saw each
-    // one (`timestamp`), not when it first went missing, so ages are a
-    // floor: Sightline never overstates how long a patch has been missing.
+    // one (`timestamp`), not when it first went missing: the store keeps
+    // the earliest sighting across reads, so an age is never overstated
+    // and does not restart at every read.
+    fetched.keep_first_sightings = true;
     let pending: Vec<OsPatch> =
         cursor_pages(&http, &mut pages, &base, "v2/queries/os-patches", &[], page_size, &bearer).await?;
     for patch in pending {
@@ -248,11 +267,20 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         cursor_pages(&http, &mut pages, &base, "v2/backup/jobs", &[("include", "all")], page_size, &bearer).await?;
     for job in jobs {
         let status = job.job_status.as_deref().unwrap_or_default().to_ascii_uppercase();
-        // Jobs still running have no outcome yet.
         let succeeded = match status.as_str() {
             "COMPLETED" | "SUCCEEDED" | "SUCCESS" => true,
             "FAILED" | "CANCELED" | "CANCELLED" | "ERROR" => false,
-            _ => continue,
+            // Jobs still running have no outcome yet.
+            "RUNNING" | "IN_PROGRESS" | "STARTED" | "PROCESSING" | "QUEUED" | "PENDING" => continue,
+            _ => {
+                fetched.warnings.push(format!(
+                    "backup job {} has the status '{}', which Sightline does not know: it was left out, neither \
+                     succeeded nor failed",
+                    job.job_id,
+                    job.job_status.as_deref().unwrap_or("")
+                ));
+                continue;
+            }
         };
         let Some(started_at) = seconds(job.job_start_time) else {
             fetched.warnings.push(format!("backup job {} has no start time and was left out", job.job_id));

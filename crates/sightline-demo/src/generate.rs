@@ -502,6 +502,8 @@ impl World {
                     managed: true,
                     enrolled_at,
                     protection_ok: Some(self.rng.gen_bool(0.99)),
+                    last_seen: None,
+                    seen_by: Default::default(),
                 });
                 for &released in &patch_days {
                     if released < enrolled_at {

@@ -247,6 +247,8 @@ impl Writer<'_> {
                 managed: rng.gen_bool(0.97),
                 enrolled_at: self.instant(rng, index, devices),
                 protection_ok: Some(rng.gen_bool(0.95)),
+                last_seen: None,
+                seen_by: Default::default(),
             })
             .collect();
         // Three missing patches per device over the history.

@@ -162,6 +162,9 @@ pub enum Listing {
     TicketsOpen,
     /// Managed devices.
     Devices,
+    /// Computers as the tools see them, matched by name: which tools see
+    /// each, its protection and when it was last heard from.
+    Computers,
     /// Missing updates, by device.
     MissingUpdates,
     Vulnerabilities,
@@ -330,6 +333,22 @@ metric_keys! {
         Security, MissingUpdates, [Device, Patch],
         "Days the oldest missing critical update has been waiting",
         "How long the oldest missing critical update has been waiting.";
+    AgentCoveragePct => "agent_coverage_pct", Percent, HigherIsBetter,
+        Security, Computers, [Device],
+        "Computers every security tool can see",
+        "Of all the computers any tool reports, the share seen by every kind of tool in use (the provider's \
+         management tool, endpoint protection, the vulnerability scanner), matched by name. A computer one of \
+         them misses is not patched, protected or scanned by it. Needs two kinds of tool to compare.";
+    EndpointsUnprotected => "endpoints_unprotected", Count, LowerIsBetter,
+        Security, Computers, [Device],
+        "Computers without working endpoint protection",
+        "Computers whose endpoint protection reports a problem, and, where an endpoint protection console is \
+         connected, computers it does not see at all.";
+    DevicesNotSeen30d => "devices_not_seen_30d", Count, LowerIsBetter,
+        Security, Computers, [Device],
+        "Computers silent for more than 30 days",
+        "Computers no tool has heard from in the 30 days before the period's end: lost, retired without a record, \
+         or with a broken agent that no longer reports.";
     VulnsCriticalOpen => "vulns_critical_open", Count, LowerIsBetter,
         Security, Vulnerabilities, [Vulnerability],
         "Critical security weaknesses still open",

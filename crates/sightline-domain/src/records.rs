@@ -66,7 +66,48 @@ impl DeviceRole {
     }
 }
 
-/// A device a vendor manages (or that internal IT manages).
+/// Which kind of tool saw a device. The same computer seen by the
+/// management tool, the endpoint protection and the vulnerability scanner
+/// is one device seen three times; coverage compares the three.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inventory {
+    /// The provider's management tool (RMM): what it manages and patches.
+    #[default]
+    Management,
+    /// Endpoint protection (EDR / antivirus console).
+    Protection,
+    /// A vulnerability scanner.
+    Scanner,
+}
+
+impl Inventory {
+    pub const ALL: [Inventory; 3] = [Inventory::Management, Inventory::Protection, Inventory::Scanner];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Inventory::Management => "management",
+            Inventory::Protection => "protection",
+            Inventory::Scanner => "scanner",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Inventory> {
+        Inventory::ALL.into_iter().find(|inventory| inventory.as_str() == text)
+    }
+
+    /// What the tool is, in words: "the management tool".
+    pub fn tool(self) -> &'static str {
+        match self {
+            Inventory::Management => "the management tool",
+            Inventory::Protection => "endpoint protection",
+            Inventory::Scanner => "the vulnerability scanner",
+        }
+    }
+}
+
+/// A device as one tool sees it: one the provider manages (or internal
+/// IT), or one endpoint protection or a scanner knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Device {
     pub provenance: Provenance,
@@ -79,6 +120,12 @@ pub struct Device {
     pub enrolled_at: DateTime<Utc>,
     /// Whether endpoint protection reports healthy, where known.
     pub protection_ok: Option<bool>,
+    /// When the tool last heard from the device, where it says.
+    #[serde(default)]
+    pub last_seen: Option<DateTime<Utc>>,
+    /// Which kind of tool this record comes from.
+    #[serde(default)]
+    pub seen_by: Inventory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

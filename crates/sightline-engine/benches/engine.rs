@@ -109,6 +109,8 @@ fn generate(now: DateTime<Utc>) -> Data {
                 managed: true,
                 enrolled_at: start,
                 protection_ok: Some(true),
+                last_seen: None,
+                seen_by: Default::default(),
             });
             for month in 0..MONTHS {
                 let released = start + Duration::days(month * 30 + 10);

@@ -3,6 +3,7 @@
 //! it takes records, contracts, settings and `now`, and never reads the
 //! clock, the disk or the network.
 
+mod coverage;
 mod disputes;
 mod index;
 mod metrics;
@@ -13,6 +14,7 @@ mod settings;
 mod sla;
 mod stats;
 
+pub use coverage::{Machine, machine_key, machines};
 pub use disputes::{Dispute, DisputedTarget, dispute_of, disputes, duration_words};
 pub use metrics::{
     Diagnostic, EngineInput, MetricsResult, TracedRecord, compute_metrics, compute_metrics_alone,

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{
-    ChangeOutcome, Contract, MetricKey, MetricProvenance, MetricValue, Period, Provenance, RecordBatch, Scope,
-    Severity, SourceInfo, Status, Tz, Vendor,
+    ChangeOutcome, Contract, Inventory, MetricKey, MetricProvenance, MetricValue, Period, Provenance, RecordBatch,
+    Scope, Severity, SourceInfo, Status, Tz, Vendor,
 };
 
 use crate::Settings;
@@ -227,6 +227,8 @@ pub fn target_for(metric: MetricKey, scope: &Scope, contracts: &[Contract], sett
         MetricKey::PatchCompliancePct => Some(settings.patch_target_pct),
         MetricKey::CriticalPatchMaxAgeDays => Some(settings.patch_grace_days as f64),
         MetricKey::VulnsCriticalOpen | MetricKey::VulnsOverdue => Some(0.0),
+        MetricKey::AgentCoveragePct => Some(settings.coverage_target_pct),
+        MetricKey::EndpointsUnprotected | MetricKey::DevicesNotSeen30d => Some(0.0),
         MetricKey::BackupSuccessPct => Some(settings.backup_target_pct),
         MetricKey::DaysSinceRestoreTest => Some(settings.restore_test_amber_days),
         MetricKey::DaysSinceResilienceTest => Some(settings.resilience_test_amber_days),
@@ -280,6 +282,9 @@ pub fn status_for(metric: MetricKey, value: Option<f64>, target: Option<f64>, se
             higher_is_better(target - settings.sla_red_margin_points)
         }
         MetricKey::PatchCompliancePct => higher_is_better(settings.patch_red_pct),
+        MetricKey::AgentCoveragePct => higher_is_better(settings.coverage_red_pct),
+        // A computer without protection is an open door: red at once.
+        MetricKey::EndpointsUnprotected => lower_is_better(target),
         MetricKey::BackupSuccessPct => higher_is_better(settings.backup_red_pct),
         MetricKey::ChangeSuccessPct | MetricKey::CsatPct => higher_is_better(target - 10.0),
         MetricKey::AvailabilityPct => higher_is_better(target - 0.5),
@@ -302,7 +307,10 @@ pub fn status_for(metric: MetricKey, value: Option<f64>, target: Option<f64>, se
         MetricKey::CriticalPatchMaxAgeDays | MetricKey::VulnsOverdue => lower_is_better(target),
         // Any open critical weakness needs attention; it turns red once it
         // is past its deadline (`vulns_overdue`).
-        MetricKey::VulnsCriticalOpen | MetricKey::DaysSinceResilienceTest => lower_is_better(f64::INFINITY),
+        // A silent computer needs a look, not an alarm: amber.
+        MetricKey::VulnsCriticalOpen | MetricKey::DaysSinceResilienceTest | MetricKey::DevicesNotSeen30d => {
+            lower_is_better(f64::INFINITY)
+        }
         MetricKey::TicketsOpened
         | MetricKey::TicketsClosed
         | MetricKey::FirstResponseMedianMinutes
@@ -491,6 +499,9 @@ impl<'a> Context<'a> {
             MetricKey::VulnsCriticalOpen => self.vulns_open(window, |v| v.severity == Severity::Critical),
             MetricKey::VulnsHighOpen => self.vulns_open(window, |v| v.severity == Severity::High),
             MetricKey::VulnsOverdue => self.vulns_overdue(window),
+            MetricKey::AgentCoveragePct => self.agent_coverage(window),
+            MetricKey::EndpointsUnprotected => self.endpoints_unprotected(window),
+            MetricKey::DevicesNotSeen30d => self.devices_not_seen(window),
             MetricKey::BackupSuccessPct => self.backup_success(window),
             MetricKey::DaysSinceRestoreTest => self.days_since_restore_test(window),
             MetricKey::DaysSinceResilienceTest => self.days_since_resilience_test(window),
@@ -722,7 +733,8 @@ impl<'a> Context<'a> {
         let overdue = self.overdue_devices(window.cutoff);
         let (mut compliant, mut total) = (0u64, 0u64);
         for device in &self.index.devices {
-            if !device.managed || device.enrolled_at > window.cutoff {
+            // Only what the provider's management tool manages is patched by it.
+            if !device.managed || device.seen_by != Inventory::Management || device.enrolled_at > window.cutoff {
                 continue;
             }
             total += 1;
@@ -746,8 +758,74 @@ impl<'a> Context<'a> {
                 oldest = Some(oldest.map_or(age, |oldest| oldest.max(age)));
             }
         }
-        // Devices are tracked but nothing critical is missing: zero days.
-        computed.value = oldest.or_else(|| (!self.index.devices.is_empty()).then_some(0.0));
+        // Devices are managed but nothing critical is missing: zero days.
+        let managed = self.index.devices.iter().any(|device| device.seen_by == Inventory::Management);
+        computed.value = oldest.or_else(|| managed.then_some(0.0));
+        computed
+    }
+
+    /// Of every computer any tool reports, the share every kind of tool in
+    /// use sees. With one kind of tool there is nothing to compare: no value.
+    fn agent_coverage(&self, window: Window) -> Computed<'a> {
+        let mut computed = self.start();
+        let (machines, tools) = crate::coverage::machines(self.index.devices.iter().copied(), window.cutoff);
+        if tools.len() < 2 {
+            return computed;
+        }
+        let mut covered = 0u64;
+        for machine in machines.values() {
+            let everywhere = machine.seen_by.len() == tools.len();
+            computed.tally.used(&machine.records[0].provenance);
+            computed.tally.verdict(everywhere);
+            covered += u64::from(everywhere);
+        }
+        computed.value = share(covered, machines.len() as u64);
+        computed
+    }
+
+    /// Computers whose protection reports a problem, and, where endpoint
+    /// protection reports computers at all, those it does not see. No value
+    /// when nothing says anything about protection.
+    fn endpoints_unprotected(&self, window: Window) -> Computed<'a> {
+        let mut computed = self.start();
+        let (machines, tools) = crate::coverage::machines(self.index.devices.iter().copied(), window.cutoff);
+        let console = tools.contains(&Inventory::Protection);
+        let known = console || machines.values().any(|m| m.records.iter().any(|d| d.protection_ok.is_some()));
+        if !known {
+            return computed;
+        }
+        let mut unprotected = 0u64;
+        for machine in machines.values() {
+            let missing = console && !machine.seen_by.contains(&Inventory::Protection);
+            let bad = missing || machine.protection_failing();
+            computed.tally.used(&machine.records[0].provenance);
+            computed.tally.verdict(!bad);
+            unprotected += u64::from(bad);
+        }
+        computed.value = Some(unprotected as f64);
+        computed
+    }
+
+    /// Computers no tool has heard from in the 30 days before the cutoff.
+    /// Computers no tool says anything about are left out; no value when
+    /// none says.
+    fn devices_not_seen(&self, window: Window) -> Computed<'a> {
+        let mut computed = self.start();
+        let (machines, _) = crate::coverage::machines(self.index.devices.iter().copied(), window.cutoff);
+        let mut silent = 0u64;
+        let mut known = false;
+        for machine in machines.values() {
+            let Some(last_seen) = machine.last_seen() else {
+                computed.skip(&machine.records[0].provenance, "no tool says when it last heard from the computer");
+                continue;
+            };
+            known = true;
+            let quiet = window.cutoff - last_seen > Duration::days(30);
+            computed.tally.used(&machine.records[0].provenance);
+            computed.tally.verdict(!quiet);
+            silent += u64::from(quiet);
+        }
+        computed.value = known.then_some(silent as f64);
         computed
     }
 

@@ -30,6 +30,9 @@ pub struct Settings {
     pub resilience_test_amber_days: f64,
     pub cert_amber_days: f64,
     pub cert_red_days: f64,
+    /// The share of computers every kind of tool must see.
+    pub coverage_target_pct: f64,
+    pub coverage_red_pct: f64,
     pub change_success_target_pct: f64,
     pub csat_target_pct: f64,
     pub availability_target_pct: f64,
@@ -73,6 +76,8 @@ impl Default for Settings {
             resilience_test_amber_days: 180.0,
             cert_amber_days: 30.0,
             cert_red_days: 7.0,
+            coverage_target_pct: 98.0,
+            coverage_red_pct: 90.0,
             change_success_target_pct: 90.0,
             csat_target_pct: 85.0,
             availability_target_pct: 99.5,

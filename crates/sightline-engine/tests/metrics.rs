@@ -243,6 +243,8 @@ fn device(id: &str, enrolled: &str, managed: bool) -> Device {
         managed,
         enrolled_at: at(enrolled),
         protection_ok: Some(true),
+        last_seen: None,
+        seen_by: Default::default(),
     }
 }
 

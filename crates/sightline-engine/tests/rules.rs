@@ -264,6 +264,8 @@ fn device(id: &str) -> Device {
         managed: true,
         enrolled_at: at("2026-01-01T00:00:00Z"),
         protection_ok: Some(true),
+        last_seen: None,
+        seen_by: Default::default(),
     }
 }
 

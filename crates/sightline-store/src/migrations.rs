@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_board_pack.sql"),
     include_str!("../migrations/0008_scale.sql"),
     include_str!("../migrations/0009_source_content.sql"),
+    include_str!("../migrations/0010_device_sightings.sql"),
 ];
 
 /// The schema version this build writes.

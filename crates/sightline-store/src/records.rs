@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, Row, params};
 use sightline_domain::{
-    Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Patch, PatchClass, Provenance,
-    RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
+    Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Inventory, Patch, PatchClass,
+    Provenance, RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
 };
 
 /// Tables holding records, each with `source_id` as its first key column.
@@ -77,6 +77,25 @@ pub(crate) fn set_aside(conn: &Connection, source_id: &str) -> rusqlite::Result<
         conn.execute(&format!("DELETE FROM previous_{table}"), [])?;
         conn.execute(
             &format!("INSERT INTO previous_{table} SELECT * FROM main.{table} WHERE source_id = ?1"),
+            [source_id],
+        )?;
+    }
+    Ok(())
+}
+
+/// For a source whose times are when it looked, not when a problem began
+/// (a snapshot's "missing since" is its own last check): a record read
+/// again keeps the earliest time any read saw it, against the copy
+/// [`set_aside`] kept, so a missing update's age does not restart at every
+/// full read.
+pub(crate) fn keep_first_sightings(conn: &Connection, source_id: &str) -> rusqlite::Result<()> {
+    for (table, column) in [("patches", "missing_since"), ("vulnerabilities", "first_found")] {
+        conn.execute(
+            &format!(
+                "UPDATE main.{table} SET {column} = before.{column} FROM previous_{table} AS before
+                 WHERE main.{table}.source_id = ?1 AND before.record_id = main.{table}.record_id
+                   AND before.{column} < main.{table}.{column}"
+            ),
             [source_id],
         )?;
     }
@@ -257,8 +276,8 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
 
     let mut statement = conn.prepare_cached(
         "INSERT OR REPLACE INTO devices (source_id, record_id, fetched_at, vendor_id, name, role, managed,
-             enrolled_at, protection_ok)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             enrolled_at, protection_ok, last_seen_at, inventory)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for device in &batch.devices {
         let p = &device.provenance;
@@ -272,6 +291,8 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
             device.managed,
             stamp(device.enrolled_at),
             device.protection_ok,
+            optional_stamp(device.last_seen),
+            device.seen_by.as_str(),
         ])?;
     }
 
@@ -634,7 +655,8 @@ pub(crate) fn load_batch(
         RecordKind::Device,
         wanted,
         &format!(
-            "SELECT source_id, record_id, fetched_at, vendor_id, name, role, managed, enrolled_at, protection_ok
+            "SELECT source_id, record_id, fetched_at, vendor_id, name, role, managed, enrolled_at, protection_ok,
+                    last_seen_at, inventory
              FROM devices{} ORDER BY source_id, record_id",
             filter.every()
         ),
@@ -648,6 +670,8 @@ pub(crate) fn load_batch(
                 managed: row.get(6)?,
                 enrolled_at: read_stamp(row, 7)?,
                 protection_ok: row.get(8)?,
+                last_seen: read_optional_stamp(row, 9)?,
+                seen_by: read_enum(row, 10, Inventory::parse)?,
             })
         },
     )?;

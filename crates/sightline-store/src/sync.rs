@@ -45,6 +45,10 @@ pub struct SourceRun<'a> {
     pub finished_at: DateTime<Utc>,
     pub requests: u32,
     pub warnings: &'a [String],
+    /// The batch's missing-since and first-found times are when the source
+    /// looked, not when the problem began: a record read again keeps its
+    /// earliest (full runs).
+    pub keep_first_sightings: bool,
 }
 
 impl<'a> SourceRun<'a> {
@@ -64,6 +68,7 @@ impl<'a> SourceRun<'a> {
             finished_at: at,
             requests: 1,
             warnings: &[],
+            keep_first_sightings: false,
         }
     }
 }
@@ -93,6 +98,9 @@ impl Store {
             records::set_aside(&tx, run.source_id)?;
             records::delete_source_records(&tx, run.source_id)?;
             records::insert_batch(&tx, run.batch)?;
+            if run.keep_first_sightings {
+                records::keep_first_sightings(&tx, run.source_id)?;
+            }
             records::earliest_difference(&tx, run.source_id)?
         } else {
             let replaced = records::earliest_replaced(&tx, run.batch)?;

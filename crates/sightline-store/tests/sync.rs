@@ -3,7 +3,9 @@
 //! nothing but the log, and configuring a company keeps what it should.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use sightline_domain::{Provenance, RecordBatch, Secret, SlaTarget, SourceInfo, Ticket, Vendor, VendorKind};
+use sightline_domain::{
+    Patch, PatchClass, Provenance, RecordBatch, Secret, SlaTarget, SourceInfo, Ticket, Vendor, VendorKind,
+};
 use sightline_store::{Company, Dirty, OsKeychain, SourceRun, Store, Unlock};
 
 fn now() -> DateTime<Utc> {
@@ -78,6 +80,7 @@ fn run<'a>(batch: &'a RecordBatch, full: bool, watermark: Option<DateTime<Utc>>)
         finished_at: now(),
         requests: 2,
         warnings: &[],
+        keep_first_sightings: false,
     }
 }
 
@@ -250,4 +253,43 @@ fn a_full_read_marks_out_of_date_only_what_it_changed() {
     store.apply_source_run(&run(&removed, true, None)).unwrap();
     assert_eq!(store.dirty().unwrap(), Some(Dirty::From(now() - Duration::days(10))));
     assert_eq!(summaries(&store), vec![("1".into(), "a".into()), ("2".into(), "b, reworded".into())]);
+}
+
+fn patch(id: &str, missing_since: DateTime<Utc>) -> Patch {
+    Patch {
+        provenance: Provenance { source_id: "acme-psa".into(), record_id: id.into(), fetched_at: now() },
+        vendor_id: "acme".into(),
+        device_id: "pc-1".into(),
+        title: "Approved updates not installed".into(),
+        class: PatchClass::Security,
+        missing_since,
+        installed_at: None,
+    }
+}
+
+/// A snapshot says what is missing now, not since when: read again, a
+/// missing update keeps the day it was first seen, not the day of the read.
+/// A source whose dates are its own (a file) keeps the date it gives.
+#[test]
+fn a_snapshot_keeps_the_first_sighting_of_what_is_missing() {
+    let (_dir, mut store) = open();
+    store.configure_company(&company(&["acme-psa"])).unwrap();
+    let first_seen = now() - Duration::days(20);
+    let snapshot = |at: DateTime<Utc>| RecordBatch { patches: vec![patch("pc-1:pending", at)], ..Default::default() };
+    fn keep(batch: &RecordBatch) -> SourceRun<'_> {
+        SourceRun { keep_first_sightings: true, ..run(batch, true, None) }
+    }
+    let missing_since = |store: &Store| store.load_records().unwrap().patches[0].missing_since;
+
+    store.apply_source_run(&keep(&snapshot(first_seen))).unwrap();
+    store.apply_source_run(&keep(&snapshot(now()))).unwrap();
+    assert_eq!(missing_since(&store), first_seen);
+    // Fixed, then missing again: a new sighting.
+    store.apply_source_run(&keep(&RecordBatch::default())).unwrap();
+    store.apply_source_run(&keep(&snapshot(now()))).unwrap();
+    assert_eq!(missing_since(&store), now());
+
+    store.apply_source_run(&run(&snapshot(first_seen), true, None)).unwrap();
+    store.apply_source_run(&run(&snapshot(now() - Duration::days(3)), true, None)).unwrap();
+    assert_eq!(missing_since(&store), now() - Duration::days(3), "a file's own date is kept");
 }

@@ -22,6 +22,8 @@ const areas: { title: string; keys: string[] }[] = [
       "vuln_high_deadline_days",
       "cert_amber_days",
       "cert_red_days",
+      "coverage_target_pct",
+      "coverage_red_pct",
     ],
   },
   {
