@@ -108,7 +108,13 @@ impl Sightline {
             )));
         };
         let text = secret.expose().trim();
-        if text.split_once(':').is_none_or(|(left, right)| left.is_empty() || right.is_empty()) {
+        // A pair (`NAME:SECRET`) needs both halves; a single secret, some text.
+        let malformed = if form.contains(':') {
+            text.split_once(':').is_none_or(|(left, right)| left.is_empty() || right.is_empty())
+        } else {
+            text.is_empty()
+        };
+        if malformed {
             return Err(ApiError::invalid(format!(
                 "credentials for {source_id} must be in the form {form}: nothing was stored"
             )));

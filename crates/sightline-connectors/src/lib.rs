@@ -29,6 +29,8 @@ connectors! {
     halopsa,
     ninjaone,
     dattormm,
+    defender,
+    tenable,
     servicenow,
     tls,
     csv_import,
@@ -140,6 +142,20 @@ pub type ProgressSink<'a> = &'a (dyn Fn(Progress) + Send + Sync);
 pub async fn fetch(request: FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     progress(Progress { source_id: request.source.id.clone(), phase: Phase::Connecting, records: 0, pages: 0 });
     (request.source.kind.spec().fetch)(&request, progress).await
+}
+
+/// The stored credential as one secret (a client secret).
+pub(crate) fn credential<'a>(request: &'a FetchRequest<'_>, what: &str) -> Result<&'a str, FetchError> {
+    let source_id = &request.source.id;
+    let secret = request.secret.map(|secret| secret.expose().trim()).filter(|secret| !secret.is_empty());
+    secret.ok_or_else(|| {
+        FetchError::config(
+            source_id,
+            format!(
+                "no credentials are stored for {source_id}: run `sightline-cli secret set {source_id}` and enter {what}"
+            ),
+        )
+    })
 }
 
 /// Splits a `NAME:SECRET` credential the way each kind documents it.

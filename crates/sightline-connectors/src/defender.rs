@@ -1,0 +1,347 @@
+//! Microsoft Defender for Endpoint (with Defender Vulnerability
+//! Management), read from the company's own tenant: which computers the
+//! endpoint protection sees and how healthy each is, and the software
+//! weaknesses it finds on them.
+//!
+//! Auth: OAuth2 client credentials against Microsoft Entra ID: `POST
+//! {auth_url}/{tenant_id}/oauth2/v2.0/token` with `client_id`,
+//! `client_secret` and `scope=https://api.securitycenter.microsoft.com/.default`
+//! in the form body (never in a URL), then `Authorization: Bearer`.
+//! `auth_url` is `https://login.microsoftonline.com` unless set; `base_url`
+//! is `https://api.security.microsoft.com` unless set (a regional host).
+//!
+//! Machines: `GET /api/machines?$top=` following `@odata.nextLink` (same site
+//! only). `healthStatus` `Active` is working protection; `Inactive`,
+//! `ImpairedCommunication`, `NoSensorData` and
+//! `NoSensorDataImpairedCommunication` are not; a machine whose
+//! `onboardingStatus` is other than `Onboarded` was discovered on the
+//! network but is not protected.
+//!
+//! Weaknesses: a full read lists every open one with
+//! `GET /api/machines/SoftwareVulnerabilitiesByMachine?pageSize=`, then the
+//! last 14 days' changes, so that what was fixed lately keeps its fix date;
+//! an incremental read asks only for the changes since the last read
+//! (`SoftwareVulnerabilityChangesByMachine?sinceTime=`, which Defender keeps
+//! for 14 days: an older watermark makes the read a full one). A row with
+//! no CVE or no severity is software to update rather than a known
+//! weakness: it is counted in the run's warnings and left out. Defender
+//! writes these times as `2020-12-30 14:17:26` (UTC) and the machines'
+//! as RFC 3339 with seven decimals.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer};
+use sightline_domain::{Device, DeviceRole, Inventory, Provenance, Severity, Vulnerability};
+use url::Url;
+
+use crate::http::{Http, Pages, endpoint};
+use crate::{
+    BASE_URL, FetchError, FetchErrorKind, FetchRequest, Fetched, Field, FieldForm, MAX_PAGES, PAGE_SIZE, Progress,
+    ProgressSink, SourceSpec,
+};
+
+/// This kind's entry in the registry (see [`crate::SourceSpec`]).
+pub const SPEC: SourceSpec = SourceSpec {
+    kind: "defender",
+    display_name: "Microsoft Defender for Endpoint",
+    secret_form: Some("CLIENT_SECRET"),
+    incremental: true,
+    fields: &[
+        Field {
+            key: "tenant_id",
+            label: "Directory (tenant) ID",
+            hint: "Your Microsoft 365 directory's ID, from the app registration's overview in the Entra admin centre.",
+            required: true,
+            on_form: true,
+            form: FieldForm::Text,
+        },
+        Field {
+            key: "client_id",
+            label: "Application (client) ID",
+            hint: "The ID of the app registered for Sightline, with the Machine.Read.All and Vulnerability.Read.All \
+                   permissions.",
+            required: true,
+            on_form: true,
+            form: FieldForm::Text,
+        },
+        Field {
+            hint: "Left empty, https://api.security.microsoft.com; set a regional address such as \
+                   https://eu.api.security.microsoft.com if your tenant uses one.",
+            required: false,
+            ..BASE_URL
+        },
+        Field {
+            key: "auth_url",
+            label: "Sign-in address",
+            hint: "Microsoft's sign-in service, when it is not https://login.microsoftonline.com.",
+            required: false,
+            on_form: false,
+            form: FieldForm::Url,
+        },
+        PAGE_SIZE,
+        MAX_PAGES,
+    ],
+    fetch: |request, progress| Box::pin(fetch(request, progress)),
+};
+
+const DEFAULT_BASE: &str = "https://api.security.microsoft.com";
+const DEFAULT_AUTH: &str = "https://login.microsoftonline.com";
+const SCOPE: &str = "https://api.securitycenter.microsoft.com/.default";
+/// How far back Defender keeps its changes.
+const CHANGES_KEPT_DAYS: i64 = 14;
+const DEFAULT_PAGE_SIZE: u32 = 10_000;
+
+#[derive(Debug, Deserialize)]
+struct Token {
+    access_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Listing<T> {
+    #[serde(default = "Vec::new")]
+    value: Vec<T>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Machine {
+    id: String,
+    computer_dns_name: Option<String>,
+    #[serde(default, deserialize_with = "instant")]
+    first_seen: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "instant")]
+    last_seen: Option<DateTime<Utc>>,
+    os_platform: Option<String>,
+    health_status: Option<String>,
+    onboarding_status: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Finding {
+    id: String,
+    device_name: Option<String>,
+    software_vendor: Option<String>,
+    software_name: Option<String>,
+    software_version: Option<String>,
+    cve_id: Option<String>,
+    vulnerability_severity_level: Option<String>,
+    #[serde(default, deserialize_with = "instant")]
+    first_seen_timestamp: Option<DateTime<Utc>>,
+    /// Changes only: `New`, `Fixed` or `Updated`.
+    status: Option<String>,
+    #[serde(default, deserialize_with = "instant")]
+    event_timestamp: Option<DateTime<Utc>>,
+}
+
+/// RFC 3339, or Defender's `2020-12-30 14:17:26[.fffffff]` in UTC.
+fn instant<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else { return Ok(None) };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(Some(at.with_timezone(&Utc)));
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+        .map(|at| Some(at.and_utc()))
+        .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a date and time")))
+}
+
+fn role(platform: Option<&str>) -> DeviceRole {
+    let platform = platform.unwrap_or_default().to_ascii_lowercase();
+    if platform.contains("server") {
+        DeviceRole::Server
+    } else if platform.is_empty() || platform.contains("ios") || platform.contains("android") {
+        DeviceRole::Network
+    } else {
+        DeviceRole::Workstation
+    }
+}
+
+fn severity(level: Option<&str>) -> Option<Severity> {
+    Severity::parse(&level?.trim().to_ascii_lowercase())
+}
+
+pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
+    let source = request.source;
+    let source_id = source.id.as_str();
+    let client_secret = crate::credential(request, "CLIENT_SECRET")?;
+    let http = Http::new(source_id, request.http, None)?;
+    let base = http.url(source.text(BASE_URL.key).unwrap_or(DEFAULT_BASE))?;
+    let auth = http.url(source.text("auth_url").unwrap_or(DEFAULT_AUTH))?;
+    let tenant = source.text("tenant_id").unwrap_or_default();
+    let client_id = source.text("client_id").unwrap_or_default();
+    let page_size = source.page_size().unwrap_or(DEFAULT_PAGE_SIZE);
+
+    let token_url = endpoint(&auth, &format!("{tenant}/oauth2/v2.0/token"));
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        ("client_secret", client_secret),
+        ("scope", SCOPE),
+    ];
+    let (token, _): (Token, _) = http.json(|client| client.post(token_url.clone()).form(&form)).await?;
+    let bearer = token.access_token.filter(|token| !token.is_empty()).ok_or_else(|| {
+        FetchError::new(
+            source_id,
+            FetchErrorKind::Auth,
+            format!("Microsoft gave no access token for {source_id}: check the tenant, client id and secret"),
+        )
+    })?;
+    let bearer = format!("Bearer {bearer}");
+    let mut pages = Pages::new(source.max_pages().unwrap_or(10_000));
+    let get = Reader { http: &http, base: &base, bearer: &bearer };
+
+    // Changes are kept for 14 days: an older watermark needs a full read.
+    let since = request.since.filter(|since| request.now - *since < Duration::days(CHANGES_KEPT_DAYS));
+    let mut fetched = Fetched { full: since.is_none(), ..Fetched::default() };
+
+    let mut url = endpoint(&base, "api/machines");
+    url.query_pairs_mut().append_pair("$top", &page_size.to_string());
+    let machines: Vec<Machine> = get.all(&mut pages, url).await?;
+    for machine in machines {
+        fetched.batch.devices.push(map_machine(request, machine));
+    }
+    progress(Progress::fetching(source_id, fetched.batch.len(), pages.count));
+
+    let mut skipped = 0usize;
+    let mut listed = HashSet::new();
+    if since.is_none() {
+        let mut url = endpoint(&base, "api/machines/SoftwareVulnerabilitiesByMachine");
+        url.query_pairs_mut().append_pair("pageSize", &page_size.to_string());
+        for finding in get.all::<Finding>(&mut pages, url).await? {
+            match vulnerability(request, &finding, None) {
+                Some(found) => {
+                    listed.insert(finding.id.clone());
+                    fetched.batch.vulnerabilities.push(found);
+                }
+                None => skipped += 1,
+            }
+        }
+        progress(Progress::fetching(source_id, fetched.batch.len(), pages.count));
+    }
+    // What changed since the last read (or, on a full read, in the days
+    // Defender keeps): new and updated weaknesses, and fix dates.
+    let from = since.unwrap_or(request.now - Duration::days(CHANGES_KEPT_DAYS));
+    let mut url = endpoint(&base, "api/machines/SoftwareVulnerabilityChangesByMachine");
+    url.query_pairs_mut()
+        .append_pair("sinceTime", &from.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .append_pair("pageSize", &page_size.to_string());
+    let mut changes: BTreeMap<String, Finding> = BTreeMap::new();
+    for change in get.all::<Finding>(&mut pages, url).await? {
+        // The latest event for each finding wins.
+        let newer = changes.get(&change.id).is_none_or(|known| known.event_timestamp <= change.event_timestamp);
+        if newer {
+            changes.insert(change.id.clone(), change);
+        }
+    }
+    for change in changes.into_values() {
+        if let Some(at) = change.event_timestamp {
+            fetched.watermark = fetched.watermark.max(Some(at));
+        }
+        let fixed = change.status.as_deref().is_some_and(|status| status.eq_ignore_ascii_case("fixed"));
+        if since.is_none() && (!fixed || listed.contains(&change.id)) {
+            // The full listing already says what is open now.
+            continue;
+        }
+        let fixed_at = if fixed { Some(change.event_timestamp.unwrap_or(request.now)) } else { None };
+        match vulnerability(request, &change, fixed_at) {
+            Some(found) => fetched.batch.vulnerabilities.push(found),
+            None => skipped += 1,
+        }
+    }
+    if skipped > 0 {
+        fetched.warnings.push(format!(
+            "{skipped} of Defender's findings name no CVE or no severity (software to update rather than a known \
+             weakness): they were left out"
+        ));
+    }
+    fetched.pages = pages.count;
+    fetched.requests = http.requests();
+    progress(Progress::fetching(source_id, fetched.batch.len(), pages.count));
+    Ok(fetched)
+}
+
+/// Reads every page of an OData listing.
+struct Reader<'a> {
+    http: &'a Http<'a>,
+    base: &'a Url,
+    bearer: &'a str,
+}
+
+impl Reader<'_> {
+    async fn all<T: serde::de::DeserializeOwned>(&self, pages: &mut Pages, first: Url) -> Result<Vec<T>, FetchError> {
+        let mut rows = Vec::new();
+        let mut url = first;
+        loop {
+            pages.visit(self.http.source_id(), url.as_str(), url.path())?;
+            let (page, _): (Listing<T>, _) =
+                self.http.json(|client| client.get(url.clone()).header("Authorization", self.bearer)).await?;
+            rows.extend(page.value);
+            match page.next_link.filter(|link| !link.trim().is_empty()) {
+                Some(link) => url = self.http.follow(self.base, &link)?,
+                None => return Ok(rows),
+            }
+        }
+    }
+}
+
+fn map_machine(request: &FetchRequest<'_>, machine: Machine) -> Device {
+    let onboarded = machine.onboarding_status.as_deref().is_none_or(|status| status.eq_ignore_ascii_case("onboarded"));
+    let protection_ok = if !onboarded {
+        Some(false)
+    } else {
+        match machine.health_status.as_deref() {
+            Some("Active") => Some(true),
+            Some("Inactive" | "ImpairedCommunication" | "NoSensorData" | "NoSensorDataImpairedCommunication") => {
+                Some(false)
+            }
+            _ => None,
+        }
+    };
+    Device {
+        provenance: Provenance {
+            source_id: request.source.id.clone(),
+            record_id: machine.id.clone(),
+            fetched_at: request.now,
+        },
+        vendor_id: request.source.vendor.clone(),
+        name: machine.computer_dns_name.unwrap_or_else(|| format!("machine {}", machine.id)),
+        role: role(machine.os_platform.as_deref()),
+        // Endpoint protection watches a computer; it does not manage it.
+        managed: false,
+        enrolled_at: machine.first_seen.unwrap_or(request.now),
+        protection_ok,
+        last_seen: machine.last_seen,
+        seen_by: Inventory::Protection,
+    }
+}
+
+fn vulnerability(request: &FetchRequest<'_>, finding: &Finding, fixed_at: Option<DateTime<Utc>>) -> Option<Vulnerability> {
+    let cve = finding.cve_id.as_deref().filter(|cve| !cve.trim().is_empty())?;
+    let severity = severity(finding.vulnerability_severity_level.as_deref())?;
+    let software = [&finding.software_vendor, &finding.software_name, &finding.software_version]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(Vulnerability {
+        provenance: Provenance {
+            source_id: request.source.id.clone(),
+            record_id: finding.id.clone(),
+            fetched_at: request.now,
+        },
+        vendor_id: request.source.vendor.clone(),
+        asset: finding.device_name.clone().unwrap_or_else(|| "unnamed computer".into()),
+        title: if software.is_empty() { cve.to_string() } else { format!("{cve} in {software}") },
+        severity,
+        first_found: finding.first_seen_timestamp.or(finding.event_timestamp).unwrap_or(request.now),
+        fixed_at,
+    })
+}
