@@ -35,7 +35,7 @@ fn demo_dir() -> tempfile::TempDir {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output).trim(),
-        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (17308 records).", dir.path().display())
+        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (17769 records).", dir.path().display())
     );
     dir
 }
@@ -199,16 +199,16 @@ fn check_reports_the_cache_and_each_source() {
     let output = cli(dir.path(), &["check", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], Value::Null);
-    assert_eq!(report["records"], 17308);
-    assert_eq!(report["sources"].as_array().unwrap().len(), 6);
+    assert_eq!(report["records"], 17769);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 7);
 
     let output = cli(dir.path(), &["check", "--full"]);
     assert!(stdout(&output).contains("Integrity: ok (every page read)"), "{}", stdout(&output));
     let output = cli(dir.path(), &["check", "--full", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], true);
-    assert_eq!(report["records"], 17308);
-    assert_eq!(report["sources"].as_array().unwrap().len(), 6);
+    assert_eq!(report["records"], 17769);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 7);
 }
 
 #[test]
@@ -278,8 +278,12 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
         .map(|risk| (risk["severity"].as_str().unwrap().to_string(), risk["id"].as_str().unwrap().to_string()))
         .collect();
     let expected = [
+        // Nine laptops Bluepeak manages that Defender does not see.
+        ("red", "coverage_gap:protection"),
         ("red", "critical_patch_overdue:stratus"),
         ("red", "critical_vulnerability_overdue:stratus"),
+        // Bluepeak reports a hole fixed that Defender still finds.
+        ("red", "fixed_claim_contradicted:bluepeak-rmm:VULN-117768"),
         ("red", "patch_compliance:stratus"),
         ("red", "restore_test_overdue:stratus"),
         // Among ambers, the larger likelihood times impact first.
@@ -298,7 +302,7 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
     ];
     let expected: Vec<(String, String)> = expected.iter().map(|(s, id)| (s.to_string(), id.to_string())).collect();
     assert_eq!(seen, expected);
-    let certificate = &risks[4];
+    let certificate = &risks[6];
     for field in [
         "id",
         "rule",
@@ -317,19 +321,42 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
     assert_eq!(certificate["headline"], "The certificate for www.harborfinch.example expires in 12 days (4 December)");
     assert_eq!(certificate["state"], "new");
     assert_eq!(certificate["acknowledged"], Value::Null);
-    let vulnerability = &risks[1];
+    let vulnerability = &risks[2];
     assert_eq!(
         vulnerability["headline"],
         "Stratus Cloud Hosting has 1 critical security weakness open for 45 days; the deadline is 15 days"
     );
     assert_eq!(vulnerability["records"].as_array().unwrap().len(), 1);
-    let restore = &risks[3];
+    let restore = &risks[5];
     assert_eq!(restore["evidence"][0]["metric"], "days_since_restore_test");
     assert_eq!(restore["evidence"][0]["value"], 215.0);
 
     let text = stdout(&cli(dir.path(), &["risks"]));
-    assert!(text.starts_with("RED   Stratus Cloud Hosting has left a critical security update uninstalled"), "{text}");
+    assert!(
+        text.starts_with("RED   9 computers have no endpoint protection: it does not see them (HF-LT-188,"),
+        "{text}"
+    );
     assert!(text.contains("      Ask: When will Stratus Cloud Hosting restore a test system from backup"), "{text}");
+
+    // The company's own Defender against the provider's tools.
+    let coverage = &risks[0];
+    assert_eq!(
+        coverage["headline"],
+        "9 computers have no endpoint protection: it does not see them (HF-LT-188, HF-LT-189, HF-LT-190, HF-LT-191, \
+         HF-LT-192 and 4 more)"
+    );
+    assert_eq!(coverage["vendor"], "bluepeak");
+    assert_eq!(coverage["evidence"][0]["metric"], "agent_coverage_pct");
+    let devices: Vec<&str> = coverage["records"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    assert_eq!(devices.len(), 18, "each of the nine as the management tool and the scanner see it");
+    assert!(devices.iter().all(|r| r.starts_with("bluepeak-rmm:") || r.starts_with("sentinel-scan:")), "{devices:?}");
+    let claim = &risks[3];
+    assert_eq!(
+        claim["headline"],
+        "Bluepeak IT Services reports CVE-2026-31337 on HF-LT-014 fixed on 12 November 2026, but Microsoft Defender \
+         (company tenant) still finds it there"
+    );
+    assert_eq!(claim["records"].as_array().unwrap().len(), 2);
 }
 
 #[test]

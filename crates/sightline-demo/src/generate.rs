@@ -7,7 +7,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sightline_domain::{
     BackupJob, BusinessClock, BusinessHours, Certificate, Change, ChangeOutcome, Clock, Contract, ContractTerms,
-    Device, DeviceRole, Patch, PatchClass, Provenance, RecordBatch, ResilienceTest, RestoreTest, Service,
+    Device, DeviceRole, Inventory, Patch, PatchClass, Provenance, RecordBatch, ResilienceTest, RestoreTest, Service,
     ServiceCredits, Severity, SlaClock, SlaTarget, SourceInfo, Survey, Ticket, Tz, Vendor, VendorKind, Vulnerability,
 };
 
@@ -45,10 +45,29 @@ const SOURCES: &[Source] = &[
     Source { id: "bluepeak-psa", vendor: "bluepeak", name: "Bluepeak service desk", synced_minutes_ago: 35 },
     Source { id: "bluepeak-rmm", vendor: "bluepeak", name: "Bluepeak device management", synced_minutes_ago: 50 },
     Source { id: "stratus-ops", vendor: "stratus", name: "Stratus operations portal", synced_minutes_ago: 70 },
-    Source { id: "sentinel-scan", vendor: "sentinel", name: "Sentinel vulnerability scanner", synced_minutes_ago: 95 },
+    Source {
+        id: "sentinel-scan",
+        vendor: "sentinel",
+        name: "Sentinel vulnerability scanner (Tenable)",
+        synced_minutes_ago: 95,
+    },
     Source { id: "internal-desk", vendor: "internal", name: "Internal IT help desk", synced_minutes_ago: 20 },
     Source { id: "tls-probe", vendor: "internal", name: "Sightline certificate check", synced_minutes_ago: 20 },
+    Source {
+        id: "company-defender",
+        vendor: "internal",
+        name: "Microsoft Defender (company tenant)",
+        synced_minutes_ago: 25,
+    },
 ];
+
+/// The laptops Bluepeak manages that endpoint protection does not see.
+pub const UNPROTECTED_LAPTOPS: std::ops::RangeInclusive<u32> = 188..=196;
+/// The laptops no tool has heard from for over a month.
+pub const SILENT_LAPTOPS: std::ops::RangeInclusive<u32> = 50..=52;
+/// The weakness Bluepeak's device management reports fixed and Defender
+/// still finds.
+pub const CLAIMED_FIXED_CVE: &str = "CVE-2026-31337";
 
 fn vendors(now: DateTime<Utc>) -> Vec<Vendor> {
     let review = |days_ago: i64| Some((now - Duration::days(days_ago)).date_naive());
@@ -185,6 +204,7 @@ pub fn generate(now: DateTime<Utc>) -> DemoCompany {
     world.vulnerabilities();
     world.changes();
     world.surveys();
+    world.coverage();
 
     let sources = SOURCES
         .iter()
@@ -730,6 +750,85 @@ impl World {
                 });
             }
         }
+    }
+
+    /// What the company's own tools see of the same computers: Defender
+    /// (source 6) and the scanner (source 3), and when each computer was
+    /// last heard from. Its own random stream, so the rest of the company
+    /// is the same with or without it.
+    fn coverage(&mut self) {
+        let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0xC0DE);
+        let now = self.now;
+        let mut managed: Vec<Device> = Vec::new();
+        for source in [1, 2] {
+            for device in &mut self.batches[source].devices {
+                let number: u32 = device.name.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                let laptop = device.role == DeviceRole::Workstation;
+                device.last_seen = Some(if laptop && SILENT_LAPTOPS.contains(&number) {
+                    now - Duration::days(rng.gen_range(40..60))
+                } else {
+                    now - Duration::minutes(rng.gen_range(5..20 * 60))
+                });
+                managed.push(device.clone());
+            }
+        }
+        for device in &managed {
+            let number: u32 = device.name.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            let laptop = device.role == DeviceRole::Workstation;
+            if !(laptop && UNPROTECTED_LAPTOPS.contains(&number)) {
+                let provenance = self.provenance(6, "MDE");
+                // Defender names computers by their DNS name, in lower case.
+                let name = format!("{}.harborfinch.local", device.name.to_lowercase());
+                let inactive = (laptop && number == 20) || (!laptop && number == 12);
+                self.batches[6].devices.push(Device {
+                    provenance,
+                    vendor_id: "internal".into(),
+                    name,
+                    role: device.role,
+                    managed: false,
+                    enrolled_at: device.enrolled_at,
+                    protection_ok: Some(!inactive),
+                    last_seen: device.last_seen,
+                    seen_by: Inventory::Protection,
+                });
+            }
+            let provenance = self.provenance(3, "ASSET");
+            self.batches[3].devices.push(Device {
+                provenance,
+                vendor_id: "sentinel".into(),
+                name: device.name.clone(),
+                role: device.role,
+                managed: false,
+                enrolled_at: device.enrolled_at,
+                protection_ok: None,
+                last_seen: device.last_seen.map(|seen| seen.min(now - Duration::days(rng.gen_range(1..7)))),
+                seen_by: Inventory::Scanner,
+            });
+        }
+        // Bluepeak's device management reports the hole on HF-LT-014
+        // fixed ten days ago; Defender, which found it four days before
+        // that, still finds it there.
+        let title = format!("{CLAIMED_FIXED_CVE} in microsoft windows 10.0.22631");
+        let provenance = self.provenance(1, "VULN");
+        self.batches[1].vulnerabilities.push(Vulnerability {
+            provenance,
+            vendor_id: "bluepeak".into(),
+            asset: "HF-LT-014".into(),
+            title: title.clone(),
+            severity: Severity::Critical,
+            first_found: now - Duration::days(20),
+            fixed_at: Some(now - Duration::days(10)),
+        });
+        let provenance = self.provenance(6, "MDVM");
+        self.batches[6].vulnerabilities.push(Vulnerability {
+            provenance,
+            vendor_id: "internal".into(),
+            asset: "hf-lt-014.harborfinch.local".into(),
+            title,
+            severity: Severity::Critical,
+            first_found: now - Duration::days(14),
+            fixed_at: None,
+        });
     }
 
     fn surveys(&mut self) {

@@ -351,6 +351,17 @@ impl<'a> Tally<'a> {
         self.seen(provenance.fetched_at);
     }
 
+    /// Names a record's source among those the value came from, without
+    /// counting the record (a computer counts once, however many tools
+    /// report it).
+    fn also_from(&mut self, provenance: &'a Provenance) {
+        let source = provenance.source_id.as_str();
+        if !self.sources.contains(&source) {
+            self.sources.push(source);
+        }
+        self.seen(provenance.fetched_at);
+    }
+
     fn traced(&mut self, provenance: &Provenance) {
         if let Some(trace) = &mut self.trace {
             trace.push(TracedRecord {
@@ -776,6 +787,9 @@ impl<'a> Context<'a> {
         for machine in machines.values() {
             let everywhere = machine.seen_by.len() == tools.len();
             computed.tally.used(&machine.records[0].provenance);
+            for other in &machine.records[1..] {
+                computed.tally.also_from(&other.provenance);
+            }
             computed.tally.verdict(everywhere);
             covered += u64::from(everywhere);
         }
@@ -799,6 +813,9 @@ impl<'a> Context<'a> {
             let missing = console && !machine.seen_by.contains(&Inventory::Protection);
             let bad = missing || machine.protection_failing();
             computed.tally.used(&machine.records[0].provenance);
+            for other in &machine.records[1..] {
+                computed.tally.also_from(&other.provenance);
+            }
             computed.tally.verdict(!bad);
             unprotected += u64::from(bad);
         }
@@ -822,6 +839,9 @@ impl<'a> Context<'a> {
             known = true;
             let quiet = window.cutoff - last_seen > Duration::days(30);
             computed.tally.used(&machine.records[0].provenance);
+            for other in &machine.records[1..] {
+                computed.tally.also_from(&other.provenance);
+            }
             computed.tally.verdict(!quiet);
             silent += u64::from(quiet);
         }

@@ -154,6 +154,8 @@ pub const RULE_IMPACT: &[(&str, Impact)] = &[
     ("resilience_test_overdue", Impact::High),
     ("critical_patch_overdue", Impact::High),
     ("critical_vulnerability_overdue", Impact::High),
+    ("coverage_gap", Impact::High),
+    ("fixed_claim_contradicted", Impact::High),
     ("patch_compliance", Impact::High),
     ("certificate_expiring", Impact::High),
     ("certificate_expired", Impact::High),

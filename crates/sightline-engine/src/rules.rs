@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{
-    Direction, EvidencePoint, FlagSeverity, MetricKey, MetricValue, PatchClass, Period, RiskFlag, Scope, Service,
-    Severity, Status, Unit, Vendor, VendorKind,
+    Direction, EvidencePoint, FlagSeverity, Inventory, MetricKey, MetricValue, PatchClass, Period, RiskFlag, Scope,
+    Service, Severity, Status, Unit, Vendor, VendorKind, Vulnerability,
 };
 
 use crate::EngineInput;
@@ -87,6 +87,20 @@ impl<'a> Values<'a> {
 
 fn evidence(value: &MetricValue) -> EvidencePoint {
     EvidencePoint { metric: value.metric, period: value.period, value: value.value, target: value.target }
+}
+
+/// The first CVE id in a title ("CVE-2026-31337 in ..."), if any.
+fn cve_in(title: &str) -> Option<&str> {
+    let at = title.find("CVE-")?;
+    let rest = &title[at..];
+    let end = rest[4..].find(|c: char| !(c.is_ascii_digit() || c == '-')).map_or(rest.len(), |end| end + 4);
+    let cve = rest[..end].trim_end_matches('-');
+    (cve.len() > 8 && cve[4..].contains('-')).then_some(cve)
+}
+
+/// "2 December 2026", on the company's calendar.
+fn claim_date(at: DateTime<Utc>, tz: sightline_domain::Tz) -> String {
+    at.with_timezone(&tz).format("%-d %B %Y").to_string()
 }
 
 fn pct(value: f64) -> String {
@@ -194,6 +208,8 @@ pub fn evaluate_rules(
         rules.reported_sla(vendor);
     }
     rules.certificates();
+    rules.coverage();
+    rules.fixed_claims();
     rules.single_vendor_services();
     rules.stale_sources();
     let mut flags = rules.flags;
@@ -845,6 +861,132 @@ impl<'a> Rules<'a> {
                 format!("If {vendor} could not deliver {} tomorrow, what would we do?", service.name),
                 Vec::new(),
                 Vec::new(),
+            );
+        }
+    }
+
+    /// Computers one kind of tool sees and another does not, company-wide:
+    /// what endpoint protection misses is unprotected, what the management
+    /// tool misses is unpatched, what the scanner misses is unexamined.
+    fn coverage(&mut self) {
+        let (machines, tools) = crate::coverage::machines(&self.input.records.devices, self.now);
+        if tools.len() < 2 {
+            return;
+        }
+        let value = self.values.get(&Scope::All, MetricKey::AgentCoveragePct, self.current);
+        for (tool, severity, what, why, question) in [
+            (
+                Inventory::Protection,
+                FlagSeverity::Red,
+                "have no endpoint protection: it does not see them",
+                "A computer endpoint protection does not see is not protected: malware on it goes unnoticed, and it \
+                 is the way in an attacker looks for.",
+                "Why are these computers missing from endpoint protection, and when will each be protected?",
+            ),
+            (
+                Inventory::Management,
+                FlagSeverity::Red,
+                "are not in the provider's management tool: nobody patches or watches them",
+                "A computer the provider's tools do not manage gets no security updates and no monitoring, while the \
+                 provider's reports say nothing about it.",
+                "Who looks after these computers, and will the provider bring them under management?",
+            ),
+            (
+                Inventory::Scanner,
+                FlagSeverity::Amber,
+                "are never scanned for weaknesses",
+                "The weakness figures only cover computers the scanner sees; a computer it misses can carry known \
+                 holes that no report shows.",
+                "Why does the scanner not reach these computers, and when will it?",
+            ),
+        ] {
+            if !tools.contains(&tool) {
+                continue;
+            }
+            let missing: Vec<&crate::coverage::Machine> =
+                machines.values().filter(|machine| !machine.seen_by.contains(&tool)).collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let mut names: Vec<&str> = missing.iter().map(|machine| machine.name()).collect();
+            names.sort_unstable();
+            let shown = if names.len() > 5 {
+                format!("{} and {} more", names[..5].join(", "), names.len() - 5)
+            } else {
+                names.join(", ")
+            };
+            // The vendor whose management tool holds the computers, if one does.
+            let vendor = missing
+                .iter()
+                .flat_map(|machine| machine.records.iter())
+                .find(|device| device.seen_by == Inventory::Management)
+                .map(|device| device.vendor_id.clone());
+            self.raise(
+                "coverage_gap",
+                tool.as_str(),
+                vendor.as_deref(),
+                severity,
+                format!("{} {what} ({shown})", plural(missing.len() as i64, "computer", "computers")),
+                why,
+                question.to_string(),
+                value.map(evidence).into_iter().collect(),
+                missing
+                    .iter()
+                    .flat_map(|machine| machine.records.iter())
+                    .map(|device| record_ref(&device.provenance))
+                    .collect(),
+            );
+        }
+    }
+
+    /// A weakness one source reports fixed that another still finds open
+    /// on the same computer (matched by name and CVE): the claim is wrong,
+    /// or the fix did not hold.
+    fn fixed_claims(&mut self) {
+        let now = self.now;
+        let open_now = |v: &&Vulnerability| v.first_found <= now && v.fixed_at.is_none_or(|fixed| fixed > now);
+        let mut open: HashMap<(String, &str), Vec<&Vulnerability>> = HashMap::new();
+        for found in self.input.records.vulnerabilities.iter().filter(open_now) {
+            if let Some(cve) = cve_in(&found.title) {
+                open.entry((crate::coverage::machine_key(&found.asset), cve)).or_default().push(found);
+            }
+        }
+        for claim in &self.input.records.vulnerabilities {
+            let (Some(fixed), Some(cve)) = (claim.fixed_at, cve_in(&claim.title)) else { continue };
+            if fixed > now {
+                continue;
+            }
+            let machine = crate::coverage::machine_key(&claim.asset);
+            let Some(still) = open.get(&(machine, cve)).and_then(|found| {
+                found.iter().find(|other| {
+                    other.provenance.source_id != claim.provenance.source_id && other.first_found <= fixed
+                })
+            }) else {
+                continue;
+            };
+            let source_name = |id: &str| {
+                self.input.sources.iter().find(|source| source.id == id).map_or(id.to_string(), |s| s.name.clone())
+            };
+            let found_by = source_name(&still.provenance.source_id);
+            let vendor = self.vendor_name(&claim.vendor_id).to_string();
+            self.raise(
+                "fixed_claim_contradicted",
+                &format!("{}:{}", claim.provenance.source_id, claim.provenance.record_id),
+                Some(&claim.vendor_id),
+                FlagSeverity::Red,
+                format!(
+                    "{vendor} reports {cve} on {} fixed on {}, but {found_by} still finds it there",
+                    claim.asset,
+                    claim_date(fixed, self.input.settings.tz())
+                ),
+                "A weakness reported fixed but still present is worse than one reported open: nobody is working on \
+                 it, and the reports say the door is shut.",
+                format!(
+                    "Was the fix for {cve} on {} applied and checked, and why does {found_by} still find it?",
+                    claim.asset
+                ),
+                Vec::new(),
+                vec![record_ref(&claim.provenance), record_ref(&still.provenance)],
             );
         }
     }

@@ -53,7 +53,7 @@ fn the_generator_is_deterministic() {
     let b = sightline_demo::generate(now());
     assert_eq!(a.batches, b.batches);
     let records: usize = a.batches.iter().map(|(_, batch)| batch.len()).sum();
-    assert_eq!(records, 17_308);
+    assert_eq!(records, 17_769);
 }
 
 #[test]
@@ -91,7 +91,8 @@ fn the_other_planted_problems_show() {
         .filter(|vulnerability| vulnerability.severity == Severity::Critical && vulnerability.fixed_at.is_none())
         .map(|vulnerability| (now() - vulnerability.first_found).num_days())
         .collect();
-    assert_eq!(open_critical, [45]);
+    // And the one Defender still finds after the MSP called it fixed.
+    assert_eq!(open_critical, [45, 14]);
     // One engineer closes about 70% of the MSP's tickets over the last year.
     let year_ago = now() - Duration::days(365);
     let resolved: Vec<&str> = demo
@@ -205,5 +206,5 @@ fn a_figure_needs_only_the_kinds_of_record_it_names() {
         }
     }
     // The comparison is over real lists, not empty ones.
-    assert_eq!(traced, 19_800);
+    assert_eq!(traced, 23_452);
 }
