@@ -175,7 +175,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     })?;
     let bearer = format!("Bearer {bearer}");
 
-    let mut fetched = Fetched { full: true, keep_first_sightings: true, ..Fetched::default() };
+    let mut fetched = Fetched { full: true, snapshot: true, ..Fetched::default() };
     let mut unjudged: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut pages = Pages::new(source.max_pages().unwrap_or(10_000));
     let mut url = endpoint(&base, "api/v2/account/devices");

@@ -10,19 +10,26 @@
 //! `auth_url` is `https://login.microsoftonline.com` unless set; `base_url`
 //! is `https://api.security.microsoft.com` unless set (a regional host).
 //!
-//! Machines: `GET /api/machines?$top=` following `@odata.nextLink` (same site
-//! only). `healthStatus` `Active` is working protection; `Inactive`,
-//! `ImpairedCommunication`, `NoSensorData` and
-//! `NoSensorDataImpairedCommunication` are not; a machine whose
-//! `onboardingStatus` is other than `Onboarded` was discovered on the
-//! network but is not protected.
+//! Machines: `GET /api/machines?$top=N&$skip=K`, page after page until one
+//! comes back short (a `$top` listing carries no `@odata.nextLink`; one
+//! that does is followed, same site only). `healthStatus` `Active` is
+//! working protection; `Inactive`, `ImpairedCommunication`, `NoSensorData`
+//! and `NoSensorDataImpairedCommunication` are not. A machine whose
+//! `onboardingStatus` is `CanBeOnboarded` was discovered on the network and
+//! is not protected; `Unsupported` and `InsufficientInfo` ones (printers,
+//! phones) cannot be, and their protection is counted as not reported.
+//! A reinstalled computer leaves an `Inactive` entry behind: coverage
+//! judges each computer by its most recently seen entry.
 //!
 //! Weaknesses: a full read lists every open one with
 //! `GET /api/machines/SoftwareVulnerabilitiesByMachine?pageSize=`, then the
-//! last 14 days' changes, so that what was fixed lately keeps its fix date;
-//! an incremental read asks only for the changes since the last read
-//! (`SoftwareVulnerabilityChangesByMachine?sinceTime=`, which Defender keeps
-//! for 14 days: an older watermark makes the read a full one). A row with
+//! last 13 days' changes, so that what was fixed lately keeps its fix date
+//! (what a full read no longer lists is closed at that read and kept: the
+//! run is a snapshot); an incremental read asks only for the changes since
+//! the last read (`SoftwareVulnerabilityChangesByMachine?sinceTime=`, which
+//! Defender keeps for 14 days: an older watermark makes the read a full
+//! one). When one finding has a `Fixed` and a `New` event at the same
+//! moment (a machine moved between groups), it is open. A row with
 //! no CVE or no severity is software to update rather than a known
 //! weakness: it is counted in the run's warnings and left out. Defender
 //! writes these times as `2020-12-30 14:17:26` (UTC) and the machines'
@@ -88,9 +95,12 @@ pub const SPEC: SourceSpec = SourceSpec {
 const DEFAULT_BASE: &str = "https://api.security.microsoft.com";
 const DEFAULT_AUTH: &str = "https://login.microsoftonline.com";
 const SCOPE: &str = "https://api.securitycenter.microsoft.com/.default";
-/// How far back Defender keeps its changes.
-const CHANGES_KEPT_DAYS: i64 = 14;
+/// How far back Sightline asks for changes: Defender keeps 14 days and
+/// refuses a `sinceTime` older than that, so a day's margin.
+const CHANGES_KEPT_DAYS: i64 = 13;
 const DEFAULT_PAGE_SIZE: u32 = 10_000;
+/// Defender's largest `$top` for machines.
+const MAX_MACHINES_PAGE: u32 = 10_000;
 
 #[derive(Debug, Deserialize)]
 struct Token {
@@ -175,6 +185,14 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     let base = http.url(source.text(BASE_URL.key).unwrap_or(DEFAULT_BASE))?;
     let auth = http.url(source.text("auth_url").unwrap_or(DEFAULT_AUTH))?;
     let tenant = source.text("tenant_id").unwrap_or_default();
+    // The tenant goes into the sign-in path: an id or a domain name only,
+    // so it can never point the secret at another address.
+    if tenant.is_empty() || !tenant.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+        return Err(FetchError::config(
+            source_id,
+            format!("the tenant_id '{tenant}' is not a directory ID (a GUID) or domain name: correct it"),
+        ));
+    }
     let client_id = source.text("client_id").unwrap_or_default();
     let page_size = source.page_size().unwrap_or(DEFAULT_PAGE_SIZE);
 
@@ -199,13 +217,20 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
 
     // Changes are kept for 14 days: an older watermark needs a full read.
     let since = request.since.filter(|since| request.now - *since < Duration::days(CHANGES_KEPT_DAYS));
-    let mut fetched = Fetched { full: since.is_none(), ..Fetched::default() };
+    let mut fetched = Fetched { full: since.is_none(), snapshot: true, ..Fetched::default() };
 
-    let mut url = endpoint(&base, "api/machines");
-    url.query_pairs_mut().append_pair("$top", &page_size.to_string());
-    let machines: Vec<Machine> = get.all(&mut pages, url).await?;
+    let machines = get.machines(&mut pages, page_size.clamp(1, MAX_MACHINES_PAGE)).await?;
+    let mut unjudged: BTreeMap<String, usize> = BTreeMap::new();
     for machine in machines {
-        fetched.batch.devices.push(map_machine(request, machine));
+        fetched.batch.devices.push(map_machine(request, machine, &mut unjudged));
+    }
+    for (status, count) in unjudged {
+        fetched.warnings.push(format!(
+            "{count} machine{} in Defender {} '{status}': {} protection is counted as not reported",
+            if count == 1 { "" } else { "s" },
+            if count == 1 { "is" } else { "are" },
+            if count == 1 { "its" } else { "their" },
+        ));
     }
     progress(Progress::fetching(source_id, fetched.batch.len(), pages.count));
 
@@ -234,8 +259,13 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         .append_pair("pageSize", &page_size.to_string());
     let mut changes: BTreeMap<String, Finding> = BTreeMap::new();
     for change in get.all::<Finding>(&mut pages, url).await? {
-        // The latest event for each finding wins.
-        let newer = changes.get(&change.id).is_none_or(|known| known.event_timestamp <= change.event_timestamp);
+        // The latest event for each finding wins; at the same moment, an
+        // open one over a fix (a machine moved between groups is both).
+        let fixed = |finding: &Finding| finding.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("fixed"));
+        let newer = changes.get(&change.id).is_none_or(|known| {
+            known.event_timestamp < change.event_timestamp
+                || (known.event_timestamp == change.event_timestamp && fixed(known) && !fixed(&change))
+        });
         if newer {
             changes.insert(change.id.clone(), change);
         }
@@ -255,6 +285,8 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             None => skipped += 1,
         }
     }
+    // Nothing changed: the next read starts from this one.
+    fetched.watermark = fetched.watermark.or(Some(request.now));
     if skipped > 0 {
         fetched.warnings.push(format!(
             "{skipped} of Defender's findings name no CVE or no severity (software to update rather than a known \
@@ -275,6 +307,44 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// Every machine: `$top` and `$skip` until a page comes back short,
+    /// or the listing's own next links where it gives them.
+    async fn machines(&self, pages: &mut Pages, top: u32) -> Result<Vec<Machine>, FetchError> {
+        let mut machines = Vec::new();
+        let mut url = endpoint(self.base, "api/machines");
+        url.query_pairs_mut().append_pair("$top", &top.to_string());
+        loop {
+            pages.visit(self.http.source_id(), url.as_str(), url.path())?;
+            let (page, _): (Listing<Machine>, _) =
+                self.http.json(|client| client.get(url.clone()).header("Authorization", self.bearer)).await?;
+            let count = page.value.len();
+            let before = machines.len();
+            for machine in page.value {
+                if !machines.iter().any(|known: &Machine| known.id == machine.id) {
+                    machines.push(machine);
+                }
+            }
+            if count > 0 && machines.len() == before {
+                return Err(FetchError::bad_response(
+                    self.http.source_id(),
+                    "Defender sent the same machines again instead of the next page: the listing was not read; \
+                     sync again later",
+                ));
+            }
+            url = match page.next_link.filter(|link| !link.trim().is_empty()) {
+                Some(link) => self.http.follow(self.base, &link)?,
+                None if count < top as usize => return Ok(machines),
+                None => {
+                    let mut next = endpoint(self.base, "api/machines");
+                    next.query_pairs_mut()
+                        .append_pair("$top", &top.to_string())
+                        .append_pair("$skip", &machines.len().to_string());
+                    next
+                }
+            };
+        }
+    }
+
     async fn all<T: serde::de::DeserializeOwned>(&self, pages: &mut Pages, first: Url) -> Result<Vec<T>, FetchError> {
         let mut rows = Vec::new();
         let mut url = first;
@@ -291,17 +361,24 @@ impl Reader<'_> {
     }
 }
 
-fn map_machine(request: &FetchRequest<'_>, machine: Machine) -> Device {
-    let onboarded = machine.onboarding_status.as_deref().is_none_or(|status| status.eq_ignore_ascii_case("onboarded"));
-    let protection_ok = if !onboarded {
-        Some(false)
-    } else {
-        match machine.health_status.as_deref() {
-            Some("Active") => Some(true),
-            Some("Inactive" | "ImpairedCommunication" | "NoSensorData" | "NoSensorDataImpairedCommunication") => {
-                Some(false)
+fn map_machine(request: &FetchRequest<'_>, machine: Machine, unjudged: &mut BTreeMap<String, usize>) -> Device {
+    let onboarding = machine.onboarding_status.as_deref().unwrap_or("Onboarded").to_ascii_lowercase();
+    let health = machine.health_status.as_deref().unwrap_or("").to_ascii_lowercase();
+    let protection_ok = match onboarding.as_str() {
+        "onboarded" => match health.as_str() {
+            "active" => Some(true),
+            "inactive" | "impairedcommunication" | "nosensordata" | "nosensordataimpairedcommunication" => Some(false),
+            _ => {
+                let status = machine.health_status.clone().unwrap_or_else(|| "no health status".into());
+                *unjudged.entry(status).or_default() += 1;
+                None
             }
-            _ => None,
+        },
+        // Found on the network, not protected.
+        "canbeonboarded" => Some(false),
+        _ => {
+            *unjudged.entry(machine.onboarding_status.clone().unwrap_or_default()).or_default() += 1;
+            None
         }
     };
     Device {
@@ -344,4 +421,40 @@ fn vulnerability(request: &FetchRequest<'_>, finding: &Finding, fixed_at: Option
         first_found: finding.first_seen_timestamp.or(finding.event_timestamp).unwrap_or(request.now),
         fixed_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn onboarding_and_health_decide_protection() {
+        let source: crate::SourceConfig = serde_json::from_value(serde_json::json!({
+            "id": "mde", "kind": "defender", "vendor": "internal", "tenant_id": "contoso.example", "client_id": "c"
+        }))
+        .unwrap();
+        let http = crate::HttpOptions::default();
+        let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let request = FetchRequest { source: &source, secret: None, since: None, now, http: &http, known_content: None };
+        let mut unjudged = BTreeMap::new();
+        let mut judge = |onboarding: Option<&str>, health: Option<&str>| {
+            let machine = Machine {
+                id: "m".into(),
+                computer_dns_name: Some("pc".into()),
+                first_seen: None,
+                last_seen: None,
+                os_platform: None,
+                health_status: health.map(str::to_string),
+                onboarding_status: onboarding.map(str::to_string),
+            };
+            map_machine(&request, machine, &mut unjudged).protection_ok
+        };
+        assert_eq!(judge(None, Some("Active")), Some(true));
+        assert_eq!(judge(Some("Onboarded"), Some("active")), Some(true), "case does not matter");
+        assert_eq!(judge(Some("Onboarded"), Some("NoSensorDataImpairedCommunication")), Some(false));
+        assert_eq!(judge(Some("CanBeOnboarded"), None), Some(false), "found on the network, not protected");
+        assert_eq!(judge(Some("Unsupported"), None), None, "a printer cannot be protected");
+        assert_eq!(judge(Some("Onboarded"), Some("Unknown")), None);
+        assert_eq!(unjudged, BTreeMap::from([("Unknown".to_string(), 1), ("Unsupported".to_string(), 1)]));
+    }
 }

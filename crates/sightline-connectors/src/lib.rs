@@ -92,10 +92,11 @@ pub struct Fetched {
     /// The file is exactly what it was at the last successful read:
     /// `batch` is empty and nothing is to be written.
     pub unchanged: bool,
-    /// The batch's "missing since" and "first found" times are when the
-    /// source looked, not when the problem began (a snapshot that only says
-    /// what is missing now): the store keeps each record's earliest.
-    pub keep_first_sightings: bool,
+    /// The batch is a snapshot of what is missing or open now, its
+    /// "missing since" and "first found" times when the source looked:
+    /// the store keeps each record's earliest sighting, and closes (rather
+    /// than forgets) what a full read no longer lists.
+    pub snapshot: bool,
 }
 
 /// What a running fetch reports, for progress bars and progress lines.

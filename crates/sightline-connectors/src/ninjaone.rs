@@ -235,7 +235,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     // one (`timestamp`), not when it first went missing: the store keeps
     // the earliest sighting across reads, so an age is never overstated
     // and does not restart at every read.
-    fetched.keep_first_sightings = true;
+    fetched.snapshot = true;
     let pending: Vec<OsPatch> =
         cursor_pages(&http, &mut pages, &base, "v2/queries/os-patches", &[], page_size, &bearer).await?;
     for patch in pending {

@@ -18,6 +18,8 @@ const LABELS: &[&str] = &[
     "refresh_token",
     "client_secret",
     "access_token",
+    "accesskey",
+    "secretkey",
     "password",
     "clientid",
     "api_key",
@@ -118,6 +120,12 @@ fn literals(secrets: &[String]) -> Vec<String> {
     for secret in secrets {
         let secret = secret.trim();
         add(secret);
+        // `name=value; name=value` (Tenable's X-ApiKeys): each value alone.
+        for part in secret.split(';') {
+            if let Some((_, value)) = part.split_once('=') {
+                add(value);
+            }
+        }
         // `Scheme credentials`: the credentials alone, as a server may
         // quote them without the scheme.
         let Some((scheme, credentials)) = secret.split_once(char::is_whitespace) else { continue };
@@ -260,6 +268,16 @@ mod tests {
              Sup3rS3cretPart / PubKeyValue",
             &[basic],
             "echo [redacted] / [redacted] / [redacted] / [redacted]",
+        );
+    }
+
+    #[test]
+    fn each_key_of_an_api_keys_header_is_redacted_alone() {
+        let header = "accessKey=tenable-access-0011; secretKey=tenable-secret-9";
+        check(
+            "bad keys: tenable-secret-9 (access tenable-access-0011); {\"secretKey\": \"x-y-z-w\"}",
+            &[header],
+            "bad keys: [redacted] (access [redacted]); {\"secretKey\": \"[redacted]\"}",
         );
     }
 

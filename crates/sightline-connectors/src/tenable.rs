@@ -13,7 +13,10 @@
 //! with Tenable's severity; `info` findings are observations, not
 //! weaknesses, and are left out (counted in the run's warnings). A `FIXED`
 //! finding carries its fix date (`last_fixed`, else `last_found`). Each
-//! asset is also a computer the scanner sees, for coverage.
+//! asset with an open finding is also a computer the scanner sees, for
+//! coverage (named by `fqdn`, else `hostname`, else `ipv4`). An
+//! incremental read uses `since` (findings seen in any state after the
+//! last read); a scan imported late is caught by the next full read.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -162,7 +165,11 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         let (findings, _): (Vec<Finding>, _) =
             http.json(|client| client.get(url.clone()).header("X-ApiKeys", &keys)).await?;
         for finding in findings {
-            note_asset(request, &mut assets, &finding);
+            // A computer the scanner still finds open weaknesses on; a
+            // retired one shows only old fixed findings.
+            if !finding.state.eq_ignore_ascii_case("fixed") {
+                note_asset(request, &mut assets, &finding);
+            }
             match weakness(request, finding) {
                 Some(found) => fetched.batch.vulnerabilities.push(found),
                 None => informational += 1,

@@ -137,7 +137,7 @@ async fn devices_patch_status_antivirus_and_last_seen_are_read() {
     mount_devices(&server).await;
     let fetched = run(&server, &format!("{KEY}:{SECRET}")).await.unwrap();
 
-    assert!(fetched.full && fetched.keep_first_sightings);
+    assert!(fetched.full && fetched.snapshot);
     assert_eq!((fetched.requests, fetched.pages), (3, 2));
     type Row<'a> = (&'a str, &'a str, DeviceRole, bool, Option<bool>, Option<DateTime<Utc>>, Inventory);
     let devices: Vec<Row> = fetched

@@ -13,7 +13,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 use sightline_connectors::{FetchErrorKind, FetchRequest, Fetched, HttpOptions, RetryPolicy, SourceConfig, fetch};
 use sightline_domain::{DeviceRole, Inventory, Secret, Severity};
-use wiremock::matchers::{body_string_contains, header, method, path, query_param};
+use wiremock::matchers::{body_string_contains, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const TENANT: &str = "7f3e2a10-0000-4c3e-9d55-5a1f00c0ffee";
@@ -117,9 +117,25 @@ async fn mount_tenant(server: &MockServer) {
     third["id"] = json!("c3d4");
     third["computerDnsName"] = json!("printer-3");
     third["onboardingStatus"] = json!("CanBeOnboarded");
-    let mut page = machines.clone();
-    page["value"] = json!([machines["value"][0], second, third]);
-    serve(server, "/api/machines", Some(("$top", "1")), page).await;
+    // One machine a page ($top=1), by $skip, as a $top listing pages.
+    for (skip, machine) in [None, Some("1"), Some("2"), Some("3")].into_iter().zip([
+        machines["value"][0].clone(),
+        second,
+        third,
+        Value::Null,
+    ]) {
+        let mut page = machines.clone();
+        page["value"] = if machine.is_null() { json!([]) } else { json!([machine]) };
+        let mut mock = Mock::given(method("GET"))
+            .and(path("/api/machines"))
+            .and(query_param("$top", "1"))
+            .and(header("authorization", format!("Bearer {TOKEN}").as_str()));
+        mock = match skip {
+            Some(skip) => mock.and(query_param("$skip", skip)),
+            None => mock.and(query_param_is_missing("$skip")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(page)).mount(server).await;
+    }
 
     // Two pages of weaknesses: the documented row (no CVE: left out) and
     // the next page's rows with a CVE and severity.
@@ -254,12 +270,16 @@ async fn machines_and_weaknesses_are_read_from_the_tenant() {
 
     let requests = server.received_requests().await.unwrap();
     let changes = requests.iter().find(|r| r.url.path().ends_with("ChangesByMachine")).unwrap();
-    assert_eq!(query(changes, "sinceTime").as_deref(), Some("2020-12-28T12:00:00Z"), "the 14 days Defender keeps");
+    assert_eq!(
+        query(changes, "sinceTime").as_deref(),
+        Some("2020-12-29T12:00:00Z"),
+        "13 days: a day inside the 14 Defender keeps"
+    );
     for request in &requests {
         let url = request.url.as_str();
         assert!(!url.contains(SECRET), "{url}");
     }
-    assert_eq!(fetched.requests, 5, "token, machines, two pages of weaknesses, changes");
+    assert_eq!(fetched.requests, 8, "token, four pages of machines, two of weaknesses, changes");
 }
 
 #[tokio::test]
@@ -302,7 +322,7 @@ async fn wrong_credentials_busy_servers_and_bad_bodies_are_explained() {
         .await;
     mount_tenant(&busy).await;
     let fetched = run(&busy, SECRET, None).await.unwrap();
-    assert_eq!((fetched.batch.devices.len(), fetched.requests), (3, 6), "one more: the refused request");
+    assert_eq!((fetched.batch.devices.len(), fetched.requests), (3, 9), "one more: the refused request");
 
     let broken = MockServer::start().await;
     mount_token(&broken).await;

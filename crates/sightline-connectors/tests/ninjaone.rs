@@ -76,7 +76,7 @@ async fn last_contact_health_and_unknown_rows_are_read_as_the_tenant_sends_them(
         .await;
 
     let fetched = run(&server).await;
-    assert!(fetched.keep_first_sightings, "a missing patch keeps its first sighting across reads");
+    assert!(fetched.snapshot, "a missing patch keeps its first sighting across reads");
     let device = &fetched.batch.devices[0];
     assert_eq!(
         (device.provenance.record_id.as_str(), device.name.as_str(), device.role, device.seen_by),

@@ -32,9 +32,15 @@ pub struct Machine<'a> {
 }
 
 impl Machine<'_> {
-    /// Whether any tool says its protection is failing.
+    /// Whether a tool says its protection is failing, each tool judged by
+    /// its most recently seen entry for the computer (a reinstalled computer
+    /// leaves an old, inactive entry behind).
     pub fn protection_failing(&self) -> bool {
-        self.records.iter().any(|device| device.protection_ok == Some(false))
+        self.seen_by.iter().any(|tool| {
+            let latest =
+                self.records.iter().filter(|device| device.seen_by == *tool).max_by_key(|device| device.last_seen);
+            latest.is_some_and(|device| device.protection_ok == Some(false))
+        })
     }
 
     /// When any tool last heard from it, where one says.

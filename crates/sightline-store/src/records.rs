@@ -83,20 +83,35 @@ pub(crate) fn set_aside(conn: &Connection, source_id: &str) -> rusqlite::Result<
     Ok(())
 }
 
-/// For a source whose times are when it looked, not when a problem began
-/// (a snapshot's "missing since" is its own last check): a record read
-/// again keeps the earliest time any read saw it, against the copy
-/// [`set_aside`] kept, so a missing update's age does not restart at every
-/// full read.
-pub(crate) fn keep_first_sightings(conn: &Connection, source_id: &str) -> rusqlite::Result<()> {
-    for (table, column) in [("patches", "missing_since"), ("vulnerabilities", "first_found")] {
+/// For a snapshot source (one that lists what is missing or open now,
+/// with the time it looked rather than when the problem began), after a
+/// full read has replaced its records, against the copy [`set_aside`]
+/// kept: a record read again keeps the earliest time any read saw it, so
+/// a missing update's age does not restart at every read (one closed
+/// before and listed again is a new sighting); and a record the
+/// read no longer lists is closed at `at` (installed, fixed) and kept,
+/// rather than forgotten, so past periods keep what was open in them.
+pub(crate) fn settle_snapshot(conn: &Connection, source_id: &str, at: DateTime<Utc>) -> rusqlite::Result<()> {
+    for (table, first, closed, columns) in [
+        ("patches", "missing_since", "installed_at", "fetched_at, vendor_id, device_id, title, class, missing_since"),
+        ("vulnerabilities", "first_found", "fixed_at", "fetched_at, vendor_id, asset, title, severity, first_found"),
+    ] {
         conn.execute(
             &format!(
-                "UPDATE main.{table} SET {column} = before.{column} FROM previous_{table} AS before
+                "UPDATE main.{table} SET {first} = before.{first} FROM previous_{table} AS before
                  WHERE main.{table}.source_id = ?1 AND before.record_id = main.{table}.record_id
-                   AND before.{column} < main.{table}.{column}"
+                   AND before.{closed} IS NULL AND before.{first} < main.{table}.{first}"
             ),
             [source_id],
+        )?;
+        conn.execute(
+            &format!(
+                "INSERT INTO main.{table} (source_id, record_id, {columns}, {closed})
+                 SELECT source_id, record_id, {columns}, COALESCE({closed}, ?2) FROM previous_{table} AS before
+                 WHERE NOT EXISTS (SELECT 1 FROM main.{table} AS now
+                                   WHERE now.source_id = ?1 AND now.record_id = before.record_id)"
+            ),
+            params![source_id, stamp(at)],
         )?;
     }
     Ok(())

@@ -45,10 +45,11 @@ pub struct SourceRun<'a> {
     pub finished_at: DateTime<Utc>,
     pub requests: u32,
     pub warnings: &'a [String],
-    /// The batch's missing-since and first-found times are when the source
-    /// looked, not when the problem began: a record read again keeps its
-    /// earliest (full runs).
-    pub keep_first_sightings: bool,
+    /// The batch is a snapshot of what is missing or open now, its times
+    /// when the source looked: on a full run a record read again keeps its
+    /// earliest sighting and one no longer listed is closed at
+    /// `finished_at` and kept (see `records::settle_snapshot`).
+    pub snapshot: bool,
 }
 
 impl<'a> SourceRun<'a> {
@@ -68,7 +69,7 @@ impl<'a> SourceRun<'a> {
             finished_at: at,
             requests: 1,
             warnings: &[],
-            keep_first_sightings: false,
+            snapshot: false,
         }
     }
 }
@@ -98,8 +99,8 @@ impl Store {
             records::set_aside(&tx, run.source_id)?;
             records::delete_source_records(&tx, run.source_id)?;
             records::insert_batch(&tx, run.batch)?;
-            if run.keep_first_sightings {
-                records::keep_first_sightings(&tx, run.source_id)?;
+            if run.snapshot {
+                records::settle_snapshot(&tx, run.source_id, run.finished_at)?;
             }
             records::earliest_difference(&tx, run.source_id)?
         } else {

@@ -80,7 +80,7 @@ fn run<'a>(batch: &'a RecordBatch, full: bool, watermark: Option<DateTime<Utc>>)
         finished_at: now(),
         requests: 2,
         warnings: &[],
-        keep_first_sightings: false,
+        snapshot: false,
     }
 }
 
@@ -268,28 +268,39 @@ fn patch(id: &str, missing_since: DateTime<Utc>) -> Patch {
 }
 
 /// A snapshot says what is missing now, not since when: read again, a
-/// missing update keeps the day it was first seen, not the day of the read.
-/// A source whose dates are its own (a file) keeps the date it gives.
+/// missing update keeps the day it was first seen, not the day of the read;
+/// no longer listed, it is closed at that read and kept, so past months
+/// still show it missing. A source whose dates are its own (a file) keeps
+/// the date it gives and forgets what it no longer lists.
 #[test]
-fn a_snapshot_keeps_the_first_sighting_of_what_is_missing() {
+fn a_snapshot_keeps_the_first_sighting_and_closes_what_it_no_longer_lists() {
     let (_dir, mut store) = open();
     store.configure_company(&company(&["acme-psa"])).unwrap();
     let first_seen = now() - Duration::days(20);
     let snapshot = |at: DateTime<Utc>| RecordBatch { patches: vec![patch("pc-1:pending", at)], ..Default::default() };
-    fn keep(batch: &RecordBatch) -> SourceRun<'_> {
-        SourceRun { keep_first_sightings: true, ..run(batch, true, None) }
+    fn settled(batch: &RecordBatch, at: DateTime<Utc>) -> SourceRun<'_> {
+        SourceRun { snapshot: true, finished_at: at, ..run(batch, true, None) }
     }
-    let missing_since = |store: &Store| store.load_records().unwrap().patches[0].missing_since;
+    let patches = |store: &Store| -> Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+        store.load_records().unwrap().patches.iter().map(|p| (p.missing_since, p.installed_at)).collect()
+    };
 
-    store.apply_source_run(&keep(&snapshot(first_seen))).unwrap();
-    store.apply_source_run(&keep(&snapshot(now()))).unwrap();
-    assert_eq!(missing_since(&store), first_seen);
-    // Fixed, then missing again: a new sighting.
-    store.apply_source_run(&keep(&RecordBatch::default())).unwrap();
-    store.apply_source_run(&keep(&snapshot(now()))).unwrap();
-    assert_eq!(missing_since(&store), now());
+    store.apply_source_run(&settled(&snapshot(first_seen), first_seen)).unwrap();
+    store.apply_source_run(&settled(&snapshot(now() - Duration::days(2)), now() - Duration::days(2))).unwrap();
+    assert_eq!(patches(&store), [(first_seen, None)]);
+    // Installed: the next read no longer lists it.
+    let fixed_at = now() - Duration::days(1);
+    store.apply_source_run(&settled(&RecordBatch::default(), fixed_at)).unwrap();
+    assert_eq!(patches(&store), [(first_seen, Some(fixed_at))]);
+    store.apply_source_run(&settled(&RecordBatch::default(), now())).unwrap();
+    assert_eq!(patches(&store), [(first_seen, Some(fixed_at))], "closed once, at the first read without it");
+    // Missing again later: a new sighting, not the old one reopened.
+    store.apply_source_run(&settled(&snapshot(now()), now())).unwrap();
+    assert_eq!(patches(&store), [(now(), None)]);
 
     store.apply_source_run(&run(&snapshot(first_seen), true, None)).unwrap();
     store.apply_source_run(&run(&snapshot(now() - Duration::days(3)), true, None)).unwrap();
-    assert_eq!(missing_since(&store), now() - Duration::days(3), "a file's own date is kept");
+    assert_eq!(patches(&store), [(now() - Duration::days(3), None)], "a file's own date is kept");
+    store.apply_source_run(&run(&RecordBatch::default(), true, None)).unwrap();
+    assert_eq!(patches(&store), [], "a file forgets what it no longer lists");
 }

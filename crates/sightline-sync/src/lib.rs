@@ -294,7 +294,7 @@ fn apply(
         finished_at: now,
         requests: fetched.requests,
         warnings: &fetched.warnings,
-        keep_first_sightings: fetched.keep_first_sightings,
+        snapshot: fetched.snapshot,
     });
     match applied {
         Ok(()) => {
