@@ -84,7 +84,7 @@ const METRIC_TILES: [TileSpec; 3] = [
         title: "Security hygiene",
         metric: MetricKey::PatchCompliancePct,
         explanation: "Patch compliance: the share of company devices whose security updates were installed within \
-                      14 days of release. Unpatched systems are the most common way attackers get in.",
+                      the grace period set in Settings. Unpatched systems are the most common way attackers get in.",
     },
     TileSpec {
         area: TileArea::Resilience,
@@ -124,9 +124,26 @@ impl Computed {
                 )
             }
             TileArea::SecurityHygiene => {
-                let critical =
-                    find(&self.values, MetricKey::VulnsCriticalOpen, &Scope::All, period).and_then(|value| value.value);
-                format!("Critical security weaknesses open: {}.", value_text(critical, sightline_domain::Unit::Count))
+                let figure = |metric| find(&self.values, metric, &Scope::All, period).and_then(|value| value.value);
+                let critical = figure(MetricKey::VulnsCriticalOpen);
+                let mut detail = format!(
+                    "Critical security weaknesses open: {}.",
+                    value_text(critical, sightline_domain::Unit::Count)
+                );
+                // Only where two kinds of tool can be compared.
+                if let Some(coverage) = figure(MetricKey::AgentCoveragePct) {
+                    detail.push_str(&format!(
+                        " Computers every security tool sees: {}.",
+                        value_text(Some(coverage), sightline_domain::Unit::Percent)
+                    ));
+                }
+                if let Some(unprotected) = figure(MetricKey::EndpointsUnprotected).filter(|count| *count > 0.0) {
+                    detail.push_str(&format!(
+                        " Without working endpoint protection: {}.",
+                        value_text(Some(unprotected), sightline_domain::Unit::Count)
+                    ));
+                }
+                detail
             }
             _ => {
                 let backups =

@@ -422,6 +422,25 @@ impl Sightline {
             security_charts.push(builder.trend(&scope, MetricKey::PatchCompliancePct));
         }
         let mut security_facts = Vec::new();
+        // Coverage is company-wide: the same computer as every tool sees it.
+        security_facts.extend(builder.fact(
+            &Scope::All,
+            MetricKey::AgentCoveragePct,
+            "computers every security tool sees:",
+            "",
+        ));
+        security_facts.extend(builder.fact(
+            &Scope::All,
+            MetricKey::EndpointsUnprotected,
+            "computers without working endpoint protection:",
+            "",
+        ));
+        security_facts.extend(builder.fact(
+            &Scope::All,
+            MetricKey::DevicesNotSeen30d,
+            "computers no tool has heard from for over 30 days:",
+            "",
+        ));
         for scope in builder.vendors() {
             security_facts.extend(builder.fact(&scope, MetricKey::VulnsCriticalOpen, "critical weaknesses open:", ""));
             security_facts.extend(builder.fact(&scope, MetricKey::VulnsOverdue, "weaknesses past their deadline:", ""));

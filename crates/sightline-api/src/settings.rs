@@ -81,6 +81,19 @@ const THRESHOLDS: &[(&str, &str, &str, &str)] = &[
         "percent",
     ),
     ("coverage_red_pct", "Red below", "Below this share of computers seen by every tool, the flag is red.", "percent"),
+    (
+        "mfa_target_pct",
+        "Accounts with a second factor",
+        "The share of enabled accounts in the company's directory that must have a second sign-in factor (MFA).",
+        "percent",
+    ),
+    ("mfa_red_pct", "Red below", "Below this share of accounts with a second factor, the flag is red.", "percent"),
+    (
+        "dormant_account_days",
+        "An account is unused after",
+        "Days without a sign-in after which an enabled account counts as dormant and is flagged.",
+        "days",
+    ),
     ("csat_target_pct", "Satisfied staff", "The share of staff who must say they were satisfied.", "percent"),
     ("availability_target_pct", "Services up", "The share of time monitored services must be up.", "percent"),
     (

@@ -35,7 +35,9 @@ fn source_field(field: &Field) -> SourceField {
             FieldInput::Choice,
             choices.iter().map(|(id, name)| Choice { id: id.to_string(), name: name.to_string() }).collect(),
         ),
-        FieldForm::Text | FieldForm::Count | FieldForm::PriorityMap => (FieldInput::Text, Vec::new()),
+        FieldForm::Text | FieldForm::Count | FieldForm::PriorityMap | FieldForm::VendorDomains => {
+            (FieldInput::Text, Vec::new())
+        }
     };
     SourceField {
         key: field.key.into(),

@@ -68,6 +68,7 @@ impl Lister<'_> {
             L::Surveys => &["Answered", "Satisfied"],
             L::Availability => &["Monitor", "From", "Up"],
             L::Sources => &["Source"],
+            L::Accounts => &["Account", "Name", "Administrator", "Second factor", "Last sign-in", "All right"],
         };
         names.iter().map(|name| name.to_string()).collect()
     }
@@ -77,7 +78,13 @@ impl Lister<'_> {
     fn verdict_column(&self) -> bool {
         use Listing as L;
         match self.metric.listing() {
-            L::TicketsAnswered | L::TicketsFixed | L::TicketsOpen | L::Devices | L::Computers | L::Changes => true,
+            L::TicketsAnswered
+            | L::TicketsFixed
+            | L::TicketsOpen
+            | L::Devices
+            | L::Computers
+            | L::Changes
+            | L::Accounts => true,
             L::MissingUpdates
             | L::Vulnerabilities
             | L::Backups
@@ -144,6 +151,21 @@ impl Lister<'_> {
                 }
                 cells
             }
+            L::Accounts => pass(
+                &records.accounts,
+                wanted,
+                |a| &a.provenance,
+                |account| {
+                    let provider = account.provider.as_deref().map(|vendor| format!(" ({vendor})")).unwrap_or_default();
+                    vec![
+                        format!("{}{provider}", account.user),
+                        account.display_name.clone(),
+                        met_word(Some(account.admin)),
+                        met_word(account.mfa_registered),
+                        account.last_sign_in.map_or_else(|| "never".to_string(), when),
+                    ]
+                },
+            ),
             L::Devices => pass(
                 &records.devices,
                 wanted,

@@ -35,7 +35,7 @@ fn demo_dir() -> tempfile::TempDir {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output).trim(),
-        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (17769 records).", dir.path().display())
+        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (17852 records).", dir.path().display())
     );
     dir
 }
@@ -46,7 +46,7 @@ fn kpis_json_gives_every_metric_with_its_contract_fields() {
     let output = cli(dir.path(), &["kpis", "--json", "--vendor", "bluepeak", "--period", "2026-10"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let rows: Vec<Value> = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(rows.len(), 29);
+    assert_eq!(rows.len(), 34);
     let response = rows.iter().find(|row| row["metric"] == "sla_response_compliance_pct").unwrap();
     for field in [
         "vendor",
@@ -199,16 +199,16 @@ fn check_reports_the_cache_and_each_source() {
     let output = cli(dir.path(), &["check", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], Value::Null);
-    assert_eq!(report["records"], 17769);
-    assert_eq!(report["sources"].as_array().unwrap().len(), 7);
+    assert_eq!(report["records"], 17852);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 8);
 
     let output = cli(dir.path(), &["check", "--full"]);
     assert!(stdout(&output).contains("Integrity: ok (every page read)"), "{}", stdout(&output));
     let output = cli(dir.path(), &["check", "--full", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], true);
-    assert_eq!(report["records"], 17769);
-    assert_eq!(report["sources"].as_array().unwrap().len(), 7);
+    assert_eq!(report["records"], 17852);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 8);
 }
 
 #[test]
@@ -278,6 +278,8 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
         .map(|risk| (risk["severity"].as_str().unwrap().to_string(), risk["id"].as_str().unwrap().to_string()))
         .collect();
     let expected = [
+        // The company's own directory: two administrators without MFA.
+        ("red", "admin_without_mfa:directory"),
         // Nine laptops Bluepeak manages that Defender does not see.
         ("red", "coverage_gap:protection"),
         ("red", "critical_patch_overdue:stratus"),
@@ -285,11 +287,15 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
         // Bluepeak reports a hole fixed that Defender still finds.
         ("red", "fixed_claim_contradicted:bluepeak-rmm:VULN-117768"),
         ("red", "patch_compliance:stratus"),
+        // The former Bluepeak engineer's administrator account.
+        ("red", "provider_account_without_mfa:bluepeak"),
         ("red", "restore_test_overdue:stratus"),
         // Among ambers, the larger likelihood times impact first.
         ("amber", "certificate_expiring:www.harborfinch.example"),
+        ("amber", "mfa_coverage:directory"),
         ("amber", "single_vendor_service:email"),
         ("amber", "single_vendor_service:erp"),
+        ("amber", "dormant_account:directory"),
         ("amber", "evidence_on_file:bluepeak:soc2"),
         ("amber", "evidence_on_file:stratus:pentest"),
         ("amber", "key_person:bluepeak"),
@@ -302,7 +308,7 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
     ];
     let expected: Vec<(String, String)> = expected.iter().map(|(s, id)| (s.to_string(), id.to_string())).collect();
     assert_eq!(seen, expected);
-    let certificate = &risks[6];
+    let certificate = &risks[8];
     for field in [
         "id",
         "rule",
@@ -321,25 +327,22 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
     assert_eq!(certificate["headline"], "The certificate for www.harborfinch.example expires in 12 days (4 December)");
     assert_eq!(certificate["state"], "new");
     assert_eq!(certificate["acknowledged"], Value::Null);
-    let vulnerability = &risks[2];
+    let vulnerability = &risks[3];
     assert_eq!(
         vulnerability["headline"],
         "Stratus Cloud Hosting has 1 critical security weakness open for 45 days; the deadline is 15 days"
     );
     assert_eq!(vulnerability["records"].as_array().unwrap().len(), 1);
-    let restore = &risks[5];
+    let restore = &risks[7];
     assert_eq!(restore["evidence"][0]["metric"], "days_since_restore_test");
     assert_eq!(restore["evidence"][0]["value"], 215.0);
 
     let text = stdout(&cli(dir.path(), &["risks"]));
-    assert!(
-        text.starts_with("RED   9 computers have no endpoint protection: it does not see them (HF-LT-188,"),
-        "{text}"
-    );
+    assert!(text.starts_with("RED   2 administrator accounts have no second sign-in factor (MFA)"), "{text}");
     assert!(text.contains("      Ask: When will Stratus Cloud Hosting restore a test system from backup"), "{text}");
 
     // The company's own Defender against the provider's tools.
-    let coverage = &risks[0];
+    let coverage = &risks[1];
     assert_eq!(
         coverage["headline"],
         "9 computers have no endpoint protection: it does not see them (HF-LT-188, HF-LT-189, HF-LT-190, HF-LT-191, \
@@ -350,13 +353,29 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
     let devices: Vec<&str> = coverage["records"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
     assert_eq!(devices.len(), 18, "each of the nine as the management tool and the scanner see it");
     assert!(devices.iter().all(|r| r.starts_with("bluepeak-rmm:") || r.starts_with("sentinel-scan:")), "{devices:?}");
-    let claim = &risks[3];
+    let claim = &risks[4];
     assert_eq!(
         claim["headline"],
         "Bluepeak IT Services reports CVE-2026-31337 on HF-LT-014 fixed on 12 November 2026, but Microsoft Defender \
          (company tenant) still finds it there"
     );
     assert_eq!(claim["records"].as_array().unwrap().len(), 2);
+
+    // The company's own directory, the accounts named.
+    let admins = &risks[0];
+    assert_eq!(
+        admins["headline"],
+        "2 administrator accounts have no second sign-in factor (MFA): it.admin@harborfinch.example, \
+         k.morgan_bluepeak.example#EXT#@harborfinch.onmicrosoft.com"
+    );
+    assert_eq!(admins["evidence"][0]["metric"], "admins_without_mfa");
+    assert_eq!(admins["records"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        risks[6]["headline"],
+        "1 account of Bluepeak IT Services' staff has no second factor in the company's directory: \
+         k.morgan_bluepeak.example#EXT#@harborfinch.onmicrosoft.com"
+    );
+    assert_eq!(risks[6]["vendor"], "bluepeak");
 }
 
 #[test]

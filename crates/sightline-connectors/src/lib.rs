@@ -31,6 +31,7 @@ connectors! {
     dattormm,
     defender,
     tenable,
+    entra,
     servicenow,
     tls,
     csv_import,

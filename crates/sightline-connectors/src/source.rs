@@ -73,6 +73,8 @@ pub enum FieldForm {
     Count,
     /// The source's priority names -> contract priorities P1..P4.
     PriorityMap,
+    /// E-mail domains -> the vendor id whose staff sign in from them.
+    VendorDomains,
 }
 
 /// Settings most API sources share.
@@ -219,6 +221,16 @@ pub enum Setting {
     Count(u32),
     List(Vec<String>),
     Map(BTreeMap<String, String>),
+}
+
+impl Setting {
+    /// The map, when the setting is one.
+    pub fn map(&self) -> Option<&BTreeMap<String, String>> {
+        match self {
+            Setting::Map(map) => Some(map),
+            _ => None,
+        }
+    }
 }
 
 impl Serialize for Setting {
@@ -391,6 +403,11 @@ fn check_value(field: &Field, value: &Setting) -> Vec<String> {
                 format!("{key} sends '{from}' to '{to}', which is not a contract priority: use P1, P2, P3 or P4")
             })
             .collect(),
+        (FieldForm::VendorDomains, Setting::Map(map)) => map
+            .keys()
+            .filter(|domain| !domain.contains('.') || domain.contains('@') || domain.contains(char::is_whitespace))
+            .map(|domain| format!("{key} names '{domain}', which is not a domain: write it as example.com"))
+            .collect(),
         _ => vec![format!("`{key}` does not hold the kind of value it takes")],
     }
 }
@@ -491,7 +508,9 @@ impl<'de> DeserializeSeed<'de> for ValueSeed {
             },
             FieldForm::Hosts => Option::<Vec<String>>::deserialize(deserializer)?.map(Setting::List),
             FieldForm::Count => Option::<u32>::deserialize(deserializer)?.map(Setting::Count),
-            FieldForm::PriorityMap => Option::<BTreeMap<String, String>>::deserialize(deserializer)?.map(Setting::Map),
+            FieldForm::PriorityMap | FieldForm::VendorDomains => {
+                Option::<BTreeMap<String, String>>::deserialize(deserializer)?.map(Setting::Map)
+            }
         })
     }
 }

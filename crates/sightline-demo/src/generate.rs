@@ -6,9 +6,10 @@ use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sightline_domain::{
-    BackupJob, BusinessClock, BusinessHours, Certificate, Change, ChangeOutcome, Clock, Contract, ContractTerms,
-    Device, DeviceRole, Inventory, Patch, PatchClass, Provenance, RecordBatch, ResilienceTest, RestoreTest, Service,
-    ServiceCredits, Severity, SlaClock, SlaTarget, SourceInfo, Survey, Ticket, Tz, Vendor, VendorKind, Vulnerability,
+    Account, BackupJob, BusinessClock, BusinessHours, Certificate, Change, ChangeOutcome, Clock, Contract,
+    ContractTerms, Device, DeviceRole, Inventory, Patch, PatchClass, Provenance, RecordBatch, ResilienceTest,
+    RestoreTest, Service, ServiceCredits, Severity, SlaClock, SlaTarget, SourceInfo, Survey, Ticket, Tz, Vendor,
+    VendorKind, Vulnerability,
 };
 
 /// The fixed seed: the same `now` always gives the same company.
@@ -59,7 +60,19 @@ const SOURCES: &[Source] = &[
         name: "Microsoft Defender (company tenant)",
         synced_minutes_ago: 25,
     },
+    Source {
+        id: "company-entra",
+        vendor: "internal",
+        name: "Microsoft Entra ID (company directory)",
+        synced_minutes_ago: 25,
+    },
 ];
+
+/// The former Bluepeak engineer's account: an administrator, no second
+/// factor, unused for months, still enabled.
+pub const FORMER_ENGINEER: &str = "k.morgan_bluepeak.example#EXT#@harborfinch.onmicrosoft.com";
+/// The company's own administrator account without a second factor.
+pub const SHARED_ADMIN: &str = "it.admin@harborfinch.example";
 
 /// The laptops Bluepeak manages that endpoint protection does not see.
 pub const UNPROTECTED_LAPTOPS: std::ops::RangeInclusive<u32> = 188..=196;
@@ -205,6 +218,7 @@ pub fn generate(now: DateTime<Utc>) -> DemoCompany {
     world.changes();
     world.surveys();
     world.coverage();
+    world.directory();
 
     let sources = SOURCES
         .iter()
@@ -829,6 +843,51 @@ impl World {
             first_found: now - Duration::days(14),
             fixed_at: None,
         });
+    }
+
+    /// The company's own directory (source 7): staff, a few administrators,
+    /// and the planted problems. Its own random stream.
+    fn directory(&mut self) {
+        const FIRST: &[&str] = &["alex", "bea", "chris", "dana", "eli", "fran", "gus", "hana", "ivo", "jo"];
+        const LAST: &[&str] = &["ward", "lee", "ortiz", "khan", "novak", "price", "silva", "young"];
+        let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x1D);
+        let now = self.now;
+        let push = |world: &mut World, user: String, name: String, admin: bool, mfa: bool, quiet_days: i64| {
+            let provenance = world.provenance(7, "USER");
+            let provider = user.contains("bluepeak.example").then(|| "bluepeak".to_string());
+            world.batches[7].accounts.push(Account {
+                provenance,
+                vendor_id: "internal".into(),
+                user,
+                display_name: name,
+                enabled: true,
+                admin,
+                mfa_registered: Some(mfa),
+                last_sign_in: Some(now - Duration::days(quiet_days) - Duration::hours(3)),
+                created_at: Some(now - Duration::days(900)),
+                provider,
+            });
+        };
+        // 78 staff: two without a second factor, one leaver never disabled.
+        for number in 0..78 {
+            let (first, last) = (FIRST[number % FIRST.len()], LAST[(number / FIRST.len()) % LAST.len()]);
+            let user = format!("{first}.{last}@harborfinch.example");
+            let name =
+                format!("{}{} {}{}", &first[..1].to_uppercase(), &first[1..], &last[..1].to_uppercase(), &last[1..]);
+            let quiet = if number == 40 { 160 } else { rng.gen_range(0..6) };
+            push(self, user, name, false, !(number == 12 || number == 57), quiet);
+        }
+        // Administrators: three with a second factor, two without.
+        for (user, name) in [
+            ("head.of.it@harborfinch.example", "Head of IT"),
+            ("cfo.admin@harborfinch.example", "Finance systems admin"),
+            ("r.mehta_bluepeak.example#EXT#@harborfinch.onmicrosoft.com", "R. Mehta (Bluepeak)"),
+        ] {
+            let quiet = rng.gen_range(0..3);
+            push(self, user.into(), name.into(), true, true, quiet);
+        }
+        push(self, SHARED_ADMIN.into(), "IT Admin (shared)".into(), true, false, 2);
+        push(self, FORMER_ENGINEER.into(), "K. Morgan (Bluepeak)".into(), true, false, 200);
     }
 
     fn surveys(&mut self) {

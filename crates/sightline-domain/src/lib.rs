@@ -20,8 +20,9 @@ pub use metric::{
 pub use onfile::{Action, ActionStatus, EvidenceDoc, EvidenceKind, SupplierReview};
 pub use period::{Period, PeriodError, PeriodKind};
 pub use records::{
-    Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Inventory, Patch, PatchClass,
-    Provenance, RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
+    Account, Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Inventory, Patch,
+    PatchClass, Provenance, RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket,
+    Vulnerability,
 };
 pub use secret::Secret;
 pub use vendor::{

@@ -177,6 +177,8 @@ pub enum Listing {
     Availability,
     /// The sources themselves (their last refresh).
     Sources,
+    /// Sign-in accounts in the company's own directory.
+    Accounts,
 }
 
 /// The metric catalogue: one entry per measure, with everything its
@@ -362,6 +364,31 @@ metric_keys! {
         "Security weaknesses open past their deadline",
         "Weaknesses open past their deadline (critical {vuln_critical_deadline_days} days, high \
          {vuln_high_deadline_days} days).";
+    MfaCoveragePct => "mfa_coverage_pct", Percent, HigherIsBetter,
+        Identity, Accounts, [Account],
+        "Accounts protected by a second factor",
+        "Of the enabled accounts in the company's own directory, the share with a second sign-in factor (MFA) \
+         registered. Accounts whose registration the directory does not report are left out and counted.";
+    AdminsWithoutMfa => "admins_without_mfa", Count, LowerIsBetter,
+        Identity, Accounts, [Account],
+        "Administrator accounts without a second factor",
+        "Enabled accounts holding an administrator role with no second sign-in factor registered: one stolen \
+         password opens everything they can reach.";
+    AdminAccounts => "admin_accounts", Count, LowerIsBetter,
+        Identity, Accounts, [Account],
+        "Administrator accounts",
+        "Enabled accounts holding an administrator role in the company's directory. Each is a key to the whole \
+         company: fewer is safer.";
+    DormantAccountsEnabled => "dormant_accounts_enabled", Count, LowerIsBetter,
+        Identity, Accounts, [Account],
+        "Enabled accounts nobody uses",
+        "Enabled accounts with no sign-in for more than {dormant_account_days} days, such as a former employee's \
+         or engineer's account left open.";
+    ProviderAccountsWithoutMfa => "provider_accounts_without_mfa", Count, LowerIsBetter,
+        Identity, Accounts, [Account],
+        "Provider staff accounts without a second factor",
+        "Enabled accounts in the company's directory that belong to a provider's staff (by their sign-in domain) \
+         with no second sign-in factor registered.";
     BackupSuccessPct => "backup_success_pct", Percent, HigherIsBetter,
         Resilience, Backups, [Backup],
         "Backups that completed",

@@ -304,6 +304,27 @@ pub struct Availability {
     pub down_seconds: i64,
 }
 
+/// A sign-in account in the company's own directory (Microsoft Entra ID),
+/// as it stood when the directory was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub provenance: Provenance,
+    pub vendor_id: String,
+    /// The sign-in name (`user@example.com`).
+    pub user: String,
+    pub display_name: String,
+    pub enabled: bool,
+    /// Holds an administrator role.
+    pub admin: bool,
+    /// Whether a second factor is registered, where the directory says.
+    pub mfa_registered: Option<bool>,
+    /// The last interactive or non-interactive sign-in, where known.
+    pub last_sign_in: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+    /// The vendor whose staff the account belongs to (by its domain), if any.
+    pub provider: Option<String>,
+}
+
 /// The kinds of record, one per list of a [`RecordBatch`] (and one table
 /// of the cache each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -319,10 +340,11 @@ pub enum RecordKind {
     Change,
     Survey,
     Availability,
+    Account,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 11] = [
+    pub const ALL: [RecordKind; 12] = [
         RecordKind::Ticket,
         RecordKind::Device,
         RecordKind::Patch,
@@ -334,6 +356,7 @@ impl RecordKind {
         RecordKind::Change,
         RecordKind::Survey,
         RecordKind::Availability,
+        RecordKind::Account,
     ];
 }
 
@@ -353,6 +376,8 @@ pub struct RecordBatch {
     pub changes: Vec<Change>,
     pub surveys: Vec<Survey>,
     pub availability: Vec<Availability>,
+    #[serde(default)]
+    pub accounts: Vec<Account>,
 }
 
 impl RecordBatch {
@@ -368,6 +393,7 @@ impl RecordBatch {
             + self.changes.len()
             + self.surveys.len()
             + self.availability.len()
+            + self.accounts.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -396,6 +422,7 @@ impl RecordBatch {
             changes: keep(wants(RecordKind::Change), &self.changes, |r| &r.vendor_id, vendor),
             surveys: keep(wants(RecordKind::Survey), &self.surveys, |r| &r.vendor_id, vendor),
             availability: keep(wants(RecordKind::Availability), &self.availability, |r| &r.vendor_id, vendor),
+            accounts: keep(wants(RecordKind::Account), &self.accounts, |r| &r.vendor_id, vendor),
         }
     }
 
@@ -412,5 +439,6 @@ impl RecordBatch {
         self.changes.extend(other.changes);
         self.surveys.extend(other.surveys);
         self.availability.extend(other.availability);
+        self.accounts.extend(other.accounts);
     }
 }

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{
-    Availability, BackupJob, Certificate, Change, Contract, Device, Patch, PatchClass, RecordBatch, ResilienceTest,
-    RestoreTest, SourceInfo, Survey, Ticket, Vendor, Vulnerability,
+    Account, Availability, BackupJob, Certificate, Change, Contract, Device, Patch, PatchClass, RecordBatch,
+    ResilienceTest, RestoreTest, SourceInfo, Survey, Ticket, Vendor, Vulnerability,
 };
 
 use crate::sla::{Clocks, Unjudged, judge};
@@ -107,6 +107,7 @@ pub(crate) struct ScopeIndex<'a> {
     pub changes: Vec<&'a Change>,
     pub surveys: Vec<&'a Survey>,
     pub availability: Vec<&'a Availability>,
+    pub accounts: Vec<&'a Account>,
     pub sources: Vec<&'a SourceInfo>,
 }
 
@@ -167,6 +168,7 @@ struct ScopeLists<'a> {
     changes: Vec<&'a Change>,
     surveys: Vec<&'a Survey>,
     availability: Vec<&'a Availability>,
+    accounts: Vec<&'a Account>,
     sources: Vec<&'a SourceInfo>,
 }
 
@@ -239,6 +241,7 @@ pub(crate) fn build_indexes<'a>(
     let mut changes = slots.split(&records.changes, |c| &c.vendor_id).into_iter();
     let mut surveys = slots.split(&records.surveys, |s| &s.vendor_id).into_iter();
     let mut availability = slots.split(&records.availability, |a| &a.vendor_id).into_iter();
+    let mut accounts = slots.split(&records.accounts, |a| &a.vendor_id).into_iter();
     let mut source_lists = slots.split(sources, |s| &s.vendor_id).into_iter();
     let lists: Vec<ScopeLists> = ticket_lists
         .into_iter()
@@ -254,6 +257,7 @@ pub(crate) fn build_indexes<'a>(
             changes: changes.next().unwrap_or_default(),
             surveys: surveys.next().unwrap_or_default(),
             availability: availability.next().unwrap_or_default(),
+            accounts: accounts.next().unwrap_or_default(),
             sources: source_lists.next().unwrap_or_default(),
         })
         .collect();
@@ -328,6 +332,7 @@ impl<'a> ScopeIndex<'a> {
             changes: sorted(lists.changes, |change| change.implemented_at),
             surveys: sorted(lists.surveys, |survey| survey.responded_at),
             availability: sorted(lists.availability, |window| window.window_start),
+            accounts: lists.accounts,
             sources: lists.sources,
         }
     }

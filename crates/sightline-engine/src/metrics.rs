@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{
-    ChangeOutcome, Contract, Inventory, MetricKey, MetricProvenance, MetricValue, Period, Provenance, RecordBatch,
-    Scope, Severity, SourceInfo, Status, Tz, Vendor,
+    Account, ChangeOutcome, Contract, Inventory, MetricKey, MetricProvenance, MetricValue, Period, Provenance,
+    RecordBatch, Scope, Severity, SourceInfo, Status, Tz, Vendor,
 };
 
 use crate::Settings;
@@ -229,6 +229,12 @@ pub fn target_for(metric: MetricKey, scope: &Scope, contracts: &[Contract], sett
         MetricKey::VulnsCriticalOpen | MetricKey::VulnsOverdue => Some(0.0),
         MetricKey::AgentCoveragePct => Some(settings.coverage_target_pct),
         MetricKey::EndpointsUnprotected | MetricKey::DevicesNotSeen30d => Some(0.0),
+        MetricKey::MfaCoveragePct => Some(settings.mfa_target_pct),
+        MetricKey::AdminsWithoutMfa | MetricKey::DormantAccountsEnabled | MetricKey::ProviderAccountsWithoutMfa => {
+            Some(0.0)
+        }
+        // How many administrators a company needs is its own judgement.
+        MetricKey::AdminAccounts => None,
         MetricKey::BackupSuccessPct => Some(settings.backup_target_pct),
         MetricKey::DaysSinceRestoreTest => Some(settings.restore_test_amber_days),
         MetricKey::DaysSinceResilienceTest => Some(settings.resilience_test_amber_days),
@@ -283,6 +289,9 @@ pub fn status_for(metric: MetricKey, value: Option<f64>, target: Option<f64>, se
         }
         MetricKey::PatchCompliancePct => higher_is_better(settings.patch_red_pct),
         MetricKey::AgentCoveragePct => higher_is_better(settings.coverage_red_pct),
+        MetricKey::MfaCoveragePct => higher_is_better(settings.mfa_red_pct),
+        // One administrator or provider account without MFA is one too many.
+        MetricKey::AdminsWithoutMfa | MetricKey::ProviderAccountsWithoutMfa => lower_is_better(target),
         // A computer without protection is an open door: red at once.
         MetricKey::EndpointsUnprotected => lower_is_better(target),
         MetricKey::BackupSuccessPct => higher_is_better(settings.backup_red_pct),
@@ -308,9 +317,10 @@ pub fn status_for(metric: MetricKey, value: Option<f64>, target: Option<f64>, se
         // Any open critical weakness needs attention; it turns red once it
         // is past its deadline (`vulns_overdue`).
         // A silent computer needs a look, not an alarm: amber.
-        MetricKey::VulnsCriticalOpen | MetricKey::DaysSinceResilienceTest | MetricKey::DevicesNotSeen30d => {
-            lower_is_better(f64::INFINITY)
-        }
+        MetricKey::VulnsCriticalOpen
+        | MetricKey::DaysSinceResilienceTest
+        | MetricKey::DevicesNotSeen30d
+        | MetricKey::DormantAccountsEnabled => lower_is_better(f64::INFINITY),
         MetricKey::TicketsOpened
         | MetricKey::TicketsClosed
         | MetricKey::FirstResponseMedianMinutes
@@ -320,7 +330,8 @@ pub fn status_for(metric: MetricKey, value: Option<f64>, target: Option<f64>, se
         | MetricKey::BacklogOpen
         | MetricKey::BacklogAged30d
         | MetricKey::ReopenedPct
-        | MetricKey::VulnsHighOpen => Status::NoTarget,
+        | MetricKey::VulnsHighOpen
+        | MetricKey::AdminAccounts => Status::NoTarget,
     }
 }
 
@@ -440,6 +451,27 @@ impl Computed<'_> {
     }
 }
 
+/// Accounts judged one by one: how many counted, of how many considered.
+struct Judged<'a> {
+    computed: Computed<'a>,
+    counted: u64,
+    considered: u64,
+}
+
+impl<'a> Judged<'a> {
+    /// The share counted; no value when none could be judged.
+    fn share(mut self) -> Computed<'a> {
+        self.computed.value = share(self.counted, self.considered);
+        self.computed
+    }
+
+    /// How many counted; no value when none could be judged.
+    fn count(mut self) -> Computed<'a> {
+        self.computed.value = (self.considered > 0).then_some(self.counted as f64);
+        self.computed
+    }
+}
+
 fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
 }
@@ -513,6 +545,28 @@ impl<'a> Context<'a> {
             MetricKey::AgentCoveragePct => self.agent_coverage(window),
             MetricKey::EndpointsUnprotected => self.endpoints_unprotected(window),
             MetricKey::DevicesNotSeen30d => self.devices_not_seen(window),
+            MetricKey::MfaCoveragePct => {
+                self.accounts(window, |account, _| Some(account.mfa_registered.map(|mfa| (mfa, mfa)))).share()
+            }
+            MetricKey::AdminsWithoutMfa => self
+                .accounts(window, |account, _| account.admin.then_some(account.mfa_registered.map(|mfa| (!mfa, mfa))))
+                .count(),
+            MetricKey::AdminAccounts => self.accounts(window, |account, _| Some(Some((account.admin, true)))).count(),
+            MetricKey::DormantAccountsEnabled => self
+                .accounts(window, |account, cutoff| {
+                    let quiet = Duration::days(self.settings.dormant_account_days);
+                    let last = account.last_sign_in.or(account.created_at);
+                    Some(last.map(|last| {
+                        let dormant = cutoff - last > quiet;
+                        (dormant, !dormant)
+                    }))
+                })
+                .count(),
+            MetricKey::ProviderAccountsWithoutMfa => self
+                .accounts(window, |account, _| {
+                    account.provider.as_ref().map(|_| account.mfa_registered.map(|mfa| (!mfa, mfa)))
+                })
+                .count(),
             MetricKey::BackupSuccessPct => self.backup_success(window),
             MetricKey::DaysSinceRestoreTest => self.days_since_restore_test(window),
             MetricKey::DaysSinceResilienceTest => self.days_since_resilience_test(window),
@@ -773,6 +827,41 @@ impl<'a> Context<'a> {
         let managed = self.index.devices.iter().any(|device| device.seen_by == Inventory::Management);
         computed.value = oldest.or_else(|| managed.then_some(0.0));
         computed
+    }
+
+    /// Judges each enabled account of the directory as it stood when read.
+    /// `judge` gives `None` for an account the measure is not about,
+    /// `Some(None)` when the directory does not say what the measure needs
+    /// (left out, with the reason), else `(counted, met)`. A period that
+    /// ended before the directory was read has no value: the accounts are
+    /// as they are now, not as they were then.
+    fn accounts(
+        &self,
+        window: Window,
+        judge: impl Fn(&Account, DateTime<Utc>) -> Option<Option<(bool, bool)>>,
+    ) -> Judged<'a> {
+        let mut computed = self.start();
+        let (mut counted, mut considered) = (0u64, 0u64);
+        for account in self.index.accounts.iter().copied().filter(|account| account.enabled) {
+            if window.end <= account.provenance.fetched_at {
+                computed.skip(
+                    &account.provenance,
+                    "the directory was read after this period: it shows accounts as they are now",
+                );
+                continue;
+            }
+            match judge(account, window.cutoff) {
+                None => {}
+                Some(None) => computed.skip(&account.provenance, "the directory does not say what this measure needs"),
+                Some(Some((hit, met))) => {
+                    computed.tally.used(&account.provenance);
+                    computed.tally.verdict(met);
+                    considered += 1;
+                    counted += u64::from(hit);
+                }
+            }
+        }
+        Judged { computed, counted, considered }
     }
 
     /// Of every computer any tool reports, the share every kind of tool in

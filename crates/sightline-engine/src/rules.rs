@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{
-    Direction, EvidencePoint, FlagSeverity, Inventory, MetricKey, MetricValue, PatchClass, Period, RiskFlag, Scope,
-    Service, Severity, Status, Unit, Vendor, VendorKind, Vulnerability,
+    Account, Direction, EvidencePoint, FlagSeverity, Inventory, MetricKey, MetricValue, PatchClass, Period, RiskFlag,
+    Scope, Service, Severity, Status, Unit, Vendor, VendorKind, Vulnerability,
 };
 
 use crate::EngineInput;
@@ -210,6 +210,7 @@ pub fn evaluate_rules(
     rules.certificates();
     rules.coverage();
     rules.fixed_claims();
+    rules.identity();
     rules.single_vendor_services();
     rules.stale_sources();
     let mut flags = rules.flags;
@@ -987,6 +988,151 @@ impl<'a> Rules<'a> {
                 ),
                 Vec::new(),
                 vec![record_ref(&claim.provenance), record_ref(&still.provenance)],
+            );
+        }
+    }
+
+    /// The company's own directory: administrators and provider staff
+    /// without a second factor, coverage under its target, dormant
+    /// accounts left enabled. Each names the accounts.
+    fn identity(&mut self) {
+        // The directory as read; a read after this assessment's moment says
+        // nothing about then.
+        let accounts: Vec<&Account> = self
+            .input
+            .records
+            .accounts
+            .iter()
+            .filter(|account| account.enabled && account.provenance.fetched_at <= self.now)
+            .collect();
+        if accounts.is_empty() {
+            return;
+        }
+        let names = |list: &[&Account]| {
+            let mut users: Vec<&str> = list.iter().map(|account| account.user.as_str()).collect();
+            users.sort_unstable();
+            if users.len() > 5 {
+                format!("{} and {} more", users[..5].join(", "), users.len() - 5)
+            } else {
+                users.join(", ")
+            }
+        };
+        let refs = |list: &[&Account]| list.iter().map(|account| record_ref(&account.provenance)).collect();
+
+        let admins: Vec<&Account> =
+            accounts.iter().copied().filter(|a| a.admin && a.mfa_registered == Some(false)).collect();
+        if !admins.is_empty() {
+            self.raise(
+                "admin_without_mfa",
+                "directory",
+                None,
+                FlagSeverity::Red,
+                format!(
+                    "{} no second sign-in factor (MFA): {}",
+                    plural(admins.len() as i64, "administrator account has", "administrator accounts have"),
+                    names(&admins)
+                ),
+                "An administrator's password alone is one phishing e-mail away from the keys to the whole company. \
+                 A second factor stops almost every such attack.",
+                "Who holds these administrator accounts, and when will each have a second factor or be removed?"
+                    .to_string(),
+                self.values
+                    .get(&Scope::All, MetricKey::AdminsWithoutMfa, self.current)
+                    .map(evidence)
+                    .into_iter()
+                    .collect(),
+                refs(&admins),
+            );
+        }
+
+        let mut providers: BTreeMap<&str, Vec<&Account>> = BTreeMap::new();
+        for account in accounts.iter().copied().filter(|a| a.mfa_registered == Some(false)) {
+            if let Some(provider) = account.provider.as_deref() {
+                providers.entry(provider).or_default().push(account);
+            }
+        }
+        for (provider, list) in providers {
+            let name = self.vendor_name(provider).to_string();
+            self.raise(
+                "provider_account_without_mfa",
+                provider,
+                Some(provider),
+                FlagSeverity::Red,
+                format!(
+                    "{} of {} staff {} no second factor in the company's directory: {}",
+                    plural(list.len() as i64, "account", "accounts"),
+                    possessive(&name),
+                    if list.len() == 1 { "has" } else { "have" },
+                    names(&list)
+                ),
+                "Providers' accounts are a favourite way in: one breached provider reaches every customer whose \
+                 directory trusts its staff's passwords alone.",
+                format!("Will {name} register a second factor on these accounts, or remove the ones no longer needed?"),
+                self.values
+                    .get(&Scope::All, MetricKey::ProviderAccountsWithoutMfa, self.current)
+                    .map(evidence)
+                    .into_iter()
+                    .collect(),
+                refs(&list),
+            );
+        }
+
+        if let Some(coverage) = self.values.get(&Scope::All, MetricKey::MfaCoveragePct, self.current) {
+            let severity = match coverage.status {
+                Status::Missed => Some(FlagSeverity::Red),
+                Status::AtRisk => Some(FlagSeverity::Amber),
+                _ => None,
+            };
+            if let (Some(severity), Some(figure), Some(target)) = (severity, coverage.value, coverage.target) {
+                let without: Vec<&Account> =
+                    accounts.iter().copied().filter(|a| a.mfa_registered == Some(false)).collect();
+                self.raise(
+                    "mfa_coverage",
+                    "directory",
+                    None,
+                    severity,
+                    format!(
+                        "Only {} of the company's accounts have a second sign-in factor; the target is {}",
+                        pct(figure),
+                        pct(target)
+                    ),
+                    "Every account without a second factor can be taken over with a guessed or phished password.",
+                    format!(
+                        "When will the {} without a second factor have one?",
+                        plural(without.len() as i64, "account", "accounts")
+                    ),
+                    vec![evidence(coverage)],
+                    refs(&without),
+                );
+            }
+        }
+
+        let days = self.input.settings.dormant_account_days;
+        let dormant: Vec<&Account> = accounts
+            .iter()
+            .copied()
+            .filter(|a| a.last_sign_in.or(a.created_at).is_some_and(|last| (self.now - last).num_days() > days))
+            .collect();
+        if !dormant.is_empty() {
+            self.raise(
+                "dormant_account",
+                "directory",
+                None,
+                FlagSeverity::Amber,
+                format!(
+                    "{} still enabled but not signed in for over {days} days: {}",
+                    plural(dormant.len() as i64, "account is", "accounts are"),
+                    names(&dormant)
+                ),
+                "An account nobody uses is one nobody would notice being used by someone else: leavers' and former \
+                 engineers' accounts are a common way in.",
+                "Are these accounts still needed, and if not, when will they be disabled?".to_string(),
+                self.values
+                    .get(&Scope::All, MetricKey::DormantAccountsEnabled, self.current)
+                    .map(evidence)
+                    .into_iter()
+                    .collect(),
+                refs(&dormant),
             );
         }
     }

@@ -33,6 +33,11 @@ pub struct Settings {
     /// The share of computers every kind of tool must see.
     pub coverage_target_pct: f64,
     pub coverage_red_pct: f64,
+    /// The share of enabled accounts that must have a second factor.
+    pub mfa_target_pct: f64,
+    pub mfa_red_pct: f64,
+    /// An enabled account with no sign-in for this long is dormant.
+    pub dormant_account_days: i64,
     pub change_success_target_pct: f64,
     pub csat_target_pct: f64,
     pub availability_target_pct: f64,
@@ -78,6 +83,9 @@ impl Default for Settings {
             cert_red_days: 7.0,
             coverage_target_pct: 98.0,
             coverage_red_pct: 90.0,
+            mfa_target_pct: 98.0,
+            mfa_red_pct: 90.0,
+            dormant_account_days: 90,
             change_success_target_pct: 90.0,
             csat_target_pct: 85.0,
             availability_target_pct: 99.5,

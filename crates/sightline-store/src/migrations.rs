@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_scale.sql"),
     include_str!("../migrations/0009_source_content.sql"),
     include_str!("../migrations/0010_device_sightings.sql"),
+    include_str!("../migrations/0011_accounts.sql"),
 ];
 
 /// The schema version this build writes.

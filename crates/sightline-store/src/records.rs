@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, Row, params};
 use sightline_domain::{
-    Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Inventory, Patch, PatchClass,
-    Provenance, RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket, Vulnerability,
+    Account, Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Inventory, Patch,
+    PatchClass, Provenance, RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket,
+    Vulnerability,
 };
 
 /// Tables holding records, each with `source_id` as its first key column.
@@ -22,6 +23,7 @@ pub(crate) const RECORD_TABLES: &[&str] = &[
     "changes",
     "surveys",
     "availability",
+    "accounts",
 ];
 
 /// Each record table's instant: the one from which the record can count
@@ -38,6 +40,8 @@ const INSTANTS: &[(&str, &str)] = &[
     ("changes", "implemented_at"),
     ("surveys", "responded_at"),
     ("availability", "window_start"),
+    // An account is as it stood when the directory was read.
+    ("accounts", "fetched_at"),
 ];
 
 /// How many records a source holds, through each table's key.
@@ -132,6 +136,19 @@ pub(crate) fn earliest_difference(conn: &Connection, source_id: &str) -> rusqlit
         let columns = columns.join(", ");
         let now = format!("SELECT {columns} FROM main.{table} WHERE source_id = ?1");
         let before = format!("SELECT {columns} FROM previous_{table}");
+        if *instant == "fetched_at" {
+            // A record as it stood when read (an account): any change counts
+            // from the read that saw it.
+            let sql = format!(
+                "SELECT CASE WHEN EXISTS ({now} EXCEPT {before}) OR EXISTS ({before} EXCEPT {now})
+                 THEN (SELECT MAX(fetched_at) FROM (SELECT fetched_at FROM main.{table} WHERE source_id = ?1
+                                                    UNION ALL SELECT fetched_at FROM previous_{table})) END"
+            );
+            let found = min_stamp(conn, &sql, [source_id])?;
+            earliest = earliest.into_iter().chain(found).min();
+            conn.execute(&format!("DELETE FROM previous_{table}"), [])?;
+            continue;
+        }
         for sql in [
             format!("SELECT MIN({instant}) FROM ({now} EXCEPT {before})"),
             format!("SELECT MIN({instant}) FROM ({before} EXCEPT {now})"),
@@ -149,7 +166,10 @@ pub(crate) fn earliest_difference(conn: &Connection, source_id: &str) -> rusqlit
 pub(crate) fn earliest(conn: &Connection) -> rusqlite::Result<Option<DateTime<Utc>>> {
     let mut earliest = None;
     for (table, column) in INSTANTS {
-        if matches!(*table, "devices" | "certificates" | "restore_tests" | "resilience_tests" | "availability") {
+        if matches!(
+            *table,
+            "devices" | "certificates" | "restore_tests" | "resilience_tests" | "availability" | "accounts"
+        ) {
             continue;
         }
         let found = min_stamp(conn, &format!("SELECT MIN({column}) FROM {table}"), [])?;
@@ -186,6 +206,7 @@ pub(crate) fn earliest_replaced(conn: &Connection, batch: &RecordBatch) -> rusql
     look("changes", &mut batch.changes.iter().map(|r| &r.provenance))?;
     look("surveys", &mut batch.surveys.iter().map(|r| &r.provenance))?;
     look("availability", &mut batch.availability.iter().map(|r| &r.provenance))?;
+    look("accounts", &mut batch.accounts.iter().map(|r| &r.provenance))?;
     Ok(earliest)
 }
 
@@ -205,6 +226,7 @@ pub(crate) fn earliest_in(batch: &RecordBatch) -> Option<DateTime<Utc>> {
         .chain(batch.changes.iter().map(|r| r.implemented_at))
         .chain(batch.surveys.iter().map(|r| r.responded_at))
         .chain(batch.availability.iter().map(|r| r.window_start))
+        .chain(batch.accounts.iter().map(|r| r.provenance.fetched_at))
         .min()
 }
 
@@ -475,6 +497,29 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
             stamp(sample.window_end),
             sample.up_seconds,
             sample.down_seconds,
+        ])?;
+    }
+
+    let mut statement = conn.prepare_cached(
+        "INSERT OR REPLACE INTO accounts (source_id, record_id, fetched_at, vendor_id, user, display_name, enabled,
+             admin, mfa_registered, last_sign_in, created_at, provider)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for account in &batch.accounts {
+        let p = &account.provenance;
+        statement.execute(params![
+            p.source_id,
+            p.record_id,
+            stamp(p.fetched_at),
+            account.vendor_id,
+            account.user,
+            account.display_name,
+            account.enabled,
+            account.admin,
+            account.mfa_registered,
+            optional_stamp(account.last_sign_in),
+            optional_stamp(account.created_at),
+            account.provider,
         ])?;
     }
     Ok(())
@@ -870,7 +915,35 @@ pub(crate) fn load_batch(
             })
         },
     )?;
+    // Accounts are as the directory stood when read: every one is read.
+    let accounts = load(
+        conn,
+        RecordKind::Account,
+        wanted,
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, user, display_name, enabled, admin, mfa_registered,
+                    last_sign_in, created_at, provider
+             FROM accounts{} ORDER BY source_id, record_id",
+            filter.every()
+        ),
+        |row| {
+            let (provenance, vendor_id) = read_provenance(row)?;
+            Ok(Account {
+                provenance,
+                vendor_id,
+                user: row.get(4)?,
+                display_name: row.get(5)?,
+                enabled: row.get(6)?,
+                admin: row.get(7)?,
+                mfa_registered: row.get(8)?,
+                last_sign_in: read_optional_stamp(row, 9)?,
+                created_at: read_optional_stamp(row, 10)?,
+                provider: row.get(11)?,
+            })
+        },
+    )?;
     Ok(RecordBatch {
+        accounts,
         availability: by_time(availability, |sample| sample.window_start, |sample| &sample.provenance),
         tickets: by_time(tickets, |ticket| ticket.created_at, |ticket| &ticket.provenance),
         devices,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sightline_connectors::SourceConfig;
+use sightline_connectors::{FieldForm, Setting, SourceConfig};
 use sightline_domain::{
     BusinessHours, Contract, ContractTerms, Service, ServiceCredits, SlaClock, SlaTarget, SourceInfo, Vendor,
     VendorKind,
@@ -298,6 +298,23 @@ impl Config {
             }
             for what in source.check() {
                 problem(&span, format!("source '{}': {what}", source.id));
+            }
+            // A vendor named in a setting must exist.
+            for field in source.kind.fields().iter().filter(|field| field.form == FieldForm::VendorDomains) {
+                for vendor in
+                    source.settings.get(field.key).and_then(Setting::map).into_iter().flat_map(|map| map.values())
+                {
+                    if !vendor_ids.contains(vendor) {
+                        problem(
+                            &span,
+                            format!(
+                                "source '{}': {} names the vendor '{vendor}', which is not defined: add a [[vendor]] \
+                                 with id = \"{vendor}\" or correct the name",
+                                source.id, field.key
+                            ),
+                        );
+                    }
+                }
             }
             // Files named in the configuration are relative to it.
             source.resolve_paths(base);

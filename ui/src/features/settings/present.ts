@@ -26,6 +26,7 @@ const areas: { title: string; keys: string[] }[] = [
       "coverage_red_pct",
     ],
   },
+  { title: "Identity and access", keys: ["mfa_target_pct", "mfa_red_pct", "dormant_account_days"] },
   {
     title: "Resilience",
     keys: ["backup_target_pct", "restore_test_amber_days", "restore_test_red_days", "availability_target_pct"],
