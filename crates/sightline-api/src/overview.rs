@@ -143,6 +143,12 @@ impl Computed {
                         value_text(Some(unprotected), sightline_domain::Unit::Count)
                     ));
                 }
+                if let Some(admins) = figure(MetricKey::AdminsWithoutMfa).filter(|count| *count > 0.0) {
+                    detail.push_str(&format!(
+                        " Administrator accounts without a second factor: {}.",
+                        value_text(Some(admins), sightline_domain::Unit::Count)
+                    ));
+                }
                 detail
             }
             _ => {

@@ -267,11 +267,11 @@ impl Builder<'_> {
             Status::AtRisk => " — at risk",
             _ => "",
         };
-        Some(format!(
-            "{}: {phrase} {}{after}{status}.",
-            self.computed.vendor_name(scope),
-            value_text(Some(figure), metric.unit())
-        ))
+        let whose = match scope {
+            Scope::All => "Company-wide".to_string(),
+            Scope::Vendor(_) => self.computed.vendor_name(scope),
+        };
+        Some(format!("{whose}: {phrase} {}{after}{status}.", value_text(Some(figure), metric.unit())))
     }
 
     pub(crate) fn scorecard(&self) -> Vec<ScorecardRow> {
@@ -441,6 +441,15 @@ impl Sightline {
             "computers no tool has heard from for over 30 days:",
             "",
         ));
+        // Identity, from the company's own directory.
+        for (metric, phrase) in [
+            (MetricKey::MfaCoveragePct, "accounts with a second sign-in factor:"),
+            (MetricKey::AdminsWithoutMfa, "administrator accounts without a second factor:"),
+            (MetricKey::ProviderAccountsWithoutMfa, "providers' staff accounts without a second factor:"),
+            (MetricKey::DormantAccountsEnabled, "enabled accounts nobody has used for months:"),
+        ] {
+            security_facts.extend(builder.fact(&Scope::All, metric, phrase, ""));
+        }
         for scope in builder.vendors() {
             security_facts.extend(builder.fact(&scope, MetricKey::VulnsCriticalOpen, "critical weaknesses open:", ""));
             security_facts.extend(builder.fact(&scope, MetricKey::VulnsOverdue, "weaknesses past their deadline:", ""));
