@@ -121,11 +121,63 @@ pub(crate) fn settle_snapshot(conn: &Connection, source_id: &str, at: DateTime<U
     Ok(())
 }
 
+/// For an incremental run: sets aside, as [`set_aside`] does for a whole
+/// source, only the stored versions of the records `batch` brings, and
+/// remembers which those are (`batch_keys`), so that
+/// [`earliest_difference`] compares just them: records sent again
+/// unchanged mark nothing out of date.
+pub(crate) fn set_aside_batch(conn: &Connection, source_id: &str, batch: &RecordBatch) -> rusqlite::Result<()> {
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS batch_keys (tbl TEXT NOT NULL, record_id TEXT NOT NULL)", [])?;
+    conn.execute("DELETE FROM batch_keys", [])?;
+    {
+        let mut insert = conn.prepare_cached("INSERT INTO batch_keys (tbl, record_id) VALUES (?1, ?2)")?;
+        let mut add = |table: &str, provenances: &mut dyn Iterator<Item = &Provenance>| -> rusqlite::Result<()> {
+            for provenance in provenances {
+                insert.execute(params![table, provenance.record_id])?;
+            }
+            Ok(())
+        };
+        add("tickets", &mut batch.tickets.iter().map(|r| &r.provenance))?;
+        add("devices", &mut batch.devices.iter().map(|r| &r.provenance))?;
+        add("patches", &mut batch.patches.iter().map(|r| &r.provenance))?;
+        add("backup_jobs", &mut batch.backups.iter().map(|r| &r.provenance))?;
+        add("restore_tests", &mut batch.restore_tests.iter().map(|r| &r.provenance))?;
+        add("resilience_tests", &mut batch.resilience_tests.iter().map(|r| &r.provenance))?;
+        add("certificates", &mut batch.certificates.iter().map(|r| &r.provenance))?;
+        add("vulnerabilities", &mut batch.vulnerabilities.iter().map(|r| &r.provenance))?;
+        add("changes", &mut batch.changes.iter().map(|r| &r.provenance))?;
+        add("surveys", &mut batch.surveys.iter().map(|r| &r.provenance))?;
+        add("availability", &mut batch.availability.iter().map(|r| &r.provenance))?;
+        add("accounts", &mut batch.accounts.iter().map(|r| &r.provenance))?;
+    }
+    for table in RECORD_TABLES {
+        conn.execute(
+            &format!("CREATE TEMP TABLE IF NOT EXISTS previous_{table} AS SELECT * FROM main.{table} WHERE 0"),
+            [],
+        )?;
+        conn.execute(&format!("DELETE FROM previous_{table}"), [])?;
+        conn.execute(
+            &format!(
+                "INSERT INTO previous_{table} SELECT * FROM main.{table}
+                 WHERE source_id = ?1 AND record_id IN (SELECT record_id FROM batch_keys WHERE tbl = ?2)"
+            ),
+            params![source_id, table],
+        )?;
+    }
+    Ok(())
+}
+
 /// The earliest instant of any record a full run added, removed or changed
 /// in anything but when it was fetched, against the copy [`set_aside`]
 /// kept (which it then empties): a file read again with one row changed
 /// makes only that row's periods out of date, not the source's history.
-pub(crate) fn earliest_difference(conn: &Connection, source_id: &str) -> rusqlite::Result<Option<DateTime<Utc>>> {
+///
+/// `keyed`: compare only the records [`set_aside_batch`] noted.
+pub(crate) fn earliest_difference(
+    conn: &Connection,
+    source_id: &str,
+    keyed: bool,
+) -> rusqlite::Result<Option<DateTime<Utc>>> {
     let mut earliest = None;
     for (table, instant) in INSTANTS {
         let mut statement = conn.prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
@@ -134,14 +186,19 @@ pub(crate) fn earliest_difference(conn: &Connection, source_id: &str) -> rusqlit
             .filter(|name| !matches!(name.as_deref(), Ok("fetched_at")))
             .collect::<rusqlite::Result<_>>()?;
         let columns = columns.join(", ");
-        let now = format!("SELECT {columns} FROM main.{table} WHERE source_id = ?1");
+        let only = if keyed {
+            format!(" AND record_id IN (SELECT record_id FROM batch_keys WHERE tbl = '{table}')")
+        } else {
+            String::new()
+        };
+        let now = format!("SELECT {columns} FROM main.{table} WHERE source_id = ?1{only}");
         let before = format!("SELECT {columns} FROM previous_{table}");
         if *instant == "fetched_at" {
             // A record as it stood when read (an account): any change counts
             // from the read that saw it.
             let sql = format!(
                 "SELECT CASE WHEN EXISTS ({now} EXCEPT {before}) OR EXISTS ({before} EXCEPT {now})
-                 THEN (SELECT MAX(fetched_at) FROM (SELECT fetched_at FROM main.{table} WHERE source_id = ?1
+                 THEN (SELECT MAX(fetched_at) FROM (SELECT fetched_at FROM main.{table} WHERE source_id = ?1{only}
                                                     UNION ALL SELECT fetched_at FROM previous_{table})) END"
             );
             let found = min_stamp(conn, &sql, [source_id])?;
@@ -175,38 +232,6 @@ pub(crate) fn earliest(conn: &Connection) -> rusqlite::Result<Option<DateTime<Ut
         let found = min_stamp(conn, &format!("SELECT MIN({column}) FROM {table}"), [])?;
         earliest = earliest.into_iter().chain(found).min();
     }
-    Ok(earliest)
-}
-
-/// The earliest instant among the stored versions of the batch's records
-/// (those it replaces).
-pub(crate) fn earliest_replaced(conn: &Connection, batch: &RecordBatch) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    let mut earliest: Option<DateTime<Utc>> = None;
-    let mut look = |table: &str, provenances: &mut dyn Iterator<Item = &Provenance>| -> rusqlite::Result<()> {
-        let column = INSTANTS.iter().find(|(name, _)| *name == table).map(|(_, column)| *column).unwrap_or("NULL");
-        let sql = format!("SELECT {column} FROM {table} WHERE source_id = ?1 AND record_id = ?2");
-        let mut statement = conn.prepare_cached(&sql)?;
-        for provenance in provenances {
-            let mut rows = statement.query(params![provenance.source_id, provenance.record_id])?;
-            if let Some(row) = rows.next()? {
-                let at = row.get::<_, Stamp>(0)?.0;
-                earliest = Some(earliest.map_or(at, |known| known.min(at)));
-            }
-        }
-        Ok(())
-    };
-    look("tickets", &mut batch.tickets.iter().map(|r| &r.provenance))?;
-    look("devices", &mut batch.devices.iter().map(|r| &r.provenance))?;
-    look("patches", &mut batch.patches.iter().map(|r| &r.provenance))?;
-    look("backup_jobs", &mut batch.backups.iter().map(|r| &r.provenance))?;
-    look("restore_tests", &mut batch.restore_tests.iter().map(|r| &r.provenance))?;
-    look("resilience_tests", &mut batch.resilience_tests.iter().map(|r| &r.provenance))?;
-    look("certificates", &mut batch.certificates.iter().map(|r| &r.provenance))?;
-    look("vulnerabilities", &mut batch.vulnerabilities.iter().map(|r| &r.provenance))?;
-    look("changes", &mut batch.changes.iter().map(|r| &r.provenance))?;
-    look("surveys", &mut batch.surveys.iter().map(|r| &r.provenance))?;
-    look("availability", &mut batch.availability.iter().map(|r| &r.provenance))?;
-    look("accounts", &mut batch.accounts.iter().map(|r| &r.provenance))?;
     Ok(earliest)
 }
 

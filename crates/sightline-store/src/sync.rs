@@ -102,11 +102,13 @@ impl Store {
             if run.snapshot {
                 records::settle_snapshot(&tx, run.source_id, run.finished_at)?;
             }
-            records::earliest_difference(&tx, run.source_id)?
+            records::earliest_difference(&tx, run.source_id, false)?
         } else {
-            let replaced = records::earliest_replaced(&tx, run.batch)?;
+            // Only what the run added or changed: a record sent again as
+            // it was marks nothing out of date.
+            records::set_aside_batch(&tx, run.source_id, run.batch)?;
             records::insert_batch(&tx, run.batch)?;
-            replaced.into_iter().chain(records::earliest_in(run.batch)).min()
+            records::earliest_difference(&tx, run.source_id, true)?
         };
         // The source's freshness is a figure of the current period.
         let from = changed.into_iter().chain([run.finished_at]).min();

@@ -304,3 +304,43 @@ fn a_snapshot_keeps_the_first_sighting_and_closes_what_it_no_longer_lists() {
     store.apply_source_run(&run(&RecordBatch::default(), true, None)).unwrap();
     assert_eq!(patches(&store), [], "a file forgets what it no longer lists");
 }
+
+/// A source read by changes may send records again as they were (Defender
+/// lists every machine on each read): those mark nothing out of date; a
+/// changed or new one marks from its own instant, and from the instant of
+/// the version it replaces.
+#[test]
+fn a_merge_marks_out_of_date_only_what_it_changed() {
+    let (_dir, mut store) = open();
+    store.configure_company(&company(&["acme-psa"])).unwrap();
+    let settle = |store: &mut Store| {
+        let version = store.data_version().unwrap();
+        store.finish_assessment(&[], now(), version).unwrap();
+    };
+    let old = |id: &str, days: i64, summary: &str| Ticket {
+        created_at: now() - Duration::days(days),
+        ..ticket("acme-psa", id, summary)
+    };
+    let first = RecordBatch { tickets: vec![old("1", 900, "a"), old("2", 40, "b")], ..Default::default() };
+    store.apply_source_run(&run(&first, true, None)).unwrap();
+    settle(&mut store);
+
+    let later = now() + Duration::hours(1);
+    let mut again = first.clone();
+    for ticket in &mut again.tickets {
+        ticket.provenance.fetched_at = later;
+    }
+    store.apply_source_run(&SourceRun { finished_at: later, ..run(&again, false, None) }).unwrap();
+    assert_eq!(store.dirty().unwrap(), Some(Dirty::From(later)), "only the source's freshness");
+    settle(&mut store);
+
+    let mut changed = again.clone();
+    changed.tickets[1].summary = "b, reworded".into();
+    changed.tickets.push(old("3", 5, "c"));
+    store.apply_source_run(&SourceRun { finished_at: later, ..run(&changed, false, None) }).unwrap();
+    assert_eq!(store.dirty().unwrap(), Some(Dirty::From(now() - Duration::days(40))));
+    assert_eq!(
+        summaries(&store),
+        vec![("1".into(), "a".into()), ("2".into(), "b, reworded".into()), ("3".into(), "c".into())]
+    );
+}
