@@ -370,7 +370,13 @@ impl Sightline {
         let now = self.now();
         let last = Period::month_of(period.end() - Duration::seconds(1));
         let mut periods: Vec<Period> = (0..12).rev().map(|back| last.shift(-back)).collect();
-        periods.extend([period.previous(), period]);
+        // A month is already among the twelve: read each period once, or
+        // every figure of it (a credit owed, say) would be counted twice.
+        for extra in [period.previous(), period] {
+            if !periods.contains(&extra) {
+                periods.push(extra);
+            }
+        }
         let computed = self.compute(&periods)?;
         let figures_as_of = self
             .old_results_from()?

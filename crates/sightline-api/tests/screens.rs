@@ -557,3 +557,23 @@ fn every_quarterly_report_is_point_in_time() {
     assert_eq!(after.tiles, before.tiles);
     assert_eq!(after.scorecard, before.scorecard);
 }
+
+/// The Overview on the demo: each tile's detail says each thing once (a
+/// month was once read twice, and the credit owed said twice), and the
+/// security tile carries coverage and identity.
+#[test]
+fn the_overview_says_each_thing_once_and_shows_coverage_and_identity() {
+    let (_dir, app) = demo();
+    let overview = app.overview().unwrap();
+    let vendors = overview.tiles.iter().find(|tile| tile.title == "Vendors").unwrap();
+    assert_eq!(
+        vendors.detail.matches("Bluepeak IT Services owes about 981 in service credits for October 2026.").count(),
+        1,
+        "{}",
+        vendors.detail
+    );
+    let security = overview.tiles.iter().find(|tile| tile.title == "Security hygiene").unwrap();
+    for words in ["Computers every security tool sees: 96.2%.", "Administrator accounts without a second factor: 2."] {
+        assert!(security.detail.contains(words), "{}", security.detail);
+    }
+}
