@@ -40,11 +40,11 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Duration, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer};
 use sightline_domain::{Device, DeviceRole, Inventory, Provenance, Severity, Vulnerability};
-use url::Url;
 
 use crate::http::{Http, Pages, endpoint};
+use crate::microsoft::{Listing, Reader};
 use crate::{
-    BASE_URL, FetchError, FetchErrorKind, FetchRequest, Fetched, Field, FieldForm, MAX_PAGES, PAGE_SIZE, Progress,
+    BASE_URL, FetchError, FetchRequest, Fetched, Field, FieldForm, MAX_PAGES, PAGE_SIZE, Progress,
     ProgressSink, SourceSpec,
 };
 
@@ -93,7 +93,6 @@ pub const SPEC: SourceSpec = SourceSpec {
 };
 
 const DEFAULT_BASE: &str = "https://api.security.microsoft.com";
-const DEFAULT_AUTH: &str = "https://login.microsoftonline.com";
 const SCOPE: &str = "https://api.securitycenter.microsoft.com/.default";
 /// How far back Sightline asks for changes: Defender keeps 14 days and
 /// refuses a `sinceTime` older than that, so a day's margin.
@@ -101,19 +100,6 @@ const CHANGES_KEPT_DAYS: i64 = 13;
 const DEFAULT_PAGE_SIZE: u32 = 10_000;
 /// Defender's largest `$top` for machines.
 const MAX_MACHINES_PAGE: u32 = 10_000;
-
-#[derive(Debug, Deserialize)]
-struct Token {
-    access_token: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Listing<T> {
-    #[serde(default = "Vec::new")]
-    value: Vec<T>,
-    #[serde(rename = "@odata.nextLink")]
-    next_link: Option<String>,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -180,38 +166,10 @@ fn severity(level: Option<&str>) -> Option<Severity> {
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
     let source_id = source.id.as_str();
-    let client_secret = crate::credential(request, "CLIENT_SECRET")?;
     let http = Http::new(source_id, request.http, None)?;
     let base = http.url(source.text(BASE_URL.key).unwrap_or(DEFAULT_BASE))?;
-    let auth = http.url(source.text("auth_url").unwrap_or(DEFAULT_AUTH))?;
-    let tenant = source.text("tenant_id").unwrap_or_default();
-    // The tenant goes into the sign-in path: an id or a domain name only,
-    // so it can never point the secret at another address.
-    if tenant.is_empty() || !tenant.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
-        return Err(FetchError::config(
-            source_id,
-            format!("the tenant_id '{tenant}' is not a directory ID (a GUID) or domain name: correct it"),
-        ));
-    }
-    let client_id = source.text("client_id").unwrap_or_default();
     let page_size = source.page_size().unwrap_or(DEFAULT_PAGE_SIZE);
-
-    let token_url = endpoint(&auth, &format!("{tenant}/oauth2/v2.0/token"));
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", client_id),
-        ("client_secret", client_secret),
-        ("scope", SCOPE),
-    ];
-    let (token, _): (Token, _) = http.json(|client| client.post(token_url.clone()).form(&form)).await?;
-    let bearer = token.access_token.filter(|token| !token.is_empty()).ok_or_else(|| {
-        FetchError::new(
-            source_id,
-            FetchErrorKind::Auth,
-            format!("Microsoft gave no access token for {source_id}: check the tenant, client id and secret"),
-        )
-    })?;
-    let bearer = format!("Bearer {bearer}");
+    let bearer = crate::microsoft::sign_in(&http, request, SCOPE).await?;
     let mut pages = Pages::new(source.max_pages().unwrap_or(10_000));
     let get = Reader { http: &http, base: &base, bearer: &bearer };
 
@@ -219,7 +177,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     let since = request.since.filter(|since| request.now - *since < Duration::days(CHANGES_KEPT_DAYS));
     let mut fetched = Fetched { full: since.is_none(), snapshot: true, ..Fetched::default() };
 
-    let machines = get.machines(&mut pages, page_size.clamp(1, MAX_MACHINES_PAGE)).await?;
+    let machines = machines(&get, &mut pages, page_size.clamp(1, MAX_MACHINES_PAGE)).await?;
     let mut unjudged: BTreeMap<String, usize> = BTreeMap::new();
     for machine in machines {
         fetched.batch.devices.push(map_machine(request, machine, &mut unjudged));
@@ -299,65 +257,41 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     Ok(fetched)
 }
 
-/// Reads every page of an OData listing.
-struct Reader<'a> {
-    http: &'a Http<'a>,
-    base: &'a Url,
-    bearer: &'a str,
-}
-
-impl Reader<'_> {
-    /// Every machine: `$top` and `$skip` until a page comes back short,
-    /// or the listing's own next links where it gives them.
-    async fn machines(&self, pages: &mut Pages, top: u32) -> Result<Vec<Machine>, FetchError> {
-        let mut machines = Vec::new();
-        let mut url = endpoint(self.base, "api/machines");
-        url.query_pairs_mut().append_pair("$top", &top.to_string());
-        loop {
-            pages.visit(self.http.source_id(), url.as_str(), url.path())?;
-            let (page, _): (Listing<Machine>, _) =
-                self.http.json(|client| client.get(url.clone()).header("Authorization", self.bearer)).await?;
-            let count = page.value.len();
-            let before = machines.len();
-            for machine in page.value {
-                if !machines.iter().any(|known: &Machine| known.id == machine.id) {
-                    machines.push(machine);
-                }
-            }
-            if count > 0 && machines.len() == before {
-                return Err(FetchError::bad_response(
-                    self.http.source_id(),
-                    "Defender sent the same machines again instead of the next page: the listing was not read; \
-                     sync again later",
-                ));
-            }
-            url = match page.next_link.filter(|link| !link.trim().is_empty()) {
-                Some(link) => self.http.follow(self.base, &link)?,
-                None if count < top as usize => return Ok(machines),
-                None => {
-                    let mut next = endpoint(self.base, "api/machines");
-                    next.query_pairs_mut()
-                        .append_pair("$top", &top.to_string())
-                        .append_pair("$skip", &machines.len().to_string());
-                    next
-                }
-            };
-        }
-    }
-
-    async fn all<T: serde::de::DeserializeOwned>(&self, pages: &mut Pages, first: Url) -> Result<Vec<T>, FetchError> {
-        let mut rows = Vec::new();
-        let mut url = first;
-        loop {
-            pages.visit(self.http.source_id(), url.as_str(), url.path())?;
-            let (page, _): (Listing<T>, _) =
-                self.http.json(|client| client.get(url.clone()).header("Authorization", self.bearer)).await?;
-            rows.extend(page.value);
-            match page.next_link.filter(|link| !link.trim().is_empty()) {
-                Some(link) => url = self.http.follow(self.base, &link)?,
-                None => return Ok(rows),
+/// Every machine: `$top` and `$skip` until a page comes back short, or
+/// the listing's own next links where it gives them. A page that brings
+/// no machine not seen before is a server ignoring `$skip`: an error, not
+/// ten thousand requests.
+async fn machines(get: &Reader<'_>, pages: &mut Pages, top: u32) -> Result<Vec<Machine>, FetchError> {
+    let mut machines = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut url = endpoint(get.base, "api/machines");
+    url.query_pairs_mut().append_pair("$top", &top.to_string());
+    loop {
+        pages.visit(get.http.source_id(), url.as_str(), url.path())?;
+        let page: Listing<Machine> = get.page(&url).await?;
+        let count = page.value.len();
+        let before = machines.len();
+        for machine in page.value {
+            if seen.insert(machine.id.clone()) {
+                machines.push(machine);
             }
         }
+        if count > 0 && machines.len() == before {
+            return Err(FetchError::bad_response(
+                get.http.source_id(),
+                "Defender sent the same machines again instead of the next page: the listing was not read; sync \
+                 again later",
+            ));
+        }
+        url = match page.next_link.filter(|link| !link.trim().is_empty()) {
+            Some(link) => get.http.follow(get.base, &link)?,
+            None if count < top as usize => return Ok(machines),
+            None => {
+                let mut next = endpoint(get.base, "api/machines");
+                next.query_pairs_mut().append_pair("$top", &top.to_string()).append_pair("$skip", &machines.len().to_string());
+                next
+            }
+        };
     }
 }
 

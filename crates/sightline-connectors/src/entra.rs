@@ -29,11 +29,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sightline_domain::{Account, Provenance};
-use url::Url;
 
 use crate::http::{Http, Pages, endpoint};
+use crate::microsoft::Reader;
 use crate::{
-    BASE_URL, FetchError, FetchErrorKind, FetchRequest, Fetched, Field, FieldForm, MAX_PAGES, Progress, ProgressSink,
+    BASE_URL, FetchError, FetchRequest, Fetched, Field, FieldForm, MAX_PAGES, Progress, ProgressSink,
     SourceSpec,
 };
 
@@ -85,7 +85,6 @@ pub const SPEC: SourceSpec = SourceSpec {
 };
 
 const DEFAULT_BASE: &str = "https://graph.microsoft.com";
-const DEFAULT_AUTH: &str = "https://login.microsoftonline.com";
 const SCOPE: &str = "https://graph.microsoft.com/.default";
 
 /// Directory roles that administer the company (Microsoft's own list of
@@ -107,19 +106,6 @@ const PRIVILEGED_ROLES: &[&str] = &[
     "Billing Administrator",
     "Hybrid Identity Administrator",
 ];
-
-#[derive(Debug, Deserialize)]
-struct Token {
-    access_token: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Listing<T> {
-    #[serde(default = "Vec::new")]
-    value: Vec<T>,
-    #[serde(rename = "@odata.nextLink")]
-    next_link: Option<String>,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -183,33 +169,9 @@ fn provider_of(domains: &BTreeMap<String, String>, domain: &str) -> Option<Strin
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
     let source_id = source.id.as_str();
-    let client_secret = crate::credential(request, "CLIENT_SECRET")?;
     let http = Http::new(source_id, request.http, None)?;
     let base = http.url(source.text(BASE_URL.key).unwrap_or(DEFAULT_BASE))?;
-    let auth = http.url(source.text("auth_url").unwrap_or(DEFAULT_AUTH))?;
-    let tenant = source.text("tenant_id").unwrap_or_default();
-    if tenant.is_empty() || !tenant.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
-        return Err(FetchError::config(
-            source_id,
-            format!("the tenant_id '{tenant}' is not a directory ID (a GUID) or domain name: correct it"),
-        ));
-    }
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", source.text("client_id").unwrap_or_default()),
-        ("client_secret", client_secret),
-        ("scope", SCOPE),
-    ];
-    let token_url = endpoint(&auth, &format!("{tenant}/oauth2/v2.0/token"));
-    let (token, _): (Token, _) = http.json(|client| client.post(token_url.clone()).form(&form)).await?;
-    let bearer = token.access_token.filter(|token| !token.is_empty()).ok_or_else(|| {
-        FetchError::new(
-            source_id,
-            FetchErrorKind::Auth,
-            format!("Microsoft gave no access token for {source_id}: check the tenant, client id and secret"),
-        )
-    })?;
-    let bearer = format!("Bearer {bearer}");
+    let bearer = crate::microsoft::sign_in(&http, request, SCOPE).await?;
     let mut pages = Pages::new(source.max_pages().unwrap_or(10_000));
     let reader = Reader { http: &http, base: &base, bearer: &bearer };
 
@@ -287,30 +249,6 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     fetched.requests = http.requests();
     progress(Progress::fetching(source_id, fetched.batch.len(), pages.count));
     Ok(fetched)
-}
-
-/// Reads every page of a Graph listing.
-struct Reader<'a> {
-    http: &'a Http<'a>,
-    base: &'a Url,
-    bearer: &'a str,
-}
-
-impl Reader<'_> {
-    async fn all<T: serde::de::DeserializeOwned>(&self, pages: &mut Pages, first: Url) -> Result<Vec<T>, FetchError> {
-        let mut rows = Vec::new();
-        let mut url = first;
-        loop {
-            pages.visit(self.http.source_id(), url.as_str(), url.path())?;
-            let (page, _): (Listing<T>, _) =
-                self.http.json(|client| client.get(url.clone()).header("Authorization", self.bearer)).await?;
-            rows.extend(page.value);
-            match page.next_link.filter(|link| !link.trim().is_empty()) {
-                Some(link) => url = self.http.follow(self.base, &link)?,
-                None => return Ok(rows),
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 mod http;
 mod limit;
+mod microsoft;
 mod priority;
 mod redact;
 mod source;
