@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use sightline_domain::{Direction, MetricKey, MetricValue, Period, Scope, Status, Unit};
 use sightline_report::charts::{self, Bar, Standing, TrendChart, TrendPoint};
 use sightline_report::{
-    Definition, Paper, ProvenanceRow, ReportChart, ReportNote, ReportRisk, ReportSnapshot, ReportTile, ScorecardCell,
-    ScorecardRow,
+    Definition, DirectoryEntry, Paper, ProvenanceRow, ReportChart, ReportNote, ReportRisk, ReportSnapshot, ReportTile,
+    ScorecardCell, ScorecardRow,
 };
 use sightline_store::{NewReport, StoredReport};
 
@@ -54,6 +54,34 @@ pub(crate) fn meaning(key: MetricKey, settings: &sightline_engine::Settings) -> 
     })
     // The catalogue's test makes every threshold a definition names a setting.
     .unwrap_or_else(|| key.definition().to_string())
+}
+
+/// Who became an administrator, and whose second factor went, between two
+/// reports' readings of the directory. Nothing when either report has no
+/// reading: a directory first read is not a change.
+fn directory_changes(before: &[DirectoryEntry], now: &[DirectoryEntry]) -> Vec<String> {
+    if before.is_empty() || now.is_empty() {
+        return Vec::new();
+    }
+    let was = |user: &str| before.iter().find(|entry| entry.user == user);
+    let new_admins: Vec<&str> = now
+        .iter()
+        .filter(|entry| entry.admin && !was(&entry.user).is_some_and(|old| old.admin))
+        .map(|entry| entry.user.as_str())
+        .collect();
+    let mfa_removed: Vec<&str> = now
+        .iter()
+        .filter(|entry| entry.mfa == Some(false) && was(&entry.user).is_some_and(|old| old.mfa == Some(true)))
+        .map(|entry| entry.user.as_str())
+        .collect();
+    let mut lines = Vec::new();
+    if !new_admins.is_empty() {
+        lines.push(format!("New administrator accounts: {}.", new_admins.join(", ")));
+    }
+    if !mfa_removed.is_empty() {
+        lines.push(format!("Second factor removed: {}.", mfa_removed.join(", ")));
+    }
+    lines
 }
 
 pub(crate) fn standing(status: Status) -> Standing {
@@ -507,6 +535,24 @@ impl Sightline {
             })
             .collect();
 
+        // The directory as read by the period's end: its enabled accounts.
+        let directory: Vec<DirectoryEntry> = {
+            let window = sightline_store::RecordWindow { from: period.start(), to: period.end() };
+            let records = self.store().load_records_of(window, &[sightline_domain::RecordKind::Account], None)?;
+            let mut entries: Vec<DirectoryEntry> = records
+                .accounts
+                .iter()
+                .filter(|account| account.enabled && account.provenance.fetched_at <= period.end())
+                .map(|account| DirectoryEntry {
+                    user: account.user.clone(),
+                    admin: account.admin,
+                    mfa: account.mfa_registered,
+                })
+                .collect();
+            entries.sort_by(|a, b| a.user.cmp(&b.user));
+            entries
+        };
+
         // What changed since the last report of an earlier period.
         let previous = self.report_before(period)?;
         let open_ids: BTreeSet<&str> = open.iter().map(|risk| risk.id.as_str()).collect();
@@ -530,6 +576,7 @@ impl Sightline {
                 {
                     lines.push(format!("No longer flagged: {headline}"));
                 }
+                lines.extend(directory_changes(&before.directory, &directory));
                 if lines.is_empty() {
                     lines.push(format!(
                         "The same risks are open as in the report of {} ({}).",
@@ -641,6 +688,7 @@ impl Sightline {
             open_red: overview.open_red,
             open_amber: overview.open_amber,
             changes,
+            directory,
             freshness: overview.freshness_line.clone(),
             service_charts,
             security_charts,
@@ -934,4 +982,34 @@ pub(crate) fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), Ap
     file.as_file().sync_all().map_err(failed)?;
     file.persist(path).map_err(|error| failed(error.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DirectoryEntry, directory_changes};
+
+    fn entry(user: &str, admin: bool, mfa: Option<bool>) -> DirectoryEntry {
+        DirectoryEntry { user: user.into(), admin, mfa }
+    }
+
+    #[test]
+    fn new_administrators_and_removed_second_factors_are_named() {
+        let before = [
+            entry("a@x.example", true, Some(true)),
+            entry("b@x.example", false, Some(true)),
+            entry("c@x.example", false, Some(false)),
+        ];
+        let now = [
+            entry("a@x.example", true, Some(true)),
+            entry("b@x.example", true, Some(false)),
+            entry("c@x.example", false, Some(false)),
+            entry("d@x.example", true, None),
+        ];
+        assert_eq!(
+            directory_changes(&before, &now),
+            ["New administrator accounts: b@x.example, d@x.example.", "Second factor removed: b@x.example."]
+        );
+        assert!(directory_changes(&[], &now).is_empty(), "a first reading is not a change");
+        assert!(directory_changes(&now, &now).is_empty());
+    }
 }

@@ -60,6 +60,14 @@ pub struct RiskLevel {
     pub higher_is_better: Option<bool>,
 }
 
+/// One enabled account of the company's directory, as a report saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    pub user: String,
+    pub admin: bool,
+    pub mfa: Option<bool>,
+}
+
 /// An action agreed on a risk, as the report shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportAction {
@@ -198,6 +206,11 @@ pub struct ReportSnapshot {
     pub open_amber: u32,
     /// What changed since the previous report, one sentence each.
     pub changes: Vec<String>,
+    /// The company directory's enabled accounts as read by the period's
+    /// end (user, administrator, second factor), so that the next report
+    /// can say who became an administrator and whose second factor went.
+    #[serde(default)]
+    pub directory: Vec<DirectoryEntry>,
     pub freshness: String,
     pub service_charts: Vec<ReportChart>,
     pub security_charts: Vec<ReportChart>,
