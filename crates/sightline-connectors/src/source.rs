@@ -354,15 +354,17 @@ impl SourceConfig {
     /// says what to change.
     pub fn check(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        let kind = self.kind.as_str();
+        let name = self.kind.as_str();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        let kind = format!("{article} {name}");
         for field in self.kind.fields() {
             if field.required && !self.settings.contains_key(field.key) {
-                problems.push(format!("a {kind} source needs `{}`: add it", field.key));
+                problems.push(format!("{kind} source needs `{}`: add it", field.key));
             }
         }
         for (key, value) in &self.settings {
             let Some(field) = self.kind.field(key) else {
-                problems.push(format!("`{key}` is not a setting of a {kind} source: remove it"));
+                problems.push(format!("`{key}` is not a setting of {kind} source: remove it"));
                 continue;
             };
             problems.extend(check_value(field, value));

@@ -237,3 +237,80 @@ fn a_sources_settings_fingerprint_is_stable() {
     let fingerprints: Vec<String> = config.sources.iter().map(sightline_sync::fingerprint).collect();
     assert_eq!(fingerprints, vec!["15c25df82a85f150".to_string(), "280990c2fbc3b475".to_string()]);
 }
+
+/// The company's own security tools and directory are sources like any
+/// other: each kind's settings are read and checked from its description,
+/// and a provider named in `provider_domains` must be a vendor.
+#[test]
+fn security_tools_and_the_directory_are_configured_like_any_source() {
+    let text = r#"
+company = "Harbor & Finch Logistics"
+
+[[vendor]]
+id = "bluepeak"
+name = "Bluepeak IT Services"
+kind = "msp"
+
+[[vendor]]
+id = "internal"
+name = "Internal IT"
+kind = "internal"
+
+[[source]]
+id = "bluepeak-rmm"
+kind = "dattormm"
+vendor = "bluepeak"
+base_url = "https://zinfandel-api.centrastage.net"
+
+[[source]]
+id = "defender"
+kind = "defender"
+vendor = "internal"
+tenant_id = "7f3e2a10-0000-4c3e-9d55-5a1f00c0ffee"
+client_id = "2b7e5a8c-1111-4c3e-9d55-5a1f00c0ffee"
+
+[[source]]
+id = "scanner"
+kind = "tenable"
+vendor = "internal"
+
+[[source]]
+id = "directory"
+kind = "entra"
+vendor = "internal"
+tenant_id = "harborfinch.example"
+client_id = "2b7e5a8c-1111-4c3e-9d55-5a1f00c0ffee"
+provider_domains = { "bluepeak.example" = "bluepeak" }
+"#;
+    let config = Config::parse(text, Path::new("/etc/hf/sightline.toml")).unwrap();
+    let kinds: Vec<(&str, Option<&str>)> =
+        config.sources.iter().map(|source| (source.kind.as_str(), source.kind.secret_form())).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("dattormm", Some("API_KEY:API_SECRET")),
+            ("defender", Some("CLIENT_SECRET")),
+            ("tenable", Some("ACCESS_KEY:SECRET_KEY")),
+            ("entra", Some("CLIENT_SECRET")),
+        ]
+    );
+    let file = "/etc/hf/sightline.toml";
+    assert_eq!(
+        problems(&text.replace("\"bluepeak.example\" = \"bluepeak\"", "\"bluepeak.example\" = \"blupeak\"")),
+        [format!(
+            "{file} line 32: source 'directory': provider_domains names the vendor 'blupeak', which is not defined: add \
+             a [[vendor]] with id = \"blupeak\" or correct the name"
+        )]
+    );
+    assert_eq!(
+        problems(&text.replace(
+            "kind = \"tenable\"\nvendor = \"internal\"",
+            "kind = \"tenable\"\nvendor = \"internal\"\ntenant_id = \"x\""
+        )),
+        [format!("{file} line 27: source 'scanner': `tenant_id` is not a setting of a tenable source: remove it")]
+    );
+    assert_eq!(
+        problems(&text.replace("client_id = \"2b7e5a8c-1111-4c3e-9d55-5a1f00c0ffee\"\nprovider", "provider")),
+        [format!("{file} line 32: source 'directory': an entra source needs `client_id`: add it")]
+    );
+}
