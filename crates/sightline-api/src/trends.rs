@@ -123,22 +123,23 @@ impl Lister<'_> {
             L::Computers => {
                 // A computer is listed once, by its first record; its cells
                 // say what every tool knows of it.
-                let (machines, tools) = sightline_engine::machines(&records.devices, DateTime::<Utc>::MAX_UTC);
+                let groups = sightline_engine::group(&records.devices);
+                let (machines, tools) = sightline_engine::machines(&groups, DateTime::<Utc>::MAX_UTC);
                 let mut cells = HashMap::new();
-                for machine in machines.values() {
-                    let first = &machine.records[0].provenance;
+                for machine in &machines {
+                    let first = &machine.first().provenance;
                     if !wanted.contains(&(first.source_id.as_str(), first.record_id.as_str())) {
                         continue;
                     }
                     let seen: Vec<&str> = machine.seen_by.iter().map(|tool| tool.tool()).collect();
                     let missed: Vec<&str> =
-                        tools.iter().filter(|tool| !machine.seen_by.contains(tool)).map(|tool| tool.tool()).collect();
+                        tools.iter().filter(|tool| !machine.seen_by.contains(*tool)).map(|tool| tool.tool()).collect();
                     let seen = if missed.is_empty() {
                         seen.join(", ")
                     } else {
                         format!("{}; not {}", seen.join(", "), missed.join(", "))
                     };
-                    let protection = match machine.records.iter().filter_map(|device| device.protection_ok).min() {
+                    let protection = match machine.records().filter_map(|device| device.protection_ok).min() {
                         Some(true) => "Reports healthy",
                         Some(false) => "Reports a problem",
                         None => "Not reported",

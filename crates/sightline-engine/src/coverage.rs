@@ -8,7 +8,7 @@
 //! one of them has not caught up with) are two computers here: the records
 //! carry no serial number to join them by.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sightline_domain::{Device, Inventory};
@@ -23,59 +23,110 @@ pub fn machine_key(name: &str) -> String {
     name.split('.').next().unwrap_or_default().to_string()
 }
 
-/// One computer as every tool sees it.
-#[derive(Debug)]
-pub struct Machine<'a> {
-    /// Its records, one per tool (or more, when a tool lists it twice).
-    pub records: Vec<&'a Device>,
-    pub seen_by: BTreeSet<Inventory>,
+/// Which kinds of tool see a computer (or report any computer at all).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tools(u8);
+
+impl Tools {
+    fn bit(tool: Inventory) -> u8 {
+        match tool {
+            Inventory::Management => 1,
+            Inventory::Protection => 2,
+            Inventory::Scanner => 4,
+        }
+    }
+
+    pub fn with(self, tool: Inventory) -> Tools {
+        Tools(self.0 | Tools::bit(tool))
+    }
+
+    pub fn contains(self, tool: Inventory) -> bool {
+        self.0 & Tools::bit(tool) != 0
+    }
+
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Inventory> {
+        Inventory::ALL.into_iter().filter(move |tool| self.contains(*tool))
+    }
 }
 
-impl Machine<'_> {
+/// Each computer's records, grouped by [`machine_key`]: done once per set
+/// of devices, so that each period only filters (no names are built again).
+pub fn group<'a>(devices: impl IntoIterator<Item = &'a Device>) -> Vec<Vec<&'a Device>> {
+    let mut groups: BTreeMap<String, Vec<&'a Device>> = BTreeMap::new();
+    for device in devices {
+        groups.entry(machine_key(&device.name)).or_default().push(device);
+    }
+    groups.into_values().collect()
+}
+
+/// One computer as every tool saw it by a moment.
+#[derive(Debug, Clone, Copy)]
+pub struct Machine<'a> {
+    group: &'a [&'a Device],
+    cutoff: DateTime<Utc>,
+    pub seen_by: Tools,
+}
+
+impl<'a> Machine<'a> {
+    /// Its records known by the moment, one per tool (or more, when a tool
+    /// lists it twice).
+    pub fn records(&self) -> impl Iterator<Item = &'a Device> + Clone + use<'a> {
+        let cutoff = self.cutoff;
+        self.group.iter().copied().filter(move |device| device.enrolled_at <= cutoff)
+    }
+
+    /// The record it is listed by.
+    pub fn first(&self) -> &'a Device {
+        self.records().next().expect("a machine has a record by its moment")
+    }
+
     /// Whether a tool says its protection is failing, each tool judged by
     /// its most recently seen entry for the computer (a reinstalled computer
     /// leaves an old, inactive entry behind).
     pub fn protection_failing(&self) -> bool {
         self.seen_by.iter().any(|tool| {
-            let latest =
-                self.records.iter().filter(|device| device.seen_by == *tool).max_by_key(|device| device.last_seen);
+            let latest = self.records().filter(|device| device.seen_by == tool).max_by_key(|device| device.last_seen);
             latest.is_some_and(|device| device.protection_ok == Some(false))
         })
     }
 
     /// When any tool last heard from it, where one says.
     pub fn last_seen(&self) -> Option<DateTime<Utc>> {
-        self.records.iter().filter_map(|device| device.last_seen).max()
+        self.records().filter_map(|device| device.last_seen).max()
     }
 
     /// The name to show: the management tool's, else the first.
-    pub fn name(&self) -> &str {
-        self.records
-            .iter()
+    pub fn name(&self) -> &'a str {
+        self.records()
             .find(|device| device.seen_by == Inventory::Management)
-            .or(self.records.first())
-            .map_or("", |device| device.name.as_str())
+            .unwrap_or_else(|| self.first())
+            .name
+            .as_str()
     }
 }
 
-/// The computers the tools knew at `cutoff`, by matching name, and which
-/// kinds of tool reported any computer then.
-pub fn machines<'a>(
-    devices: impl IntoIterator<Item = &'a Device>,
-    cutoff: DateTime<Utc>,
-) -> (BTreeMap<String, Machine<'a>>, BTreeSet<Inventory>) {
-    let mut machines: BTreeMap<String, Machine<'a>> = BTreeMap::new();
-    let mut tools = BTreeSet::new();
-    for device in devices {
-        if device.enrolled_at > cutoff {
-            continue;
+/// The computers the tools knew at `cutoff`, from [`group`]'s groups, and
+/// which kinds of tool reported any computer then.
+pub fn machines<'a>(groups: &'a [Vec<&'a Device>], cutoff: DateTime<Utc>) -> (Vec<Machine<'a>>, Tools) {
+    let mut machines = Vec::new();
+    let mut tools = Tools::default();
+    for group in groups {
+        let mut seen_by = Tools::default();
+        for device in group.iter().filter(|device| device.enrolled_at <= cutoff) {
+            seen_by = seen_by.with(device.seen_by);
         }
-        tools.insert(device.seen_by);
-        let machine = machines
-            .entry(machine_key(&device.name))
-            .or_insert_with(|| Machine { records: Vec::new(), seen_by: BTreeSet::new() });
-        machine.records.push(device);
-        machine.seen_by.insert(device.seen_by);
+        if !seen_by.is_empty() {
+            tools = Tools(tools.0 | seen_by.0);
+            machines.push(Machine { group, cutoff, seen_by });
+        }
     }
     (machines, tools)
 }
@@ -126,13 +177,12 @@ mod tests {
             device("scan", "hf-ws-03.corp.example", Inventory::Scanner),
         ];
         let cutoff = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
-        let (machines, tools) = machines(&devices, cutoff);
+        let groups = group(&devices);
+        let (machines, tools) = machines(&groups, cutoff);
         assert_eq!(tools.len(), 3);
-        let seen: Vec<(&str, &str, usize)> =
-            machines.iter().map(|(key, m)| (key.as_str(), m.name(), m.seen_by.len())).collect();
-        assert_eq!(
-            seen,
-            [("hf-ws-01", "HF-WS-01", 2), ("hf-ws-02", "HF-WS-02", 1), ("hf-ws-03", "hf-ws-03.corp.example", 1)]
-        );
+        let seen: Vec<(&str, usize)> = machines.iter().map(|m| (m.name(), m.seen_by.len())).collect();
+        assert_eq!(seen, [("HF-WS-01", 2), ("HF-WS-02", 1), ("hf-ws-03.corp.example", 1)]);
+        let before = Utc.with_ymd_and_hms(2025, 2, 1, 0, 0, 0).unwrap();
+        assert!(super::machines(&groups, before).0.is_empty(), "none known yet");
     }
 }

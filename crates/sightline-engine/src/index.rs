@@ -95,6 +95,8 @@ pub(crate) struct ScopeIndex<'a> {
     pub ticket_sources: Vec<&'a str>,
     pub open_tickets: Intervals<'a, Ticket>,
     pub devices: Vec<&'a Device>,
+    /// The devices grouped by computer, once ([`crate::coverage::group`]).
+    pub computers: Vec<Vec<&'a Device>>,
     /// Critical and security patches only: the ones compliance is about.
     pub security_patches: Intervals<'a, Patch>,
     pub backups: Vec<&'a BackupJob>,
@@ -322,6 +324,7 @@ impl<'a> ScopeIndex<'a> {
             resolvers: resolvers.to_vec(),
             ticket_sources: ticket_sources.to_vec(),
             open_tickets,
+            computers: crate::coverage::group(lists.devices.iter().copied()),
             devices: lists.devices,
             security_patches,
             backups,

@@ -14,7 +14,7 @@ mod settings;
 mod sla;
 mod stats;
 
-pub use coverage::{Machine, machine_key, machines};
+pub use coverage::{Machine, Tools, group, machine_key, machines};
 pub use disputes::{Dispute, DisputedTarget, dispute_of, disputes, duration_words};
 pub use metrics::{
     Diagnostic, EngineInput, MetricsResult, TracedRecord, compute_metrics, compute_metrics_alone,

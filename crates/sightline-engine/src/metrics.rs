@@ -868,15 +868,15 @@ impl<'a> Context<'a> {
     /// use sees. With one kind of tool there is nothing to compare: no value.
     fn agent_coverage(&self, window: Window) -> Computed<'a> {
         let mut computed = self.start();
-        let (machines, tools) = crate::coverage::machines(self.index.devices.iter().copied(), window.cutoff);
+        let (machines, tools) = crate::coverage::machines(&self.index.computers, window.cutoff);
         if tools.len() < 2 {
             return computed;
         }
         let mut covered = 0u64;
-        for machine in machines.values() {
+        for machine in machines.iter() {
             let everywhere = machine.seen_by.len() == tools.len();
-            computed.tally.used(&machine.records[0].provenance);
-            for other in &machine.records[1..] {
+            computed.tally.used(&machine.first().provenance);
+            for other in machine.records().skip(1) {
                 computed.tally.also_from(&other.provenance);
             }
             computed.tally.verdict(everywhere);
@@ -891,18 +891,18 @@ impl<'a> Context<'a> {
     /// when nothing says anything about protection.
     fn endpoints_unprotected(&self, window: Window) -> Computed<'a> {
         let mut computed = self.start();
-        let (machines, tools) = crate::coverage::machines(self.index.devices.iter().copied(), window.cutoff);
-        let console = tools.contains(&Inventory::Protection);
-        let known = console || machines.values().any(|m| m.records.iter().any(|d| d.protection_ok.is_some()));
+        let (machines, tools) = crate::coverage::machines(&self.index.computers, window.cutoff);
+        let console = tools.contains(Inventory::Protection);
+        let known = console || machines.iter().any(|m| m.records().any(|d| d.protection_ok.is_some()));
         if !known {
             return computed;
         }
         let mut unprotected = 0u64;
-        for machine in machines.values() {
-            let missing = console && !machine.seen_by.contains(&Inventory::Protection);
+        for machine in machines.iter() {
+            let missing = console && !machine.seen_by.contains(Inventory::Protection);
             let bad = missing || machine.protection_failing();
-            computed.tally.used(&machine.records[0].provenance);
-            for other in &machine.records[1..] {
+            computed.tally.used(&machine.first().provenance);
+            for other in machine.records().skip(1) {
                 computed.tally.also_from(&other.provenance);
             }
             computed.tally.verdict(!bad);
@@ -917,18 +917,18 @@ impl<'a> Context<'a> {
     /// none says.
     fn devices_not_seen(&self, window: Window) -> Computed<'a> {
         let mut computed = self.start();
-        let (machines, _) = crate::coverage::machines(self.index.devices.iter().copied(), window.cutoff);
+        let (machines, _) = crate::coverage::machines(&self.index.computers, window.cutoff);
         let mut silent = 0u64;
         let mut known = false;
-        for machine in machines.values() {
+        for machine in machines.iter() {
             let Some(last_seen) = machine.last_seen() else {
-                computed.skip(&machine.records[0].provenance, "no tool says when it last heard from the computer");
+                computed.skip(&machine.first().provenance, "no tool says when it last heard from the computer");
                 continue;
             };
             known = true;
             let quiet = window.cutoff - last_seen > Duration::days(30);
-            computed.tally.used(&machine.records[0].provenance);
-            for other in &machine.records[1..] {
+            computed.tally.used(&machine.first().provenance);
+            for other in machine.records().skip(1) {
                 computed.tally.also_from(&other.provenance);
             }
             computed.tally.verdict(!quiet);

@@ -870,7 +870,8 @@ impl<'a> Rules<'a> {
     /// what endpoint protection misses is unprotected, what the management
     /// tool misses is unpatched, what the scanner misses is unexamined.
     fn coverage(&mut self) {
-        let (machines, tools) = crate::coverage::machines(&self.input.records.devices, self.now);
+        let groups = crate::coverage::group(&self.input.records.devices);
+        let (machines, tools) = crate::coverage::machines(&groups, self.now);
         if tools.len() < 2 {
             return;
         }
@@ -901,11 +902,11 @@ impl<'a> Rules<'a> {
                 "Why does the scanner not reach these computers, and when will it?",
             ),
         ] {
-            if !tools.contains(&tool) {
+            if !tools.contains(tool) {
                 continue;
             }
             let missing: Vec<&crate::coverage::Machine> =
-                machines.values().filter(|machine| !machine.seen_by.contains(&tool)).collect();
+                machines.iter().filter(|machine| !machine.seen_by.contains(tool)).collect();
             if missing.is_empty() {
                 continue;
             }
@@ -919,7 +920,7 @@ impl<'a> Rules<'a> {
             // The vendor whose management tool holds the computers, if one does.
             let vendor = missing
                 .iter()
-                .flat_map(|machine| machine.records.iter())
+                .flat_map(|machine| machine.records())
                 .find(|device| device.seen_by == Inventory::Management)
                 .map(|device| device.vendor_id.clone());
             self.raise(
@@ -933,7 +934,7 @@ impl<'a> Rules<'a> {
                 value.map(evidence).into_iter().collect(),
                 missing
                     .iter()
-                    .flat_map(|machine| machine.records.iter())
+                    .flat_map(|machine| machine.records())
                     .map(|device| record_ref(&device.provenance))
                     .collect(),
             );
