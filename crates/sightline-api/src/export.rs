@@ -194,6 +194,7 @@ impl Sightline {
         kind!(changes);
         kind!(surveys);
         kind!(availability);
+        kind!(accounts);
 
         let figures = self.store().load_metric_values(&[])?;
         add("figures", write_rows(dir, "figures", format, &figures)?, figures.len());

@@ -918,6 +918,11 @@ impl<'a> Context<'a> {
     fn devices_not_seen(&self, window: Window) -> Computed<'a> {
         let mut computed = self.start();
         let (machines, _) = crate::coverage::machines(&self.index.computers, window.cutoff);
+        // No tool in the scope says when it hears from computers: no value,
+        // and nothing to name one by one.
+        if !machines.iter().any(|machine| machine.last_seen().is_some()) {
+            return computed;
+        }
         let mut silent = 0u64;
         let mut known = false;
         for machine in machines.iter() {
