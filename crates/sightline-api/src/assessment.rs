@@ -514,7 +514,7 @@ mod tests {
             with_previous += usize::from(expected.previous.is_some());
             assert_eq!(stored[&key], expected, "{key:?}");
         }
-        assert_eq!(with_previous, 3_436);
+        assert_eq!(with_previous, 3_276);
     }
 
     /// Figures of a period that was under way when the results were last

@@ -268,7 +268,10 @@ impl Sightline {
         })?;
         let id = input.id.trim();
         let existing = self.config().ok().and_then(|config| config.source(id).cloned());
-        let mut source = existing.unwrap_or_else(|| SourceConfig::new(id, kind, ""));
+        // Settings the form does not show are kept only for the same kind:
+        // another kind's sign-in address must never receive this one's secret.
+        let mut source =
+            existing.filter(|existing| existing.kind == kind).unwrap_or_else(|| SourceConfig::new(id, kind, ""));
         source.kind = kind;
         source.vendor = input.vendor.trim().to_string();
         source.name = optional(&input.name);

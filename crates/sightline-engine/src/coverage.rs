@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sightline_domain::{Device, Inventory};
+use sightline_domain::{Device, DeviceRole, Inventory};
 
 /// The name a computer is matched by.
 pub fn machine_key(name: &str) -> String {
@@ -59,9 +59,11 @@ impl Tools {
 
 /// Each computer's records, grouped by [`machine_key`]: done once per set
 /// of devices, so that each period only filters (no names are built again).
+/// Network equipment, printers and phones (the network role) are not
+/// computers an agent or endpoint protection could run on: left out.
 pub fn group<'a>(devices: impl IntoIterator<Item = &'a Device>) -> Vec<Vec<&'a Device>> {
     let mut groups: BTreeMap<String, Vec<&'a Device>> = BTreeMap::new();
-    for device in devices {
+    for device in devices.into_iter().filter(|device| device.role != DeviceRole::Network) {
         groups.entry(machine_key(&device.name)).or_default().push(device);
     }
     groups.into_values().collect()
@@ -184,5 +186,7 @@ mod tests {
         assert_eq!(seen, [("HF-WS-01", 2), ("HF-WS-02", 1), ("hf-ws-03.corp.example", 1)]);
         let before = Utc.with_ymd_and_hms(2025, 2, 1, 0, 0, 0).unwrap();
         assert!(super::machines(&groups, before).0.is_empty(), "none known yet");
+        let printer = Device { role: DeviceRole::Network, ..device("scan", "printer-3", Inventory::Scanner) };
+        assert!(group([&printer]).is_empty(), "a printer is no computer to protect");
     }
 }

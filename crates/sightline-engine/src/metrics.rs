@@ -900,6 +900,11 @@ impl<'a> Context<'a> {
         let mut unprotected = 0u64;
         for machine in machines.iter() {
             let missing = console && !machine.seen_by.contains(Inventory::Protection);
+            if !missing && machine.records().all(|device| device.protection_ok.is_none()) {
+                // Seen, but no tool says whether its protection works.
+                computed.skip(&machine.first().provenance, "no tool says whether its endpoint protection works");
+                continue;
+            }
             let bad = missing || machine.protection_failing();
             computed.tally.used(&machine.first().provenance);
             for other in machine.records().skip(1) {
@@ -919,8 +924,12 @@ impl<'a> Context<'a> {
         let mut computed = self.start();
         let (machines, _) = crate::coverage::machines(&self.index.computers, window.cutoff);
         // No tool in the scope says when it hears from computers: no value,
-        // and nothing to name one by one.
-        if !machines.iter().any(|machine| machine.last_seen().is_some()) {
+        // and nothing to name one by one. And when a tool last heard from a
+        // computer is known only as of the read: a period that ended before
+        // every read has no value.
+        if !machines.iter().any(|machine| machine.last_seen().is_some())
+            || machines.iter().all(|machine| machine.records().all(|device| device.provenance.fetched_at >= window.end))
+        {
             return computed;
         }
         let mut silent = 0u64;

@@ -917,12 +917,15 @@ impl<'a> Rules<'a> {
             } else {
                 names.join(", ")
             };
-            // The vendor whose management tool holds the computers, if one does.
-            let vendor = missing
+            // The vendor whose management tool holds the computers, if they
+            // are all one vendor's; several vendors' share the flag.
+            let vendors: std::collections::BTreeSet<&str> = missing
                 .iter()
                 .flat_map(|machine| machine.records())
-                .find(|device| device.seen_by == Inventory::Management)
-                .map(|device| device.vendor_id.clone());
+                .filter(|device| device.seen_by == Inventory::Management)
+                .map(|device| device.vendor_id.as_str())
+                .collect();
+            let vendor = if vendors.len() == 1 { vendors.first().map(|id| id.to_string()) } else { None };
             self.raise(
                 "coverage_gap",
                 tool.as_str(),
@@ -960,8 +963,12 @@ impl<'a> Rules<'a> {
             }
             let machine = crate::coverage::machine_key(&claim.asset);
             let Some(still) = open.get(&(machine, cve)).and_then(|found| {
+                // Found before the claimed fix, and read after it: a scan
+                // older than the fix proves nothing.
                 found.iter().find(|other| {
-                    other.provenance.source_id != claim.provenance.source_id && other.first_found <= fixed
+                    other.provenance.source_id != claim.provenance.source_id
+                        && other.first_found <= fixed
+                        && other.provenance.fetched_at > fixed
                 })
             }) else {
                 continue;
@@ -1112,7 +1119,7 @@ impl<'a> Rules<'a> {
         let dormant: Vec<&Account> = accounts
             .iter()
             .copied()
-            .filter(|a| a.last_sign_in.or(a.created_at).is_some_and(|last| (self.now - last).num_days() > days))
+            .filter(|a| a.last_sign_in.or(a.created_at).is_some_and(|last| self.now - last > Duration::days(days)))
             .collect();
         if !dormant.is_empty() {
             self.raise(

@@ -92,7 +92,8 @@ pub(crate) fn set_aside(conn: &Connection, source_id: &str) -> rusqlite::Result<
 /// full read has replaced its records, against the copy [`set_aside`]
 /// kept: a record read again keeps the earliest time any read saw it, so
 /// a missing update's age does not restart at every read (one closed
-/// before and listed again is a new sighting); and a record the
+/// before and listed again is a new sighting, the closed one kept beside
+/// it); and a record the
 /// read no longer lists is closed at `at` (installed, fixed) and kept,
 /// rather than forgotten, so past periods keep what was open in them.
 pub(crate) fn settle_snapshot(conn: &Connection, source_id: &str, at: DateTime<Utc>) -> rusqlite::Result<()> {
@@ -100,6 +101,18 @@ pub(crate) fn settle_snapshot(conn: &Connection, source_id: &str, at: DateTime<U
         ("patches", "missing_since", "installed_at", "fetched_at, vendor_id, device_id, title, class, missing_since"),
         ("vulnerabilities", "first_found", "fixed_at", "fetched_at, vendor_id, asset, title, severity, first_found"),
     ] {
+        // Closed before and listed again: the closed stretch is kept under
+        // its own id (`id@closed`), so the new sighting does not erase it.
+        conn.execute(
+            &format!(
+                "INSERT OR IGNORE INTO main.{table} (source_id, record_id, {columns}, {closed})
+                 SELECT source_id, record_id || '@' || {closed}, {columns}, {closed} FROM previous_{table} AS before
+                 WHERE before.{closed} IS NOT NULL AND EXISTS (
+                     SELECT 1 FROM main.{table} AS now
+                     WHERE now.source_id = ?1 AND now.record_id = before.record_id AND now.{closed} IS NULL)"
+            ),
+            [source_id],
+        )?;
         conn.execute(
             &format!(
                 "UPDATE main.{table} SET {first} = before.{first} FROM previous_{table} AS before
@@ -183,7 +196,9 @@ pub(crate) fn earliest_difference(
         let mut statement = conn.prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
         let columns: Vec<String> = statement
             .query_map([], |row| row.get::<_, String>(0))?
-            .filter(|name| !matches!(name.as_deref(), Ok("fetched_at")))
+            // When it was read, and when a tool last heard from a device,
+            // change at every read and say nothing of the past.
+            .filter(|name| !matches!(name.as_deref(), Ok("fetched_at" | "last_seen_at")))
             .collect::<rusqlite::Result<_>>()?;
         let columns = columns.join(", ");
         let only = if keyed {

@@ -294,10 +294,16 @@ fn a_snapshot_keeps_the_first_sighting_and_closes_what_it_no_longer_lists() {
     assert_eq!(patches(&store), [(first_seen, Some(fixed_at))]);
     store.apply_source_run(&settled(&RecordBatch::default(), now())).unwrap();
     assert_eq!(patches(&store), [(first_seen, Some(fixed_at))], "closed once, at the first read without it");
-    // Missing again later: a new sighting, not the old one reopened.
+    // Missing again later: a new sighting, the closed stretch kept beside it.
     store.apply_source_run(&settled(&snapshot(now()), now())).unwrap();
-    assert_eq!(patches(&store), [(now(), None)]);
+    let ids: Vec<String> =
+        store.load_records().unwrap().patches.iter().map(|p| p.provenance.record_id.clone()).collect();
+    assert_eq!(ids, [format!("pc-1:pending@{}", fixed_at.timestamp()), "pc-1:pending".to_string()]);
+    let mut both = patches(&store);
+    both.sort();
+    assert_eq!(both, [(first_seen, Some(fixed_at)), (now(), None)]);
 
+    store.apply_source_run(&run(&RecordBatch::default(), true, None)).unwrap();
     store.apply_source_run(&run(&snapshot(first_seen), true, None)).unwrap();
     store.apply_source_run(&run(&snapshot(now() - Duration::days(3)), true, None)).unwrap();
     assert_eq!(patches(&store), [(now() - Duration::days(3), None)], "a file's own date is kept");
