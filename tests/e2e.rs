@@ -158,7 +158,13 @@ async fn risks_are_acknowledged_with_a_note_that_survives_a_restart() -> anyhow:
     seen.sort();
     assert_eq!(seen, expected, "the Risks screen shows every open flag the CLI lists");
 
-    let first = ids.first().context("no flags shown")?.clone();
+    // The flag the demo's provider already has an action on: the action
+    // form below starts from it.
+    let first = ids
+        .iter()
+        .find(|id| id.as_str() == "critical_patch_overdue:stratus")
+        .context("the demo's critical patch flag is not shown")?
+        .clone();
     let flag = wait_for(&session.client, &format!("[data-testid=risk][data-id='{first}']")).await?;
     flag.find(Locator::Css("[data-testid=ack-open]")).await?.click().await?;
     let note = "Raised with the account manager on 20 Nov; fix promised by 5 Dec.";
