@@ -312,6 +312,9 @@ pub struct SyncQuery {
     /// read is held otherwise.
     #[serde(default)]
     pub accept_shrink: bool,
+    /// Only the checks Sightline makes itself (websites, certificates).
+    #[serde(default)]
+    pub probes_only: bool,
 }
 
 /// A running source's progress, for a progress bar or a progress line.

@@ -30,7 +30,7 @@ fn source_field(field: &Field) -> SourceField {
     let (input, choices) = match field.form {
         FieldForm::Url => (FieldInput::Url, Vec::new()),
         FieldForm::Path => (FieldInput::File, Vec::new()),
-        FieldForm::Hosts => (FieldInput::Lines, Vec::new()),
+        FieldForm::Hosts | FieldForm::Urls => (FieldInput::Lines, Vec::new()),
         FieldForm::Choice(choices) => (
             FieldInput::Choice,
             choices.iter().map(|(id, name)| Choice { id: id.to_string(), name: name.to_string() }).collect(),
@@ -249,6 +249,7 @@ impl Sightline {
             holidays: existing.as_ref().map(|vendor| vendor.holidays.clone()).unwrap_or_default(),
             sla: Vec::new(),
             credits: existing.as_ref().and_then(|vendor| vendor.credits),
+            uptime_target_pct: existing.as_ref().and_then(|vendor| vendor.uptime_target_pct),
         };
         self.configured(sightline_sync::upsert_vendor(self.config_path(), &vendor))
     }
@@ -280,7 +281,7 @@ impl Sightline {
                 ApiError::invalid(format!("`{key}` is not a setting of a {} source", kind.display_name()))
             })?;
             let value = match field.form {
-                FieldForm::Hosts => Setting::List(entries(text)),
+                FieldForm::Hosts | FieldForm::Urls => Setting::List(entries(text)),
                 FieldForm::Count => match text.trim() {
                     "" => Setting::Text(String::new()),
                     count => Setting::Count(count.parse().map_err(|_| {

@@ -206,6 +206,7 @@ impl Sightline {
         });
         let options = SyncOptions {
             only: query.source.clone(),
+            probes_only: query.probes_only,
             force_full: query.full,
             accept_shrink: query.accept_shrink,
             shrink_hold_pct: None,

@@ -136,6 +136,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run only Sightline's own checks (websites, certificates), for cron or a timer every few minutes
+    Probe {
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// List the configured sources, whether their credentials are stored, and their last sync
     Sources,
     /// Remove a source that is no longer in sightline.toml, with every record it brought
@@ -498,6 +504,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         cli.command,
         Command::Demo { .. }
             | Command::Sync { .. }
+            | Command::Probe { .. }
             | Command::Secret { .. }
             | Command::Sources
             | Command::Restore { .. }
@@ -593,35 +600,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         },
-        Command::Sync { source, full, accept_shrink, json } => {
-            let quiet = json;
-            let summary = app.sync(&SyncQuery { source, full, accept_shrink }, move |event: SyncProgress| {
-                if !quiet && matches!(event.phase.as_str(), "fetching" | "applying") {
-                    eprintln!(
-                        "  {:<20} {:<9} {} records, {} pages",
-                        event.source, event.phase, event.records, event.pages
-                    );
-                }
-            })?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&summary)?);
-            } else {
-                print_sync(&summary);
-            }
-            let failures: Vec<String> = summary
-                .sources
-                .iter()
-                .filter(|source| !source.ok)
-                .map(|source| format!("{}: {}", source.source, source.error.as_deref().unwrap_or("failed")))
-                .collect();
-            if !failures.is_empty() {
+        Command::Probe { json } => {
+            let config = app.config()?;
+            if !config.sources.iter().any(|source| source.kind.probe()) {
                 anyhow::bail!(
-                    "{} of {} sources failed to sync:\n{}",
-                    failures.len(),
-                    summary.sources.len(),
-                    failures.join("\n")
+                    "{} has no checks to run: add a [[source]] with kind = \"http\" (websites and services) or \
+                     kind = \"tls\" (certificates)",
+                    app.config_path().display()
                 );
             }
+            sync_and_report(&app, SyncQuery { probes_only: true, ..SyncQuery::default() }, json)?;
+        }
+        Command::Sync { source, full, accept_shrink, json } => {
+            sync_and_report(&app, SyncQuery { source, full, accept_shrink, probes_only: false }, json)?;
         }
         Command::Sources => {
             let config = app.config()?;
@@ -972,6 +963,37 @@ fn print_risks(risks: &[RiskRow]) {
         println!("      {status}  [{}]", risk.id);
         println!();
     }
+}
+
+/// Syncs (every source, one, or only the checks) and prints the outcome;
+/// fails, after printing, when any source failed.
+fn sync_and_report(app: &Sightline, query: SyncQuery, json: bool) -> anyhow::Result<()> {
+    let quiet = json;
+    let summary = app.sync(&query, move |event: SyncProgress| {
+        if !quiet && matches!(event.phase.as_str(), "fetching" | "applying") {
+            eprintln!("  {:<20} {:<9} {} records, {} pages", event.source, event.phase, event.records, event.pages);
+        }
+    })?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        print_sync(&summary);
+    }
+    let failures: Vec<String> = summary
+        .sources
+        .iter()
+        .filter(|source| !source.ok)
+        .map(|source| format!("{}: {}", source.source, source.error.as_deref().unwrap_or("failed")))
+        .collect();
+    if !failures.is_empty() {
+        anyhow::bail!(
+            "{} of {} sources failed to sync:\n{}",
+            failures.len(),
+            summary.sources.len(),
+            failures.join("\n")
+        );
+    }
+    Ok(())
 }
 
 fn print_sync(summary: &SyncSummary) {

@@ -137,6 +137,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "Autotask PSA",
     secret_form: Some("USERNAME:SECRET"),
     incremental: true,
+    probe: false,
     fields: &[
         Field {
             hint: "Your Autotask zone's address, such as https://webservices5.autotask.net; left empty, Sightline looks it up.",

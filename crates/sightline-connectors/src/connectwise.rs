@@ -138,6 +138,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "ConnectWise PSA",
     secret_form: Some("PUBLIC_KEY:PRIVATE_KEY"),
     incremental: true,
+    probe: false,
     fields: &[
         BASE_URL,
         Field {

@@ -45,6 +45,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "CSV file",
     secret_form: None,
     incremental: false,
+    probe: false,
     fields: &[
         Field {
             key: "path",

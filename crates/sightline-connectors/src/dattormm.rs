@@ -43,6 +43,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "Datto RMM",
     secret_form: Some("API_KEY:API_SECRET"),
     incremental: false,
+    probe: false,
     fields: &[
         Field {
             hint: "Your Datto RMM platform's API address, such as https://zinfandel-api.centrastage.net (Setup, \

@@ -54,6 +54,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "Microsoft Defender for Endpoint",
     secret_form: Some("CLIENT_SECRET"),
     incremental: true,
+    probe: false,
     fields: &[
         Field {
             key: "tenant_id",

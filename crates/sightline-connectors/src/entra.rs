@@ -43,6 +43,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "Microsoft Entra ID",
     secret_form: Some("CLIENT_SECRET"),
     incremental: false,
+    probe: false,
     fields: &[
         Field {
             key: "tenant_id",

@@ -145,6 +145,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "HaloPSA",
     secret_form: Some("CLIENT_ID:CLIENT_SECRET"),
     incremental: true,
+    probe: false,
     fields: &[
         BASE_URL,
         Field {

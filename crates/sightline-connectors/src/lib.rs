@@ -34,6 +34,7 @@ connectors! {
     tenable,
     entra,
     servicenow,
+    probe,
     tls,
     csv_import,
 }

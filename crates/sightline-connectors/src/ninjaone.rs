@@ -128,6 +128,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "NinjaOne",
     secret_form: Some("CLIENT_ID:CLIENT_SECRET"),
     incremental: false,
+    probe: false,
     fields: &[BASE_URL, PAGE_SIZE, MAX_PAGES],
     fetch: |request, progress| Box::pin(fetch(request, progress)),
 };

@@ -376,6 +376,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "ServiceNow",
     secret_form: Some("USER:PASSWORD"),
     incremental: true,
+    probe: false,
     fields: &[BASE_URL, PRIORITY_MAP, PAGE_SIZE, MAX_PAGES],
     fetch: |request, progress| Box::pin(fetch(request, progress)),
 };

@@ -36,6 +36,10 @@ pub struct SourceSpec {
     /// Whether it can ask its system for what changed since a moment; the
     /// others are read in full every time.
     pub incremental: bool,
+    /// A check Sightline makes itself (a website, a certificate) rather
+    /// than a provider's system: quick, and run alone by
+    /// `sightline-cli probe` as often as cron likes.
+    pub probe: bool,
     /// Its settings besides the common `id`, `kind`, `vendor`, `name` and
     /// `full_every_hours`, in the order the file and the form list them.
     pub fields: &'static [Field],
@@ -69,6 +73,8 @@ pub enum FieldForm {
     Choice(&'static [(&'static str, &'static str)]),
     /// `name:port` entries.
     Hosts,
+    /// Web addresses, each HTTPS or plain HTTP to this machine only.
+    Urls,
     /// A whole number, 1 or more.
     Count,
     /// The source's priority names -> contract priorities P1..P4.
@@ -155,6 +161,11 @@ impl SourceKind {
 
     pub fn incremental(self) -> bool {
         self.0.incremental
+    }
+
+    /// A check Sightline makes itself (see [`SourceSpec::probe`]).
+    pub fn probe(self) -> bool {
+        self.0.probe
     }
 
     pub fn fields(self) -> &'static [Field] {
@@ -391,6 +402,9 @@ fn check_value(field: &Field, value: &Setting) -> Vec<String> {
             .filter(|host| crate::tls::split_host(host).is_none())
             .map(|host| format!("the host '{host}' is not in the form name:port (e.g. www.example.com:443)"))
             .collect(),
+        (FieldForm::Urls, Setting::List(urls)) => {
+            urls.iter().filter_map(|url| crate::http::check_url(url).err()).collect()
+        }
         (FieldForm::Count, Setting::Count(count)) => {
             if *count == 0 {
                 vec![format!("`{key}` must be at least 1")]
@@ -508,7 +522,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed {
                 }
                 text => text.map(Setting::Text),
             },
-            FieldForm::Hosts => Option::<Vec<String>>::deserialize(deserializer)?.map(Setting::List),
+            FieldForm::Hosts | FieldForm::Urls => Option::<Vec<String>>::deserialize(deserializer)?.map(Setting::List),
             FieldForm::Count => Option::<u32>::deserialize(deserializer)?.map(Setting::Count),
             FieldForm::PriorityMap | FieldForm::VendorDomains => {
                 Option::<BTreeMap<String, String>>::deserialize(deserializer)?.map(Setting::Map)

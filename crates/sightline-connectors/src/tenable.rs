@@ -38,6 +38,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "Tenable Vulnerability Management",
     secret_form: Some("ACCESS_KEY:SECRET_KEY"),
     incremental: true,
+    probe: false,
     fields: &[Field {
         hint: "Left empty, https://cloud.tenable.com.",
         required: false,

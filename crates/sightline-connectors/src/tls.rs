@@ -74,6 +74,7 @@ pub const SPEC: SourceSpec = SourceSpec {
     display_name: "TLS certificate check",
     secret_form: None,
     incremental: false,
+    probe: true,
     fields: &[
         Field {
             key: "hosts",
@@ -145,7 +146,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
 }
 
 /// The system's trusted roots plus the source's `ca_file`.
-async fn trusted_roots(request: &FetchRequest<'_>, warnings: &mut Vec<String>) -> Result<RootCertStore, FetchError> {
+pub(crate) async fn trusted_roots(request: &FetchRequest<'_>, warnings: &mut Vec<String>) -> Result<RootCertStore, FetchError> {
     let mut roots = RootCertStore::empty();
     // Reading the system's store is file I/O, some hundred files: off the
     // async threads.

@@ -167,6 +167,7 @@ fn contracts(now: DateTime<Utc>) -> Vec<Contract> {
                 hours: Some(BusinessHours::parse(MSP_HOURS).expect("the demo's hours are valid")),
                 holidays: vec![msp_holiday(now)],
                 credits: Some(ServiceCredits { percent_per_point: 1.0, cap_percent: 15.0 }),
+                uptime_target_pct: None,
             },
         },
         Contract {
@@ -196,6 +197,8 @@ fn services() -> Vec<Service> {
         name: name.into(),
         critical,
         vendor_ids: vendors.iter().map(|vendor| vendor.to_string()).collect(),
+        uptime_target_pct: None,
+        monitor_sources: Vec::new(),
     };
     vec![
         service("erp", "Orders and dispatch (ERP)", true, &["stratus"]),
@@ -631,6 +634,9 @@ impl World {
                     window_end,
                     up_seconds: seconds - down_seconds,
                     down_seconds,
+                    status: None,
+                    latency_ms: None,
+                    detail: None,
                 });
             }
         }

@@ -109,6 +109,7 @@ pub fn scale_company(scale: Scale, now: DateTime<Utc>) -> ScaleCompany {
                 hours: (index % 2 == 0).then(|| BusinessHours::parse("Mon-Fri 08:00-18:00").expect("valid hours")),
                 holidays: Vec::new(),
                 credits: (index % 4 == 0).then_some(ServiceCredits { percent_per_point: 1.0, cap_percent: 10.0 }),
+                uptime_target_pct: None,
             },
         })
         .collect();
@@ -120,6 +121,8 @@ pub fn scale_company(scale: Scale, now: DateTime<Utc>) -> ScaleCompany {
             name: format!("Business service {}", index + 1),
             critical: index < 2,
             vendor_ids: group.iter().map(|vendor| vendor.id.clone()).collect(),
+            uptime_target_pct: None,
+            monitor_sources: Vec::new(),
         })
         .collect();
     let sources = vendors

@@ -416,7 +416,15 @@ metric_keys! {
     AvailabilityPct => "availability_pct", Percent, HigherIsBetter,
         Resilience, Availability, [Availability],
         "Time the monitored services were up",
-        "Time the monitored services were up.";
+        "Share of the monitored time the services were up, as their monitors and Sightline's own checks saw it.";
+    Outages => "outages", Count, LowerIsBetter,
+        Resilience, Availability, [Availability],
+        "Outages of the monitored services",
+        "Times a monitored service went down; checks that failed one after another count as one outage.";
+    OutageMttrMinutes => "outage_mttr_minutes", Minutes, LowerIsBetter,
+        Resilience, Availability, [Availability],
+        "Average time to restore a service after an outage",
+        "Average minutes from a check first finding a service down to a check finding it up again.";
     SourceStalenessHours => "source_staleness_hours", Hours, LowerIsBetter,
         Vendors, Sources, [],
         "Hours since the data was last refreshed",

@@ -292,7 +292,9 @@ pub struct Survey {
 }
 
 /// Up and down time of one monitored service over a window, as an uptime
-/// monitor reports it.
+/// monitor reports it or as one of Sightline's own probes found it (a
+/// probe's sample stands for the time until the next sample, at most its
+/// interval).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Availability {
     pub provenance: Provenance,
@@ -302,6 +304,16 @@ pub struct Availability {
     pub window_end: DateTime<Utc>,
     pub up_seconds: i64,
     pub down_seconds: i64,
+    /// The HTTP status the service answered with, where a probe asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// How long the answer took, where a probe timed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u32>,
+    /// Why the service counted as down, in words ("answered 503", "no
+    /// answer within 10 seconds", "its certificate is for another name").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// A sign-in account in the company's own directory (Microsoft Entra ID),

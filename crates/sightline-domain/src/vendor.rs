@@ -226,6 +226,10 @@ pub struct ContractTerms {
     pub holidays: Vec<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<ServiceCredits>,
+    /// The share of time the provider's services must be up, e.g. 99.9
+    /// (none: the company's own setting applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uptime_target_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -270,6 +274,14 @@ pub struct Service {
     pub name: String,
     pub critical: bool,
     pub vendor_ids: Vec<String>,
+    /// The share of time the service must be up, e.g. 99.9, where the
+    /// company has said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uptime_target_pct: Option<f64>,
+    /// The probes and monitors (source ids) whose records say whether the
+    /// service is up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitor_sources: Vec<String>,
 }
 
 /// A configured source of records and how fresh its data is.

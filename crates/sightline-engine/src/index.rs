@@ -109,6 +109,11 @@ pub(crate) struct ScopeIndex<'a> {
     pub changes: Vec<&'a Change>,
     pub surveys: Vec<&'a Survey>,
     pub availability: Vec<&'a Availability>,
+    /// The usable availability windows as counted (trimmed where their
+    /// monitor's next window starts), by start.
+    pub uptime: Vec<crate::uptime::Stretch<'a>>,
+    /// The outages in them, by start.
+    pub outages: Vec<crate::uptime::Outage<'a>>,
     pub accounts: Vec<&'a Account>,
     pub sources: Vec<&'a SourceInfo>,
 }
@@ -318,6 +323,9 @@ impl<'a> ScopeIndex<'a> {
                 .successful_tests
                 .push(test);
         }
+        let availability = sorted(lists.availability, |window| window.window_start);
+        let uptime = crate::uptime::stretches(&availability);
+        let outages = crate::uptime::outages(&uptime);
         ScopeIndex {
             tickets_by_created,
             tickets_by_resolved,
@@ -334,7 +342,9 @@ impl<'a> ScopeIndex<'a> {
             vulnerabilities,
             changes: sorted(lists.changes, |change| change.implemented_at),
             surveys: sorted(lists.surveys, |survey| survey.responded_at),
-            availability: sorted(lists.availability, |window| window.window_start),
+            availability,
+            uptime,
+            outages,
             accounts: lists.accounts,
             sources: lists.sources,
         }

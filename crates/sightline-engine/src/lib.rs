@@ -13,6 +13,7 @@ mod rules;
 mod settings;
 mod sla;
 mod stats;
+mod uptime;
 
 pub use coverage::{Machine, Tools, group, machine_key, machines};
 pub use disputes::{Dispute, DisputedTarget, dispute_of, disputes, duration_words};
@@ -27,3 +28,4 @@ pub use settings::Settings;
 pub use sightline_domain::BusinessClock;
 pub use sla::{Clocks, Judged, Leg, Unjudged, judge};
 pub use stats::{linear_projection, percentile};
+pub use uptime::{Outage, measured, outages_of, uptime_pct};

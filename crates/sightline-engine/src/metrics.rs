@@ -243,7 +243,12 @@ pub fn target_for(metric: MetricKey, scope: &Scope, contracts: &[Contract], sett
         MetricKey::KeyPersonSharePct => contract.map(|_| settings.key_person_amber_pct),
         MetricKey::ChangeSuccessPct => Some(settings.change_success_target_pct),
         MetricKey::CsatPct => Some(settings.csat_target_pct),
-        MetricKey::AvailabilityPct => Some(settings.availability_target_pct),
+        MetricKey::AvailabilityPct => Some(
+            contract.and_then(|contract| contract.terms.uptime_target_pct).unwrap_or(settings.availability_target_pct),
+        ),
+        // How many outages a service may have is in no contract: the
+        // availability target covers them.
+        MetricKey::Outages | MetricKey::OutageMttrMinutes => None,
         MetricKey::SourceStalenessHours => Some(settings.stale_amber_hours),
         MetricKey::TicketsOpened
         | MetricKey::TicketsClosed
@@ -331,7 +336,9 @@ pub fn status_for(metric: MetricKey, value: Option<f64>, target: Option<f64>, se
         | MetricKey::BacklogAged30d
         | MetricKey::ReopenedPct
         | MetricKey::VulnsHighOpen
-        | MetricKey::AdminAccounts => Status::NoTarget,
+        | MetricKey::AdminAccounts
+        | MetricKey::Outages
+        | MetricKey::OutageMttrMinutes => Status::NoTarget,
     }
 }
 
@@ -574,6 +581,8 @@ impl<'a> Context<'a> {
             MetricKey::ChangeSuccessPct => self.change_success(window),
             MetricKey::CsatPct => self.csat(window),
             MetricKey::AvailabilityPct => self.availability(window),
+            MetricKey::Outages => self.outages(window, false),
+            MetricKey::OutageMttrMinutes => self.outages(window, true),
             MetricKey::SourceStalenessHours => self.staleness(window),
         }
     }
@@ -1071,19 +1080,47 @@ impl<'a> Context<'a> {
 
     /// Up time over up plus down time, for monitor windows that start in the
     /// period.
+    /// (See `uptime.rs` for how windows are laid end to end.)
     fn availability(&self, window: Window) -> Computed<'a> {
         let mut computed = self.start();
-        let (mut up, mut total) = (0i64, 0i64);
         for sample in in_range(&self.index.availability, |sample| sample.window_start, window.start, window.end) {
-            if sample.up_seconds < 0 || sample.down_seconds < 0 {
-                computed.skip(&sample.provenance, "negative up or down time");
-                continue;
+            if let Some(problem) = crate::uptime::unusable(sample) {
+                computed.skip(&sample.provenance, problem);
             }
-            up += sample.up_seconds;
-            total += sample.up_seconds + sample.down_seconds;
-            computed.tally.used(&sample.provenance);
+        }
+        let (mut up, mut total) = (0i64, 0i64);
+        for stretch in in_range(&self.index.uptime, |s| s.record.window_start, window.start, window.end) {
+            up += stretch.up_seconds;
+            total += stretch.up_seconds + stretch.down_seconds;
+            computed.tally.used(&stretch.record.provenance);
         }
         computed.value = (total > 0).then(|| up as f64 * 100.0 / total as f64);
+        computed
+    }
+
+    /// Outages that started in the period: how many, or their mean time
+    /// to restore in minutes (those not yet seen restored left out of the
+    /// mean). No value where nothing was monitored in the period.
+    fn outages(&self, window: Window, restore_minutes: bool) -> Computed<'a> {
+        let mut computed = self.start();
+        let monitored = !in_range(&self.index.uptime, |s| s.record.window_start, window.start, window.end).is_empty();
+        let outages = in_range(&self.index.outages, |outage| outage.start, window.start, window.end);
+        let (mut count, mut restored, mut seconds) = (0usize, 0i64, 0i64);
+        for outage in outages {
+            count += 1;
+            if restore_minutes && outage.ongoing {
+                outage.records.iter().for_each(|record| computed.skip(&record.provenance, "not yet seen restored"));
+                continue;
+            }
+            restored += 1;
+            seconds += outage.seconds;
+            outage.records.iter().for_each(|record| computed.tally.used(&record.provenance));
+        }
+        computed.value = if restore_minutes {
+            (restored > 0).then(|| seconds as f64 / 60.0 / restored as f64)
+        } else {
+            (monitored || count > 0).then_some(count as f64)
+        };
         computed
     }
 

@@ -155,6 +155,7 @@ pub const RULE_IMPACT: &[(&str, Impact)] = &[
     ("critical_patch_overdue", Impact::High),
     ("critical_vulnerability_overdue", Impact::High),
     ("coverage_gap", Impact::High),
+    ("uptime_below_target", Impact::High),
     ("fixed_claim_contradicted", Impact::High),
     ("admin_without_mfa", Impact::High),
     ("provider_account_without_mfa", Impact::High),

@@ -111,6 +111,24 @@ pub(crate) fn plural(count: i64, one: &str, many: &str) -> String {
     if count == 1 { format!("1 {one}") } else { format!("{count} {many}") }
 }
 
+/// ": 3 outages, the longest 2 h 5 min on 12 November 2026", or nothing.
+fn outage_words(outages: &[crate::Outage<'_>], tz: sightline_domain::Tz) -> String {
+    match outages.iter().max_by_key(|outage| outage.seconds) {
+        Some(longest) => format!(
+            ": {}, the longest {} on {}",
+            plural(outages.len() as i64, "outage", "outages"),
+            crate::disputes::duration_words(longest.seconds as f64 / 60.0),
+            claim_date(longest.start, tz)
+        ),
+        None => String::new(),
+    }
+}
+
+/// The records behind `outages`, as evidence names them.
+fn outage_records(outages: &[crate::Outage<'_>]) -> Vec<String> {
+    outages.iter().flat_map(|outage| outage.records.iter().map(|record| record_ref(&record.provenance))).collect()
+}
+
 /// How evidence names a record: `source:record`.
 fn record_ref(provenance: &sightline_domain::Provenance) -> String {
     format!("{}:{}", provenance.source_id, provenance.record_id)
@@ -206,7 +224,9 @@ pub fn evaluate_rules(
         rules.key_person(vendor, &scope);
         rules.supplier_review(vendor);
         rules.reported_sla(vendor);
+        rules.uptime(vendor, &scope);
     }
+    rules.service_uptime();
     rules.certificates();
     rules.coverage();
     rules.fixed_claims();
@@ -296,6 +316,117 @@ impl<'a> Rules<'a> {
                 question,
                 vec![evidence(value)],
                 Vec::new(),
+            );
+        }
+    }
+
+    /// Measured availability of a provider's services below its contract's
+    /// uptime (or the company's own target where the contract names none)
+    /// in the last complete month, with the outages behind it.
+    fn uptime(&mut self, vendor: &Vendor, scope: &Scope) {
+        let month = self.last_complete;
+        let Some(value) = self.values.get(scope, MetricKey::AvailabilityPct, month) else { return };
+        let (Some(figure), Some(target)) = (value.value, value.target) else { return };
+        if figure >= target {
+            return;
+        }
+        let contracted = self
+            .input
+            .contracts
+            .iter()
+            .any(|contract| contract.vendor_id == vendor.id && contract.terms.uptime_target_pct.is_some());
+        let tz = self.input.settings.tz();
+        let windows = self.input.records.availability.iter().filter(|window| window.vendor_id == vendor.id);
+        let (_, outages) = crate::uptime::measured(windows, month.start_in(tz), month.end_in(tz));
+        let promise = if contracted { "the contract promises" } else { "the company's target is" };
+        let headline = format!(
+            "{} services were up {} of the time in {}; {promise} {}{}",
+            possessive(&vendor.name),
+            crate::uptime::uptime_pct(figure),
+            month.label(),
+            crate::uptime::uptime_pct(target),
+            outage_words(&outages, tz)
+        );
+        let question = match outages.iter().max_by_key(|outage| outage.seconds) {
+            Some(longest) => format!(
+                "What caused the {} in {} (the longest {} on {}), and what will keep the services up to {}?",
+                plural(outages.len() as i64, "outage", "outages"),
+                month.label(),
+                crate::disputes::duration_words(longest.seconds as f64 / 60.0),
+                claim_date(longest.start, tz),
+                crate::uptime::uptime_pct(target)
+            ),
+            None => format!(
+                "Why were the services down {} of the time in {}, and what will keep them up to {}?",
+                crate::uptime::uptime_pct(100.0 - figure),
+                month.label(),
+                crate::uptime::uptime_pct(target)
+            ),
+        };
+        let severity = if target - figure > 0.5 { FlagSeverity::Red } else { FlagSeverity::Amber };
+        self.raise(
+            "uptime_below_target",
+            &vendor.id,
+            Some(&vendor.id),
+            severity,
+            headline,
+            "While a service is down, staff cannot work and customers cannot reach the company. An uptime promise is \
+             worth only what is measured against it, by checks the provider does not run.",
+            question,
+            vec![evidence(value)],
+            outage_records(&outages),
+        );
+    }
+
+    /// A business service with an uptime target of its own, measured by
+    /// the probes and monitors that watch it, below that target in the
+    /// last complete month.
+    fn service_uptime(&mut self) {
+        let month = self.last_complete;
+        let tz = self.input.settings.tz();
+        for service in self.services {
+            let Some(target) = service.uptime_target_pct else { continue };
+            if service.monitor_sources.is_empty() {
+                continue;
+            }
+            let windows = self
+                .input
+                .records
+                .availability
+                .iter()
+                .filter(|window| service.monitor_sources.contains(&window.provenance.source_id));
+            let (Some(figure), outages) = crate::uptime::measured(windows, month.start_in(tz), month.end_in(tz)) else {
+                continue;
+            };
+            if figure >= target {
+                continue;
+            }
+            let vendor_id = (service.vendor_ids.len() == 1).then(|| service.vendor_ids[0].clone());
+            let severity = if target - figure > 0.5 { FlagSeverity::Red } else { FlagSeverity::Amber };
+            self.raise(
+                "uptime_below_target",
+                &format!("service:{}", service.id),
+                vendor_id.as_deref(),
+                severity,
+                format!(
+                    "{} was up {} of the time in {}; its target is {}{}",
+                    service.name,
+                    crate::uptime::uptime_pct(figure),
+                    month.label(),
+                    crate::uptime::uptime_pct(target),
+                    outage_words(&outages, tz)
+                ),
+                "While a service is down, staff cannot work and customers cannot reach the company. An uptime \
+                 promise is worth only what is measured against it, by checks the provider does not run.",
+                format!(
+                    "What kept {} down {} of the time in {}, and what will bring it up to {}?",
+                    service.name,
+                    crate::uptime::uptime_pct(100.0 - figure),
+                    month.label(),
+                    crate::uptime::uptime_pct(target)
+                ),
+                Vec::new(),
+                outage_records(&outages),
             );
         }
     }

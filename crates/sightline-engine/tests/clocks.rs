@@ -91,6 +91,7 @@ fn contract(hours: Option<&str>) -> Contract {
             hours: hours.map(|hours| BusinessHours::parse(hours).unwrap()),
             holidays: vec![day("2026-12-25")],
             credits: None,
+            uptime_target_pct: None,
         },
     }
 }

@@ -41,6 +41,7 @@ fn contract() -> Contract {
             hours: Some(BusinessHours::parse("Mon-Fri 08:00-17:00").unwrap()),
             holidays: vec!["2026-11-11".parse().unwrap()],
             credits: Some(ServiceCredits { percent_per_point: 1.0, cap_percent: 15.0 }),
+            uptime_target_pct: None,
         },
     }
 }

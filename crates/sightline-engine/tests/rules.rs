@@ -449,6 +449,8 @@ fn services_reviews_and_stale_sources() {
         name: id.to_uppercase(),
         critical,
         vendor_ids: vendors.iter().map(|v| v.to_string()).collect(),
+        uptime_target_pct: None,
+        monitor_sources: Vec::new(),
     };
     company.vendors.push(Vendor {
         id: "beta".into(),

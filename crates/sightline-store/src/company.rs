@@ -75,8 +75,15 @@ pub(crate) fn replace(conn: &Connection, company: &Company) -> rusqlite::Result<
     }
     for service in &company.services {
         conn.execute(
-            "INSERT INTO services (id, name, critical) VALUES (?1, ?2, ?3)",
-            params![service.id, service.name, service.critical],
+            "INSERT INTO services (id, name, critical, uptime_target_pct, monitor_sources)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                service.id,
+                service.name,
+                service.critical,
+                service.uptime_target_pct,
+                serde_json::to_string(&service.monitor_sources).expect("a list of ids always serialises")
+            ],
         )?;
         for vendor_id in &service.vendor_ids {
             conn.execute(
@@ -179,10 +186,21 @@ pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Company> {
         }
     }
 
-    let mut statement = conn.prepare("SELECT id, name, critical FROM services ORDER BY id")?;
+    let mut statement =
+        conn.prepare("SELECT id, name, critical, uptime_target_pct, monitor_sources FROM services ORDER BY id")?;
     let mut services = statement
         .query_map([], |row| {
-            Ok(Service { id: row.get(0)?, name: row.get(1)?, critical: row.get(2)?, vendor_ids: Vec::new() })
+            let monitor_sources: String = row.get(4)?;
+            Ok(Service {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                critical: row.get(2)?,
+                vendor_ids: Vec::new(),
+                uptime_target_pct: row.get(3)?,
+                monitor_sources: serde_json::from_str(&monitor_sources).map_err(|error| {
+                    rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(error))
+                })?,
+            })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut statement =

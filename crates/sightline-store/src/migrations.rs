@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_source_content.sql"),
     include_str!("../migrations/0010_device_sightings.sql"),
     include_str!("../migrations/0011_accounts.sql"),
+    include_str!("../migrations/0012_uptime.sql"),
 ];
 
 /// The schema version this build writes.

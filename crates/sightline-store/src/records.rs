@@ -522,8 +522,8 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
 
     let mut statement = conn.prepare_cached(
         "INSERT OR REPLACE INTO availability (source_id, record_id, fetched_at, vendor_id, monitor, window_start,
-             window_end, up_seconds, down_seconds)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             window_end, up_seconds, down_seconds, status, latency_ms, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for sample in &batch.availability {
         let p = &sample.provenance;
@@ -537,6 +537,9 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
             stamp(sample.window_end),
             sample.up_seconds,
             sample.down_seconds,
+            sample.status,
+            sample.latency_ms,
+            sample.detail,
         ])?;
     }
 
@@ -938,7 +941,7 @@ pub(crate) fn load_batch(
         wanted,
         &format!(
             "SELECT source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, up_seconds,
-                    down_seconds
+                    down_seconds, status, latency_ms, detail
              FROM availability{}",
             filter.during("window_start")
         ),
@@ -952,6 +955,9 @@ pub(crate) fn load_batch(
                 window_end: read_stamp(row, 6)?,
                 up_seconds: row.get(7)?,
                 down_seconds: row.get(8)?,
+                status: row.get(9)?,
+                latency_ms: row.get(10)?,
+                detail: row.get(11)?,
             })
         },
     )?;

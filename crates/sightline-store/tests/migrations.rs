@@ -29,7 +29,7 @@ fn at(text: &str) -> DateTime<Utc> {
 
 #[test]
 fn schema_1_with_data_migrates_to_the_latest() {
-    assert_eq!(SCHEMA_VERSION, 11);
+    assert_eq!(SCHEMA_VERSION, 12);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_at_schema(dir.path(), unlock(), &NoKeychain, 1).unwrap();
     assert_eq!(store.schema_version().unwrap(), 1);
@@ -42,13 +42,14 @@ fn schema_1_with_data_migrates_to_the_latest() {
                  VALUES ('acme-psa', '42', 1795000000, 'acme', 'Printer', 'P3', 1794000000, 'Open');
              INSERT INTO contracts (vendor_id, compliance_target_pct) VALUES ('acme', 90);
              INSERT INTO sla_targets (vendor_id, priority, respond_minutes) VALUES ('acme', 'P3', 60);
+             INSERT INTO services (id, name, critical) VALUES ('email', 'E-mail', 1);
              INSERT INTO meta (key, value) VALUES ('company_name', 'Acme Holdings');",
         )
         .unwrap();
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 11);
+    assert_eq!(store.schema_version().unwrap(), 12);
     let records = store.load_records().unwrap();
     assert_eq!(records.tickets.len(), 1);
     assert_eq!(records.tickets[0].provenance.record_id, "42");
@@ -58,6 +59,9 @@ fn schema_1_with_data_migrates_to_the_latest() {
     // Counts are kept from the upgrade on.
     assert_eq!(store.record_counts().unwrap()["acme-psa"], 1);
     let company = store.load_company().unwrap();
+    // Services from before uptime targets: none set, nothing watching.
+    assert_eq!(company.services[0].id, "email");
+    assert_eq!((company.services[0].uptime_target_pct, company.services[0].monitor_sources.len()), (None, 0));
     assert_eq!(company.name, "Acme Holdings");
     // The board pack's tables start empty and take rows.
     assert!(store.actions_at(None).unwrap().is_empty());
@@ -134,11 +138,11 @@ fn schema_2_with_a_sync_log_migrates_to_the_latest() {
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 11);
+    assert_eq!(store.schema_version().unwrap(), 12);
     // The upgrade kept the file as it was first.
     let kept = sightline_store::automatic_backups(dir.path());
     assert_eq!(kept.len(), 1);
-    assert!(kept[0].to_string_lossy().ends_with("-before-schema-11.sightline"), "{kept:?}");
+    assert!(kept[0].to_string_lossy().ends_with("-before-schema-12.sightline"), "{kept:?}");
     let log = store.sync_log(10).unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].message.as_deref(), Some("the service failed with HTTP 502"));
@@ -162,7 +166,7 @@ fn schema_6_migrates_to_7_keeping_notes_and_taking_actions_and_documents() {
         .unwrap();
     drop(store);
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 11);
+    assert_eq!(store.schema_version().unwrap(), 12);
     assert_eq!(store.acknowledgements().unwrap()["key_person:acme"].note, "Hiring");
     let action = sightline_domain::Action {
         flag_id: "key_person:acme".into(),

@@ -44,6 +44,9 @@ pub struct VendorConfig {
     pub sla: Vec<SlaConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<ServiceCredits>,
+    /// The share of time the provider's services must be up, e.g. 99.9.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uptime_target_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +72,12 @@ pub struct ServiceConfig {
     #[serde(default)]
     pub critical: bool,
     pub vendors: Vec<String>,
+    /// The share of time the service must be up, e.g. 99.9.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uptime_target_pct: Option<f64>,
+    /// The probes and monitors (source ids) that say whether it is up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitors: Vec<String>,
 }
 
 /// The file as written, with where each table starts.
@@ -227,6 +236,9 @@ impl Config {
                     ),
                 );
             }
+            if vendor.uptime_target_pct.is_some_and(|pct| !(pct > 0.0 && pct <= 100.0)) {
+                problem(&span, format!("vendor '{}': uptime_target_pct must be a percentage, such as 99.9", vendor.id));
+            }
             if let Some(credits) = vendor.credits {
                 if !(credits.percent_per_point >= 0.0 && (0.0..=100.0).contains(&credits.cap_percent)) {
                     problem(
@@ -251,11 +263,30 @@ impl Config {
         }
 
         let mut service_ids = HashSet::new();
+        let configured_sources: HashSet<&str> = raw.source.iter().map(|source| source.get_ref().id.as_str()).collect();
         for service in &raw.service {
             let span = service.span();
             let service = service.get_ref();
             if !is_slug(&service.id) || !service_ids.insert(service.id.clone()) {
                 problem(&span, format!("the service id '{}' must be a unique lowercase slug", service.id));
+            }
+            if service.uptime_target_pct.is_some_and(|pct| !(pct > 0.0 && pct <= 100.0)) {
+                problem(
+                    &span,
+                    format!("service '{}': uptime_target_pct must be a percentage, such as 99.9", service.id),
+                );
+            }
+            for monitor in &service.monitors {
+                if !configured_sources.contains(monitor.as_str()) {
+                    problem(
+                        &span,
+                        format!(
+                            "service '{}' is watched by the source '{monitor}', which is not defined: add a \
+                             [[source]] with id = \"{monitor}\" or correct the name",
+                            service.id
+                        ),
+                    );
+                }
             }
             for vendor in &service.vendors {
                 if !vendor_ids.contains(vendor) {
@@ -395,6 +426,7 @@ impl Config {
                         }),
                         holidays: vendor.holidays.clone(),
                         credits: vendor.credits,
+                        uptime_target_pct: vendor.uptime_target_pct,
                     },
                 }
             })
@@ -407,6 +439,8 @@ impl Config {
                 name: service.name.clone(),
                 critical: service.critical,
                 vendor_ids: service.vendors.clone(),
+                uptime_target_pct: service.uptime_target_pct,
+                monitor_sources: service.monitors.clone(),
             })
             .collect();
         let sources = self

@@ -38,6 +38,8 @@ const IN_FLIGHT: usize = 4;
 pub struct SyncOptions {
     /// Only this source.
     pub only: Option<String>,
+    /// Only the checks Sightline makes itself (`sightline-cli probe`).
+    pub probes_only: bool,
     /// Read every source in full, whatever its watermark.
     pub force_full: bool,
     /// Apply a full read even where it holds far fewer records than the
@@ -171,7 +173,7 @@ pub async fn sync(
     configure(store, config)?;
     let sources: Vec<_> = match &options.only {
         Some(only) => vec![config.source(only).cloned().ok_or_else(|| SyncError::UnknownSource(only.clone()))?],
-        None => config.sources.clone(),
+        None => config.sources.iter().filter(|source| !options.probes_only || source.kind.probe()).cloned().collect(),
     };
     let states = lock(store).sync_states()?;
     let planned = plan(&sources, &states, now, options.force_full);

@@ -4,4 +4,5 @@
 
 pub mod connectwise;
 pub mod ninjaone;
+pub mod site;
 pub mod tls;

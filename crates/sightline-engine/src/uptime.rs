@@ -1,0 +1,260 @@
+//! Up and down time as monitors and probes saw it: each monitor's windows
+//! laid end to end, and the outages in them.
+//!
+//! A window stands for its monitor's state until its end or until the same
+//! monitor's next window starts, whichever comes first: a probe that ran
+//! twice within its interval (the hourly sync and the cron line) does not
+//! count the overlap twice. Monitors are told apart by source and name, so
+//! the provider's own monitor and Sightline's probe of the same service
+//! never trim each other.
+//!
+//! An outage is a run of windows that were down the whole time, each
+//! starting within one window's length of the last one's end (one missed
+//! check does not split an outage); a window that was partly up and partly
+//! down (a monitor's daily summary) is an outage of its own down time. An
+//! outage belongs to the period it started in; its time to restore is from
+//! the first check that found the service down to the end of the last one,
+//! when a check found it up again.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sightline_domain::Availability;
+
+/// One window as counted: trimmed where the monitor's next window starts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stretch<'a> {
+    pub record: &'a Availability,
+    pub up_seconds: i64,
+    pub down_seconds: i64,
+}
+
+/// One outage of one monitor.
+#[derive(Debug, Clone)]
+pub struct Outage<'a> {
+    pub monitor: &'a str,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// How long it lasted, in seconds: wall time for a run of down
+    /// windows, the reported down time for a summary window.
+    pub seconds: i64,
+    /// Whether the last check still found it down (it was not seen back).
+    pub ongoing: bool,
+    pub records: Vec<&'a Availability>,
+}
+
+/// Why a window cannot be counted, if it cannot.
+pub(crate) fn unusable(window: &Availability) -> Option<&'static str> {
+    if window.up_seconds < 0 || window.down_seconds < 0 {
+        Some("negative up or down time")
+    } else if window.window_end <= window.window_start {
+        Some("a monitoring window that ends before it starts")
+    } else {
+        None
+    }
+}
+
+/// Each usable window trimmed at its monitor's next window, in the order
+/// of `windows` (sorted by start).
+pub(crate) fn stretches<'a>(windows: &[&'a Availability]) -> Vec<Stretch<'a>> {
+    // The start of each window's successor in the same monitor.
+    let mut next_start: Vec<Option<DateTime<Utc>>> = vec![None; windows.len()];
+    let mut last: HashMap<(&str, &str), usize> = HashMap::new();
+    for (position, window) in windows.iter().enumerate() {
+        if unusable(window).is_some() {
+            continue;
+        }
+        let key = (window.provenance.source_id.as_str(), window.monitor.as_str());
+        if let Some(previous) = last.insert(key, position) {
+            next_start[previous] = Some(window.window_start);
+        }
+    }
+    windows
+        .iter()
+        .zip(next_start)
+        .filter(|(window, _)| unusable(window).is_none())
+        .map(|(window, next)| {
+            let length = (window.window_end - window.window_start).num_seconds().max(1);
+            let kept = next.map_or(length, |next| (next - window.window_start).num_seconds().clamp(0, length));
+            let share = |seconds: i64| {
+                if kept == length { seconds } else { (seconds as i128 * kept as i128 / length as i128) as i64 }
+            };
+            Stretch { record: window, up_seconds: share(window.up_seconds), down_seconds: share(window.down_seconds) }
+        })
+        .collect()
+}
+
+/// The outages in `stretches`, sorted by start.
+pub(crate) fn outages<'a>(stretches: &[Stretch<'a>]) -> Vec<Outage<'a>> {
+    let mut open: HashMap<(&str, &str), Outage<'a>> = HashMap::new();
+    let mut done = Vec::new();
+    for stretch in stretches {
+        let window = stretch.record;
+        let key = (window.provenance.source_id.as_str(), window.monitor.as_str());
+        let end = window.window_start + chrono::Duration::seconds(stretch.up_seconds + stretch.down_seconds);
+        let wholly_down = stretch.down_seconds > 0 && stretch.up_seconds == 0;
+        if let Some(current) = open.get_mut(&key) {
+            let reach = current.end + (current.end - current.start).min(window.window_end - window.window_start);
+            if wholly_down && window.window_start <= reach {
+                current.end = end;
+                current.seconds = (end - current.start).num_seconds();
+                current.records.push(window);
+                continue;
+            }
+            let mut finished = open.remove(&key).expect("just looked up");
+            finished.ongoing = false;
+            done.push(finished);
+        }
+        if wholly_down {
+            open.insert(
+                key,
+                Outage {
+                    monitor: &window.monitor,
+                    start: window.window_start,
+                    end,
+                    seconds: stretch.down_seconds,
+                    ongoing: true,
+                    records: vec![window],
+                },
+            );
+        } else if stretch.down_seconds > 0 {
+            done.push(Outage {
+                monitor: &window.monitor,
+                start: window.window_start,
+                end,
+                seconds: stretch.down_seconds,
+                ongoing: false,
+                records: vec![window],
+            });
+        }
+    }
+    done.extend(open.into_values());
+    done.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.monitor.cmp(b.monitor)));
+    done
+}
+
+/// The outages of `windows` (any order), for screens and rules: each
+/// monitor's windows laid end to end as the metrics count them.
+pub fn outages_of<'a>(windows: impl IntoIterator<Item = &'a Availability>) -> Vec<Outage<'a>> {
+    let mut windows: Vec<&Availability> = windows.into_iter().collect();
+    windows.sort_by_key(|window| window.window_start);
+    outages(&stretches(&windows))
+}
+
+/// What the monitors in `windows` (any order) saw in [from, to): the share
+/// of the monitored time up (none when nothing was monitored) and the
+/// outages that started then.
+pub fn measured<'a>(
+    windows: impl IntoIterator<Item = &'a Availability>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> (Option<f64>, Vec<Outage<'a>>) {
+    let mut windows: Vec<&Availability> = windows.into_iter().collect();
+    windows.sort_by_key(|window| window.window_start);
+    let stretches = stretches(&windows);
+    let (mut up, mut total) = (0i64, 0i64);
+    for stretch in stretches.iter().filter(|s| s.record.window_start >= from && s.record.window_start < to) {
+        up += stretch.up_seconds;
+        total += stretch.up_seconds + stretch.down_seconds;
+    }
+    let outages = outages(&stretches).into_iter().filter(|outage| outage.start >= from && outage.start < to).collect();
+    ((total > 0).then(|| up as f64 * 100.0 / total as f64), outages)
+}
+
+/// "99.95%": availability needs two decimals where other shares need none
+/// (99.5% and 99.95% are a contract apart).
+pub fn uptime_pct(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sightline_domain::Provenance;
+
+    fn at(minute: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap()
+    }
+
+    fn window(source: &str, monitor: &str, from: i64, to: i64, up: bool) -> Availability {
+        let seconds = (to - from) * 60;
+        Availability {
+            provenance: Provenance {
+                source_id: source.into(),
+                record_id: format!("{monitor}@{from}"),
+                fetched_at: at(to),
+            },
+            vendor_id: "acme".into(),
+            monitor: monitor.into(),
+            window_start: at(from),
+            window_end: at(to),
+            up_seconds: if up { seconds } else { 0 },
+            down_seconds: if up { 0 } else { seconds },
+            status: None,
+            latency_ms: None,
+            detail: None,
+        }
+    }
+
+    /// (start minute, minutes, ongoing) of each outage.
+    fn summary(windows: &[Availability]) -> Vec<(i64, i64, bool)> {
+        outages_of(windows)
+            .iter()
+            .map(|outage| ((outage.start - at(0)).num_minutes(), outage.seconds / 60, outage.ongoing))
+            .collect()
+    }
+
+    #[test]
+    fn consecutive_failed_checks_are_one_outage_until_a_check_finds_it_up() {
+        // Checks every 5 minutes; down at 10, 15 and 20, up again at 25.
+        let windows: Vec<_> = (0..8).map(|n| window("probe", "web", n * 5, n * 5 + 5, !(2..=4).contains(&n))).collect();
+        assert_eq!(summary(&windows), vec![(10, 15, false)]);
+    }
+
+    #[test]
+    fn one_missed_check_does_not_split_an_outage_but_a_long_gap_does() {
+        let windows = vec![
+            window("probe", "web", 0, 5, false),
+            // The check at 5 did not run.
+            window("probe", "web", 10, 15, false),
+            window("probe", "web", 15, 20, true),
+            window("probe", "web", 60, 65, false),
+            // Silent for 55 minutes: not known to be the same outage.
+            window("probe", "web", 120, 125, false),
+        ];
+        assert_eq!(summary(&windows), vec![(0, 15, false), (60, 5, false), (120, 5, true)]);
+    }
+
+    #[test]
+    fn an_early_check_trims_the_window_before_it_and_monitors_do_not_trim_each_other() {
+        let windows = vec![
+            window("probe", "web", 0, 5, false),
+            // The hourly sync ran a check 2 minutes after the cron's.
+            window("probe", "web", 2, 7, true),
+            // The provider's monitor of the same name, another source.
+            window("kuma", "web", 1, 6, true),
+        ];
+        let mut sorted: Vec<&Availability> = windows.iter().collect();
+        sorted.sort_by_key(|window| window.window_start);
+        let counted: Vec<(i64, i64)> =
+            stretches(&sorted).iter().map(|stretch| (stretch.up_seconds, stretch.down_seconds)).collect();
+        assert_eq!(counted, vec![(0, 120), (300, 0), (300, 0)]);
+        assert_eq!(summary(&windows), vec![(0, 2, false)]);
+    }
+
+    #[test]
+    fn a_summary_window_is_an_outage_of_its_own_down_time_and_impossible_ones_are_left_out() {
+        let mut daily = window("uptime", "erp", 0, 1440, true);
+        daily.up_seconds -= 1800;
+        daily.down_seconds = 1800;
+        let mut next = window("uptime", "erp", 1440, 2880, true);
+        next.up_seconds -= 600;
+        next.down_seconds = 600;
+        let mut backwards = window("uptime", "erp", 3000, 2990, false);
+        backwards.down_seconds = 600;
+        assert_eq!(unusable(&backwards), Some("a monitoring window that ends before it starts"));
+        assert_eq!(summary(&[daily, next, backwards]), vec![(0, 30, false), (1440, 10, false)]);
+    }
+}
