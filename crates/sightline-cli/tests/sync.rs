@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sightline_test_support::connectwise::{self, FakeConnectWise};
 use sightline_test_support::ninjaone::{self, FakeNinjaOne};
+use sightline_test_support::site::Site;
 use sightline_test_support::tls::start_tls_server;
 
 const NOW: &str = "2026-11-22T08:00:00Z";
@@ -200,6 +201,96 @@ ca_file = "{ca}"
     let condition =
         requests.last().unwrap().url.query_pairs().find(|(key, _)| key == "conditions").unwrap().1.into_owned();
     assert_eq!(condition, "lastUpdated>=[2026-11-22T05:10:00Z]");
+}
+
+/// `sightline-cli probe` every five minutes for an hour against a local
+/// site that answers 503 for three of the checks: the month's figures and
+/// flags are exactly that outage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_probed_outage_becomes_availability_outages_and_a_flag_against_the_contract() {
+    let site = Site::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        r#"company = "Harbor & Finch Logistics"
+timezone = "UTC"
+
+[[vendor]]
+id = "bluepeak"
+name = "Bluepeak IT Services"
+kind = "msp"
+uptime_target_pct = 99.9
+
+[[service]]
+id = "portal"
+name = "Customer portal"
+vendors = ["bluepeak"]
+uptime_target_pct = 99.5
+monitors = ["portal-check"]
+
+[[source]]
+id = "portal-check"
+kind = "http"
+vendor = "bluepeak"
+urls = ["{}"]
+every_minutes = 5
+"#,
+        site.url()
+    );
+    std::fs::write(dir.path().join("sightline.toml"), config).unwrap();
+    let first: DateTime<Utc> = "2026-11-10T10:00:00Z".parse().unwrap();
+    for check in 0..12 {
+        // Down from 10:20 until the check at 10:35 finds it up again.
+        site.answer(if (4..=6).contains(&check) { 503 } else { 200 }).await;
+        let at = (first + chrono::Duration::minutes(5 * check)).to_rfc3339();
+        let mut command = command(dir.path(), &["probe", "--json"]);
+        command.env("SIGHTLINE_NOW", &at);
+        let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let summary: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+        assert_eq!(
+            (summary["sources"][0]["source"].as_str(), summary["sources"][0]["records"].as_u64()),
+            (Some("portal-check"), Some(1))
+        );
+    }
+
+    let later = |args: &'static [&'static str]| {
+        let mut command = command(dir.path(), args);
+        command.env("SIGHTLINE_NOW", "2026-12-02T08:00:00Z");
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+    };
+    let output = later(&["kpis", "--json", "--vendor", "bluepeak", "--period", "2026-11"]).await.unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let rows: Vec<Value> = serde_json::from_str(&text(&output.stdout)).unwrap();
+    let value = |key: &str| metric(&rows, "bluepeak", key)["value"].clone();
+    // An hour watched, 15 minutes of it down.
+    assert_eq!(value("availability_pct"), 75.0);
+    assert_eq!(metric(&rows, "bluepeak", "availability_pct")["target"], 99.9);
+    assert_eq!(metric(&rows, "bluepeak", "availability_pct")["status"], "missed");
+    assert_eq!(value("outages"), 1.0);
+    assert_eq!(value("outage_mttr_minutes"), 15.0);
+    assert_eq!(metric(&rows, "bluepeak", "outages")["records"], 3);
+
+    let output = later(&["risks", "--json"]).await.unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let risks: Vec<Value> = serde_json::from_str(&text(&output.stdout)).unwrap();
+    let flag = |id: &str| risks.iter().find(|risk| risk["id"] == id).unwrap_or_else(|| panic!("{id} in {risks:?}"));
+    let vendor = flag("uptime_below_target:bluepeak");
+    assert_eq!(vendor["severity"], "red");
+    assert_eq!(
+        vendor["headline"],
+        "Bluepeak IT Services' services were up 75% of the time in November 2026; the contract promises 99.9%: 1 \
+         outage, the longest 15 min on 10 November 2026"
+    );
+    let url = site.url();
+    let records: Vec<String> =
+        [20, 25, 30].iter().map(|minute| format!("portal-check:{url}@2026-11-10T10:{minute}:00Z")).collect();
+    assert_eq!(vendor["records"], serde_json::json!(records));
+    let service = flag("uptime_below_target:service:portal");
+    assert_eq!(
+        service["headline"],
+        "Customer portal was up 75% of the time in November 2026; its target is 99.5%: 1 outage, the longest 15 min \
+         on 10 November 2026"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
