@@ -10,6 +10,7 @@
 mod http;
 mod limit;
 mod microsoft;
+mod monitoring;
 mod priority;
 mod redact;
 mod source;
@@ -34,6 +35,7 @@ connectors! {
     tenable,
     entra,
     servicenow,
+    prometheus,
     probe,
     tls,
     csv_import,
