@@ -36,6 +36,8 @@ connectors! {
     entra,
     servicenow,
     prometheus,
+    uptimerobot,
+    uptimekuma,
     probe,
     tls,
     csv_import,

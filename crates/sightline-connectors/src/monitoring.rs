@@ -12,7 +12,9 @@ use crate::FetchRequest;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Beat {
     pub at: DateTime<Utc>,
-    pub up: bool,
+    /// Up or down; `None` for time that is not watched (maintenance): it
+    /// ends the check before it and makes no window.
+    pub up: Option<bool>,
 }
 
 /// `beats` (one monitor's, in time order) as windows: each check stands
@@ -31,6 +33,7 @@ pub(crate) fn windows(
 ) -> Vec<Availability> {
     let mut windows: Vec<Availability> = Vec::new();
     for (position, beat) in beats.iter().enumerate() {
+        let Some(up) = beat.up else { continue };
         let mut end = beat.at + stands_for;
         if let Some(next) = beats.get(position + 1) {
             end = end.min(next.at);
@@ -41,9 +44,9 @@ pub(crate) fn windows(
         let seconds = (end - beat.at).num_seconds();
         if let Some(last) = windows.last_mut() {
             let same_day = last.window_start.date_naive() == beat.at.date_naive();
-            if same_day && last.window_end == beat.at && (last.up_seconds > 0) == beat.up {
+            if same_day && last.window_end == beat.at && (last.up_seconds > 0) == up {
                 last.window_end = end;
-                if beat.up {
+                if up {
                     last.up_seconds += seconds
                 } else {
                     last.down_seconds += seconds
@@ -61,11 +64,11 @@ pub(crate) fn windows(
             monitor: monitor.to_string(),
             window_start: beat.at,
             window_end: end,
-            up_seconds: if beat.up { seconds } else { 0 },
-            down_seconds: if beat.up { 0 } else { seconds },
+            up_seconds: if up { seconds } else { 0 },
+            down_seconds: if up { 0 } else { seconds },
             status: None,
             latency_ms: None,
-            detail: (!beat.up).then(|| down_detail.to_string()),
+            detail: (!up).then(|| down_detail.to_string()),
         });
     }
     windows

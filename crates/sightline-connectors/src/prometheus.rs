@@ -186,7 +186,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
                     continue;
                 };
                 match value.trim().parse::<f64>() {
-                    Ok(value) if value.is_finite() => list.push(Beat { at, up: value != 0.0 }),
+                    Ok(value) if value.is_finite() => list.push(Beat { at, up: Some(value != 0.0) }),
                     _ => unread += 1,
                 }
             }
