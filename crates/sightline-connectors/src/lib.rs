@@ -35,6 +35,7 @@ connectors! {
     tenable,
     entra,
     servicenow,
+    jsm,
     prometheus,
     uptimerobot,
     uptimekuma,
