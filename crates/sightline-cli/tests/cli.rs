@@ -46,7 +46,7 @@ fn kpis_json_gives_every_metric_with_its_contract_fields() {
     let output = cli(dir.path(), &["kpis", "--json", "--vendor", "bluepeak", "--period", "2026-10"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let rows: Vec<Value> = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(rows.len(), 34);
+    assert_eq!(rows.len(), 36);
     let response = rows.iter().find(|row| row["metric"] == "sla_response_compliance_pct").unwrap();
     for field in [
         "vendor",

@@ -162,8 +162,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         }
         checks.sort_by_key(|beat| beat.at);
         checks.dedup_by_key(|beat| beat.at);
-        let key = format!("{id}");
-        fetched.batch.availability.extend(windows(request, &name, &key, &checks, every, "Uptime Kuma: down"));
+        fetched.batch.availability.extend(windows(request, &name, &id, &checks, every, "Uptime Kuma: down"));
     }
     progress(Progress::fetching(source_id, fetched.batch.len(), fetched.pages));
     fetched.requests = http.requests();

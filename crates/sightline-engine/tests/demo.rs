@@ -206,5 +206,5 @@ fn a_figure_needs_only_the_kinds_of_record_it_names() {
         }
     }
     // The comparison is over real lists, not empty ones.
-    assert_eq!(traced, 23_286);
+    assert_eq!(traced, 23_330);
 }

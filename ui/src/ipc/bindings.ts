@@ -336,7 +336,11 @@ full: boolean,
  * Apply a read that holds far fewer records than the cache; such a
  * read is held otherwise.
  */
-accept_shrink: boolean, };
+accept_shrink: boolean, 
+/**
+ * Only the checks Sightline makes itself (websites, certificates).
+ */
+probes_only: boolean, };
 
 export type SyncProgress = { source: string, 
 /**
