@@ -4,10 +4,10 @@
 //! they run off the window's thread.
 
 use sightline_api::{
-    ActionInput, ApiError, ArchivedReport, BackupOutcome, ConnectionTest, ContractInput, Desktop, DocumentInput,
-    DocumentRow, Drilldown, DrilldownQuery, KpiQuery, KpiRow, LockInfo, Overview, ReportComparison, ReportQuery,
-    ReviewInput, ReviewRow, RiskRow, Scorecard, Secret, SettingsInput, SettingsView, SourceInput, SourcesView,
-    SyncQuery, SyncSummary, TrendQuery, TrendView, VendorInput, VendorPage,
+    ActionInput, ApiError, ArchivedReport, BackupOutcome, ClaimsView, ConnectionTest, ContractInput, Desktop,
+    DocumentInput, DocumentRow, Drilldown, DrilldownQuery, KpiQuery, KpiRow, LockInfo, Overview, ReportComparison,
+    ReportQuery, ReviewInput, ReviewRow, RiskRow, Scorecard, Secret, SettingsInput, SettingsView, SourceInput,
+    SourcesView, SyncQuery, SyncSummary, TrendQuery, TrendView, VendorInput, VendorPage,
 };
 use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
@@ -70,6 +70,12 @@ pub fn add_review(desktop: State<'_, Desktop>, review: ReviewInput) -> Result<Re
 #[tauri::command]
 pub fn scorecard(desktop: State<'_, Desktop>, period: Option<String>) -> Result<Scorecard, ApiError> {
     desktop.api()?.scorecard(period.as_deref())
+}
+
+/// What each provider's tools report beside what Sightline measured (by default the last complete month).
+#[tauri::command]
+pub fn claims(desktop: State<'_, Desktop>, period: Option<String>) -> Result<ClaimsView, ApiError> {
+    desktop.api()?.claims(period.as_deref())
 }
 
 #[tauri::command]

@@ -69,6 +69,68 @@ pub struct DisputeQuery {
     pub period: Option<String>,
 }
 
+/// Claimed vs measured: for each vendor, what its own tools report beside
+/// what Sightline measured itself, for the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ClaimsView {
+    /// `2026-11`.
+    pub period: String,
+    /// `November 2026`.
+    pub period_label: String,
+    pub vendors: Vec<VendorClaims>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct VendorClaims {
+    pub vendor: String,
+    pub vendor_name: String,
+    pub rows: Vec<ClaimRow>,
+}
+
+/// What a comparison is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimTopic {
+    /// The provider's own SLA verdicts vs the contract's clock.
+    ServiceLevels,
+    /// The provider's monitor vs Sightline's own checks.
+    Uptime,
+    /// The provider's patch reports vs what scanners still find.
+    Patching,
+    /// Certificates the provider reports vs what Sightline's check sees.
+    Certificates,
+}
+
+/// Whether the claim and the measurement agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimVerdict {
+    Agree,
+    Disagree,
+    /// Only one side is there to compare.
+    NoComparison,
+}
+
+/// One comparison: the claim, the measurement, the verdict and the
+/// records behind a disagreement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ClaimRow {
+    pub topic: ClaimTopic,
+    /// "Service levels", "Uptime", ...
+    pub topic_name: String,
+    /// What the provider's tools say, in a sentence.
+    pub claim: String,
+    /// What Sightline measured, in a sentence.
+    pub measured: String,
+    pub verdict: ClaimVerdict,
+    /// Why they differ, or why there is nothing to compare.
+    pub why: String,
+    /// The records behind a disagreement (`source:record`), at most 50.
+    pub evidence: Vec<String>,
+    /// How many records are behind it in all.
+    pub evidence_count: u32,
+}
+
 /// The tickets a provider and Sightline judge differently.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Disputes {

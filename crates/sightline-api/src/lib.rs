@@ -12,6 +12,7 @@ mod backup;
 mod bindings;
 mod brief;
 mod check;
+mod claims;
 mod contract;
 mod demo;
 mod disputes;

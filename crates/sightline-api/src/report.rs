@@ -8,12 +8,12 @@ use chrono::{DateTime, Utc};
 use sightline_domain::{Direction, MetricKey, MetricValue, Period, Scope, Status, Unit};
 use sightline_report::charts::{self, Bar, Standing, TrendChart, TrendPoint};
 use sightline_report::{
-    Definition, DirectoryEntry, Paper, ProvenanceRow, ReportChart, ReportNote, ReportRisk, ReportSnapshot, ReportTile,
-    ScorecardCell, ScorecardRow,
+    Definition, DirectoryEntry, Paper, ProvenanceRow, ReportChart, ReportClaim, ReportNote, ReportRisk, ReportSnapshot,
+    ReportTile, ScorecardCell, ScorecardRow,
 };
 use sightline_store::{NewReport, StoredReport};
 
-use crate::dto::{ArchivedReport, MetricStatus, ReportComparison, ReportQuery};
+use crate::dto::{ArchivedReport, ClaimVerdict, MetricStatus, ReportComparison, ReportQuery};
 use crate::error::ErrorCode;
 use crate::format::value_text;
 use crate::kpis::Computed;
@@ -645,6 +645,30 @@ impl Sightline {
             .map(|key| Definition { name: key.plain_name().into(), meaning: meaning(*key, &settings) })
             .collect();
         let scorecard = builder.scorecard();
+        let mut claims: Vec<ReportClaim> = Vec::new();
+        for vendor in self.claims(Some(&period.to_string()))?.vendors {
+            for row in vendor.rows {
+                let verdict = match row.verdict {
+                    ClaimVerdict::Agree => "agree",
+                    ClaimVerdict::Disagree => "disagree",
+                    ClaimVerdict::NoComparison => "no_comparison",
+                };
+                claims.push(ReportClaim {
+                    vendor: vendor.vendor_name.clone(),
+                    topic: row.topic_name,
+                    claim: row.claim,
+                    measured: row.measured,
+                    verdict: verdict.into(),
+                    why: row.why,
+                });
+            }
+        }
+        // Disagreements first; otherwise as the vendors and topics come.
+        claims.sort_by_key(|claim| match claim.verdict.as_str() {
+            "disagree" => 0,
+            "agree" => 1,
+            _ => 2,
+        });
         let period_label = match period {
             Period::Quarter { .. } => format!(
                 "{} ({} to {})",
@@ -695,6 +719,7 @@ impl Sightline {
             security_facts,
             resilience_charts,
             resilience_facts,
+            claims,
             scorecard_columns: SCORECARD.iter().map(|(_, column)| column.to_string()).collect(),
             scorecard,
             notes,

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use sightline_api::{
-    ActionInput, CheckReport, Clock, DisputeQuery, DisputeRow, DocumentInput, KpiQuery, KpiRow, MetricStatus,
-    ReportQuery, ReviewInput, RiskRow, Secret, Sightline, SyncProgress, SyncQuery, SyncSummary, default_data_dir,
+    ActionInput, CheckReport, ClaimVerdict, Clock, DisputeQuery, DisputeRow, DocumentInput, KpiQuery, KpiRow,
+    MetricStatus, ReportQuery, ReviewInput, RiskRow, Secret, Sightline, SyncProgress, SyncQuery, SyncSummary,
+    default_data_dir,
 };
 
 /// `println!` that ends the program quietly when standard output is a
@@ -199,6 +200,15 @@ enum Command {
         /// Print CSV (one row per ticket) instead of a table
         #[arg(long)]
         csv: bool,
+    },
+    /// What each provider's tools report beside what Sightline measured itself: agree, disagree, or nothing to compare
+    Claims {
+        /// A month (2026-10) or a quarter (2026-Q3) [default: the last complete month]
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
     },
     /// Write one encrypted file holding the cache, the configuration and the stored credentials.
     /// The passphrase comes from SIGHTLINE_BACKUP_PASSPHRASE, or the first line of standard input
@@ -733,6 +743,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         row.sightline_says
                     );
                     println!("  {:<12} {}", "", row.reason);
+                }
+            }
+        }
+        Command::Claims { period, json } => {
+            let view = app.claims(period.as_deref())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&view)?);
+            } else {
+                println!("Claimed vs measured, {}", view.period_label);
+                for vendor in &view.vendors {
+                    println!("\n{}", vendor.vendor_name);
+                    for row in &vendor.rows {
+                        let verdict = match row.verdict {
+                            ClaimVerdict::Agree => "AGREE",
+                            ClaimVerdict::Disagree => "DISAGREE",
+                            ClaimVerdict::NoComparison => "NOTHING TO COMPARE",
+                        };
+                        println!("  {:<15} {verdict}", row.topic_name);
+                        println!("  {:<15} Claimed:  {}", "", row.claim);
+                        println!("  {:<15} Measured: {}", "", row.measured);
+                        println!("  {:<15} {}", "", row.why);
+                        if row.evidence_count > 0 {
+                            println!(
+                                "  {:<15} Records: {} ({} in all)",
+                                "",
+                                row.evidence.join(", "),
+                                row.evidence_count
+                            );
+                        }
+                    }
                 }
             }
         }

@@ -36,6 +36,8 @@ pub struct DemoCompany {
 
 struct Source {
     id: &'static str,
+    /// The kind of source it stands for, as `sightline.toml` names it.
+    kind: &'static str,
     vendor: &'static str,
     name: &'static str,
     /// How long before `now` the source last synced.
@@ -43,30 +45,92 @@ struct Source {
 }
 
 const SOURCES: &[Source] = &[
-    Source { id: "bluepeak-psa", vendor: "bluepeak", name: "Bluepeak service desk", synced_minutes_ago: 35 },
-    Source { id: "bluepeak-rmm", vendor: "bluepeak", name: "Bluepeak device management", synced_minutes_ago: 50 },
-    Source { id: "stratus-ops", vendor: "stratus", name: "Stratus operations portal", synced_minutes_ago: 70 },
+    Source {
+        id: "bluepeak-psa",
+        kind: "connectwise",
+        vendor: "bluepeak",
+        name: "Bluepeak service desk",
+        synced_minutes_ago: 35,
+    },
+    Source {
+        id: "bluepeak-rmm",
+        kind: "ninjaone",
+        vendor: "bluepeak",
+        name: "Bluepeak device management",
+        synced_minutes_ago: 50,
+    },
+    Source {
+        id: "stratus-ops",
+        kind: "csv",
+        vendor: "stratus",
+        name: "Stratus operations portal",
+        synced_minutes_ago: 70,
+    },
     Source {
         id: "sentinel-scan",
+        kind: "tenable",
         vendor: "sentinel",
         name: "Sentinel vulnerability scanner (Tenable)",
         synced_minutes_ago: 95,
     },
-    Source { id: "internal-desk", vendor: "internal", name: "Internal IT help desk", synced_minutes_ago: 20 },
-    Source { id: "tls-probe", vendor: "internal", name: "Sightline certificate check", synced_minutes_ago: 20 },
+    Source {
+        id: "internal-desk",
+        kind: "jsm",
+        vendor: "internal",
+        name: "Internal IT help desk",
+        synced_minutes_ago: 20,
+    },
+    Source {
+        id: "tls-probe",
+        kind: "tls",
+        vendor: "internal",
+        name: "Sightline certificate check",
+        synced_minutes_ago: 20,
+    },
     Source {
         id: "company-defender",
+        kind: "defender",
         vendor: "internal",
         name: "Microsoft Defender (company tenant)",
         synced_minutes_ago: 25,
     },
     Source {
         id: "company-entra",
+        kind: "entra",
         vendor: "internal",
         name: "Microsoft Entra ID (company directory)",
         synced_minutes_ago: 25,
     },
+    Source {
+        id: "stratus-monitor",
+        kind: "uptimerobot",
+        vendor: "stratus",
+        name: "Stratus uptime monitor (UptimeRobot)",
+        synced_minutes_ago: 40,
+    },
+    Source {
+        id: "site-checks",
+        kind: "http",
+        vendor: "stratus",
+        name: "Sightline website checks",
+        synced_minutes_ago: 5,
+    },
 ];
+
+/// The index of the provider's uptime monitor and of Sightline's own
+/// website checks in `SOURCES`.
+const MONITOR: usize = 8;
+const SITE_CHECKS: usize = 9;
+
+/// What Sightline's website checks look at, and the provider's monitor
+/// of the same service.
+const CHECKED: &[(&str, &str)] = &[
+    ("Orders and dispatch (ERP)", "https://erp.harborfinch.example/health"),
+    ("Customer tracking website", "https://track.harborfinch.example/"),
+];
+/// How long the tracking website was down, unseen by the provider's
+/// monitor: 3 h 10 min on the 14th of last month, from 02:10.
+pub const UNREPORTED_OUTAGE_MINUTES: i64 = 190;
 
 /// The former Bluepeak engineer's account: an administrator, no second
 /// factor, unused for months, still enabled.
@@ -186,7 +250,8 @@ fn contracts(now: DateTime<Utc>) -> Vec<Contract> {
             vendor_id: "stratus".into(),
             sla: vec![target("P1", 15, 120, None), target("P2", 60, 480, None), target("P3", 240, 2 * 1440, None)],
             compliance_target_pct: 95.0,
-            terms: Default::default(),
+            // Hosting promises 99.9% uptime.
+            terms: ContractTerms { uptime_target_pct: Some(99.9), ..Default::default() },
         },
     ]
 }
@@ -200,10 +265,17 @@ fn services() -> Vec<Service> {
         uptime_target_pct: None,
         monitor_sources: Vec::new(),
     };
+    // The two services customers see are watched by Sightline's own
+    // checks, and must be up 99.9% of the time.
+    let watched = |service: Service, url: &str| Service {
+        uptime_target_pct: Some(99.9),
+        monitor_sources: vec![format!("{}:{url}", SOURCES[SITE_CHECKS].id)],
+        ..service
+    };
     vec![
-        service("erp", "Orders and dispatch (ERP)", true, &["stratus"]),
+        watched(service("erp", "Orders and dispatch (ERP)", true, &["stratus"]), CHECKED[0].1),
         service("email", "E-mail and calendars", true, &["bluepeak"]),
-        service("website", "Customer tracking website", true, &["stratus", "internal"]),
+        watched(service("website", "Customer tracking website", true, &["stratus", "internal"]), CHECKED[1].1),
         service("finance", "Finance and payroll", true, &["stratus", "bluepeak"]),
         service("laptops", "Staff laptops and phones", false, &["bluepeak"]),
     ]
@@ -222,6 +294,7 @@ pub fn generate(now: DateTime<Utc>) -> DemoCompany {
     world.surveys();
     world.coverage();
     world.directory();
+    world.site_checks();
 
     let sources = SOURCES
         .iter()
@@ -229,7 +302,7 @@ pub fn generate(now: DateTime<Utc>) -> DemoCompany {
             let synced = now - Duration::minutes(source.synced_minutes_ago);
             SourceInfo {
                 id: source.id.into(),
-                kind: "demo".into(),
+                kind: source.kind.into(),
                 vendor_id: source.vendor.into(),
                 name: source.name.into(),
                 last_success_at: Some(synced),
@@ -309,6 +382,79 @@ impl World {
             source_id: SOURCES[source].id.into(),
             record_id: format!("{prefix}-{}", 100_000 + self.counter),
             fetched_at: synced,
+        }
+    }
+
+    /// Sightline's own website checks of the two services customers see,
+    /// for the last 90 days: they find the same down time as the provider's
+    /// monitor on the same days, plus one outage the monitor does not show
+    /// (on the 14th of last month; the monitor reports that day clear).
+    /// Checks every 5 minutes, stored as windows of one state.
+    fn site_checks(&mut self) {
+        let first_of_month = Utc.from_utc_datetime(
+            &self.now.date_naive().with_day(1).expect("the first of a month").and_hms_opt(0, 0, 0).expect("midnight"),
+        );
+        let last_month = first_of_month - Duration::days(1);
+        let planted_day = Utc.from_utc_datetime(
+            &last_month.date_naive().with_day(14).expect("the 14th").and_hms_opt(0, 0, 0).expect("midnight"),
+        );
+        let since = self.now - Duration::days(90);
+        let mut windows = Vec::new();
+        for window in &mut self.batches[MONITOR].availability {
+            if window.window_start < since {
+                continue;
+            }
+            let url = CHECKED.iter().find(|(name, _)| *name == window.monitor).map(|(_, url)| *url);
+            let Some(url) = url else { continue };
+            let planted = window.window_start == planted_day && url.contains("track.");
+            if planted {
+                // The provider's monitor shows the day clear.
+                window.up_seconds += window.down_seconds;
+                window.down_seconds = 0;
+            }
+            let (day, end) = (window.window_start, window.window_end);
+            let down = if planted {
+                Some((
+                    day + Duration::minutes(130),
+                    Duration::minutes(UNREPORTED_OUTAGE_MINUTES),
+                    "no answer within 10 seconds",
+                ))
+            } else {
+                (window.down_seconds > 0)
+                    .then(|| (day + Duration::hours(3), Duration::seconds(window.down_seconds), "answered 503"))
+            };
+            let mut pieces = Vec::new();
+            match down {
+                Some((from, length, why)) => {
+                    let to = (from + length).min(end);
+                    pieces.push((day, from, None));
+                    pieces.push((from, to, Some(why)));
+                    pieces.push((to, end, None));
+                }
+                None => pieces.push((day, end, None)),
+            }
+            for (from, to, why) in pieces {
+                if to > from {
+                    windows.push((url, from, to, why));
+                }
+            }
+        }
+        for (url, from, to, why) in windows {
+            let seconds = (to - from).num_seconds();
+            let mut provenance = self.provenance(SITE_CHECKS, "CHK");
+            provenance.record_id = format!("{url}@{}", from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            self.batches[SITE_CHECKS].availability.push(sightline_domain::Availability {
+                provenance,
+                vendor_id: "stratus".into(),
+                monitor: url.into(),
+                window_start: from,
+                window_end: to,
+                up_seconds: if why.is_none() { seconds } else { 0 },
+                down_seconds: if why.is_none() { 0 } else { seconds },
+                status: why.map(|_| 503).filter(|_| why != Some("no answer within 10 seconds")),
+                latency_ms: Some(if why.is_none() { 180 } else { 10_000 }),
+                detail: why.map(str::to_string),
+            });
         }
     }
 
@@ -616,20 +762,21 @@ impl World {
             }
             round -= Duration::days(91);
         }
-        // Uptime of the two services customers see, a day at a time.
+        // Uptime of the two services customers see, a day at a time, as
+        // the provider's own monitor reports it.
         for day in self.days() {
-            for monitor in ["Orders and dispatch (ERP)", "Customer tracking website"] {
+            for (monitor, _) in CHECKED {
                 let window_end = (day + Duration::days(1)).min(self.now);
                 let seconds = (window_end - day).num_seconds();
                 if seconds <= 0 {
                     continue;
                 }
                 let down_seconds = if self.rng.gen_bool(0.03) { self.rng.gen_range(120..2400).min(seconds) } else { 0 };
-                let provenance = self.provenance(source, "UP");
-                self.batches[source].availability.push(sightline_domain::Availability {
+                let provenance = self.provenance(MONITOR, "UP");
+                self.batches[MONITOR].availability.push(sightline_domain::Availability {
                     provenance,
                     vendor_id: "stratus".into(),
-                    monitor: monitor.into(),
+                    monitor: (*monitor).into(),
                     window_start: day,
                     window_end,
                     up_seconds: seconds - down_seconds,

@@ -278,10 +278,22 @@ pub struct Service {
     /// company has said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uptime_target_pct: Option<f64>,
-    /// The probes and monitors (source ids) whose records say whether the
-    /// service is up.
+    /// The probes and monitors whose records say whether the service is
+    /// up: a source id (all it watches) or `source-id:monitor` (one of its
+    /// monitors, such as one address of a website check).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub monitor_sources: Vec<String>,
+}
+
+impl Service {
+    /// Whether a record of `monitor` from `source_id` says whether the
+    /// service is up.
+    pub fn watched_by(&self, source_id: &str, monitor: &str) -> bool {
+        self.monitor_sources.iter().any(|entry| match entry.split_once(':') {
+            Some((source, one)) => source == source_id && one == monitor,
+            None => entry == source_id,
+        })
+    }
 }
 
 /// A configured source of records and how fresh its data is.

@@ -394,7 +394,7 @@ impl<'a> Rules<'a> {
                 .records
                 .availability
                 .iter()
-                .filter(|window| service.monitor_sources.contains(&window.provenance.source_id));
+                .filter(|window| service.watched_by(&window.provenance.source_id, &window.monitor));
             let (Some(figure), outages) = crate::uptime::measured(windows, month.start_in(tz), month.end_in(tz)) else {
                 continue;
             };

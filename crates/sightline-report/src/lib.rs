@@ -11,6 +11,6 @@ mod snapshot;
 pub use html::render_html;
 pub use pdf::{Paper, RenderedPdf, ReportError, render_pdf};
 pub use snapshot::{
-    BriefRisk, Definition, DirectoryEntry, ProvenanceRow, ReportAction, ReportChart, ReportDocument, ReportNote,
-    ReportRisk, ReportSnapshot, ReportTile, RiskLevel, ScorecardCell, ScorecardRow, fingerprint,
+    BriefRisk, Definition, DirectoryEntry, ProvenanceRow, ReportAction, ReportChart, ReportClaim, ReportDocument,
+    ReportNote, ReportRisk, ReportSnapshot, ReportTile, RiskLevel, ScorecardCell, ScorecardRow, fingerprint,
 };

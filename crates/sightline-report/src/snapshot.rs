@@ -5,6 +5,20 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// One comparison of what a provider's tools report with what Sightline
+/// measured itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportClaim {
+    pub vendor: String,
+    /// "Service levels", "Uptime", ...
+    pub topic: String,
+    pub claim: String,
+    pub measured: String,
+    /// agree, disagree or no_comparison.
+    pub verdict: String,
+    pub why: String,
+}
+
 /// One of the four areas on the summary page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportTile {
@@ -217,6 +231,9 @@ pub struct ReportSnapshot {
     pub security_facts: Vec<String>,
     pub resilience_charts: Vec<ReportChart>,
     pub resilience_facts: Vec<String>,
+    /// Claimed vs measured, vendor by vendor, disagreements first.
+    #[serde(default)]
+    pub claims: Vec<ReportClaim>,
     pub scorecard_columns: Vec<String>,
     pub scorecard: Vec<ScorecardRow>,
     pub notes: Vec<ReportNote>,

@@ -75,7 +75,9 @@ pub struct ServiceConfig {
     /// The share of time the service must be up, e.g. 99.9.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uptime_target_pct: Option<f64>,
-    /// The probes and monitors (source ids) that say whether it is up.
+    /// The probes and monitors that say whether it is up: a source id, or
+    /// `source-id:monitor` for one of its monitors (a website check's
+    /// address, a monitor's name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub monitors: Vec<String>,
 }
@@ -277,12 +279,13 @@ impl Config {
                 );
             }
             for monitor in &service.monitors {
-                if !configured_sources.contains(monitor.as_str()) {
+                let source = monitor.split_once(':').map_or(monitor.as_str(), |(source, _)| source);
+                if !configured_sources.contains(source) {
                     problem(
                         &span,
                         format!(
-                            "service '{}' is watched by the source '{monitor}', which is not defined: add a \
-                             [[source]] with id = \"{monitor}\" or correct the name",
+                            "service '{}' is watched by the source '{source}', which is not defined: add a \
+                             [[source]] with id = \"{source}\" or correct the name",
                             service.id
                         ),
                     );

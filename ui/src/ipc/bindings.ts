@@ -166,6 +166,48 @@ elapsed_minutes: number, paused_minutes: number,
  */
 vendor_says: string, sightline_says: string, reason: string, };
 
+export type ClaimsView = { 
+/**
+ * `2026-11`.
+ */
+period: string, 
+/**
+ * `November 2026`.
+ */
+period_label: string, vendors: Array<VendorClaims>, };
+
+export type VendorClaims = { vendor: string, vendor_name: string, rows: Array<ClaimRow>, };
+
+export type ClaimTopic = "service_levels" | "uptime" | "patching" | "certificates";
+
+export type ClaimVerdict = "agree" | "disagree" | "no_comparison";
+
+export type ClaimRow = { topic: ClaimTopic, 
+/**
+ * "Service levels", "Uptime", ...
+ */
+topic_name: string, 
+/**
+ * What the provider's tools say, in a sentence.
+ */
+claim: string, 
+/**
+ * What Sightline measured, in a sentence.
+ */
+measured: string, verdict: ClaimVerdict, 
+/**
+ * Why they differ, or why there is nothing to compare.
+ */
+why: string, 
+/**
+ * The records behind a disagreement (`source:record`), at most 50.
+ */
+evidence: Array<string>, 
+/**
+ * How many records are behind it in all.
+ */
+evidence_count: number, };
+
 export type Disputes = { vendor: string, vendor_name: string, period: string, 
 /**
  * The count and what it means, in one sentence.
@@ -827,6 +869,8 @@ export function commands(call: Call) {
     addReview: (review: ReviewInput) => call<ReviewRow>("add_review", { review }),
     scorecard: (period: string | null) => call<Scorecard>("scorecard", { period }),
     vendorPage: (id: string, period: string | null) => call<VendorPage>("vendor_page", { id, period }),
+    /** What each provider's tools report beside what Sightline measured (by default the last complete month). */
+    claims: (period: string | null) => call<ClaimsView>("claims", { period }),
     trend: (query: TrendQuery) => call<TrendView>("trend", { query }),
     drilldown: (query: DrilldownQuery) => call<Drilldown>("drilldown", { query }),
     reports: () => call<Array<ArchivedReport>>("reports"),
