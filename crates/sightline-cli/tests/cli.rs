@@ -35,7 +35,7 @@ fn demo_dir() -> tempfile::TempDir {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output).trim(),
-        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (17852 records).", dir.path().display())
+        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (18056 records).", dir.path().display())
     );
     dir
 }
@@ -199,16 +199,16 @@ fn check_reports_the_cache_and_each_source() {
     let output = cli(dir.path(), &["check", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], Value::Null);
-    assert_eq!(report["records"], 17852);
-    assert_eq!(report["sources"].as_array().unwrap().len(), 8);
+    assert_eq!(report["records"], 18056);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 10);
 
     let output = cli(dir.path(), &["check", "--full"]);
     assert!(stdout(&output).contains("Integrity: ok (every page read)"), "{}", stdout(&output));
     let output = cli(dir.path(), &["check", "--full", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], true);
-    assert_eq!(report["records"], 17852);
-    assert_eq!(report["sources"].as_array().unwrap().len(), 8);
+    assert_eq!(report["records"], 18056);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 10);
 }
 
 #[test]
@@ -295,6 +295,8 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
         ("amber", "mfa_coverage:directory"),
         ("amber", "single_vendor_service:email"),
         ("amber", "single_vendor_service:erp"),
+        ("amber", "uptime_below_target:service:website"),
+        ("amber", "uptime_below_target:stratus"),
         ("amber", "dormant_account:directory"),
         ("amber", "evidence_on_file:bluepeak:soc2"),
         ("amber", "evidence_on_file:stratus:pentest"),

@@ -7,6 +7,7 @@ describe("glossary", () => {
     "P2",
     "SLA",
     "patch compliance",
+    "patching",
     "restore test",
     "resilience test",
     "backlog",
@@ -43,6 +44,10 @@ describe("glossary", () => {
     expect(explain("Satisfaction (CSAT)")).toBe(glossary.satisfaction);
     expect(explain("critical weakness")).toBe(glossary["critical vulnerability"]);
     expect(explain("P90")).toBe(glossary["90th percentile"]);
+    // The topics of "Claimed vs measured".
+    expect(explain("Service levels")).toBe(glossary.sla);
+    expect(explain("Uptime")).toBe(glossary.availability);
+    expect(explain("Certificates")).toBe(glossary.certificate);
     expect(explain("Service credits")).toBe(glossary["service credit"]);
     // The measure's own name, for the vendor page when the backend gives no explanation.
     expect(explain("Service credits the contract says are owed")).toBe(glossary["service credit"]);

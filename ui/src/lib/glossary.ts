@@ -7,6 +7,7 @@ export const glossary: Record<string, string> = {
   p2: "An urgent ticket: something important works badly, but people can carry on for now.",
   sla: "Service level agreement: the promises in your contract about how fast and how well your provider must help.",
   "patch compliance": "The share of your computers that got their security updates on time.",
+  patching: "Installing the security updates that fix known weaknesses in your computers' software.",
   "restore test": "A check that files can really be brought back from a backup.",
   "resilience test": "A rehearsal that proves your systems can be brought back after a serious failure.",
   backlog: "Tickets that are still open and waiting to be finished.",
@@ -31,6 +32,7 @@ export const glossary: Record<string, string> = {
 
 const otherNames: Record<string, string> = {
   "service level agreement": "sla",
+  "service levels": "sla",
   "patching compliance": "patch compliance",
   "backup restore test": "restore test",
   "critical vulnerabilities": "critical vulnerability",

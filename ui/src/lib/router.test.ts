@@ -11,6 +11,8 @@ describe("parseHash", () => {
     ["#Settings", { screen: "settings", param: null, parts: [] }],
     ["#vendors/", { screen: "vendors", param: null, parts: [] }],
     ["#vendors/bluepeak", { screen: "vendors", param: "bluepeak", parts: ["bluepeak"] }],
+    ["#claims", { screen: "claims", param: null, parts: [] }],
+    ["#claims/2026-10", { screen: "claims", param: "2026-10", parts: ["2026-10"] }],
     [
       "#trends/sla_response_compliance_pct/all",
       { screen: "trends", param: "sla_response_compliance_pct/all", parts: ["sla_response_compliance_pct", "all"] },
@@ -37,6 +39,7 @@ describe("href", () => {
       "Overview",
       "Trends",
       "Vendors",
+      "Claimed vs measured",
       "Risks",
       "Reports",
       "Sources",

@@ -6,7 +6,7 @@
 // another screen mounts it afresh; a new param on the same screen only
 // updates the props, so a screen reads them with $derived or $effect.
 
-export const screens = ["overview", "trends", "vendors", "risks", "reports", "sources", "settings"] as const;
+export const screens = ["overview", "trends", "vendors", "claims", "risks", "reports", "sources", "settings"] as const;
 
 export type Screen = (typeof screens)[number];
 
@@ -14,6 +14,7 @@ export const screenLabels: Record<Screen, string> = {
   overview: "Overview",
   trends: "Trends",
   vendors: "Vendors",
+  claims: "Claimed vs measured",
   risks: "Risks",
   reports: "Reports",
   sources: "Sources",
