@@ -6,3 +6,5 @@ ALTER TABLE availability ADD COLUMN latency_ms INTEGER;
 ALTER TABLE availability ADD COLUMN detail TEXT;
 ALTER TABLE services ADD COLUMN uptime_target_pct REAL;
 ALTER TABLE services ADD COLUMN monitor_sources TEXT NOT NULL DEFAULT '[]';
+-- A check's next sample continues its monitor's latest window.
+CREATE INDEX availability_by_monitor ON availability (source_id, monitor, window_start);

@@ -451,6 +451,12 @@ impl Store {
         Ok(records::load_batch(&self.conn, Some(window), records::Wanted { kinds, vendor })?)
     }
 
+    /// Each monitor's latest availability window from `source_id`: what a
+    /// check's new sample may continue.
+    pub fn latest_windows(&self, source_id: &str) -> Result<Vec<sightline_domain::Availability>, StoreError> {
+        Ok(records::latest_windows(&self.conn, source_id)?)
+    }
+
     /// One vendor's tickets created in `window`: all a ticket-by-ticket
     /// view of a period (the disputes) reads.
     pub fn tickets_created_in(

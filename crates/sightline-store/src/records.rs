@@ -601,6 +601,36 @@ fn load<T>(
 /// The instants [from, to) whose periods are being computed: the records
 /// read are those any figure of those periods, or any rule at their end,
 /// can use.
+
+/// Each monitor's latest window from `source_id`.
+pub(crate) fn latest_windows(conn: &Connection, source_id: &str) -> rusqlite::Result<Vec<Availability>> {
+    let mut statement = conn.prepare(
+        "SELECT source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, up_seconds,
+                down_seconds, status, latency_ms, detail
+         FROM availability AS a
+         WHERE source_id = ?1
+           AND window_start = (SELECT MAX(window_start) FROM availability AS b
+                               WHERE b.source_id = a.source_id AND b.monitor = a.monitor)
+         ORDER BY monitor",
+    )?;
+    let rows = statement.query_map([source_id], |row| {
+        let (provenance, vendor_id) = read_provenance(row)?;
+        Ok(Availability {
+            provenance,
+            vendor_id,
+            monitor: row.get(4)?,
+            window_start: read_stamp(row, 5)?,
+            window_end: read_stamp(row, 6)?,
+            up_seconds: row.get(7)?,
+            down_seconds: row.get(8)?,
+            status: row.get(9)?,
+            latency_ms: row.get(10)?,
+            detail: row.get(11)?,
+        })
+    })?;
+    rows.collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordWindow {
     pub from: DateTime<Utc>,

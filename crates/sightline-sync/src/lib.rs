@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use sightline_connectors::{FetchError, FetchErrorKind, FetchRequest, HttpOptions, Phase, Progress};
-use sightline_domain::Secret;
+use sightline_domain::{Availability, RecordBatch, Secret};
 use sightline_store::{SourceRun, Store, StoreError};
 use tokio::task::JoinSet;
 
@@ -268,15 +268,60 @@ pub async fn sync(
     Ok(report)
 }
 
+/// How far apart a check's samples may start and still make one window:
+/// cron and timers run a little late or early.
+const SAMPLE_SLACK: chrono::Duration = chrono::Duration::seconds(90);
+
+/// A check's new samples, each continuing its monitor's latest window where
+/// it is the same state on the same UTC day and starts where that window
+/// ends (within [`SAMPLE_SLACK`], or inside it): the sample becomes that
+/// window, longer, under its record id. A year of checks every minute is
+/// then a window a day a monitor when all is well, not half a million rows.
+/// The first sample's status, latency and reason stand for the window.
+pub fn continue_windows(latest: &[Availability], batch: &mut RecordBatch) {
+    let wholly = |window: &Availability| match (window.up_seconds > 0, window.down_seconds > 0) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
+    for sample in &mut batch.availability {
+        let Some(previous) = latest.iter().find(|previous| previous.monitor == sample.monitor) else { continue };
+        let (Some(was_up), Some(is_up)) = (wholly(previous), wholly(sample)) else { continue };
+        let continues = was_up == is_up
+            && previous.window_start.date_naive() == sample.window_start.date_naive()
+            && sample.window_start >= previous.window_start
+            && sample.window_start <= previous.window_end + SAMPLE_SLACK
+            && sample.window_end > previous.window_end;
+        if !continues {
+            continue;
+        }
+        let seconds = (sample.window_end - previous.window_start).num_seconds();
+        sample.provenance.record_id = previous.provenance.record_id.clone();
+        sample.window_start = previous.window_start;
+        sample.up_seconds = if is_up { seconds } else { 0 };
+        sample.down_seconds = if is_up { 0 } else { seconds };
+        sample.status = previous.status;
+        sample.latency_ms = previous.latency_ms;
+        sample.detail = previous.detail.clone();
+    }
+}
+
 /// Applies one fetched run in one transaction.
 fn apply(
     store: &Mutex<Store>,
     run: &PlannedRun,
-    fetched: sightline_connectors::Fetched,
+    mut fetched: sightline_connectors::Fetched,
     now: DateTime<Utc>,
     emit: &dyn Fn(Phase, usize, u32),
 ) -> SourceOutcome {
     let source_id = run.source.id.clone();
+    if run.source.kind.probe() && !fetched.batch.availability.is_empty() {
+        // Only merged into what is there: a failure to read it leaves the
+        // samples as windows of their own.
+        if let Ok(latest) = lock(store).latest_windows(&source_id) {
+            continue_windows(&latest, &mut fetched.batch);
+        }
+    }
     emit(Phase::Applying, fetched.batch.len(), fetched.pages);
     let sla = (!fetched.sla.is_empty()).then_some(fetched.sla.as_slice());
     // A record changed while the listing was being read may carry
@@ -383,5 +428,76 @@ fn failed(
         error_kind: kind,
         warnings: Vec::new(),
         held: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sightline_domain::Provenance;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn sample(start: &str, end: &str, up: bool) -> Availability {
+        let seconds = (at(end) - at(start)).num_seconds();
+        Availability {
+            provenance: Provenance { source_id: "web".into(), record_id: format!("site@{start}"), fetched_at: at(start) },
+            vendor_id: "acme".into(),
+            monitor: "https://site.example/".into(),
+            window_start: at(start),
+            window_end: at(end),
+            up_seconds: if up { seconds } else { 0 },
+            down_seconds: if up { 0 } else { seconds },
+            status: Some(if up { 200 } else { 503 }),
+            latency_ms: Some(100),
+            detail: None,
+        }
+    }
+
+    fn continued(latest: Availability, next: Availability) -> (String, String, String, i64, i64) {
+        let mut batch = RecordBatch { availability: vec![next], ..RecordBatch::default() };
+        continue_windows(&[latest], &mut batch);
+        let window = &batch.availability[0];
+        (
+            window.provenance.record_id.clone(),
+            window.window_start.to_rfc3339(),
+            window.window_end.to_rfc3339(),
+            window.up_seconds,
+            window.down_seconds,
+        )
+    }
+
+    #[test]
+    fn a_sample_continues_its_monitors_window_when_it_follows_on_in_the_same_state_and_day() {
+        let latest = sample("2026-11-10T10:00:00Z", "2026-11-10T10:05:00Z", true);
+        // Two seconds late: the same window, five minutes longer.
+        assert_eq!(
+            continued(latest.clone(), sample("2026-11-10T10:05:02Z", "2026-11-10T10:10:02Z", true)),
+            (
+                "site@2026-11-10T10:00:00Z".into(),
+                "2026-11-10T10:00:00+00:00".into(),
+                "2026-11-10T10:10:02+00:00".into(),
+                602,
+                0
+            )
+        );
+        // Down now: a window of its own.
+        assert_eq!(
+            continued(latest.clone(), sample("2026-11-10T10:05:00Z", "2026-11-10T10:10:00Z", false)).0,
+            "site@2026-11-10T10:05:00Z"
+        );
+        // After a gap nobody watched: a window of its own.
+        assert_eq!(
+            continued(latest, sample("2026-11-10T10:20:00Z", "2026-11-10T10:25:00Z", true)).0,
+            "site@2026-11-10T10:20:00Z"
+        );
+        // A new day starts a new window.
+        let evening = sample("2026-11-10T23:55:00Z", "2026-11-11T00:00:00Z", true);
+        assert_eq!(
+            continued(evening, sample("2026-11-11T00:00:00Z", "2026-11-11T00:05:00Z", true)).0,
+            "site@2026-11-11T00:00:00Z"
+        );
     }
 }
