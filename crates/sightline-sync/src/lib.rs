@@ -443,7 +443,11 @@ mod tests {
     fn sample(start: &str, end: &str, up: bool) -> Availability {
         let seconds = (at(end) - at(start)).num_seconds();
         Availability {
-            provenance: Provenance { source_id: "web".into(), record_id: format!("site@{start}"), fetched_at: at(start) },
+            provenance: Provenance {
+                source_id: "web".into(),
+                record_id: format!("site@{start}"),
+                fetched_at: at(start),
+            },
             vendor_id: "acme".into(),
             monitor: "https://site.example/".into(),
             window_start: at(start),

@@ -48,6 +48,7 @@ pub fn plan(
             let state = states.get(&source.id);
             let every = Duration::hours(i64::from(source.full_every_hours.unwrap_or(DEFAULT_FULL_EVERY_HOURS)));
             let (since, reason) = match state {
+                _ if source.kind.probe() => (None, "Sightline's own check, added to its history"),
                 _ if !source.kind.incremental() => (None, "this kind of source is always read in full"),
                 _ if force_full => (None, "a full read was asked for"),
                 None => (None, "first sync"),
@@ -116,6 +117,8 @@ mod tests {
         let ninja = source("ninjaone");
         let planned = plan(&[ninja], &HashMap::new(), at(22, 12), false);
         assert_eq!(planned[0].reason, "this kind of source is always read in full");
+        let planned = plan(&[source("http")], &HashMap::new(), at(22, 12), false);
+        assert_eq!(planned[0].reason, "Sightline's own check, added to its history");
     }
 
     #[test]
