@@ -367,6 +367,56 @@ async fn vendors_scorecard_and_vendor_page_show_the_cli_figures() -> anyhow::Res
     session.close().await
 }
 
+/// The claimed-vs-measured screen lists every comparison `sightline-cli
+/// claims` makes, with the same verdicts, and opens the records behind the
+/// website outage the provider's monitor does not show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_show_each_comparison_the_cli_makes() -> anyhow::Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let session = Session::start(data_dir.path()).await?;
+    session.click_to("claims").await?;
+    wait_for(&session.client, "[data-testid=claims][data-ready=true]").await?;
+    let view = cli_value(data_dir.path(), &["claims"])?;
+    let mut expected: Vec<String> = Vec::new();
+    for vendor in view["vendors"].as_array().into_iter().flatten() {
+        for row in vendor["rows"].as_array().into_iter().flatten() {
+            expected.push(format!(
+                "{} {} {}",
+                vendor["vendor"].as_str().unwrap_or(""),
+                row["topic"].as_str().unwrap_or(""),
+                row["verdict"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    let mut shown: Vec<String> = session
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=claims-vendor]')].flatMap(section => \
+             [...section.querySelectorAll('[data-testid=claim]')].map(row => \
+             section.dataset.vendor + ' ' + row.dataset.topic + ' ' + row.dataset.verdict));",
+            vec![],
+        )
+        .await
+        .map(|value| serde_json::from_value(value).unwrap_or_default())?;
+    shown.sort();
+    expected.sort();
+    assert_eq!(shown, expected);
+    assert!(expected.contains(&"stratus uptime disagree".to_string()), "{expected:?}");
+    // Disagreements come first on the screen.
+    let first = session.attrs("[data-testid=claim]", "data-verdict").await?;
+    assert_eq!(first[0], "disagree");
+    let records = wait_for(
+        &session.client,
+        "[data-testid=claims-vendor][data-vendor=stratus] [data-testid=claim][data-topic=uptime] [data-testid=claim-records]",
+    )
+    .await?;
+    records.find(Locator::Css("summary")).await?.click().await?;
+    let text = records.text().await?;
+    assert!(text.contains("site-checks:https://track.harborfinch.example/@"), "{text}");
+    session.screenshot("claims.png").await?;
+    session.close().await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trends_show_each_month_and_open_the_records_behind_a_figure() -> anyhow::Result<()> {
     let data_dir = tempfile::tempdir()?;
@@ -686,7 +736,7 @@ async fn every_screen_reads_at_aa_contrast_in_the_light_and_dark_themes() -> any
         let session = Session::start_with(data_dir.path(), &[("GTK_THEME", gtk)]).await?;
         let dark = session.client.execute("return matchMedia('(prefers-color-scheme: dark)').matches;", vec![]).await?;
         assert_eq!(dark.as_bool(), Some(theme == "dark"), "the window follows the system's {theme} theme");
-        for screen in ["overview", "trends", "vendors", "risks", "reports", "sources", "settings"] {
+        for screen in ["overview", "trends", "vendors", "claims", "risks", "reports", "sources", "settings"] {
             if screen == "overview" {
                 session.client.execute("document.querySelector('[data-testid=nav-overview]').click();", vec![]).await?;
                 wait_for(&session.client, "[data-testid=overview]").await?;

@@ -125,6 +125,11 @@ pub fn cli_json(data_dir: &Path, command: &str) -> anyhow::Result<Vec<Value>> {
 }
 
 pub fn cli_json_args(data_dir: &Path, args: &[&str]) -> anyhow::Result<Vec<Value>> {
+    Ok(serde_json::from_value(cli_value(data_dir, args)?)?)
+}
+
+/// `sightline-cli <args> --json` on the same data directory, whatever its shape.
+pub fn cli_value(data_dir: &Path, args: &[&str]) -> anyhow::Result<Value> {
     let command = args.join(" ");
     let output = Command::new(binary("sightline-cli"))
         .args(args)
