@@ -233,8 +233,10 @@ fn uptime_row(
 ) -> Option<ClaimRow> {
     let (checks, monitors): (Vec<&Availability>, Vec<&Availability>) =
         windows.iter().partition(|window| own_check(sources, &window.provenance.source_id));
-    let (checked, check_outages) = measured(checks.iter().copied(), start, end);
-    let (monitored, monitor_outages) = measured(monitors.iter().copied(), start, end);
+    let checked_seen = measured(checks.iter().copied(), start, end);
+    let monitored_seen = measured(monitors.iter().copied(), start, end);
+    let (checked, check_outages) = (checked_seen.pct, checked_seen.outages);
+    let (monitored, monitor_outages) = (monitored_seen.pct, monitored_seen.outages);
     let monitor_names: Vec<&str> = {
         let mut names: Vec<&str> = monitors
             .iter()
@@ -276,9 +278,16 @@ fn uptime_row(
         (Some(monitored), Some(checked)) => {
             // An outage Sightline saw that no monitor window shows as down
             // at any moment of it.
+            // ... while the monitor was watching: time it has no window for
+            // is not held against it.
             let unreported: Vec<&Outage> = check_outages
                 .iter()
-                .filter(|outage| !monitor_outages.iter().any(|seen| seen.start < outage.end && outage.start < seen.end))
+                .filter(|outage| {
+                    let watched = monitors
+                        .iter()
+                        .any(|window| window.window_start < outage.end && outage.start < window.window_end);
+                    watched && !monitor_outages.iter().any(|seen| seen.start < outage.end && outage.start < seen.end)
+                })
                 .collect();
             let gap = monitored - checked;
             let verdict =

@@ -279,16 +279,16 @@ every_minutes = 5
     assert_eq!(vendor["severity"], "red");
     assert_eq!(
         vendor["headline"],
-        "Bluepeak IT Services' services were up 75% of the time in November 2026; the contract promises 99.9%: 1 \
-         outage, the longest 15 min on 10 November 2026"
+        "Bluepeak IT Services' services were up 75% of the 1 h watched in November 2026; the contract promises \
+         99.9%: 1 outage, the longest 15 min on 10 November 2026"
     );
     let url = site.url();
     assert_eq!(vendor["records"], serde_json::json!([format!("portal-check:{url}@2026-11-10T10:20:00Z")]));
     let service = flag("uptime_below_target:service:portal");
     assert_eq!(
         service["headline"],
-        "Customer portal was up 75% of the time in November 2026; its target is 99.5%: 1 outage, the longest 15 min \
-         on 10 November 2026"
+        "Customer portal was up 75% of the 1 h watched in November 2026; its target is 99.5%: 1 outage, the \
+         longest 15 min on 10 November 2026"
     );
 }
 

@@ -9,7 +9,8 @@
 //! ("Time to first response") gives the first response (its first
 //! completed cycle's `stopTime`), the one about resolution ("Time to
 //! resolution") the provider's verdict on the fix. A request whose status
-//! category is `DONE` was resolved at its `statusDate`.
+//! category is `DONE` was resolved when its resolution clock last stopped
+//! (its `statusDate` where it has none).
 //!
 //! The provider's verdict (`breached` on any cycle of either metric) is
 //! kept as its claim; Sightline judges the ticket again by the contract's
@@ -211,7 +212,6 @@ fn ticket(
 
     let status = item.current_status.as_ref();
     let done = status.and_then(|status| status.status_category.as_deref()) == Some("DONE");
-    let resolved_at = done.then(|| status.and_then(|status| status.status_date.as_ref()?.instant())).flatten();
     let metrics = item.sla.as_ref().map(|slas| slas.values.as_slice()).unwrap_or_default();
     if item.sla.as_ref().is_some_and(|slas| slas.is_last_page == Some(false)) {
         warnings.push(format!("{key} has more SLA metrics than one page holds: only the first page was read"));
@@ -221,6 +221,14 @@ fn ticket(
     };
     let response = named("first response");
     let resolution = named("resolution");
+    // Fixed when the resolution clock last stopped; the status date is
+    // only the latest change (Resolved, then Closed days later).
+    let resolution_stop = resolution
+        .and_then(|metric| metric.completed_cycles.last())
+        .and_then(|cycle| cycle.stop_time.as_ref()?.instant());
+    let resolved_at = done
+        .then(|| resolution_stop.or_else(|| status.and_then(|status| status.status_date.as_ref()?.instant())))
+        .flatten();
     let first_response_at = response
         .and_then(|metric| metric.completed_cycles.first())
         .and_then(|cycle| cycle.stop_time.as_ref()?.instant());
@@ -233,8 +241,9 @@ fn ticket(
         judged = true;
         breached |= cycle.breached;
     }
-    // An open request's verdict is only final once it has breached.
-    let vendor_reported_in_sla = match (judged, breached, done) {
+    // An open request's verdict is only final once it has breached; a
+    // closed one is "met" only where the resolution clock ran and stopped.
+    let vendor_reported_in_sla = match (judged, breached, done && resolution_stop.is_some()) {
         (true, true, _) => Some(false),
         (true, false, true) => Some(true),
         _ => None,

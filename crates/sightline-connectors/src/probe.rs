@@ -88,6 +88,8 @@ struct Sample {
     status: Option<u16>,
     latency_ms: u32,
     detail: Option<String>,
+    /// Where a redirect to another host (counted up) sends visitors.
+    redirect: Option<String>,
     /// No answer at the network level (the name could not be looked up,
     /// the network unreachable): says more about this machine than the
     /// service when every address fails so.
@@ -165,6 +167,11 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         ));
     }
     for (url, sample) in urls.iter().zip(samples) {
+        if let Some(redirect) = &sample.redirect {
+            fetched.warnings.push(format!(
+                "{url} {redirect}: counted as up, since it answered; set expect_status to check the exact answer"
+            ));
+        }
         let seconds = every.num_seconds();
         fetched.batch.availability.push(Availability {
             provenance: Provenance {
@@ -195,23 +202,31 @@ async fn check(client: &Client, url: &str, expect: Option<u32>, timeout: Duratio
     match answer {
         Ok(response) => {
             let status = response.status();
+            // A redirect to another host (a sign-in page, www.) is an
+            // answer: the service is up, and where it sends visitors is
+            // said, not followed. `expect_status` makes it exact.
             let up = match expect {
                 Some(expected) => u32::from(status.as_u16()) == expected,
-                None => status.is_success(),
+                None => status.is_success() || status.is_redirection(),
             };
-            let detail = (!up).then(|| match response.headers().get(reqwest::header::LOCATION) {
+            let note = match response.headers().get(reqwest::header::LOCATION) {
                 Some(location) if status.is_redirection() => {
                     let target = location.to_str().ok().and_then(|to| Url::parse(url).ok()?.join(to).ok());
                     let host = target.as_ref().and_then(Url::host_str).unwrap_or("another address");
                     format!("answered {} and sends visitors to {host}, which was not followed", status.as_u16())
                 }
                 _ => format!("answered {}", status.as_u16()),
-            });
-            Sample { up, status: Some(status.as_u16()), latency_ms, detail, unreachable: false }
+            };
+            let (detail, redirect) = if up {
+                (None, status.is_redirection().then_some(note))
+            } else {
+                (Some(note), None)
+            };
+            Sample { up, status: Some(status.as_u16()), latency_ms, detail, unreachable: false, redirect }
         }
         Err(error) => {
             let (detail, unreachable) = failure(&error, timeout);
-            Sample { up: false, status: None, latency_ms, detail: Some(detail), unreachable }
+            Sample { up: false, status: None, latency_ms, detail: Some(detail), unreachable, redirect: None }
         }
     }
 }

@@ -402,9 +402,20 @@ fn check_value(field: &Field, value: &Setting) -> Vec<String> {
             .filter(|host| crate::tls::split_host(host).is_none())
             .map(|host| format!("the host '{host}' is not in the form name:port (e.g. www.example.com:443)"))
             .collect(),
-        (FieldForm::Urls, Setting::List(urls)) => {
-            urls.iter().filter_map(|url| crate::http::check_url(url).err()).collect()
-        }
+        (FieldForm::Urls, Setting::List(urls)) => urls
+            .iter()
+            .filter_map(|url| match crate::http::check_url(url) {
+                Err(problem) => Some(problem),
+                // The address is a monitor's name, shown on screens and in
+                // reports: no password goes in it.
+                Ok(parsed) if parsed.password().is_some() || !parsed.username().is_empty() => Some(format!(
+                    "the address of '{}' carries a user name or password: checks need none, and it would be shown \
+                     wherever the check's results are",
+                    parsed.host_str().unwrap_or("?")
+                )),
+                Ok(_) => None,
+            })
+            .collect(),
         (FieldForm::Count, Setting::Count(count)) => {
             if *count == 0 {
                 vec![format!("`{key}` must be at least 1")]

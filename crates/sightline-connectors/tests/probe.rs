@@ -80,7 +80,7 @@ async fn a_check_records_up_or_down_with_the_status_and_the_time_it_stands_for()
 }
 
 #[tokio::test]
-async fn too_slow_a_redirect_elsewhere_and_a_refused_connection_count_as_down() {
+async fn too_slow_and_a_refused_connection_count_as_down_and_a_redirect_elsewhere_is_said() {
     let slow = Site::start().await;
     slow.answer_after(Duration::from_secs(3)).await;
     let moved = Site::start().await;
@@ -101,12 +101,20 @@ async fn too_slow_a_redirect_elsewhere_and_a_refused_connection_count_as_down() 
         shown,
         [
             "http://127.0.0.1:SLOW/health down None 5 no answer within 1 second",
-            "http://127.0.0.1:MOVED/health down Some(302) 5 answered 302 and sends visitors to elsewhere.example, \
-             which was not followed",
+            // It answered: up, and where it sends visitors is said.
+            "http://127.0.0.1:MOVED/health up Some(302) 5 -",
             "http://127.0.0.1:CLOSED/ down None 5 refused the connection",
         ]
     );
     assert_eq!(fetched.requests, 3);
+    assert_eq!(
+        fetched.warnings,
+        [format!(
+            "{} answered 302 and sends visitors to elsewhere.example, which was not followed: counted as up, since \
+             it answered; set expect_status to check the exact answer",
+            moved.url()
+        )]
+    );
 }
 
 #[tokio::test]
@@ -140,4 +148,11 @@ fn plain_http_to_another_machine_is_refused_when_the_file_is_read() {
     let problems = source.check();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].contains("http://www.example.com/"), "{problems:?}");
+    let table = serde_json::json!({
+        "id": "web-check", "kind": "http", "vendor": "acme", "urls": ["https://ops:hunter2@portal.example.com/"]
+    });
+    let source: SourceConfig = serde_json::from_value(table).unwrap();
+    let problems = source.check();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(!problems[0].contains("hunter2"), "{problems:?}");
 }

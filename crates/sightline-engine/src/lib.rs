@@ -28,4 +28,4 @@ pub use settings::Settings;
 pub use sightline_domain::BusinessClock;
 pub use sla::{Clocks, Judged, Leg, Unjudged, judge};
 pub use stats::{linear_projection, percentile};
-pub use uptime::{Outage, measured, outages_of, uptime_pct};
+pub use uptime::{Measured, Outage, measured, outages_of, uptime_pct};

@@ -1089,9 +1089,14 @@ impl<'a> Context<'a> {
             }
         }
         let (mut up, mut total) = (0i64, 0i64);
-        for stretch in in_range(&self.index.uptime, |s| s.record.window_start, window.start, window.end) {
-            up += stretch.up_seconds;
-            total += stretch.up_seconds + stretch.down_seconds;
+        let from = window.start - crate::uptime::LONGEST_WINDOW;
+        for stretch in in_range(&self.index.uptime, |s| s.record.window_start, from, window.end) {
+            let (inside_up, inside_down) = stretch.within(window.start, window.end);
+            if inside_up + inside_down == 0 {
+                continue;
+            }
+            up += inside_up;
+            total += inside_up + inside_down;
             computed.tally.used(&stretch.record.provenance);
         }
         computed.value = (total > 0).then(|| up as f64 * 100.0 / total as f64);

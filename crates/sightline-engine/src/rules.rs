@@ -124,6 +124,16 @@ fn outage_words(outages: &[crate::Outage<'_>], tz: sightline_domain::Tz) -> Stri
     }
 }
 
+/// "time watched" or, when the checks covered less than a week, "1 h
+/// watched": a figure from an hour of checks says so.
+fn watched_words(seconds: i64) -> String {
+    if seconds >= 7 * 86_400 {
+        "time watched".into()
+    } else {
+        format!("{} watched", crate::disputes::duration_words(seconds as f64 / 60.0))
+    }
+}
+
 /// The records behind `outages`, as evidence names them.
 fn outage_records(outages: &[crate::Outage<'_>]) -> Vec<String> {
     outages.iter().flat_map(|outage| outage.records.iter().map(|record| record_ref(&record.provenance))).collect()
@@ -337,12 +347,14 @@ impl<'a> Rules<'a> {
             .any(|contract| contract.vendor_id == vendor.id && contract.terms.uptime_target_pct.is_some());
         let tz = self.input.settings.tz();
         let windows = self.input.records.availability.iter().filter(|window| window.vendor_id == vendor.id);
-        let (_, outages) = crate::uptime::measured(windows, month.start_in(tz), month.end_in(tz));
+        let seen = crate::uptime::measured(windows, month.start_in(tz), month.end_in(tz));
+        let outages = seen.outages;
         let promise = if contracted { "the contract promises" } else { "the company's target is" };
         let headline = format!(
-            "{} services were up {} of the time in {}; {promise} {}{}",
+            "{} services were up {} of the {} in {}; {promise} {}{}",
             possessive(&vendor.name),
             crate::uptime::uptime_pct(figure),
+            watched_words(seen.watched_seconds),
             month.label(),
             crate::uptime::uptime_pct(target),
             outage_words(&outages, tz)
@@ -395,7 +407,8 @@ impl<'a> Rules<'a> {
                 .availability
                 .iter()
                 .filter(|window| service.watched_by(&window.provenance.source_id, &window.monitor));
-            let (Some(figure), outages) = crate::uptime::measured(windows, month.start_in(tz), month.end_in(tz)) else {
+            let seen = crate::uptime::measured(windows, month.start_in(tz), month.end_in(tz));
+            let (Some(figure), outages) = (seen.pct, seen.outages) else {
                 continue;
             };
             if figure >= target {
@@ -409,9 +422,10 @@ impl<'a> Rules<'a> {
                 vendor_id.as_deref(),
                 severity,
                 format!(
-                    "{} was up {} of the time in {}; its target is {}{}",
+                    "{} was up {} of the {} in {}; its target is {}{}",
                     service.name,
                     crate::uptime::uptime_pct(figure),
+                    watched_words(seen.watched_seconds),
                     month.label(),
                     crate::uptime::uptime_pct(target),
                     outage_words(&outages, tz)

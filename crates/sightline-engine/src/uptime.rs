@@ -9,17 +9,27 @@
 //! never trim each other.
 //!
 //! An outage is a run of windows that were down the whole time, each
-//! starting within one window's length of the last one's end (one missed
-//! check does not split an outage); a window that was partly up and partly
+//! starting within one window's length of the last one's end, and never
+//! more than 15 minutes after it (one missed check does not split an
+//! outage; a longer silence does); a window that was partly up and partly
 //! down (a monitor's daily summary) is an outage of its own down time. An
 //! outage belongs to the period it started in; its time to restore is from
 //! the first check that found the service down to the end of the last one,
-//! when a check found it up again.
+//! when a check found it up again. A period counts the part of each window
+//! inside it (a window is at most a day long), so a month in the company's
+//! time zone gets its own hours, not those of whole UTC days.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sightline_domain::Availability;
+
+/// The longest silence between two failed checks that still makes one
+/// outage of them.
+const MAX_SILENCE_MINUTES: i64 = 15;
+
+/// How far before a period a window that reaches into it can start.
+pub(crate) const LONGEST_WINDOW: chrono::Duration = chrono::Duration::days(1);
 
 /// One window as counted: trimmed where the monitor's next window starts.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +51,24 @@ pub struct Outage<'a> {
     /// Whether the last check still found it down (it was not seen back).
     pub ongoing: bool,
     pub records: Vec<&'a Availability>,
+}
+
+impl Stretch<'_> {
+    /// Its up and down seconds inside [from, to), shared out in proportion.
+    pub(crate) fn within(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> (i64, i64) {
+        let start = self.record.window_start;
+        let end = start + chrono::Duration::seconds(self.up_seconds + self.down_seconds);
+        let (a, b) = (start.max(from), end.min(to));
+        if b <= a {
+            return (0, 0);
+        }
+        let inside = (b - a).num_seconds() as i128;
+        let all = (end - start).num_seconds().max(1) as i128;
+        if inside == all {
+            return (self.up_seconds, self.down_seconds);
+        }
+        ((self.up_seconds as i128 * inside / all) as i64, (self.down_seconds as i128 * inside / all) as i64)
+    }
 }
 
 /// Why a window cannot be counted, if it cannot.
@@ -94,7 +122,10 @@ pub(crate) fn outages<'a>(stretches: &[Stretch<'a>]) -> Vec<Outage<'a>> {
         let end = window.window_start + chrono::Duration::seconds(stretch.up_seconds + stretch.down_seconds);
         let wholly_down = stretch.down_seconds > 0 && stretch.up_seconds == 0;
         if let Some(current) = open.get_mut(&key) {
-            let reach = current.end + (current.end - current.start).min(window.window_end - window.window_start);
+            let gap = (current.end - current.start)
+                .min(window.window_end - window.window_start)
+                .min(chrono::Duration::minutes(MAX_SILENCE_MINUTES));
+            let reach = current.end + gap;
             if wholly_down && window.window_start <= reach {
                 current.end = end;
                 current.seconds = (end - current.start).num_seconds();
@@ -141,30 +172,44 @@ pub fn outages_of<'a>(windows: impl IntoIterator<Item = &'a Availability>) -> Ve
     outages(&stretches(&windows))
 }
 
-/// What the monitors in `windows` (any order) saw in [from, to): the share
-/// of the monitored time up (none when nothing was monitored) and the
-/// outages that started then.
+/// What the monitors in `windows` (any order) saw in [from, to).
+#[derive(Debug, Clone)]
+pub struct Measured<'a> {
+    /// The share of the watched time up; none when nothing was watched.
+    pub pct: Option<f64>,
+    /// Seconds watched (summed over monitors).
+    pub watched_seconds: i64,
+    /// The outages that started in [from, to).
+    pub outages: Vec<Outage<'a>>,
+}
+
+/// What the monitors in `windows` (any order) saw in [from, to).
 pub fn measured<'a>(
     windows: impl IntoIterator<Item = &'a Availability>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> (Option<f64>, Vec<Outage<'a>>) {
+) -> Measured<'a> {
     let mut windows: Vec<&Availability> = windows.into_iter().collect();
     windows.sort_by_key(|window| window.window_start);
     let stretches = stretches(&windows);
     let (mut up, mut total) = (0i64, 0i64);
-    for stretch in stretches.iter().filter(|s| s.record.window_start >= from && s.record.window_start < to) {
-        up += stretch.up_seconds;
-        total += stretch.up_seconds + stretch.down_seconds;
+    for stretch in
+        stretches.iter().filter(|s| s.record.window_start >= from - LONGEST_WINDOW && s.record.window_start < to)
+    {
+        let (inside_up, inside_down) = stretch.within(from, to);
+        up += inside_up;
+        total += inside_up + inside_down;
     }
     let outages = outages(&stretches).into_iter().filter(|outage| outage.start >= from && outage.start < to).collect();
-    ((total > 0).then(|| up as f64 * 100.0 / total as f64), outages)
+    Measured { pct: (total > 0).then(|| up as f64 * 100.0 / total as f64), watched_seconds: total, outages }
 }
 
 /// "99.95%": availability needs two decimals where other shares need none
-/// (99.5% and 99.95% are a contract apart).
+/// (99.5% and 99.95% are a contract apart). Cut, never rounded up: 99.896
+/// is "99.89%", not the "99.9%" of a target it missed, and 99.999 is not
+/// "100%".
 pub fn uptime_pct(value: f64) -> String {
-    let text = format!("{value:.2}");
+    let text = format!("{:.2}", (value * 100.0).floor() / 100.0);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     format!("{text}%")
 }

@@ -598,10 +598,6 @@ fn load<T>(
     }
 }
 
-/// The instants [from, to) whose periods are being computed: the records
-/// read are those any figure of those periods, or any rule at their end,
-/// can use.
-
 /// Each monitor's latest window from `source_id`.
 pub(crate) fn latest_windows(conn: &Connection, source_id: &str) -> rusqlite::Result<Vec<Availability>> {
     let mut statement = conn.prepare(
@@ -631,6 +627,9 @@ pub(crate) fn latest_windows(conn: &Connection, source_id: &str) -> rusqlite::Re
     rows.collect()
 }
 
+/// The instants [from, to) whose periods are being computed: the records
+/// read are those any figure of those periods, or any rule at their end,
+/// can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordWindow {
     pub from: DateTime<Utc>,
@@ -661,6 +660,13 @@ impl Filter {
     /// Rows whose instant lies in the window.
     fn during(&self, column: &str) -> String {
         self.clause(self.window.map(|(from, to)| format!("{column} >= {from} AND {column} < {to}")))
+    }
+
+    /// Availability windows that reach into the window: started in it or
+    /// up to a day before (a window is at most a day long), so that an
+    /// outage running into the period is seen to have begun before it.
+    fn reaching(&self, column: &str) -> String {
+        self.clause(self.window.map(|(from, to)| format!("{column} >= {} AND {column} < {to}", from - 86_400)))
     }
 
     /// Rows open at some instant of the window: begun before its end and
@@ -973,7 +979,7 @@ pub(crate) fn load_batch(
             "SELECT source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, up_seconds,
                     down_seconds, status, latency_ms, detail
              FROM availability{}",
-            filter.during("window_start")
+            filter.reaching("window_start")
         ),
         |row| {
             let (provenance, vendor_id) = read_provenance(row)?;

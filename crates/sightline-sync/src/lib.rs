@@ -295,7 +295,10 @@ pub fn continue_windows(latest: &[Availability], batch: &mut RecordBatch) {
         if !continues {
             continue;
         }
-        let seconds = (sample.window_end - previous.window_start).num_seconds();
+        // A few seconds between the samples were not watched: only the new
+        // sample's own time is added.
+        let added = (sample.window_end - sample.window_start.max(previous.window_end)).num_seconds();
+        let seconds = previous.up_seconds + previous.down_seconds + added;
         sample.provenance.record_id = previous.provenance.record_id.clone();
         sample.window_start = previous.window_start;
         sample.up_seconds = if is_up { seconds } else { 0 };
@@ -483,7 +486,8 @@ mod tests {
                 "site@2026-11-10T10:00:00Z".into(),
                 "2026-11-10T10:00:00+00:00".into(),
                 "2026-11-10T10:10:02+00:00".into(),
-                602,
+                // The two seconds between the samples were not watched.
+                600,
                 0
             )
         );
