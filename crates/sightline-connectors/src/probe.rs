@@ -101,7 +101,8 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     // Samples are history: merged, never a replacement.
     let mut fetched = Fetched { full: false, ..Fetched::default() };
     let timeout = Duration::from_secs(source.count("timeout_seconds").unwrap_or(10).into());
-    let every = chrono::Duration::minutes(source.count("every_minutes").unwrap_or(5).into());
+    // A sample stands for a day at most: windows are never longer.
+    let every = chrono::Duration::minutes(source.count("every_minutes").unwrap_or(5).into()).min(chrono::Duration::days(1));
     let expect = source.count("expect_status");
     let roots = crate::tls::trusted_roots(request, &mut fetched.warnings).await?;
     let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))

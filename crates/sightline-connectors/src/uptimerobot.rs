@@ -6,9 +6,9 @@
 //! `offset`/`limit` paging (at most 50 a page) until `pagination.total`.
 //! Each log is a period of one state: type 1 down and type 2 up, from
 //! `datetime` for `duration` seconds (the last one still running); types
-//! 98 (monitoring started) and 99 (paused) are not watched time. A log's id
-//! is its monitor and start, so the running period is updated by the next
-//! read rather than repeated. A `stat` of `fail` is an error; its
+//! 98 (monitoring started) and 99 (paused) are not watched time. A period
+//! is kept a UTC day at a time; each part's id is its monitor and start, so
+//! the running period is updated by the next read rather than repeated. A `stat` of `fail` is an error; its
 //! `passed_value` (which may echo the key) is never quoted. The free plan
 //! allows 10 requests a minute; a run stays inside that.
 
@@ -196,22 +196,32 @@ fn map_monitor(request: &FetchRequest<'_>, fetched: &mut Fetched, monitor: Monit
                 (None, None) => "UptimeRobot: down".to_string(),
             }
         });
-        fetched.batch.availability.push(Availability {
-            provenance: Provenance {
-                source_id: request.source.id.clone(),
-                record_id: format!("{}@{}", monitor.id, log.datetime),
-                fetched_at: request.now,
-            },
-            vendor_id: request.source.vendor.clone(),
-            monitor: name.clone(),
-            window_start: start,
-            window_end: start + chrono::Duration::seconds(seconds),
-            up_seconds: if up { seconds } else { 0 },
-            down_seconds: if up { 0 } else { seconds },
-            status: None,
-            latency_ms: None,
-            detail,
-        });
+        // A period of weeks is kept a UTC day at a time, as the other
+        // monitors' windows are: a month counts the days inside it.
+        let end = start + chrono::Duration::seconds(seconds);
+        let mut from = start;
+        while from < end {
+            let midnight = (from.date_naive() + chrono::Days::new(1)).and_hms_opt(0, 0, 0).map(|day| day.and_utc());
+            let to = midnight.map_or(end, |midnight| midnight.min(end));
+            let part = (to - from).num_seconds();
+            fetched.batch.availability.push(Availability {
+                provenance: Provenance {
+                    source_id: request.source.id.clone(),
+                    record_id: format!("{}@{}", monitor.id, from.timestamp()),
+                    fetched_at: request.now,
+                },
+                vendor_id: request.source.vendor.clone(),
+                monitor: name.clone(),
+                window_start: from,
+                window_end: to,
+                up_seconds: if up { part } else { 0 },
+                down_seconds: if up { 0 } else { part },
+                status: None,
+                latency_ms: None,
+                detail: detail.clone(),
+            });
+            from = to;
+        }
     }
     if unknown > 0 {
         fetched.warnings.push(format!(

@@ -150,3 +150,35 @@ async fn a_refused_key_is_an_auth_error_that_does_not_echo_it_and_a_web_page_is_
     let error = run(&server).await.unwrap_err();
     assert_eq!(error.kind, FetchErrorKind::BadResponse);
 }
+
+#[tokio::test]
+async fn a_period_of_days_is_kept_a_day_at_a_time() {
+    let server = MockServer::start().await;
+    let started = Utc.with_ymd_and_hms(2026, 11, 8, 12, 0, 0).unwrap().timestamp();
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "stat": "ok",
+            "pagination": {"offset": 0, "limit": 50, "total": 1},
+            "monitors": [{"id": 42, "friendly_name": "ERP", "logs": [
+                {"type": 2, "datetime": started, "duration": 10 * 86_400}
+            ]}]
+        })))
+        .mount(&server)
+        .await;
+    let fetched = run(&server).await.unwrap();
+    let days: Vec<String> = fetched
+        .batch
+        .availability
+        .iter()
+        .map(|window| {
+            format!(
+                "{}..{} up {}",
+                window.window_start.format("%d %H:%M"),
+                window.window_end.format("%d %H:%M"),
+                window.up_seconds
+            )
+        })
+        .collect();
+    // Up since the 8th at noon, still up now (the 10th, 11:00).
+    assert_eq!(days, ["08 12:00..09 00:00 up 43200", "09 00:00..10 00:00 up 86400", "10 00:00..10 11:00 up 39600"]);
+}
