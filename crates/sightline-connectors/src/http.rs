@@ -188,22 +188,27 @@ pub(crate) struct Body {
     pub secrets: SentSecrets,
 }
 
+/// Follows up to five redirects within the same origin, and none to
+/// another host (whose answer is then returned as it is).
+pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .last()
+            .is_some_and(|previous| previous.origin() == attempt.url().origin() && attempt.previous().len() < 5);
+        if same_origin { attempt.follow() } else { attempt.stop() }
+    })
+}
+
 impl<'a> Http<'a> {
     pub fn new(source_id: &'a str, options: &'a HttpOptions, limiter: Option<Limiter>) -> Result<Http<'a>, FetchError> {
         // Follow redirects within the same origin only: custom credential
         // headers (ConnectWise `clientId`, Autotask `Secret`) must never
         // travel to another host.
-        let redirect = reqwest::redirect::Policy::custom(|attempt| {
-            let same_origin = attempt
-                .previous()
-                .last()
-                .is_some_and(|previous| previous.origin() == attempt.url().origin() && attempt.previous().len() < 5);
-            if same_origin { attempt.follow() } else { attempt.stop() }
-        });
         let client = Client::builder()
             .timeout(options.timeout)
             .connect_timeout(options.timeout.min(Duration::from_secs(15)))
-            .redirect(redirect)
+            .redirect(same_origin_redirects())
             .user_agent(concat!("Sightline/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| {

@@ -112,18 +112,11 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         .with_no_client_auth();
     // Redirects within the same origin are followed (a site that sends
     // `/` to `/home`); one to another host is not: it is recorded.
-    let redirect = reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .last()
-            .is_some_and(|previous| previous.origin() == attempt.url().origin() && attempt.previous().len() < 5);
-        if same_origin { attempt.follow() } else { attempt.stop() }
-    });
     let client = Client::builder()
         .tls_backend_preconfigured(tls)
         .timeout(timeout)
         .connect_timeout(timeout)
-        .redirect(redirect)
+        .redirect(crate::http::same_origin_redirects())
         .user_agent(concat!("Sightline/", env!("CARGO_PKG_VERSION"), " (availability check)"))
         .build()
         .map_err(|error| {

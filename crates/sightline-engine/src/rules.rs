@@ -124,6 +124,11 @@ fn outage_words(outages: &[crate::Outage<'_>], tz: sightline_domain::Tz) -> Stri
     }
 }
 
+/// Why an uptime below its target matters (vendor and service alike).
+const UPTIME_WHY: &str = "While a service is down, staff cannot work and customers cannot reach the company. An \
+                          uptime promise is worth only what is measured against it, by checks the provider does not \
+                          run.";
+
 /// "time watched" or, when the checks covered less than a week, "1 h
 /// watched": a figure from an hour of checks says so.
 fn watched_words(seconds: i64) -> String {
@@ -382,8 +387,7 @@ impl<'a> Rules<'a> {
             Some(&vendor.id),
             severity,
             headline,
-            "While a service is down, staff cannot work and customers cannot reach the company. An uptime promise is \
-             worth only what is measured against it, by checks the provider does not run.",
+            UPTIME_WHY,
             question,
             vec![evidence(value)],
             outage_records(&outages),
@@ -430,8 +434,7 @@ impl<'a> Rules<'a> {
                     crate::uptime::uptime_pct(target),
                     outage_words(&outages, tz)
                 ),
-                "While a service is down, staff cannot work and customers cannot reach the company. An uptime \
-                 promise is worth only what is measured against it, by checks the provider does not run.",
+                UPTIME_WHY,
                 format!(
                     "What kept {} down {} of the time in {}, and what will bring it up to {}?",
                     service.name,

@@ -600,32 +600,38 @@ fn load<T>(
 
 /// Each monitor's latest window from `source_id`.
 pub(crate) fn latest_windows(conn: &Connection, source_id: &str) -> rusqlite::Result<Vec<Availability>> {
-    let mut statement = conn.prepare(
-        "SELECT source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, up_seconds,
-                down_seconds, status, latency_ms, detail
+    let mut statement = conn.prepare(&format!(
+        "SELECT {AVAILABILITY_COLUMNS}
          FROM availability AS a
          WHERE source_id = ?1
            AND window_start = (SELECT MAX(window_start) FROM availability AS b
                                WHERE b.source_id = a.source_id AND b.monitor = a.monitor)
-         ORDER BY monitor",
-    )?;
-    let rows = statement.query_map([source_id], |row| {
-        let (provenance, vendor_id) = read_provenance(row)?;
-        Ok(Availability {
-            provenance,
-            vendor_id,
-            monitor: row.get(4)?,
-            window_start: read_stamp(row, 5)?,
-            window_end: read_stamp(row, 6)?,
-            up_seconds: row.get(7)?,
-            down_seconds: row.get(8)?,
-            status: row.get(9)?,
-            latency_ms: row.get(10)?,
-            detail: row.get(11)?,
-        })
-    })?;
+         ORDER BY monitor"
+    ))?;
+    let rows = statement.query_map([source_id], read_availability)?;
     rows.collect()
 }
+
+/// The availability columns `AVAILABILITY_COLUMNS` selects, as a record.
+fn read_availability(row: &Row<'_>) -> rusqlite::Result<Availability> {
+    let (provenance, vendor_id) = read_provenance(row)?;
+    Ok(Availability {
+        provenance,
+        vendor_id,
+        monitor: row.get(4)?,
+        window_start: read_stamp(row, 5)?,
+        window_end: read_stamp(row, 6)?,
+        up_seconds: row.get(7)?,
+        down_seconds: row.get(8)?,
+        status: row.get(9)?,
+        latency_ms: row.get(10)?,
+        detail: row.get(11)?,
+    })
+}
+
+/// What [`read_availability`] reads, in its order.
+const AVAILABILITY_COLUMNS: &str = "source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, \
+                                    up_seconds, down_seconds, status, latency_ms, detail";
 
 /// The instants [from, to) whose periods are being computed: the records
 /// read are those any figure of those periods, or any rule at their end,
@@ -975,27 +981,8 @@ pub(crate) fn load_batch(
         conn,
         RecordKind::Availability,
         wanted,
-        &format!(
-            "SELECT source_id, record_id, fetched_at, vendor_id, monitor, window_start, window_end, up_seconds,
-                    down_seconds, status, latency_ms, detail
-             FROM availability{}",
-            filter.reaching("window_start")
-        ),
-        |row| {
-            let (provenance, vendor_id) = read_provenance(row)?;
-            Ok(Availability {
-                provenance,
-                vendor_id,
-                monitor: row.get(4)?,
-                window_start: read_stamp(row, 5)?,
-                window_end: read_stamp(row, 6)?,
-                up_seconds: row.get(7)?,
-                down_seconds: row.get(8)?,
-                status: row.get(9)?,
-                latency_ms: row.get(10)?,
-                detail: row.get(11)?,
-            })
-        },
+        &format!("SELECT {AVAILABILITY_COLUMNS} FROM availability{}", filter.reaching("window_start")),
+        read_availability,
     )?;
     // Accounts are as the directory stood when read: every one is read.
     let accounts = load(
