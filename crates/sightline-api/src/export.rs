@@ -195,6 +195,7 @@ impl Sightline {
         kind!(surveys);
         kind!(availability);
         kind!(accounts);
+        kind!(domains);
 
         let figures = self.store().load_metric_values(&[])?;
         add("figures", write_rows(dir, "figures", format, &figures)?, figures.len());

@@ -30,7 +30,7 @@ fn source_field(field: &Field) -> SourceField {
     let (input, choices) = match field.form {
         FieldForm::Url => (FieldInput::Url, Vec::new()),
         FieldForm::Path => (FieldInput::File, Vec::new()),
-        FieldForm::Hosts | FieldForm::Urls => (FieldInput::Lines, Vec::new()),
+        FieldForm::Hosts | FieldForm::Urls | FieldForm::Names | FieldForm::Resolvers => (FieldInput::Lines, Vec::new()),
         FieldForm::Choice(choices) => (
             FieldInput::Choice,
             choices.iter().map(|(id, name)| Choice { id: id.to_string(), name: name.to_string() }).collect(),
@@ -281,7 +281,9 @@ impl Sightline {
                 ApiError::invalid(format!("`{key}` is not a setting of a {} source", kind.display_name()))
             })?;
             let value = match field.form {
-                FieldForm::Hosts | FieldForm::Urls => Setting::List(entries(text)),
+                FieldForm::Hosts | FieldForm::Urls | FieldForm::Names | FieldForm::Resolvers => {
+                    Setting::List(entries(text))
+                }
                 FieldForm::Count => match text.trim() {
                     "" => Setting::Text(String::new()),
                     count => Setting::Count(count.parse().map_err(|_| {

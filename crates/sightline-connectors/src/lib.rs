@@ -41,6 +41,7 @@ connectors! {
     uptimekuma,
     probe,
     tls,
+    domain,
     csv_import,
 }
 

@@ -75,6 +75,10 @@ pub enum FieldForm {
     Hosts,
     /// Web addresses, each HTTPS or plain HTTP to this machine only.
     Urls,
+    /// Domain names, such as example.com.
+    Names,
+    /// DNS servers: IP addresses, each with a port where it is not 53.
+    Resolvers,
     /// A whole number, 1 or more.
     Count,
     /// The source's priority names -> contract priorities P1..P4.
@@ -402,6 +406,16 @@ fn check_value(field: &Field, value: &Setting) -> Vec<String> {
             .filter(|host| crate::tls::split_host(host).is_none())
             .map(|host| format!("the host '{host}' is not in the form name:port (e.g. www.example.com:443)"))
             .collect(),
+        (FieldForm::Names, Setting::List(names)) => names
+            .iter()
+            .filter(|name| !crate::domain::is_domain_name(name))
+            .map(|name| format!("'{name}' is not a domain name (write it as example.com, without https:// or a path)"))
+            .collect(),
+        (FieldForm::Resolvers, Setting::List(servers)) => servers
+            .iter()
+            .filter(|server| crate::domain::parse_resolver(server).is_none())
+            .map(|server| format!("the DNS server '{server}' is not an IP address, with a port where it is not 53"))
+            .collect(),
         (FieldForm::Urls, Setting::List(urls)) => urls
             .iter()
             .filter_map(|url| match crate::http::check_url(url) {
@@ -533,7 +547,9 @@ impl<'de> DeserializeSeed<'de> for ValueSeed {
                 }
                 text => text.map(Setting::Text),
             },
-            FieldForm::Hosts | FieldForm::Urls => Option::<Vec<String>>::deserialize(deserializer)?.map(Setting::List),
+            FieldForm::Hosts | FieldForm::Urls | FieldForm::Names | FieldForm::Resolvers => {
+                Option::<Vec<String>>::deserialize(deserializer)?.map(Setting::List)
+            }
             FieldForm::Count => Option::<u32>::deserialize(deserializer)?.map(Setting::Count),
             FieldForm::PriorityMap | FieldForm::VendorDomains => {
                 Option::<BTreeMap<String, String>>::deserialize(deserializer)?.map(Setting::Map)

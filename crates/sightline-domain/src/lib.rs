@@ -7,6 +7,7 @@ mod flag;
 mod metric;
 mod onfile;
 mod period;
+mod posture;
 mod records;
 mod secret;
 mod vendor;
@@ -19,6 +20,7 @@ pub use metric::{
 };
 pub use onfile::{Action, ActionStatus, EvidenceDoc, EvidenceKind, SupplierReview};
 pub use period::{Period, PeriodError, PeriodKind};
+pub use posture::{DmarcPolicy, DomainPosture, Spoofing, dmarc_policy, is_dmarc, is_spf};
 pub use records::{
     Account, Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Inventory, Patch,
     PatchClass, Provenance, RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket,

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::DomainPosture;
+
 /// Where a record came from: the source, the record's own id there, and
 /// when Sightline fetched it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -353,10 +355,11 @@ pub enum RecordKind {
     Survey,
     Availability,
     Account,
+    Domain,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 12] = [
+    pub const ALL: [RecordKind; 13] = [
         RecordKind::Ticket,
         RecordKind::Device,
         RecordKind::Patch,
@@ -369,6 +372,7 @@ impl RecordKind {
         RecordKind::Survey,
         RecordKind::Availability,
         RecordKind::Account,
+        RecordKind::Domain,
     ];
 }
 
@@ -390,6 +394,8 @@ pub struct RecordBatch {
     pub availability: Vec<Availability>,
     #[serde(default)]
     pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub domains: Vec<DomainPosture>,
 }
 
 impl RecordBatch {
@@ -406,6 +412,7 @@ impl RecordBatch {
             + self.surveys.len()
             + self.availability.len()
             + self.accounts.len()
+            + self.domains.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -435,6 +442,7 @@ impl RecordBatch {
             surveys: keep(wants(RecordKind::Survey), &self.surveys, |r| &r.vendor_id, vendor),
             availability: keep(wants(RecordKind::Availability), &self.availability, |r| &r.vendor_id, vendor),
             accounts: keep(wants(RecordKind::Account), &self.accounts, |r| &r.vendor_id, vendor),
+            domains: keep(wants(RecordKind::Domain), &self.domains, |r| &r.vendor_id, vendor),
         }
     }
 
@@ -452,5 +460,6 @@ impl RecordBatch {
         self.surveys.extend(other.surveys);
         self.availability.extend(other.availability);
         self.accounts.extend(other.accounts);
+        self.domains.extend(other.domains);
     }
 }

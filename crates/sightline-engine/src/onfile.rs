@@ -166,6 +166,9 @@ pub const RULE_IMPACT: &[(&str, Impact)] = &[
     ("certificate_expired", Impact::High),
     ("certificate_untrusted", Impact::High),
     ("certificate_wrong_name", Impact::High),
+    ("email_spoofable", Impact::High),
+    ("domain_expiring", Impact::High),
+    ("domain_expired", Impact::High),
     ("single_vendor_service", Impact::High),
     ("sla_below_target", Impact::Medium),
     ("worsening", Impact::Medium),
@@ -209,9 +212,16 @@ mod tests {
             }
         }
         rules.push("evidence_on_file");
-        // Certificate rules are raised through a table of their own.
+        // Certificate and domain expiry rules are raised through a table or
+        // a binding of their own.
         let source = include_str!("rules.rs");
-        for name in ["certificate_untrusted", "certificate_wrong_name", "certificate_expired"] {
+        for name in [
+            "certificate_untrusted",
+            "certificate_wrong_name",
+            "certificate_expired",
+            "domain_expired",
+            "domain_expiring",
+        ] {
             assert!(source.contains(&format!("\"{name}\"")), "{name} is no longer raised");
             rules.push(name);
         }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{
-    Account, Direction, EvidencePoint, FlagSeverity, Inventory, MetricKey, MetricValue, PatchClass, Period, RiskFlag,
-    Scope, Service, Severity, Status, Unit, Vendor, VendorKind, Vulnerability,
+    Account, Direction, DomainPosture, EvidencePoint, FlagSeverity, Inventory, MetricKey, MetricValue, PatchClass,
+    Period, RiskFlag, Scope, Service, Severity, Status, Unit, Vendor, VendorKind, Vulnerability,
 };
 
 use crate::EngineInput;
@@ -125,6 +125,12 @@ fn outage_words(outages: &[crate::Outage<'_>], tz: sightline_domain::Tz) -> Stri
 }
 
 /// Why an uptime below its target matters (vendor and service alike).
+/// A domain whose registration runs out within this many days is flagged
+/// amber, within the second red: registrars send their reminders to
+/// whoever registered it, often a departed provider's address.
+const DOMAIN_AMBER_DAYS: i64 = 60;
+const DOMAIN_RED_DAYS: i64 = 14;
+
 const UPTIME_WHY: &str = "While a service is down, staff cannot work and customers cannot reach the company. An \
                           uptime promise is worth only what is measured against it, by checks the provider does not \
                           run.";
@@ -243,6 +249,7 @@ pub fn evaluate_rules(
     }
     rules.service_uptime();
     rules.certificates();
+    rules.domains();
     rules.coverage();
     rules.fixed_claims();
     rules.identity();
@@ -992,6 +999,81 @@ impl<'a> Rules<'a> {
                 ),
             };
             self.raise(rule, &host, Some(&vendor_id), severity, headline, why, question, Vec::new(), vec![record]);
+        }
+    }
+
+    /// Each domain as last read: who may send e-mail as it, and when its
+    /// registration runs out.
+    fn domains(&mut self) {
+        let mut current: BTreeMap<&str, &DomainPosture> = BTreeMap::new();
+        for posture in self.input.records.domains.iter().filter(|posture| posture.provenance.fetched_at <= self.now) {
+            let slot = current.entry(posture.domain.as_str()).or_insert(posture);
+            if posture.provenance.fetched_at > slot.provenance.fetched_at {
+                *slot = posture;
+            }
+        }
+        for posture in current.into_values() {
+            let domain = posture.domain.as_str();
+            let vendor = self.vendor_name(&posture.vendor_id).to_string();
+            let record = record_ref(&posture.provenance);
+            if let Some(spoofing) = posture.spoofing() {
+                let severity =
+                    if spoofing.severe(!posture.spf.is_empty()) { FlagSeverity::Red } else { FlagSeverity::Amber };
+                self.raise(
+                    "email_spoofable",
+                    domain,
+                    Some(&posture.vendor_id),
+                    severity,
+                    format!("Anyone can send e-mail as {domain}: {}", spoofing.reason()),
+                    "Mail that only looks as if it came from the company is how most payment fraud starts: a \
+                     supplier's bank details \"changed\", an urgent transfer \"from the CEO\". A DMARC policy of \
+                     quarantine or reject tells receivers to stop such mail; none asks them to deliver it.",
+                    format!(
+                        "When will {vendor} set {domain}'s DMARC policy to quarantine, then reject, once the \
+                         company's own mail is seen to pass?"
+                    ),
+                    Vec::new(),
+                    vec![record.clone()],
+                );
+            }
+            let Some(expires_at) = posture.expires_at else { continue };
+            let days = (expires_at - self.now).num_seconds().div_euclid(86_400);
+            let (rule, severity, headline) = if days < 0 {
+                (
+                    "domain_expired",
+                    FlagSeverity::Red,
+                    format!(
+                        "The registration of {domain} ran out {} ago: its website and e-mail stop, and anyone may \
+                         register it",
+                        plural(-days, "day", "days")
+                    ),
+                )
+            } else if days <= DOMAIN_AMBER_DAYS {
+                (
+                    "domain_expiring",
+                    if days <= DOMAIN_RED_DAYS { FlagSeverity::Red } else { FlagSeverity::Amber },
+                    format!(
+                        "The registration of {domain} runs out in {} ({})",
+                        plural(days, "day", "days"),
+                        expires_at.format("%-d %B %Y")
+                    ),
+                )
+            } else {
+                continue;
+            };
+            let registrar = posture.registrar.as_deref().map_or(String::new(), |name| format!(" with {name}"));
+            self.raise(
+                rule,
+                domain,
+                Some(&posture.vendor_id),
+                severity,
+                headline,
+                "When a domain's registration lapses, its website and e-mail stop, and after a grace period \
+                 anyone can buy it and receive the company's mail.",
+                format!("Who at {vendor} renews {domain}{registrar}, and is renewal automatic?"),
+                Vec::new(),
+                vec![record],
+            );
         }
     }
 

@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sightline_domain::{
-    BackupJob, Certificate, Contract, Device, DeviceRole, FlagSeverity, FlagState, Patch, PatchClass, Provenance,
-    RecordBatch, RestoreTest, RiskFlag, Service, Severity, SlaTarget, SourceInfo, Ticket, Vendor, VendorKind,
-    Vulnerability,
+    BackupJob, Certificate, Contract, Device, DeviceRole, DomainPosture, FlagSeverity, FlagState, Patch, PatchClass,
+    Provenance, RecordBatch, RestoreTest, RiskFlag, Service, Severity, SlaTarget, SourceInfo, Ticket, Vendor,
+    VendorKind, Vulnerability,
 };
 use sightline_engine::{EngineInput, Settings, assess, reconcile};
 
@@ -253,6 +253,89 @@ fn certificates_expired_untrusted_or_for_another_name() {
             "Browsers warn visitors away from shop.example: its certificate is for another name",
         )],
     );
+}
+
+fn domain(name: &str, spf: &[&str], dmarc: &[&str], expires_in: Option<Duration>) -> DomainPosture {
+    DomainPosture {
+        provenance: provenance(name),
+        vendor_id: "acme".into(),
+        domain: name.into(),
+        spf: spf.iter().map(|text| text.to_string()).collect(),
+        dmarc: dmarc.iter().map(|text| text.to_string()).collect(),
+        mail_servers: vec!["mail.example".into()],
+        expires_at: expires_in.map(|left| now() + left),
+        registrar: Some("Example Registrar, Inc.".into()),
+    }
+}
+
+/// Who may send e-mail as each domain, as DNS publishes it: a DMARC
+/// policy of none or none at all lets anyone; `+all` vouches for anyone.
+#[test]
+fn domains_anyone_can_send_as_and_registrations_running_out() {
+    let mut company = Company::new();
+    let spf = "v=spf1 include:_spf.example -all";
+    company.records.domains = vec![
+        domain("harborfinch.example", &[spf], &["v=DMARC1; p=none; rua=mailto:dmarc@harborfinch.example"], None),
+        domain("strict.example", &[spf], &["v=DMARC1; p=reject"], Some(Duration::days(61))),
+        domain("open.example", &["v=spf1 +all"], &["v=DMARC1; p=reject"], Some(Duration::days(60))),
+        domain("bare.example", &[], &[], Some(Duration::days(14))),
+        domain("gone.example", &[spf], &["v=DMARC1; p=quarantine"], Some(-Duration::days(3))),
+    ];
+    check(
+        &company,
+        "email_spoofable",
+        &[
+            (
+                "email_spoofable:bare.example",
+                FlagSeverity::Red,
+                "Anyone can send e-mail as bare.example: it publishes no DMARC policy",
+            ),
+            (
+                "email_spoofable:open.example",
+                FlagSeverity::Red,
+                "Anyone can send e-mail as open.example: its SPF record lets every server on the internet send as \
+                 it (+all)",
+            ),
+            (
+                "email_spoofable:harborfinch.example",
+                FlagSeverity::Amber,
+                "Anyone can send e-mail as harborfinch.example: its DMARC policy is none",
+            ),
+        ],
+    );
+    check(
+        &company,
+        "domain_expiring",
+        &[
+            (
+                "domain_expiring:bare.example",
+                FlagSeverity::Red,
+                "The registration of bare.example runs out in 14 days (4 December 2026)",
+            ),
+            (
+                "domain_expiring:open.example",
+                FlagSeverity::Amber,
+                "The registration of open.example runs out in 60 days (19 January 2027)",
+            ),
+        ],
+    );
+    check(
+        &company,
+        "domain_expired",
+        &[(
+            "domain_expired:gone.example",
+            FlagSeverity::Red,
+            "The registration of gone.example ran out 3 days ago: its website and e-mail stop, and anyone may \
+             register it",
+        )],
+    );
+    let flags = company.flags();
+    let flag = flags.iter().find(|flag| flag.id == "domain_expiring:bare.example").unwrap();
+    assert_eq!(
+        flag.question,
+        "Who at Acme IT renews bare.example with Example Registrar, Inc., and is renewal automatic?"
+    );
+    assert_eq!(flag.records, ["acme-psa:bare.example"]);
 }
 
 fn device(id: &str) -> Device {

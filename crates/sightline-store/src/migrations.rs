@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_device_sightings.sql"),
     include_str!("../migrations/0011_accounts.sql"),
     include_str!("../migrations/0012_uptime.sql"),
+    include_str!("../migrations/0013_domains.sql"),
 ];
 
 /// The schema version this build writes.

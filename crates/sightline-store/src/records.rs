@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, Row, params};
 use sightline_domain::{
-    Account, Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, Inventory, Patch,
-    PatchClass, Provenance, RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket,
+    Account, Availability, BackupJob, Certificate, Change, ChangeOutcome, Device, DeviceRole, DomainPosture, Inventory,
+    Patch, PatchClass, Provenance, RecordBatch, RecordKind, ResilienceTest, RestoreTest, Severity, Survey, Ticket,
     Vulnerability,
 };
 
@@ -24,6 +24,7 @@ pub(crate) const RECORD_TABLES: &[&str] = &[
     "surveys",
     "availability",
     "accounts",
+    "domains",
 ];
 
 /// Each record table's instant: the one from which the record can count
@@ -42,6 +43,8 @@ const INSTANTS: &[(&str, &str)] = &[
     ("availability", "window_start"),
     // An account is as it stood when the directory was read.
     ("accounts", "fetched_at"),
+    // So is a domain as DNS and its registry published it.
+    ("domains", "fetched_at"),
 ];
 
 /// How many records a source holds, through each table's key.
@@ -162,6 +165,7 @@ pub(crate) fn set_aside_batch(conn: &Connection, source_id: &str, batch: &Record
         add("surveys", &mut batch.surveys.iter().map(|r| &r.provenance))?;
         add("availability", &mut batch.availability.iter().map(|r| &r.provenance))?;
         add("accounts", &mut batch.accounts.iter().map(|r| &r.provenance))?;
+        add("domains", &mut batch.domains.iter().map(|r| &r.provenance))?;
     }
     for table in RECORD_TABLES {
         conn.execute(
@@ -240,7 +244,7 @@ pub(crate) fn earliest(conn: &Connection) -> rusqlite::Result<Option<DateTime<Ut
     for (table, column) in INSTANTS {
         if matches!(
             *table,
-            "devices" | "certificates" | "restore_tests" | "resilience_tests" | "availability" | "accounts"
+            "devices" | "certificates" | "restore_tests" | "resilience_tests" | "availability" | "accounts" | "domains"
         ) {
             continue;
         }
@@ -565,7 +569,40 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
             account.provider,
         ])?;
     }
+
+    let mut statement = conn.prepare_cached(
+        "INSERT OR REPLACE INTO domains (source_id, record_id, fetched_at, vendor_id, domain, spf, dmarc,
+             mail_servers, expires_at, registrar)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for posture in &batch.domains {
+        let p = &posture.provenance;
+        statement.execute(params![
+            p.source_id,
+            p.record_id,
+            stamp(p.fetched_at),
+            posture.vendor_id,
+            posture.domain,
+            text_list(&posture.spf),
+            text_list(&posture.dmarc),
+            text_list(&posture.mail_servers),
+            optional_stamp(posture.expires_at),
+            posture.registrar,
+        ])?;
+    }
     Ok(())
+}
+
+/// A list of strings as one column: a JSON array.
+fn text_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// A column [`text_list`] wrote.
+fn read_text_list(row: &Row<'_>, index: usize) -> rusqlite::Result<Vec<String>> {
+    let text: String = row.get(index)?;
+    serde_json::from_str(&text)
+        .map_err(|error| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(error)))
 }
 
 /// Which records to read: those of some kinds only, of one vendor only.
@@ -1011,8 +1048,34 @@ pub(crate) fn load_batch(
             })
         },
     )?;
+    // A domain is as DNS published it when read: every one is read.
+    let domains = load(
+        conn,
+        RecordKind::Domain,
+        wanted,
+        &format!(
+            "SELECT source_id, record_id, fetched_at, vendor_id, domain, spf, dmarc, mail_servers, expires_at,
+                    registrar
+             FROM domains{} ORDER BY domain, source_id, record_id",
+            filter.every()
+        ),
+        |row| {
+            let (provenance, vendor_id) = read_provenance(row)?;
+            Ok(DomainPosture {
+                provenance,
+                vendor_id,
+                domain: row.get(4)?,
+                spf: read_text_list(row, 5)?,
+                dmarc: read_text_list(row, 6)?,
+                mail_servers: read_text_list(row, 7)?,
+                expires_at: read_optional_stamp(row, 8)?,
+                registrar: row.get(9)?,
+            })
+        },
+    )?;
     Ok(RecordBatch {
         accounts,
+        domains,
         availability: by_time(availability, |sample| sample.window_start, |sample| &sample.provenance),
         tickets: by_time(tickets, |ticket| ticket.created_at, |ticket| &ticket.provenance),
         devices,

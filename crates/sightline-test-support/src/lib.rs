@@ -3,6 +3,7 @@
 //! a certificate of a chosen lifetime. Never used by shipped code.
 
 pub mod connectwise;
+pub mod dns;
 pub mod ninjaone;
 pub mod site;
 pub mod tls;
