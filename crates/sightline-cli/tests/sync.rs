@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sightline_test_support::connectwise::{self, FakeConnectWise};
+use sightline_test_support::dns::{Answer, Dns};
 use sightline_test_support::ninjaone::{self, FakeNinjaOne};
+use sightline_test_support::rdap::FakeRegistry;
 use sightline_test_support::site::Site;
 use sightline_test_support::tls::start_tls_server;
 
@@ -290,6 +292,104 @@ every_minutes = 5
         "Customer portal was up 75% of the 1 h watched in November 2026; its target is 99.5%: 1 outage, the \
          longest 15 min on 10 November 2026"
     );
+}
+
+/// A `domain` check of a local DNS server and a local registry: the
+/// DMARC policy of none and the registration running out become flags;
+/// a later run whose DNS server fails records nothing and loses nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_domain_anyone_can_send_mail_as_is_flagged_and_a_failed_check_keeps_it() {
+    let dns = Dns::start(
+        &[
+            ("harborfinch.example", Answer::Txt("v=spf1 include:_spf.mailhost.example -all".into())),
+            ("harborfinch.example", Answer::Mx(10, "mx1.mailhost.example".into())),
+            (
+                "_dmarc.harborfinch.example",
+                Answer::Txt("v=DMARC1; p=none; rua=mailto:dmarc@harborfinch.example".into()),
+            ),
+        ],
+        &[],
+    );
+    let registry =
+        FakeRegistry::start(&[("harborfinch.example", "2026-12-20T00:00:00Z", "Northwind Names, Inc.")]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = |nameserver: &str| {
+        format!(
+            r#"company = "Harbor & Finch Logistics"
+timezone = "UTC"
+
+[[vendor]]
+id = "stratus"
+name = "Stratus Cloud Hosting"
+kind = "cloud"
+
+[[source]]
+id = "domain-check"
+kind = "domain"
+vendor = "stratus"
+domains = ["harborfinch.example"]
+nameservers = ["{nameserver}"]
+rdap_bootstrap = "{}"
+"#,
+            registry.bootstrap()
+        )
+    };
+    std::fs::write(dir.path().join("sightline.toml"), config(&dns.address())).unwrap();
+    let output = cli(dir.path(), &["probe", "--json"]).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let summary: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+    assert_eq!(summary["sources"][0]["records"], 1, "{summary}");
+
+    let expected = [
+        (
+            "domain_expiring:harborfinch.example",
+            "amber",
+            "The registration of harborfinch.example runs out in 27 days (20 December 2026)",
+        ),
+        (
+            "email_spoofable:harborfinch.example",
+            "amber",
+            "Anyone can send e-mail as harborfinch.example: its DMARC policy is none",
+        ),
+    ];
+    let flags = |output: &Output| -> Vec<(String, String, String)> {
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let risks: Vec<Value> = serde_json::from_str(&text(&output.stdout)).unwrap();
+        // The company's other flags (documents and reviews not on file)
+        // are not this check's.
+        let mut found: Vec<(String, String, String)> = risks
+            .iter()
+            .filter(|risk| {
+                risk["rule"].as_str().is_some_and(|rule| rule.starts_with("domain_") || rule == "email_spoofable")
+            })
+            .map(|risk| {
+                let field = |key: &str| risk[key].as_str().unwrap_or_default().to_string();
+                (field("id"), field("severity"), field("headline"))
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let as_owned = |list: &[(&str, &str, &str)]| -> Vec<(String, String, String)> {
+        list.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect()
+    };
+    assert_eq!(flags(&cli(dir.path(), &["risks", "--json"]).await), as_owned(&expected));
+
+    // The DNS server gone: the check fails, saying why, and what it found
+    // before still stands.
+    drop(dns);
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    std::fs::write(dir.path().join("sightline.toml"), config(&silent.local_addr().unwrap().to_string())).unwrap();
+    let output = cli(dir.path(), &["probe"]).await;
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr)
+            .contains("this machine may be offline or its DNS server unreachable, so nothing was recorded"),
+        "{}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    assert_eq!(flags(&cli(dir.path(), &["risks", "--json"]).await), as_owned(&expected));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

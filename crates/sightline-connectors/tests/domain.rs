@@ -8,8 +8,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use sightline_connectors::{FetchError, FetchErrorKind, FetchRequest, Fetched, HttpOptions, SourceConfig};
 use sightline_test_support::dns::{Answer, Dns};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use sightline_test_support::rdap::FakeRegistry;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 10, 10, 0, 0).unwrap()
@@ -47,61 +46,15 @@ fn zone() -> Dns {
     )
 }
 
-/// A registry whose bootstrap file names itself for `.example`, and which
-/// knows harborfinch.example.
-async fn registry() -> MockServer {
-    let server = MockServer::start().await;
-    let base = format!("{}/rdap/", server.uri());
-    Mock::given(method("GET"))
-        .and(path("/bootstrap/dns.json"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "description": "RDAP bootstrap file for Domain Name System registrations",
-            "publication": "2026-11-01T18:00:01Z",
-            "services": [
-                [["com", "net"], ["https://rdap.registry.invalid/com/v1/"]],
-                [["example"], [base]]
-            ],
-            "version": "1.0"
-        })))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/rdap/domain/harborfinch.example"))
-        .respond_with(ResponseTemplate::new(200).insert_header("Content-Type", "application/rdap+json").set_body_json(
-            serde_json::json!({
-                "objectClassName": "domain",
-                "handle": "2336799_DOMAIN_EXAMPLE-VRSN",
-                "ldhName": "HARBORFINCH.EXAMPLE",
-                "status": ["client transfer prohibited"],
-                "entities": [{
-                    "objectClassName": "entity",
-                    "handle": "292",
-                    "roles": ["registrar"],
-                    "publicIds": [{ "type": "IANA Registrar ID", "identifier": "292" }],
-                    "vcardArray": ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", "Northwind Names, Inc."]]]
-                }],
-                "events": [
-                    { "eventAction": "registration", "eventDate": "2011-03-02T17:41:05Z" },
-                    { "eventAction": "expiration", "eventDate": "2026-12-29T17:41:05Z" },
-                    { "eventAction": "last update of RDAP database", "eventDate": "2026-11-10T09:50:12Z" }
-                ],
-                "secureDNS": { "delegationSigned": false },
-                "rdapConformance": ["rdap_level_0", "icann_rdap_response_profile_0"]
-            }),
-        ))
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test]
 async fn each_domain_is_recorded_as_dns_and_its_registry_publish_it() {
     let dns = zone();
-    let registry = registry().await;
+    let registry =
+        FakeRegistry::start(&[("harborfinch.example", "2026-12-29T17:41:05Z", "Northwind Names, Inc.")]).await;
     let fetched = check(&source(serde_json::json!({
         "domains": ["HarborFinch.example.", "harborfinch-shop.example"],
         "nameservers": [dns.address()],
-        "rdap_bootstrap": format!("{}/bootstrap/dns.json", registry.uri()),
+        "rdap_bootstrap": registry.bootstrap(),
     })))
     .await
     .unwrap();

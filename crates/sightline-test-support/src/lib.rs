@@ -5,5 +5,6 @@
 pub mod connectwise;
 pub mod dns;
 pub mod ninjaone;
+pub mod rdap;
 pub mod site;
 pub mod tls;
