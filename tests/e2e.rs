@@ -690,7 +690,7 @@ async fn settings_back_up_to_a_file_and_restore_it_after_asking() -> anyhow::Res
     let restored = wait_for(&session.client, "[data-testid=backup-done]").await?;
     let text = restored.text().await?;
     assert!(
-        text.contains(&format!("Restored \"Harbor & Finch Logistics\" from {}: 18056 records", file.display())),
+        text.contains(&format!("Restored \"Harbor & Finch Logistics\" from {}: 18058 records", file.display())),
         "{text}"
     );
     assert!(text.contains("What was here before is kept in "), "{text}");

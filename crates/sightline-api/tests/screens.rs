@@ -470,7 +470,7 @@ fn settings_back_up_to_a_chosen_file_and_restore_from_one() {
     let restored = fresh.restore_chosen(&Secret::new("harbor-lights-9"), || Some(file.clone())).unwrap().unwrap();
     assert_eq!(
         restored.summary,
-        format!("Restored \"Harbor & Finch Logistics\" from {}: 18056 records and 0 archived reports.", file.display())
+        format!("Restored \"Harbor & Finch Logistics\" from {}: 18058 records and 0 archived reports.", file.display())
     );
     let query = KpiQuery { vendor: Some("all".into()), period: Some("2026-10".into()) };
     assert_eq!(fresh.kpis(&query).unwrap(), app.kpis(&query).unwrap());

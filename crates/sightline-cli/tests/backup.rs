@@ -66,7 +66,7 @@ fn a_backup_restored_on_another_machine_gives_back_every_figure_note_and_report(
     assert_eq!(
         printed.trim(),
         format!(
-            "Restored \"Harbor & Finch Logistics\" into {}: 18056 records, 1 archived report, 0 credentials.",
+            "Restored \"Harbor & Finch Logistics\" into {}: 18058 records, 1 archived report, 0 credentials.",
             restored.display()
         )
     );
@@ -288,8 +288,9 @@ fn an_export_is_asked_for_and_read_back_through_a_csv_source_gives_the_same_tick
     );
     assert!(!out.exists());
     let printed = ok(cli(&original, &["export", "--out", out.to_str().unwrap(), "--yes"]));
-    assert!(printed.starts_with(&format!("Exported 18056 records to {} (not encrypted):", out.display())), "{printed}");
+    assert!(printed.starts_with(&format!("Exported 18058 records to {} (not encrypted):", out.display())), "{printed}");
     assert!(printed.contains("  tickets.csv                      4894\n"), "{printed}");
+    assert!(printed.contains("  domains.csv                      2\n"), "{printed}");
     // The documents on file and the review log go too, byte for byte.
     assert!(printed.contains("  documents.csv                    7\n"), "{printed}");
     assert!(printed.contains("  reviews.csv                      4\n"), "{printed}");

@@ -35,7 +35,7 @@ fn demo_dir() -> tempfile::TempDir {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output).trim(),
-        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (18056 records).", dir.path().display())
+        format!("Built the demo company \"Harbor & Finch Logistics\" in {} (18058 records).", dir.path().display())
     );
     dir
 }
@@ -199,16 +199,16 @@ fn check_reports_the_cache_and_each_source() {
     let output = cli(dir.path(), &["check", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], Value::Null);
-    assert_eq!(report["records"], 18056);
-    assert_eq!(report["sources"].as_array().unwrap().len(), 10);
+    assert_eq!(report["records"], 18058);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 11);
 
     let output = cli(dir.path(), &["check", "--full"]);
     assert!(stdout(&output).contains("Integrity: ok (every page read)"), "{}", stdout(&output));
     let output = cli(dir.path(), &["check", "--full", "--json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["integrity_ok"], true);
-    assert_eq!(report["records"], 18056);
-    assert_eq!(report["sources"].as_array().unwrap().len(), 10);
+    assert_eq!(report["records"], 18058);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 11);
 }
 
 #[test]
@@ -292,6 +292,10 @@ fn risks_show_each_planted_problem_and_nothing_absurd() {
         ("red", "restore_test_overdue:stratus"),
         // Among ambers, the larger likelihood times impact first.
         ("amber", "certificate_expiring:www.harborfinch.example"),
+        // The second domain's registration runs out in 41 days; anyone can
+        // send e-mail as the main one (DMARC none).
+        ("amber", "domain_expiring:harborfinch-tracking.example"),
+        ("amber", "email_spoofable:harborfinch.example"),
         ("amber", "mfa_coverage:directory"),
         ("amber", "single_vendor_service:email"),
         ("amber", "single_vendor_service:erp"),

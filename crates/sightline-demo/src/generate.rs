@@ -7,9 +7,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sightline_domain::{
     Account, BackupJob, BusinessClock, BusinessHours, Certificate, Change, ChangeOutcome, Clock, Contract,
-    ContractTerms, Device, DeviceRole, Inventory, Patch, PatchClass, Provenance, RecordBatch, ResilienceTest,
-    RestoreTest, Service, ServiceCredits, Severity, SlaClock, SlaTarget, SourceInfo, Survey, Ticket, Tz, Vendor,
-    VendorKind, Vulnerability,
+    ContractTerms, Device, DeviceRole, DomainPosture, Inventory, Patch, PatchClass, Provenance, RecordBatch,
+    ResilienceTest, RestoreTest, Service, ServiceCredits, Severity, SlaClock, SlaTarget, SourceInfo, Survey, Ticket,
+    Tz, Vendor, VendorKind, Vulnerability,
 };
 
 /// The fixed seed: the same `now` always gives the same company.
@@ -115,12 +115,28 @@ const SOURCES: &[Source] = &[
         name: "Sightline website checks",
         synced_minutes_ago: 5,
     },
+    Source {
+        id: "domain-check",
+        kind: "domain",
+        vendor: "bluepeak",
+        name: "Sightline domain and e-mail check",
+        synced_minutes_ago: 20,
+    },
 ];
 
 /// The index of the provider's uptime monitor and of Sightline's own
 /// website checks in `SOURCES`.
 const MONITOR: usize = 8;
 const SITE_CHECKS: usize = 9;
+const DOMAIN_CHECK: usize = 10;
+
+/// The company's domains as DNS and the registry publish them:
+/// (domain, DMARC record, days until its registration runs out). The
+/// main domain's DMARC policy is none: anyone can send mail as it.
+pub const DOMAINS: &[(&str, &str, i64)] = &[
+    ("harborfinch.example", "v=DMARC1; p=none; rua=mailto:dmarc-reports@harborfinch.example", 287),
+    ("harborfinch-tracking.example", "v=DMARC1; p=reject; rua=mailto:dmarc-reports@harborfinch.example", 41),
+];
 
 /// What Sightline's website checks look at, and the provider's monitor
 /// of the same service.
@@ -295,6 +311,7 @@ pub fn generate(now: DateTime<Utc>) -> DemoCompany {
     world.coverage();
     world.directory();
     world.site_checks();
+    world.domains();
 
     let sources = SOURCES
         .iter()
@@ -795,6 +812,26 @@ impl World {
                 name: "ERP failover to second data centre".into(),
                 tested_at: self.now - Duration::days(days_ago),
                 succeeded: true,
+            });
+        }
+    }
+
+    fn domains(&mut self) {
+        let fetched_at = self.now - Duration::minutes(SOURCES[DOMAIN_CHECK].synced_minutes_ago);
+        for (domain, dmarc, expires_in) in DOMAINS {
+            self.batches[DOMAIN_CHECK].domains.push(DomainPosture {
+                provenance: Provenance {
+                    source_id: SOURCES[DOMAIN_CHECK].id.into(),
+                    record_id: domain.to_string(),
+                    fetched_at,
+                },
+                vendor_id: SOURCES[DOMAIN_CHECK].vendor.into(),
+                domain: domain.to_string(),
+                spf: vec!["v=spf1 include:spf.protection.mailhost.example -all".into()],
+                dmarc: vec![dmarc.to_string()],
+                mail_servers: vec!["harborfinch-example.mail.mailhost.example".into()],
+                expires_at: Some(self.now + Duration::days(*expires_in) + Duration::hours(9)),
+                registrar: Some("Northwind Names, Inc.".into()),
             });
         }
     }

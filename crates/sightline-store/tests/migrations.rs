@@ -29,7 +29,7 @@ fn at(text: &str) -> DateTime<Utc> {
 
 #[test]
 fn schema_1_with_data_migrates_to_the_latest() {
-    assert_eq!(SCHEMA_VERSION, 12);
+    assert_eq!(SCHEMA_VERSION, 13);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_at_schema(dir.path(), unlock(), &NoKeychain, 1).unwrap();
     assert_eq!(store.schema_version().unwrap(), 1);
@@ -49,7 +49,7 @@ fn schema_1_with_data_migrates_to_the_latest() {
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 12);
+    assert_eq!(store.schema_version().unwrap(), 13);
     let records = store.load_records().unwrap();
     assert_eq!(records.tickets.len(), 1);
     assert_eq!(records.tickets[0].provenance.record_id, "42");
@@ -138,11 +138,11 @@ fn schema_2_with_a_sync_log_migrates_to_the_latest() {
     drop(store);
 
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 12);
+    assert_eq!(store.schema_version().unwrap(), 13);
     // The upgrade kept the file as it was first.
     let kept = sightline_store::automatic_backups(dir.path());
     assert_eq!(kept.len(), 1);
-    assert!(kept[0].to_string_lossy().ends_with("-before-schema-12.sightline"), "{kept:?}");
+    assert!(kept[0].to_string_lossy().ends_with("-before-schema-13.sightline"), "{kept:?}");
     let log = store.sync_log(10).unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].message.as_deref(), Some("the service failed with HTTP 502"));
@@ -166,7 +166,7 @@ fn schema_6_migrates_to_7_keeping_notes_and_taking_actions_and_documents() {
         .unwrap();
     drop(store);
     let store = Store::open(dir.path(), unlock(), &NoKeychain).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 12);
+    assert_eq!(store.schema_version().unwrap(), 13);
     assert_eq!(store.acknowledgements().unwrap()["key_person:acme"].note, "Hiring");
     let action = sightline_domain::Action {
         flag_id: "key_person:acme".into(),
