@@ -256,19 +256,22 @@ fn texts(found: Result<hickory_resolver::lookup::Lookup, NetError>) -> Result<Ve
     }
 }
 
+/// Top-level domains and the RDAP base addresses that serve them.
+type Services = Vec<(Vec<String>, Vec<String>)>;
+
 /// The registries' RDAP services, found once per run.
 struct Registry<'a> {
     http: Http<'a>,
     bootstrap: Url,
     /// Each top-level domain's RDAP base addresses, once read.
-    services: Option<Result<Vec<(Vec<String>, Vec<String>)>, String>>,
+    services: Option<Result<Services, String>>,
 }
 
 /// IANA's bootstrap file (RFC 9224): `services` is a list of pairs, the
 /// top-level domains and the base addresses that serve them.
 #[derive(Deserialize)]
 struct Bootstrap {
-    services: Vec<(Vec<String>, Vec<String>)>,
+    services: Services,
 }
 
 /// The parts of an RDAP domain answer (RFC 9083) read here.
@@ -324,7 +327,10 @@ impl<'a> Registry<'a> {
             .http
             .json::<RdapDomain>(|client| client.get(url.clone()).header("Accept", "application/rdap+json"))
             .await
-            .map_err(|error| format!("the registry did not answer ({})", error.message))?;
+            .map_err(|error| match error.kind {
+                FetchErrorKind::NotFound => "its registry has no record of it".to_string(),
+                _ => format!("its registry did not answer ({})", error.message),
+            })?;
         let expires_at = answer
             .events
             .iter()
@@ -350,7 +356,7 @@ impl<'a> Registry<'a> {
 
 /// The base address serving `domain`: the entry matching the most labels
 /// of its end, an https address first.
-fn base_for<'s>(services: &'s [(Vec<String>, Vec<String>)], domain: &str) -> Option<&'s str> {
+fn base_for<'s>(services: &'s Services, domain: &str) -> Option<&'s str> {
     let labels: Vec<&str> = domain.split('.').collect();
     (1..labels.len()).find_map(|skip| {
         let suffix = labels[skip..].join(".");
