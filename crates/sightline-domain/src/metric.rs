@@ -420,7 +420,8 @@ metric_keys! {
     Outages => "outages", Count, LowerIsBetter,
         Resilience, Availability, [Availability],
         "Outages of the monitored services",
-        "Times a monitored service went down; checks that failed one after another count as one outage.";
+        "Times a monitored service went down; checks that failed one after another count as one outage, and \
+         an outage several monitors saw at once counts once.";
     OutageMttrMinutes => "outage_mttr_minutes", Minutes, LowerIsBetter,
         Resilience, Availability, [Availability],
         "Average time to restore a service after an outage",

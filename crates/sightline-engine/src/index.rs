@@ -325,7 +325,7 @@ impl<'a> ScopeIndex<'a> {
         }
         let availability = sorted(lists.availability, |window| window.window_start);
         let uptime = crate::uptime::stretches(&availability);
-        let outages = crate::uptime::outages(&uptime);
+        let outages = crate::uptime::merged(crate::uptime::outages(&uptime));
         ScopeIndex {
             tickets_by_created,
             tickets_by_resolved,

@@ -164,6 +164,36 @@ pub(crate) fn outages<'a>(stretches: &[Stretch<'a>]) -> Vec<Outage<'a>> {
     done
 }
 
+/// Outages seen at the same time by several monitors counted once: the
+/// provider's monitor and Sightline's check of the same service both see
+/// its outage, and two outages must not be laid at the provider's door for
+/// it. Outages whose times overlap become one, from the first start to the
+/// last end, lasting the longer of that span (when each was a run of down
+/// checks) or of the longest one's own down time, and ongoing while any of
+/// them is. Two different services down at once are counted once too: a
+/// count that errs, errs in the provider's favour.
+pub(crate) fn merged<'a>(mut outages: Vec<Outage<'a>>) -> Vec<Outage<'a>> {
+    outages.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.monitor.cmp(b.monitor)));
+    let mut merged: Vec<(Outage<'a>, bool)> = Vec::new();
+    for outage in outages {
+        // A run of down checks lasts its span; a summary window's outage
+        // lasts its reported down time somewhere inside its window.
+        let run = outage.seconds == (outage.end - outage.start).num_seconds();
+        match merged.last_mut() {
+            Some((current, all_runs)) if outage.start < current.end => {
+                current.end = current.end.max(outage.end);
+                *all_runs &= run;
+                let span = if *all_runs { (current.end - current.start).num_seconds() } else { 0 };
+                current.seconds = current.seconds.max(outage.seconds).max(span);
+                current.ongoing |= outage.ongoing;
+                current.records.extend(outage.records);
+            }
+            _ => merged.push((outage, run)),
+        }
+    }
+    merged.into_iter().map(|(outage, _)| outage).collect()
+}
+
 /// The outages of `windows` (any order), for screens and rules: each
 /// monitor's windows laid end to end as the metrics count them.
 pub fn outages_of<'a>(windows: impl IntoIterator<Item = &'a Availability>) -> Vec<Outage<'a>> {
@@ -179,7 +209,8 @@ pub struct Measured<'a> {
     pub pct: Option<f64>,
     /// Seconds watched (summed over monitors).
     pub watched_seconds: i64,
-    /// The outages that started in [from, to).
+    /// The outages that started in [from, to), those seen by several
+    /// monitors at once counted once ([`merged`]).
     pub outages: Vec<Outage<'a>>,
 }
 
@@ -200,7 +231,8 @@ pub fn measured<'a>(
         up += inside_up;
         total += inside_up + inside_down;
     }
-    let outages = outages(&stretches).into_iter().filter(|outage| outage.start >= from && outage.start < to).collect();
+    let outages =
+        merged(outages(&stretches)).into_iter().filter(|outage| outage.start >= from && outage.start < to).collect();
     Measured { pct: (total > 0).then(|| up as f64 * 100.0 / total as f64), watched_seconds: total, outages }
 }
 
@@ -287,6 +319,31 @@ mod tests {
             stretches(&sorted).iter().map(|stretch| (stretch.up_seconds, stretch.down_seconds)).collect();
         assert_eq!(counted, vec![(0, 120), (300, 0), (300, 0)]);
         assert_eq!(summary(&windows), vec![(0, 2, false)]);
+    }
+
+    #[test]
+    fn an_outage_two_monitors_saw_counts_once() {
+        // The provider's monitor saw 10:05-10:20, Sightline's check
+        // 10:00-10:30 of the same service; another at 11:00-11:10.
+        let windows = [
+            window("monitor", "www", 0, 5, true),
+            window("monitor", "www", 5, 20, false),
+            window("monitor", "www", 20, 120, true),
+            window("check", "https://www/", 0, 30, false),
+            window("check", "https://www/", 30, 60, true),
+            window("check", "https://www/", 60, 70, false),
+            window("check", "https://www/", 70, 120, true),
+        ];
+        let seen = measured(&windows, at(0), at(120));
+        let summary: Vec<(i64, i64, i64, usize)> = seen
+            .outages
+            .iter()
+            .map(|o| ((o.start - at(0)).num_minutes(), (o.end - at(0)).num_minutes(), o.seconds / 60, o.records.len()))
+            .collect();
+        assert_eq!(summary, [(0, 30, 30, 2), (60, 70, 10, 1)]);
+        // Each monitor's own outages are still its own.
+        assert_eq!(outages_of(&windows[..3]).len(), 1);
+        assert_eq!(outages_of(&windows[3..]).len(), 2);
     }
 
     #[test]
