@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sightline_connectors::SourceKind;
 use sightline_domain::{
-    Availability, FlagState, MetricKey, Period, RecordBatch, RecordKind, Scope, SourceInfo, StoredFlag, Tz, Vendor,
+    Availability, MetricKey, Period, RecordBatch, RecordKind, RiskFlag, Scope, SourceInfo, Tz, Vendor,
 };
 use sightline_engine::{EngineInput, Outage, measured, uptime_pct};
 
@@ -91,30 +91,47 @@ fn outage_records(outages: &[&Outage<'_>]) -> Vec<String> {
 impl Sightline {
     /// Claimed vs measured for `period` (a month or quarter; by default the
     /// last complete month), every vendor with something to compare.
+    /// The patching and certificate rows read the flags open at the
+    /// period's end as Sightline knew them (first seen by then, not
+    /// resolved by then): a problem found later is not laid at an earlier
+    /// period's door. A board report passes the flags worked out at its
+    /// period's end to `claims_with`.
     pub fn claims(&self, period: Option<&str>) -> Result<ClaimsView, ApiError> {
         self.assessed_for_reading()?;
+        let (period, open) = {
+            let store = self.store();
+            let tz = Sightline::settings(&store)?.tz();
+            let period = match period {
+                Some(text) => self.parse_period(Some(text))?,
+                None => Period::month_of_in(self.now(), tz).previous(),
+            };
+            let end = period.end_in(tz);
+            let open: Vec<RiskFlag> = store
+                .load_flags()?
+                .into_iter()
+                .filter(|stored| stored.first_seen < end && stored.resolved_at.is_none_or(|resolved| resolved >= end))
+                .map(|stored| stored.flag)
+                .collect();
+            (period, open)
+        };
+        self.claims_with(period, &open)
+    }
+
+    /// Claimed vs measured for `period`, beside `flags` (those open at the
+    /// time the view is of).
+    pub(crate) fn claims_with(&self, period: Period, flags: &[RiskFlag]) -> Result<ClaimsView, ApiError> {
         let store = self.store();
         let settings = Sightline::settings(&store)?;
         let tz = settings.tz();
-        let now = self.now();
-        let period = match period {
-            Some(text) => self.parse_period(Some(text))?,
-            None => Period::month_of_in(now, tz).previous(),
-        };
         let (start, end) = (period.start_in(tz), period.end_in(tz));
         let company = store.load_company()?;
         let sources: HashMap<&str, &SourceInfo> =
             company.sources.iter().map(|source| (source.id.as_str(), source)).collect();
         let window = sightline_store::RecordWindow { from: start, to: end };
         let uptime = store.load_records_of(window, &[RecordKind::Availability, RecordKind::Certificate], None)?;
-        let flags = store.load_flags()?;
         let values = store.load_metric_values(&[period])?;
-        let open_flags = |vendor: &str, rule: &dyn Fn(&str) -> bool| -> Vec<&StoredFlag> {
-            flags
-                .iter()
-                .filter(|stored| stored.state != FlagState::Resolved)
-                .filter(|stored| stored.flag.vendor.as_deref() == Some(vendor) && rule(&stored.flag.rule))
-                .collect()
+        let open_flags = |vendor: &str, rule: &dyn Fn(&str) -> bool| -> Vec<&RiskFlag> {
+            flags.iter().filter(|flag| flag.vendor.as_deref() == Some(vendor) && rule(&flag.rule)).collect()
         };
         // The period's tickets in one read, split by vendor: one query per
         // vendor costs 30 ms each at design scale.
@@ -332,7 +349,7 @@ fn uptime_row(
 fn patching_row(
     vendor: &Vendor,
     compliance: Option<f64>,
-    contradicted: &[&StoredFlag],
+    contradicted: &[&RiskFlag],
     scanners: bool,
 ) -> Option<ClaimRow> {
     let compliance = compliance?;
@@ -359,8 +376,8 @@ fn patching_row(
             "Every fix the provider reports is borne out by the scanners.".into(),
         ));
     }
-    let evidence = contradicted.iter().flat_map(|stored| stored.flag.records.iter().cloned()).collect();
-    let first = &contradicted[0].flag.headline;
+    let evidence = contradicted.iter().flat_map(|flag| flag.records.iter().cloned()).collect();
+    let first = &contradicted[0].headline;
     Some(with_evidence(
         row(
             ClaimTopic::Patching,
@@ -381,7 +398,7 @@ fn certificates_row(
     vendor: &Vendor,
     records: &RecordBatch,
     sources: &HashMap<&str, &SourceInfo>,
-    flags: &[&StoredFlag],
+    flags: &[&RiskFlag],
 ) -> Option<ClaimRow> {
     let (checked, reported): (Vec<_>, Vec<_>) = records
         .certificates
@@ -406,10 +423,10 @@ fn certificates_row(
             plural(flags.len(), "problem", "problems")
         )
     };
-    let evidence: Vec<String> = flags.iter().flat_map(|stored| stored.flag.records.iter().cloned()).collect();
+    let evidence: Vec<String> = flags.iter().flat_map(|flag| flag.records.iter().cloned()).collect();
     if reported.is_empty() {
         let why = match flags.first() {
-            Some(first) => format!("{}.", first.flag.headline),
+            Some(first) => format!("{}.", first.headline),
             None => "Nothing to hold against anyone: Sightline's own check found every certificate in order.".into(),
         };
         return Some(with_evidence(
@@ -425,7 +442,7 @@ fn certificates_row(
     }
     let verdict = if flags.is_empty() { ClaimVerdict::Agree } else { ClaimVerdict::Disagree };
     let why = match flags.first() {
-        Some(first) => format!("{}.", first.flag.headline),
+        Some(first) => format!("{}.", first.headline),
         None => "The certificates the provider reports are those Sightline sees.".into(),
     };
     Some(with_evidence(

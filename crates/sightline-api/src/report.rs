@@ -435,7 +435,8 @@ impl Sightline {
         let mut overview = self.overview_for(period)?;
         // The flags as they stood when the period ended, not today's: a
         // report of a past quarter says what was true then.
-        let risks = self.risks_at(period.end())?;
+        let (company_then, flags_then) = self.flags_at(period.end())?;
+        let risks = self.risk_rows_at(&company_then, flags_then.clone(), period.end())?;
         overview.open_red = risks.iter().filter(|risk| risk.severity == "red").count() as u32;
         overview.open_amber = risks.iter().filter(|risk| risk.severity == "amber").count() as u32;
         let mut builder = Builder { computed: &computed, period, months, charts: 0 };
@@ -646,7 +647,8 @@ impl Sightline {
             .collect();
         let scorecard = builder.scorecard();
         let mut claims: Vec<ReportClaim> = Vec::new();
-        for vendor in self.claims(Some(&period.to_string()))?.vendors {
+        // Claims beside the flags as they stood at the period's end too.
+        for vendor in self.claims_with(period, &flags_then)?.vendors {
             for row in vendor.rows {
                 let verdict = match row.verdict {
                     ClaimVerdict::Agree => "agree",

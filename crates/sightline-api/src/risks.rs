@@ -33,13 +33,25 @@ impl Sightline {
     }
 
     /// The flags as they stood at `end` (a report period's end): every rule
-    /// evaluated with `now` = `end`, most serious first, all open then. A
-    /// flag Sightline first saw later says so by having no earlier date:
-    /// its first-seen is `end`.
-    pub(crate) fn risks_at(&self, end: chrono::DateTime<chrono::Utc>) -> Result<Vec<RiskRow>, ApiError> {
+    /// evaluated with `now` = `end`, most serious first, all open then, and
+    /// the company as it stood then.
+    pub(crate) fn flags_at(
+        &self,
+        end: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(sightline_store::Company, Vec<sightline_domain::RiskFlag>), ApiError> {
         self.ensure_assessed()?;
+        crate::assessment::flags_at(&self.store(), end)
+    }
+
+    /// The rows of flags [`Self::flags_at`] gave. A flag Sightline first saw
+    /// later says so by having no earlier date: its first-seen is `end`.
+    pub(crate) fn risk_rows_at(
+        &self,
+        company: &sightline_store::Company,
+        flags: Vec<sightline_domain::RiskFlag>,
+        end: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<RiskRow>, ApiError> {
         let store = self.store();
-        let (company, flags) = crate::assessment::flags_at(&store, end)?;
         let acknowledgements = store.acknowledgements()?;
         // Actions as they stand now: decisions on the flags are taken after
         // the period, for the meeting its report is made for.

@@ -458,3 +458,33 @@ fn the_demo_never_replaces_a_real_company_unasked() {
     let output = cli(dir.path(), &["demo", "--replace"]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+/// Claimed vs measured of a month holds only what was known by its end:
+/// the fix Bluepeak reported on 12 November that Defender contradicts is
+/// November's disagreement, not October's, on the screen's view and in
+/// the board report alike.
+#[test]
+fn claims_of_a_month_hold_only_what_was_known_by_its_end() {
+    let dir = demo_dir();
+    let patching = |period: &str| -> Value {
+        let output = cli(dir.path(), &["claims", "--period", period, "--json"]);
+        let view: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let bluepeak =
+            view["vendors"].as_array().unwrap().iter().find(|vendor| vendor["vendor"] == "bluepeak").unwrap();
+        bluepeak["rows"].as_array().unwrap().iter().find(|row| row["topic"] == "patching").unwrap().clone()
+    };
+    let november = patching("2026-11");
+    assert_eq!(november["verdict"], "disagree");
+    assert_eq!(november["evidence"], serde_json::json!(["bluepeak-rmm:VULN-117768", "company-defender:MDVM-117769"]));
+    let october = patching("2026-10");
+    assert_eq!(october["verdict"], "agree");
+    assert_eq!(october["measured"], "Scanners find no weakness the provider reports fixed");
+
+    let pdf = dir.path().join("october.pdf");
+    let output = cli(dir.path(), &["report", "--period", "2026-10", "--out", pdf.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(!text.contains("CVE-2026-31337 on HF-LT-014 fixed"), "{text}");
+    assert!(text.contains("Scanners find no weakness"), "{text}");
+}
