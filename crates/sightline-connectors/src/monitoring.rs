@@ -3,10 +3,30 @@
 //! one state each, so that a year of one-minute checks is a few records per
 //! outage rather than half a million.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use sightline_domain::{Availability, Provenance};
 
 use crate::FetchRequest;
+
+/// Each monitor's name by its id, made distinct: a name two monitors of
+/// the source share gets each one's id ("Website (#42)"), so that their
+/// checks are never laid end to end as one monitor's (each would cut the
+/// other's windows short, and the figures would be of neither).
+pub(crate) fn distinct_names(monitors: &[(String, String)]) -> BTreeMap<String, String> {
+    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, name) in monitors {
+        *uses.entry(name.as_str()).or_default() += 1;
+    }
+    monitors
+        .iter()
+        .map(|(id, name)| {
+            let shown = if uses[name.as_str()] > 1 { format!("{name} (#{id})") } else { name.clone() };
+            (id.clone(), shown)
+        })
+        .collect()
+}
 
 /// One check of one monitor.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,4 +92,21 @@ pub(crate) fn windows(
         });
     }
     windows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monitors_sharing_a_name_are_told_apart_by_their_ids() {
+        let monitors: Vec<(String, String)> = [("1", "Website"), ("2", "Website"), ("3", "ERP")]
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.to_string()))
+            .collect();
+        let names = distinct_names(&monitors);
+        assert_eq!(names["1"], "Website (#1)");
+        assert_eq!(names["2"], "Website (#2)");
+        assert_eq!(names["3"], "ERP");
+    }
 }

@@ -119,12 +119,13 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
 
     let page_url = endpoint(&base, &format!("api/status-page/{slug}"));
     let (page, _): (StatusPage, _) = http.json(|client| client.get(page_url.clone())).await?;
-    let names: BTreeMap<String, String> = page
+    let listed: Vec<(String, String)> = page
         .public_group_list
         .into_iter()
         .flat_map(|group| group.monitor_list)
         .map(|monitor| (monitor.id.to_string(), monitor.name.unwrap_or_else(|| format!("monitor {}", monitor.id))))
         .collect();
+    let names = crate::monitoring::distinct_names(&listed);
     let beats_url = endpoint(&base, &format!("api/status-page/heartbeat/{slug}"));
     let (beats, _): (Heartbeats, _) = http.json(|client| client.get(beats_url.clone())).await?;
     let Some(lists) = beats.heartbeat_list else {

@@ -107,6 +107,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     let most = source.max_pages().unwrap_or(1_000);
 
     let mut fetched = Fetched { full: false, ..Fetched::default() };
+    let mut monitors: Vec<Monitor> = Vec::new();
     let mut offset = 0u32;
     loop {
         let form = [
@@ -140,10 +141,8 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
                 },
             ));
         }
-        for monitor in page.monitors {
-            map_monitor(request, &mut fetched, monitor);
-        }
-        progress(Progress::fetching(source_id, fetched.batch.len(), fetched.pages));
+        monitors.extend(page.monitors);
+        progress(Progress::fetching(source_id, monitors.len(), fetched.pages));
         let Some(pagination) = page.pagination else { break };
         offset = pagination.offset + pagination.limit.max(1);
         if offset >= pagination.total {
@@ -156,13 +155,25 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             ));
         }
     }
+    // Named once all are listed, so that two sharing a name are told apart.
+    let listed: Vec<(String, String)> = monitors
+        .iter()
+        .map(|monitor| {
+            let name = monitor.friendly_name.clone().or_else(|| monitor.url.clone());
+            (monitor.id.to_string(), name.unwrap_or_else(|| format!("monitor {}", monitor.id)))
+        })
+        .collect();
+    let names = crate::monitoring::distinct_names(&listed);
+    for monitor in monitors {
+        let name = names[&monitor.id.to_string()].clone();
+        map_monitor(request, &mut fetched, monitor, name);
+    }
     fetched.requests = http.requests();
     fetched.watermark = Some(request.now);
     Ok(fetched)
 }
 
-fn map_monitor(request: &FetchRequest<'_>, fetched: &mut Fetched, monitor: Monitor) {
-    let name = monitor.friendly_name.or(monitor.url).unwrap_or_else(|| format!("monitor {}", monitor.id));
+fn map_monitor(request: &FetchRequest<'_>, fetched: &mut Fetched, monitor: Monitor, name: String) {
     let mut unknown = 0usize;
     for log in monitor.logs {
         let up = match log.kind {

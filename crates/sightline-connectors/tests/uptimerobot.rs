@@ -81,7 +81,7 @@ async fn logs_become_windows_page_by_page_with_the_key_in_the_body() {
             "stat": "ok",
             "pagination": {"offset": 50, "limit": 50, "total": 51},
             "monitors": [{
-                "id": 777712827, "friendly_name": "Mail gateway", "type": 4, "status": 0,
+                "id": 777712827, "friendly_name": "Customer portal", "type": 4, "status": 0,
                 "logs": [{"type": 99, "datetime": t(5), "duration": 3300}, {"type": 7, "datetime": t(0), "duration": 300}]
             }]
         })))
@@ -110,13 +110,17 @@ async fn logs_become_windows_page_by_page_with_the_key_in_the_body() {
         shown,
         [
             // Still up: counted to now, not to the hour and a half it claims.
-            "777749809 Customer portal 10:30..11:00 up 1800 down 0 -",
-            "777749809 Customer portal 10:10..10:30 up 0 down 1200 UptimeRobot: 503 Service Unavailable",
+            // Two monitors share the name, one on each page: each is told
+            // apart by its id, so neither cuts the other's windows short.
+            "777749809 Customer portal (#777749809) 10:30..11:00 up 1800 down 0 -",
+            "777749809 Customer portal (#777749809) 10:10..10:30 up 0 down 1200 UptimeRobot: 503 Service Unavailable",
         ]
     );
     assert_eq!(
         fetched.warnings,
-        ["1 log entry of Mail gateway had a type or time Sightline does not know and count as not watched"]
+        [
+            "1 log entry of Customer portal (#777712827) had a type or time Sightline does not know and count as not watched"
+        ]
     );
     assert!(!fetched.full);
     assert_eq!((fetched.requests, fetched.pages), (2, 2));
