@@ -6,7 +6,8 @@
 //! documented HTTP API): the expression (default `up`; `probe_success` for
 //! the blackbox exporter) is read at `step_seconds` steps. Each series is
 //! one monitor, named by its `instance` label (else `job`, else all its
-//! labels); a step whose value is 0 is down, any other number up, and a
+//! labels; series sharing that name add their other labels, as the
+//! blackbox exporter's modules probing one target do); a step whose value is 0 is down, any other number up, and a
 //! step with no value (a failed scrape, NaN) was not watched. Prometheus
 //! refuses more than 11,000 steps a series in one query, so a long range is
 //! read in slices of 10,000 steps.
@@ -112,6 +113,35 @@ fn monitor(labels: &BTreeMap<String, String>) -> String {
     if all.is_empty() { "(no labels)".to_string() } else { all.join(",") }
 }
 
+/// Each series' monitor name: [`monitor`]'s, and where two series share
+/// it, that name with the series' other labels.
+fn names<'a>(
+    series: impl Iterator<Item = &'a BTreeMap<String, String>>,
+) -> BTreeMap<BTreeMap<String, String>, String> {
+    let series: Vec<&BTreeMap<String, String>> = series.collect();
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    for labels in &series {
+        *uses.entry(monitor(labels)).or_default() += 1;
+    }
+    series
+        .into_iter()
+        .map(|labels| {
+            let base = monitor(labels);
+            let name = if uses[&base] > 1 {
+                let others: Vec<String> = labels
+                    .iter()
+                    .filter(|(key, value)| *key != "instance" && **value != base)
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .collect();
+                format!("{base} ({})", others.join(","))
+            } else {
+                base
+            };
+            (labels.clone(), name)
+        })
+        .collect()
+}
+
 pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>) -> Result<Fetched, FetchError> {
     let source = request.source;
     let source_id = source.id.as_str();
@@ -135,7 +165,8 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         .unwrap_or(start);
 
     let mut fetched = Fetched { full: false, ..Fetched::default() };
-    let mut beats: BTreeMap<String, Vec<Beat>> = BTreeMap::new();
+    // Each series' checks by its labels; named once all are read.
+    let mut beats: BTreeMap<BTreeMap<String, String>, Vec<Beat>> = BTreeMap::new();
     let url = endpoint(&base, "api/v1/query_range");
     let mut from = start;
     while from < end {
@@ -177,8 +208,9 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             ));
         }
         for series in data.result {
-            let name = monitor(&series.metric);
-            let list = beats.entry(name).or_default();
+            let mut labels = series.metric.clone();
+            labels.remove("__name__");
+            let list = beats.entry(labels).or_default();
             let mut unread = 0usize;
             for (at, value) in series.values {
                 let Some(at) = DateTime::from_timestamp_millis((at * 1000.0).round() as i64) else {
@@ -202,10 +234,12 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         from = to;
     }
     let detail = format!("{query} was 0");
-    for (name, mut list) in beats {
+    let names = names(beats.keys());
+    for (labels, mut list) in beats {
+        let name = &names[&labels];
         list.sort_by_key(|beat| beat.at);
         list.dedup_by_key(|beat| beat.at);
-        fetched.batch.availability.extend(windows(request, &name, &name, &list, step, &detail));
+        fetched.batch.availability.extend(windows(request, name, name, &list, step, &detail));
     }
     if fetched.pages > 0 && fetched.batch.availability.is_empty() && request.since.is_none() {
         return Err(FetchError::new(
@@ -217,4 +251,24 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     fetched.requests = http.requests();
     fetched.watermark = Some(end);
     Ok(fetched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(key, value)| (key.to_string(), value.to_string())).collect()
+    }
+
+    #[test]
+    fn series_sharing_an_instance_are_told_apart_by_their_other_labels() {
+        let http = labels(&[("instance", "https://track.example/"), ("job", "blackbox"), ("module", "http_2xx")]);
+        let icmp = labels(&[("instance", "https://track.example/"), ("job", "blackbox"), ("module", "icmp")]);
+        let node = labels(&[("instance", "erp:9100"), ("job", "node")]);
+        let names = names([&http, &icmp, &node].into_iter());
+        assert_eq!(names[&http], "https://track.example/ (job=blackbox,module=http_2xx)");
+        assert_eq!(names[&icmp], "https://track.example/ (job=blackbox,module=icmp)");
+        assert_eq!(names[&node], "erp:9100");
+    }
 }
