@@ -388,6 +388,16 @@ impl SourceConfig {
     }
 }
 
+/// Whether a query parameter's name says its value is a credential
+/// (`token`, `api_key`, `sig`, `password`...).
+fn looks_secret(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["token", "key", "secret", "password", "passwd", "pwd", "auth", "sig", "credential"]
+        .iter()
+        .any(|word| name.contains(word))
+        || name == "code"
+}
+
 /// What is wrong with one setting's value, if anything.
 fn check_value(field: &Field, value: &Setting) -> Vec<String> {
     let key = field.key;
@@ -426,6 +436,17 @@ fn check_value(field: &Field, value: &Setting) -> Vec<String> {
                     "the address of '{}' carries a user name or password: checks need none, and it would be shown \
                      wherever the check's results are",
                     parsed.host_str().unwrap_or("?")
+                )),
+                Ok(parsed) if parsed.query_pairs().any(|(name, _)| looks_secret(&name)) => Some(format!(
+                    "the address of '{}' carries what looks like a key in its query ({}): it would be shown \
+                     wherever the check's results are; check an address that answers without one",
+                    parsed.host_str().unwrap_or("?"),
+                    parsed
+                        .query_pairs()
+                        .filter(|(name, _)| looks_secret(name))
+                        .map(|(name, _)| format!("{name}=…"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
                 Ok(_) => None,
             })

@@ -156,3 +156,27 @@ fn plain_http_to_another_machine_is_refused_when_the_file_is_read() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(!problems[0].contains("hunter2"), "{problems:?}");
 }
+
+/// An address is shown wherever the check's results are: one carrying a
+/// password or a key is refused before anything is asked.
+#[test]
+fn an_address_carrying_a_password_or_a_key_is_refused() {
+    let source: SourceConfig = serde_json::from_value(serde_json::json!({
+        "id": "web-check", "kind": "http", "vendor": "acme",
+        "urls": [
+            "https://monitor:hunter2@status.example.com/",
+            "https://portal.example.com/health?api_key=abc123&verbose=1",
+            "https://shop.example.com/health?format=json",
+        ],
+    }))
+    .unwrap();
+    assert_eq!(
+        source.check(),
+        [
+            "the address of 'status.example.com' carries a user name or password: checks need none, and it would \
+             be shown wherever the check's results are",
+            "the address of 'portal.example.com' carries what looks like a key in its query (api_key=…): it would \
+             be shown wherever the check's results are; check an address that answers without one",
+        ]
+    );
+}
