@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/install-deps.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 (cd ui && npm install --no-audit --no-fund && npm run build)
-cargo build --release --locked -p sightline -p sightline-cli
-exec ./target/release/sightline
+# The app alone, in the `local` profile (optimised, no link-time
+# optimisation): `sightline-cli` is built when asked for (see the README).
+cargo build --profile local --locked -p sightline
+exec ./target/local/sightline
