@@ -143,22 +143,30 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
                 });
             }
             Err(problem) => {
-                let warning = format!("{domain} {problem}");
+                let warning = format!("{domain} {}", problem.words());
                 fetched.warnings.push(warning.clone());
-                failures.push(warning);
+                failures.push((problem, warning));
             }
         }
         progress(Progress::fetching(&source.id, fetched.batch.domains.len(), fetched.pages));
     }
     fetched.requests = fetched.pages * 3 + registry.as_ref().map_or(0, |registry| registry.http.requests());
     if !domains.is_empty() && failures.len() == domains.len() {
+        let said = failures.iter().map(|(_, warning)| warning.as_str()).collect::<Vec<_>>().join("; ");
+        // Names DNS answered do not exist are the configuration's fault;
+        // anything else, this machine's network or its DNS server's.
+        if failures.iter().all(|(problem, _)| matches!(problem, Unread::NoSuchDomain)) {
+            return Err(FetchError::config(
+                &source.id,
+                format!("none of the domains exists in DNS ({said}): check the names in `domains`"),
+            ));
+        }
         return Err(FetchError::new(
             &source.id,
             FetchErrorKind::Connection,
             format!(
-                "no domain could be looked up ({}): this machine may be offline or its DNS server unreachable, so \
-                 nothing was recorded",
-                failures.join("; ")
+                "no domain could be looked up ({said}): this machine may be offline or its DNS server unreachable, \
+                 so nothing was recorded"
             ),
         ));
     }
@@ -206,24 +214,42 @@ fn resolver(request: &FetchRequest<'_>) -> Result<TokioResolver, FetchError> {
 
 type Published = (Vec<String>, Vec<String>, Vec<String>);
 
+/// Why a domain could not be read.
+enum Unread {
+    /// DNS answered that the name does not exist.
+    NoSuchDomain,
+    /// No answer, or a failed one: the network or the DNS server.
+    Unanswered(NetError),
+}
+
+impl Unread {
+    /// What went wrong, after the domain's name.
+    fn words(&self) -> String {
+        match self {
+            Unread::NoSuchDomain => "does not exist in DNS: check the name".into(),
+            Unread::Unanswered(error) => format!("could not be looked up in DNS ({error})"),
+        }
+    }
+}
+
 /// The domain's SPF records, DMARC records and mail servers, or why DNS
 /// could not say.
-async fn look_up(resolver: &TokioResolver, domain: &str) -> Result<Published, String> {
+async fn look_up(resolver: &TokioResolver, domain: &str) -> Result<Published, Unread> {
     // Fully qualified, so that the machine's search domains are not tried.
     let apex = format!("{domain}.");
     let published = match resolver.txt_lookup(apex.as_str()).await {
-        Err(error) if error.is_nx_domain() => return Err("does not exist in DNS: check the name".into()),
-        found => texts(found).map_err(|error| format!("could not be looked up in DNS ({error})"))?,
+        Err(error) if error.is_nx_domain() => return Err(Unread::NoSuchDomain),
+        found => texts(found).map_err(Unread::Unanswered)?,
     };
     let spf = published.into_iter().filter(|text| is_spf(text)).collect();
     let dmarc = texts(resolver.txt_lookup(format!("_dmarc.{domain}.").as_str()).await)
-        .map_err(|error| format!("could not be looked up in DNS ({error})"))?
+        .map_err(Unread::Unanswered)?
         .into_iter()
         .filter(|text| is_dmarc(text))
         .collect();
     let mut servers: Vec<(u16, String)> = match resolver.mx_lookup(apex.as_str()).await {
         Err(error) if error.is_no_records_found() => Vec::new(),
-        Err(error) => return Err(format!("could not be looked up in DNS ({error})")),
+        Err(error) => return Err(Unread::Unanswered(error)),
         Ok(lookup) => lookup
             .answers()
             .iter()

@@ -123,6 +123,24 @@ async fn when_no_domain_can_be_looked_up_nothing_is_recorded() {
     );
 }
 
+#[tokio::test]
+async fn a_run_where_no_domain_exists_blames_the_names_not_the_network() {
+    let dns = zone();
+    let error = check(&source(serde_json::json!({
+        "domains": ["harborfnch.example"],
+        "nameservers": [dns.address()],
+        "expiry": "off",
+    })))
+    .await
+    .unwrap_err();
+    assert_eq!(error.kind, FetchErrorKind::Config);
+    assert_eq!(
+        error.message,
+        "none of the domains exists in DNS (harborfnch.example does not exist in DNS: check the name): check the \
+         names in `domains`"
+    );
+}
+
 #[test]
 fn settings_that_are_not_names_or_servers_are_refused_before_any_run() {
     let source: SourceConfig = serde_json::from_value(serde_json::json!({
