@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sightline_connectors::SourceKind;
 use sightline_domain::{
-    Availability, MetricKey, Period, RecordBatch, RecordKind, RiskFlag, Scope, SourceInfo, Tz, Vendor,
+    Availability, FlagState, MetricKey, Period, RecordBatch, RecordKind, RiskFlag, Scope, SourceInfo, Tz, Vendor,
 };
 use sightline_engine::{EngineInput, Outage, measured, uptime_pct};
 
@@ -91,30 +91,31 @@ fn outage_records(outages: &[&Outage<'_>]) -> Vec<String> {
 impl Sightline {
     /// Claimed vs measured for `period` (a month or quarter; by default the
     /// last complete month), every vendor with something to compare.
-    /// The patching and certificate rows read the flags open at the
-    /// period's end as Sightline knew them (first seen by then, not
-    /// resolved by then): a problem found later is not laid at an earlier
-    /// period's door. A board report passes the flags worked out at its
-    /// period's end to `claims_with`.
+    /// The patching and certificate rows read the flags as they stood at
+    /// the period's end, worked out again as the board report does, so the
+    /// screen and the report of a period say the same; for the period under
+    /// way, the flags open now.
     pub fn claims(&self, period: Option<&str>) -> Result<ClaimsView, ApiError> {
         self.assessed_for_reading()?;
-        let (period, open) = {
+        let period = {
             let store = self.store();
             let tz = Sightline::settings(&store)?.tz();
-            let period = match period {
+            match period {
                 Some(text) => self.parse_period(Some(text))?,
                 None => Period::month_of_in(self.now(), tz).previous(),
-            };
-            let end = period.end_in(tz);
-            let open: Vec<RiskFlag> = store
+            }
+        };
+        let flags: Vec<RiskFlag> = if period.end() <= self.now() {
+            self.flags_at(period.end())?.1
+        } else {
+            self.store()
                 .load_flags()?
                 .into_iter()
-                .filter(|stored| stored.first_seen < end && stored.resolved_at.is_none_or(|resolved| resolved >= end))
+                .filter(|stored| stored.state != FlagState::Resolved)
                 .map(|stored| stored.flag)
-                .collect();
-            (period, open)
+                .collect()
         };
-        self.claims_with(period, &open)
+        self.claims_with(period, &flags)
     }
 
     /// Claimed vs measured for `period`, beside `flags` (those open at the

@@ -375,6 +375,24 @@ rdap_bootstrap = "{}"
     };
     assert_eq!(flags(&cli(dir.path(), &["risks", "--json"]).await), as_owned(&expected));
 
+    // The registry no longer answering for the domain: the DNS reading is
+    // taken, the expiry last read kept, and so is its flag.
+    let silent_registry = FakeRegistry::start(&[]).await;
+    std::fs::write(
+        dir.path().join("sightline.toml"),
+        config(&dns.address()).replace(&registry.bootstrap(), &silent_registry.bootstrap()),
+    )
+    .unwrap();
+    let output = cli(dir.path(), &["probe", "--json"]).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout)
+            .contains("harborfinch.example: its registry has no record of it: its expiry was not checked"),
+        "{}",
+        text(&output.stdout)
+    );
+    assert_eq!(flags(&cli(dir.path(), &["risks", "--json"]).await), as_owned(&expected));
+
     // The DNS server gone: the check fails, saying why, and what it found
     // before still stands.
     drop(dns);

@@ -9,12 +9,14 @@
 //! registration's expiry comes from the registry's RDAP service (RFC 9083),
 //! found through IANA's bootstrap list (RFC 9224) of which registry serves
 //! each top-level domain. Where the registry cannot be asked or does not
-//! say, the expiry is left unknown with a warning: nothing is guessed.
+//! say, the run is not a complete reading: the domain keeps the expiry last
+//! read, with a warning; nothing is guessed.
 //!
 //! DNS is asked through the system's resolver settings, or the servers the
 //! source names. A domain DNS says does not exist, or that no server would
-//! answer for, is a warning and keeps its last record; when not one domain
-//! could be looked up the run fails ("this machine may be offline").
+//! answer for, is a warning and keeps its last record. When not one domain
+//! could be read the run fails: a configuration error when DNS said none of
+//! them exists, else "this machine may be offline".
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -112,6 +114,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
         (source.text("expiry").unwrap_or("rdap") == "rdap").then(|| Registry::new(request)).transpose()?;
     let domains = source.list("domains");
     let mut failures = Vec::new();
+    let mut unregistered = false;
     for name in domains {
         let domain = name.trim_end_matches('.').to_ascii_lowercase();
         fetched.pages += 1;
@@ -121,7 +124,10 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
                     Some(registry) => match registry.registration(&domain).await {
                         Ok(found) => found,
                         Err(problem) => {
+                            // Not a complete reading: the store keeps the
+                            // expiry it last had for the domain.
                             fetched.warnings.push(format!("{domain}: {problem}: its expiry was not checked"));
+                            unregistered = true;
                             (None, None)
                         }
                     },
@@ -170,8 +176,9 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
             ),
         ));
     }
-    // A domain that could not be looked up keeps its last record.
-    fetched.full = failures.is_empty();
+    // A domain that could not be looked up keeps its last record, and one
+    // whose registry did not answer its last expiry (the store's upsert).
+    fetched.full = failures.is_empty() && !unregistered;
     Ok(fetched)
 }
 
@@ -254,7 +261,9 @@ async fn look_up(resolver: &TokioResolver, domain: &str) -> Result<Published, Un
             .answers()
             .iter()
             .filter_map(|record| match &record.data {
-                RData::MX(mx) => Some((mx.preference, mx.exchange.to_ascii().trim_end_matches('.').to_string())),
+                // A null MX (RFC 7505, "0 .") says the domain takes no mail.
+                RData::MX(mx) => Some((mx.preference, mx.exchange.to_ascii().trim_end_matches('.').to_string()))
+                    .filter(|(_, server)| !server.is_empty()),
                 _ => None,
             })
             .collect(),

@@ -15,9 +15,12 @@ use crate::FetchRequest;
 /// checks are never laid end to end as one monitor's (each would cut the
 /// other's windows short, and the figures would be of neither).
 pub(crate) fn distinct_names(monitors: &[(String, String)]) -> BTreeMap<String, String> {
+    // One monitor listed twice (in two groups of a status page) is one.
+    let distinct: std::collections::BTreeSet<(&str, &str)> =
+        monitors.iter().map(|(id, name)| (id.as_str(), name.as_str())).collect();
     let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
-    for (_, name) in monitors {
-        *uses.entry(name.as_str()).or_default() += 1;
+    for (_, name) in distinct {
+        *uses.entry(name).or_default() += 1;
     }
     monitors
         .iter()
@@ -100,7 +103,7 @@ mod tests {
 
     #[test]
     fn monitors_sharing_a_name_are_told_apart_by_their_ids() {
-        let monitors: Vec<(String, String)> = [("1", "Website"), ("2", "Website"), ("3", "ERP")]
+        let monitors: Vec<(String, String)> = [("1", "Website"), ("2", "Website"), ("3", "ERP"), ("3", "ERP")]
             .iter()
             .map(|(id, name)| (id.to_string(), name.to_string()))
             .collect();

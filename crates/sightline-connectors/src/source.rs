@@ -392,10 +392,27 @@ impl SourceConfig {
 /// (`token`, `api_key`, `sig`, `password`...).
 fn looks_secret(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    ["token", "key", "secret", "password", "passwd", "pwd", "auth", "sig", "credential"]
-        .iter()
-        .any(|word| name.contains(word))
-        || name == "code"
+    // By whole words (`api_key`, `X-Auth-Token`), so that `author` or
+    // `keyword` pass.
+    name.split(['_', '-', '.']).any(|word| {
+        matches!(
+            word,
+            "token"
+                | "key"
+                | "apikey"
+                | "secret"
+                | "password"
+                | "passwd"
+                | "pwd"
+                | "auth"
+                | "sig"
+                | "signature"
+                | "credential"
+                | "credentials"
+                | "code"
+                | "accesstoken"
+        )
+    })
 }
 
 /// What is wrong with one setting's value, if anything.

@@ -166,7 +166,7 @@ fn an_address_carrying_a_password_or_a_key_is_refused() {
         "urls": [
             "https://monitor:hunter2@status.example.com/",
             "https://portal.example.com/health?api_key=abc123&verbose=1",
-            "https://shop.example.com/health?format=json",
+            "https://shop.example.com/health?format=json&author=ops&keyword=up",
         ],
     }))
     .unwrap();

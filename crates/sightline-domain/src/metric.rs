@@ -421,7 +421,7 @@ metric_keys! {
         Resilience, Availability, [Availability],
         "Outages of the monitored services",
         "Times a monitored service went down; checks that failed one after another count as one outage, and \
-         an outage several monitors saw at once counts once.";
+         one outage several monitors saw (beginning within 15 minutes of each other) counts once.";
     OutageMttrMinutes => "outage_mttr_minutes", Minutes, LowerIsBetter,
         Resilience, Availability, [Availability],
         "Average time to restore a service after an outage",

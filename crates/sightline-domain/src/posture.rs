@@ -84,13 +84,17 @@ impl DomainPosture {
         }
     }
 
-    /// Whether its only SPF record vouches for every server.
+    /// Whether its only SPF record vouches for every server: its first
+    /// `all` term (the only one receivers evaluate, RFC 7208 5.1) has the
+    /// `+` qualifier, written or implied.
     pub fn spf_allows_all(&self) -> bool {
         match self.spf.as_slice() {
             [record] => record
                 .split_whitespace()
                 .skip(1)
-                .any(|term| matches!(term.to_ascii_lowercase().as_str(), "all" | "+all")),
+                .map(str::to_ascii_lowercase)
+                .find(|term| term.trim_start_matches(['+', '-', '~', '?']) == "all")
+                .is_some_and(|term| term == "all" || term == "+all"),
             _ => false,
         }
     }
@@ -133,7 +137,7 @@ pub fn is_dmarc(text: &str) -> bool {
 pub fn dmarc_policy(record: &str) -> Option<DmarcPolicy> {
     record.split(';').skip(1).find_map(|tag| {
         let (name, value) = tag.split_once('=')?;
-        (name.trim() == "p").then(|| match value.trim().to_ascii_lowercase().as_str() {
+        name.trim().eq_ignore_ascii_case("p").then(|| match value.trim().to_ascii_lowercase().as_str() {
             "none" => Some(DmarcPolicy::None),
             "quarantine" => Some(DmarcPolicy::Quarantine),
             "reject" => Some(DmarcPolicy::Reject),
@@ -181,6 +185,7 @@ mod tests {
         assert_eq!(dmarc_policy("v=DMARC1; sp=reject; p = reject"), Some(DmarcPolicy::Reject));
         assert_eq!(dmarc_policy("v=DMARC1; sp=reject"), None);
         assert_eq!(dmarc_policy("v=DMARC1; p=block"), None);
+        assert_eq!(dmarc_policy("v=DMARC1; P=reject"), Some(DmarcPolicy::Reject));
     }
 
     #[test]
@@ -190,6 +195,8 @@ mod tests {
         assert_eq!(posture(&["v=spf1 mx +all"], &[strict]).spoofing(), Some(Spoofing::SpfAllowsAll));
         assert_eq!(posture(&["v=spf1 mx all"], &[strict]).spoofing(), Some(Spoofing::SpfAllowsAll));
         assert_eq!(posture(&["v=spf1 mx ?all"], &[strict]).spoofing(), None);
+        // Only the first `all` counts.
+        assert_eq!(posture(&["v=spf1 -all +all"], &[strict]).spoofing(), None);
         assert_eq!(posture(&["v=spf1 -all"], &[]).spoofing(), Some(Spoofing::NoDmarc));
         assert_eq!(posture(&[], &[strict, strict]).spoofing(), Some(Spoofing::SeveralDmarc));
         assert_eq!(posture(&[], &["v=DMARC1; rua=mailto:d@x.example"]).spoofing(), Some(Spoofing::InvalidDmarc));

@@ -1028,24 +1028,28 @@ impl<'a> Rules<'a> {
                     "Mail that only looks as if it came from the company is how most payment fraud starts: a \
                      supplier's bank details \"changed\", an urgent transfer \"from the CEO\". A DMARC policy of \
                      quarantine or reject tells receivers to stop such mail; none asks them to deliver it.",
-                    format!(
-                        "When will {vendor} set {domain}'s DMARC policy to quarantine, then reject, once the \
-                         company's own mail is seen to pass?"
-                    ),
+                    if spoofing == sightline_domain::Spoofing::SpfAllowsAll {
+                        format!("When will {vendor} remove \"+all\" from {domain}'s SPF record?")
+                    } else {
+                        format!(
+                            "When will {vendor} set {domain}'s DMARC policy to quarantine, then reject, once the \
+                             company's own mail is seen to pass?"
+                        )
+                    },
                     Vec::new(),
                     vec![record.clone()],
                 );
             }
             let Some(expires_at) = posture.expires_at else { continue };
             let days = (expires_at - self.now).num_seconds().div_euclid(86_400);
-            let (rule, severity, headline) = if days < 0 {
+            let (rule, severity, headline) = if expires_at <= self.now {
+                let ago = (self.now - expires_at).num_days();
                 (
                     "domain_expired",
                     FlagSeverity::Red,
                     format!(
-                        "The registration of {domain} ran out {} ago: its website and e-mail stop, and anyone may \
-                         register it",
-                        plural(-days, "day", "days")
+                        "The registration of {domain} ran out {}: its website and e-mail stop",
+                        if ago == 0 { "today".to_string() } else { format!("{} ago", plural(ago, "day", "days")) }
                     ),
                 )
             } else if days <= DOMAIN_AMBER_DAYS {
@@ -1053,8 +1057,8 @@ impl<'a> Rules<'a> {
                     "domain_expiring",
                     if days <= DOMAIN_RED_DAYS { FlagSeverity::Red } else { FlagSeverity::Amber },
                     format!(
-                        "The registration of {domain} runs out in {} ({})",
-                        plural(days, "day", "days"),
+                        "The registration of {domain} runs out {} ({})",
+                        if days == 0 { "today".to_string() } else { format!("in {}", plural(days, "day", "days")) },
                         expires_at.format("%-d %B %Y")
                     ),
                 )

@@ -164,34 +164,49 @@ pub(crate) fn outages<'a>(stretches: &[Stretch<'a>]) -> Vec<Outage<'a>> {
     done
 }
 
-/// Outages seen at the same time by several monitors counted once: the
-/// provider's monitor and Sightline's check of the same service both see
-/// its outage, and two outages must not be laid at the provider's door for
-/// it. Outages whose times overlap become one, from the first start to the
-/// last end, lasting the longer of that span (when each was a run of down
-/// checks) or of the longest one's own down time, and ongoing while any of
-/// them is. Two different services down at once are counted once too: a
-/// count that errs, errs in the provider's favour.
+/// One outage seen by several monitors counted once: the provider's
+/// monitor and Sightline's check of the same service both see it, and two
+/// outages must not be laid at the provider's door for it. Outages of
+/// different monitors that began within 15 minutes of the first of them
+/// (a check interval or two) and overlap it are one: from the first start
+/// to the last end, lasting the longer of that span (when each was a run
+/// of down checks) or of the longest one's own down time, and ongoing
+/// when the one that ends last is. A monitor stuck down for months does
+/// not swallow the outages that begin later, and a monitor's own outages
+/// are never merged with each other.
 pub(crate) fn merged<'a>(mut outages: Vec<Outage<'a>>) -> Vec<Outage<'a>> {
+    fn who<'o>(outage: &Outage<'o>) -> (&'o str, &'o str) {
+        (outage.records.first().map_or("", |record| record.provenance.source_id.as_str()), outage.monitor)
+    }
     outages.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.monitor.cmp(b.monitor)));
-    let mut merged: Vec<(Outage<'a>, bool)> = Vec::new();
+    let tolerance = chrono::Duration::minutes(MAX_SILENCE_MINUTES);
+    // Each group: the outage, whether all of it were runs, its monitors.
+    type Group<'a> = (Outage<'a>, bool, Vec<(&'a str, &'a str)>);
+    let mut groups: Vec<Group<'a>> = Vec::new();
     for outage in outages {
         // A run of down checks lasts its span; a summary window's outage
         // lasts its reported down time somewhere inside its window.
         let run = outage.seconds == (outage.end - outage.start).num_seconds();
-        match merged.last_mut() {
-            Some((current, all_runs)) if outage.start < current.end => {
-                current.end = current.end.max(outage.end);
-                *all_runs &= run;
-                let span = if *all_runs { (current.end - current.start).num_seconds() } else { 0 };
-                current.seconds = current.seconds.max(outage.seconds).max(span);
-                current.ongoing |= outage.ongoing;
-                current.records.extend(outage.records);
-            }
-            _ => merged.push((outage, run)),
+        let joins = groups.last().is_some_and(|(current, _, monitors)| {
+            outage.start - current.start <= tolerance && outage.start < current.end && !monitors.contains(&who(&outage))
+        });
+        if !joins {
+            let monitors = vec![who(&outage)];
+            groups.push((outage, run, monitors));
+            continue;
         }
+        let (current, all_runs, monitors) = groups.last_mut().expect("joins only an existing group");
+        monitors.push(who(&outage));
+        if outage.end > current.end || (outage.end == current.end && outage.ongoing) {
+            current.ongoing = outage.ongoing;
+        }
+        current.end = current.end.max(outage.end);
+        *all_runs &= run;
+        let span = if *all_runs { (current.end - current.start).num_seconds() } else { 0 };
+        current.seconds = current.seconds.max(outage.seconds).max(span);
+        current.records.extend(outage.records);
     }
-    merged.into_iter().map(|(outage, _)| outage).collect()
+    groups.into_iter().map(|(outage, _, _)| outage).collect()
 }
 
 /// The outages of `windows` (any order), for screens and rules: each
@@ -341,6 +356,12 @@ mod tests {
             .map(|o| ((o.start - at(0)).num_minutes(), (o.end - at(0)).num_minutes(), o.seconds / 60, o.records.len()))
             .collect();
         assert_eq!(summary, [(0, 30, 30, 2), (60, 70, 10, 1)]);
+        // A monitor stuck down since before the period does not swallow an
+        // outage another monitor sees later.
+        let stuck = [window("old", "retired", -600, 120, false), window("check", "https://www/", 60, 70, false)];
+        let seen = measured(&stuck, at(0), at(120));
+        let starts: Vec<i64> = seen.outages.iter().map(|o| (o.start - at(0)).num_minutes()).collect();
+        assert_eq!(starts, [60]);
         // Each monitor's own outages are still its own.
         assert_eq!(outages_of(&windows[..3]).len(), 1);
         assert_eq!(outages_of(&windows[3..]).len(), 2);

@@ -325,8 +325,7 @@ fn domains_anyone_can_send_as_and_registrations_running_out() {
         &[(
             "domain_expired:gone.example",
             FlagSeverity::Red,
-            "The registration of gone.example ran out 3 days ago: its website and e-mail stop, and anyone may \
-             register it",
+            "The registration of gone.example ran out 3 days ago: its website and e-mail stop",
         )],
     );
     let flags = company.flags();
@@ -336,6 +335,8 @@ fn domains_anyone_can_send_as_and_registrations_running_out() {
         "Who at Acme IT renews bare.example with Example Registrar, Inc., and is renewal automatic?"
     );
     assert_eq!(flag.records, ["acme-psa:bare.example"]);
+    let open = flags.iter().find(|flag| flag.id == "email_spoofable:open.example").unwrap();
+    assert_eq!(open.question, "When will Acme IT remove \"+all\" from open.example's SPF record?");
 }
 
 fn device(id: &str) -> Device {

@@ -571,9 +571,16 @@ pub(crate) fn insert_batch(conn: &Connection, batch: &RecordBatch) -> rusqlite::
     }
 
     let mut statement = conn.prepare_cached(
-        "INSERT OR REPLACE INTO domains (source_id, record_id, fetched_at, vendor_id, domain, spf, dmarc,
+        // A domain read again without its registry's answer (a run that
+        // is not a complete reading) keeps the expiry it had.
+        "INSERT INTO domains (source_id, record_id, fetched_at, vendor_id, domain, spf, dmarc,
              mail_servers, expires_at, registrar)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (source_id, record_id) DO UPDATE SET
+             fetched_at = excluded.fetched_at, vendor_id = excluded.vendor_id, domain = excluded.domain,
+             spf = excluded.spf, dmarc = excluded.dmarc, mail_servers = excluded.mail_servers,
+             expires_at = COALESCE(excluded.expires_at, domains.expires_at),
+             registrar = COALESCE(excluded.registrar, domains.registrar)",
     )?;
     for posture in &batch.domains {
         let p = &posture.provenance;
