@@ -181,6 +181,21 @@ fn no_mod_rs_and_no_skipped_tests() {
     }
 }
 
+/// On two cores linking is most of a test build: a crate's integration
+/// tests are modules of one binary (`tests/it/main.rs`).
+#[test]
+fn each_crate_links_at_most_one_integration_test_binary() {
+    for (name, path) in core_crates() {
+        let Ok(entries) = std::fs::read_dir(path.join("tests")) else { continue };
+        let binaries: Vec<String> = entries
+            .map(|entry| entry.unwrap().path())
+            .filter(|file| file.extension().is_some_and(|ext| ext == "rs") || file.join("main.rs").exists())
+            .map(|file| file.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert!(binaries.len() <= 1, "{name} has test binaries {binaries:?}: make them modules of tests/it/main.rs");
+    }
+}
+
 #[test]
 fn generated_bindings_are_committed_where_the_ui_imports_them() {
     let bindings = std::fs::read_to_string(root().join("ui/src/ipc/bindings.ts")).unwrap();

@@ -15,8 +15,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const KEY: &str = "DATTO-KEY-7781";
 const SECRET: &str = "datto-secret-never-logged";
 const TOKEN: &str = "datto-token-5521";
-const PAGE_1: &str = include_str!("fixtures/dattormm/devicesPage1.json");
-const DEVICE: &str = include_str!("fixtures/dattormm/device.json");
+const PAGE_1: &str = include_str!("../fixtures/dattormm/devicesPage1.json");
+const DEVICE: &str = include_str!("../fixtures/dattormm/device.json");
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 7, 20, 9, 0, 0).unwrap()

@@ -18,9 +18,9 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const ACCESS: &str = "tenable-access-0011";
 const SECRET: &str = "tenable-secret-never-logged";
-const STARTED: &str = include_str!("fixtures/tenable/vulns_export_initiate_response.json");
-const FINISHED: &str = include_str!("fixtures/tenable/vulns_export_status_finished.json");
-const CHUNK: &str = include_str!("fixtures/tenable/vulns_export_chunk_sample.json");
+const STARTED: &str = include_str!("../fixtures/tenable/vulns_export_initiate_response.json");
+const FINISHED: &str = include_str!("../fixtures/tenable/vulns_export_status_finished.json");
+const CHUNK: &str = include_str!("../fixtures/tenable/vulns_export_chunk_sample.json");
 const UUID: &str = "bde9fe80-2d7f-497d-a831-fb95b2d2311d";
 
 fn now() -> DateTime<Utc> {

@@ -13,8 +13,8 @@ use sightline_domain::{DeviceRole, Inventory, Secret};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const DEVICES: &str = include_str!("fixtures/ninjaone/v2_devices.json");
-const HEALTH: &str = include_str!("fixtures/ninjaone/v2_queries_device-health.json");
+const DEVICES: &str = include_str!("../fixtures/ninjaone/v2_devices.json");
+const HEALTH: &str = include_str!("../fixtures/ninjaone/v2_queries_device-health.json");
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 3, 20, 12, 0, 0).unwrap()

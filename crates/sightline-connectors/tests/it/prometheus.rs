@@ -12,7 +12,7 @@ use sightline_domain::Secret;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const UP: &str = include_str!("fixtures/prometheus/query_range_up.json");
+const UP: &str = include_str!("../fixtures/prometheus/query_range_up.json");
 
 /// An hour after the fixture's samples.
 fn now() -> DateTime<Utc> {

@@ -20,9 +20,9 @@ const TENANT: &str = "7f3e2a10-0000-4c3e-9d55-5a1f00c0ffee";
 const CLIENT: &str = "2b7e5a8c-1111-4c3e-9d55-5a1f00c0ffee";
 const SECRET: &str = "defender-secret-never-logged";
 const TOKEN: &str = "defender-token-77";
-const MACHINES: &str = include_str!("fixtures/defender/machines_list.json");
-const FINDINGS: &str = include_str!("fixtures/defender/machines_SoftwareVulnerabilitiesByMachine_page.json");
-const CHANGES: &str = include_str!("fixtures/defender/machines_SoftwareVulnerabilityChangesByMachine_page.json");
+const MACHINES: &str = include_str!("../fixtures/defender/machines_list.json");
+const FINDINGS: &str = include_str!("../fixtures/defender/machines_SoftwareVulnerabilitiesByMachine_page.json");
+const CHANGES: &str = include_str!("../fixtures/defender/machines_SoftwareVulnerabilityChangesByMachine_page.json");
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2021, 1, 11, 12, 0, 0).unwrap()

@@ -15,7 +15,7 @@ use sightline_domain::Secret;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const METRIC: &str = include_str!("fixtures/jsm/request_sla_single_metric.json");
+const METRIC: &str = include_str!("../fixtures/jsm/request_sla_single_metric.json");
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 10, 20, 12, 0, 0).unwrap()
