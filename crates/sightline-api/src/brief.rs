@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use sightline_domain::{Action, Direction, MetricKey, Period, Scope, VendorKind};
 use sightline_report::{BriefRisk, ReportAction, ReportDocument, ReportSnapshot, RiskLevel};
 
-use crate::dto::RiskRow;
+use crate::dto::{DocumentState, RiskRow, RiskSeverity};
 use crate::format::money_text;
 use crate::kpis::Computed;
 use crate::{ApiError, Sightline};
@@ -52,7 +52,7 @@ fn level(risk: &RiskRow) -> RiskLevel {
     let direction = point.and_then(|point| MetricKey::parse(&point.metric)).map(|metric| metric.direction());
     RiskLevel {
         id: risk.id.clone(),
-        severity: risk.severity.clone(),
+        severity: risk.severity.as_str().into(),
         figure: point.and_then(|point| point.value),
         higher_is_better: match direction {
             Some(Direction::HigherIsBetter) => Some(true),
@@ -71,7 +71,7 @@ fn movement(risk: &RiskRow, before: Option<&ReportSnapshot>) -> &'static str {
         return if before.open_risks.iter().any(|(id, _)| *id == risk.id) { "unchanged" } else { "new" };
     };
     let rank = |severity: &str| if severity == "red" { 2 } else { 1 };
-    match rank(&risk.severity).cmp(&rank(&then.severity)) {
+    match rank(risk.severity.as_str()).cmp(&rank(&then.severity)) {
         std::cmp::Ordering::Greater => return "worse",
         std::cmp::Ordering::Less => return "better",
         std::cmp::Ordering::Equal => {}
@@ -139,7 +139,7 @@ impl Brief {
             .map(|(index, risk)| BriefRisk {
                 number: index as u32 + 1,
                 id: risk.id.clone(),
-                severity: risk.severity.clone(),
+                severity: risk.severity.as_str().into(),
                 headline: risk.headline.clone(),
                 likelihood: likelihood_rank(&risk.likelihood),
                 likelihood_text: risk.likelihood.clone(),
@@ -213,7 +213,9 @@ impl Brief {
                 ));
             }
         }
-        for risk in open.iter().filter(|risk| risk.severity == "red" && !actions.contains_key(&risk.id)).take(3) {
+        for risk in
+            open.iter().filter(|risk| risk.severity == RiskSeverity::Red && !actions.contains_key(&risk.id)).take(3)
+        {
             asks.push(format!("Agree who owns the response to \"{}\", and by when.", risk.headline));
         }
         for action in &actions_due {
@@ -238,10 +240,10 @@ impl Brief {
                 kind: row.kind_text,
                 title: row.title,
                 issued: NaiveDate::parse_from_str(&row.issued, "%Y-%m-%d").map(long_day).unwrap_or(row.issued),
-                status: match row.state.as_str() {
-                    "expired" => "missed",
-                    "expiring" | "old" => "at_risk",
-                    _ => "met",
+                status: match row.state {
+                    DocumentState::Expired => "missed",
+                    DocumentState::Expiring | DocumentState::Old => "at_risk",
+                    DocumentState::Current => "met",
                 }
                 .into(),
                 standing: row.state_text,

@@ -7,6 +7,84 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// A closed set of words that crosses the boundary as written here, so the
+/// UI gets a union type rather than a string; `as_str` gives the word for
+/// the report snapshot, whose archived JSON keeps plain strings.
+macro_rules! words {
+    ($(#[$doc:meta])* $name:ident from $domain:path { $($variant:ident = $word:literal),* $(,)? }) => {
+        words! { $(#[$doc])* $name { $($variant = $word),* } }
+
+        impl From<$domain> for $name {
+            fn from(value: $domain) -> $name {
+                match value { $(<$domain>::$variant => $name::$variant),* }
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        pub enum $name { $(#[serde(rename = $word)] $variant),* }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),* }
+            }
+        }
+    };
+}
+
+words! {
+    /// The unit of a figure.
+    MetricUnit from sightline_domain::Unit {
+        Percent = "percent", Minutes = "minutes", Hours = "hours", Days = "days", Count = "count", Money = "money",
+    }
+}
+
+words! {
+    /// `red`: act now; `amber`: watch.
+    RiskSeverity from sightline_domain::FlagSeverity { Amber = "amber", Red = "red" }
+}
+
+words! {
+    /// `new`: first seen in the last seven days; `returning`: seen again after it was resolved.
+    RiskState from sightline_domain::FlagState {
+        New = "new", Ongoing = "ongoing", Returning = "returning", Resolved = "resolved",
+    }
+}
+
+words! {
+    /// Where the action on a flag stands.
+    ActionStatus from sightline_domain::ActionStatus {
+        Open = "open", InProgress = "in_progress", Done = "done", Accepted = "accepted",
+    }
+}
+
+words! {
+    /// What a document on file is.
+    DocumentKind from sightline_domain::EvidenceKind {
+        Soc2 = "soc2", Pentest = "pentest", RestoreTest = "restore_test", CyberInsurance = "cyber_insurance",
+        Contract = "contract",
+    }
+}
+
+words! {
+    /// What a vendor is.
+    VendorKind from sightline_domain::VendorKind {
+        Msp = "msp", Cloud = "cloud", Security = "security", Internal = "internal", Other = "other",
+    }
+}
+
+words! {
+    /// Where a document on file stands: `expiring` within the reminder
+    /// window, `old` when it has no expiry and is older than the board expects.
+    DocumentState { Current = "current", Expiring = "expiring", Expired = "expired", Old = "old" }
+}
+
+words! {
+    /// The unit of a threshold on the Settings screen.
+    ThresholdUnit { Percent = "percent", Points = "points", Days = "days", Hours = "hours", Weeks = "weeks" }
+}
+
 /// How a figure stands against its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -38,8 +116,7 @@ pub struct KpiRow {
     /// `2026-10` or `2026-Q3`.
     pub period: String,
     pub value: Option<f64>,
-    /// percent, minutes, hours, days or count.
-    pub unit: String,
+    pub unit: MetricUnit,
     pub target: Option<f64>,
     pub status: MetricStatus,
     pub previous: Option<f64>,
@@ -293,7 +370,7 @@ pub struct EvidenceRow {
     pub period: String,
     pub value: Option<f64>,
     pub target: Option<f64>,
-    pub unit: String,
+    pub unit: MetricUnit,
 }
 
 /// An executive's note on a flag.
@@ -310,8 +387,7 @@ pub struct ActionRow {
     pub owner: String,
     /// `2027-01-31`.
     pub due: String,
-    /// `open`, `in_progress`, `done` or `accepted`.
-    pub status: String,
+    pub status: ActionStatus,
     /// "in progress", "accepted risk".
     pub status_text: String,
     /// Why the risk is accepted, or a note.
@@ -327,7 +403,8 @@ pub struct ActionInput {
     pub owner: Option<String>,
     /// `2027-01-31`.
     pub due: Option<String>,
-    /// `open`, `in_progress`, `done` or `accepted`.
+    /// The CLI also takes `in-progress`.
+    #[ts(as = "Option<ActionStatus>")]
     pub status: Option<String>,
     pub reason: Option<String>,
 }
@@ -338,8 +415,7 @@ pub struct RiskRow {
     /// Stable across recomputations: `rule:subject`.
     pub id: String,
     pub rule: String,
-    /// `red` or `amber`.
-    pub severity: String,
+    pub severity: RiskSeverity,
     pub vendor: Option<String>,
     pub vendor_name: Option<String>,
     pub headline: String,
@@ -352,8 +428,7 @@ pub struct RiskRow {
     pub first_seen: String,
     pub last_seen: String,
     pub resolved_at: Option<String>,
-    /// `new`, `ongoing`, `returning` or `resolved`.
-    pub state: String,
+    pub state: RiskState,
     pub acknowledged: Option<AcknowledgementRow>,
     /// Who owns the response to it, by when, and where it stands.
     pub action: Option<ActionRow>,
@@ -477,8 +552,7 @@ pub struct MetricChoice {
     /// "How fast urgent tickets get a first answer".
     pub name: String,
     pub explanation: String,
-    /// percent, minutes, hours, days or count.
-    pub unit: String,
+    pub unit: MetricUnit,
     /// The area it belongs to, from the catalogue: Service levels, Security hygiene, Identity and access,
     /// Resilience or Vendors.
     pub area: String,
@@ -771,7 +845,8 @@ pub struct SourceInput {
 pub struct VendorInput {
     pub id: String,
     pub name: String,
-    /// msp, cloud, security, internal or other.
+    /// The CLI also takes the words it lists.
+    #[ts(as = "VendorKind")]
     pub kind: String,
     pub monthly_cost: Option<f64>,
     /// `2026-03-14`.
@@ -809,8 +884,7 @@ pub struct ThresholdRow {
     pub explanation: String,
     pub value: f64,
     pub default: f64,
-    /// percent, points, days, hours or weeks.
-    pub unit: String,
+    pub unit: ThresholdUnit,
 }
 
 /// The Settings screen.
@@ -892,8 +966,7 @@ pub struct DocumentRow {
     pub id: i64,
     pub vendor: String,
     pub vendor_name: String,
-    /// `soc2`, `pentest`, `restore_test`, `cyber_insurance` or `contract`.
-    pub kind: String,
+    pub kind: DocumentKind,
     /// "SOC 2 report".
     pub kind_text: String,
     pub title: String,
@@ -904,8 +977,7 @@ pub struct DocumentRow {
     #[ts(type = "number")]
     pub bytes: u64,
     pub sha256: String,
-    /// `current`, `expiring`, `expired` or `old`.
-    pub state: String,
+    pub state: DocumentState,
     /// "expired on 3 March 2026".
     pub state_text: String,
     /// RFC 3339.
@@ -916,6 +988,8 @@ pub struct DocumentRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DocumentInput {
     pub vendor: String,
+    /// The CLI also takes the words it lists.
+    #[ts(as = "DocumentKind")]
     pub kind: String,
     /// A title; made from the vendor, kind and date when empty.
     pub title: Option<String>,

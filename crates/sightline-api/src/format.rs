@@ -13,10 +13,9 @@ pub fn value_text(value: Option<f64>, unit: Unit) -> String {
 /// A figure whose unit is written as a word (`percent`, `days`), as the
 /// DTOs carry it: the CLI's tables.
 pub fn figure_text(value: Option<f64>, unit: &str) -> String {
-    match (value, Unit::parse(unit)) {
-        (None, _) => "-".into(),
-        (Some(value), Some(unit)) => unit.text(value),
-        (Some(value), None) => format!("{value}"),
+    match value {
+        None => "-".into(),
+        value => sightline_domain::value_text(value, unit),
     }
 }
 

@@ -105,7 +105,7 @@ impl Sightline {
                 metric_name: value.metric.plain_name().into(),
                 period: value.period.to_string(),
                 value: value.value,
-                unit: value.metric.unit().as_str().into(),
+                unit: value.metric.unit().into(),
                 target: value.target,
                 status: value.status.into(),
                 previous: value.previous,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sightline_domain::{EvidenceDoc, EvidenceKind, SupplierReview};
 use sightline_store::NewEvidence;
 
-use crate::dto::{DocumentInput, DocumentRow, ReviewInput, ReviewRow};
+use crate::dto::{DocumentInput, DocumentRow, DocumentState, ReviewInput, ReviewRow};
 use crate::error::ErrorCode;
 use crate::report::write_whole;
 use crate::{ApiError, Sightline};
@@ -36,17 +36,19 @@ pub(crate) fn kind_of(text: &str) -> Result<EvidenceKind, ApiError> {
 }
 
 /// The document's standing today: current, expiring, expired or old.
-fn standing(doc: &EvidenceDoc, today: NaiveDate, settings: &sightline_engine::Settings) -> (&'static str, String) {
+fn standing(doc: &EvidenceDoc, today: NaiveDate, settings: &sightline_engine::Settings) -> (DocumentState, String) {
     match doc.expires {
-        Some(expires) if expires < today => ("expired", format!("expired on {}", expires.format("%-d %B %Y"))),
+        Some(expires) if expires < today => {
+            (DocumentState::Expired, format!("expired on {}", expires.format("%-d %B %Y")))
+        }
         Some(expires) if (expires - today).num_days() <= settings.evidence_expiry_warning_days => {
-            ("expiring", format!("expires on {}", expires.format("%-d %B %Y")))
+            (DocumentState::Expiring, format!("expires on {}", expires.format("%-d %B %Y")))
         }
-        Some(expires) => ("current", format!("valid until {}", expires.format("%-d %B %Y"))),
+        Some(expires) => (DocumentState::Current, format!("valid until {}", expires.format("%-d %B %Y"))),
         None if (today - doc.issued).num_days() > settings.evidence_max_age_days => {
-            ("old", format!("{}, with no expiry date", sightline_engine::age_words(doc.issued, today)))
+            (DocumentState::Old, format!("{}, with no expiry date", sightline_engine::age_words(doc.issued, today)))
         }
-        None => ("current", format!("dated {}, with no expiry date", doc.issued.format("%-d %B %Y"))),
+        None => (DocumentState::Current, format!("dated {}, with no expiry date", doc.issued.format("%-d %B %Y"))),
     }
 }
 
@@ -99,7 +101,7 @@ impl Sightline {
                     id: doc.id,
                     vendor: doc.vendor_id.clone(),
                     vendor_name: names.get(&doc.vendor_id).cloned().unwrap_or_else(|| doc.vendor_id.clone()),
-                    kind: doc.kind.as_str().into(),
+                    kind: doc.kind.into(),
                     kind_text: doc.kind.plain_name().into(),
                     title: doc.title.clone(),
                     issued: doc.issued.to_string(),
@@ -107,7 +109,7 @@ impl Sightline {
                     file_name: doc.file_name.clone(),
                     bytes: doc.bytes,
                     sha256: doc.sha256.clone(),
-                    state: state.into(),
+                    state,
                     state_text,
                     added_at: doc.added_at.to_rfc3339(),
                 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{Direction, MetricKey, MetricValue, Period, Scope, SourceInfo, Status};
 
-use crate::dto::{MetricStatus, Overview, SourceFreshness, Tile, TileArea, Trend};
+use crate::dto::{MetricStatus, Overview, RiskSeverity, SourceFreshness, Tile, TileArea, Trend};
 use crate::format::{age_text, money_text, thousands, value_text};
 use crate::kpis::Computed;
 use crate::{ApiError, Sightline};
@@ -382,8 +382,8 @@ impl Sightline {
             .old_results_from()?
             .map(|at| format!("Figures worked out at {}; up-to-date ones are on their way.", moment(at, now)));
         let risks = self.risks(false)?;
-        let count = |severity: &str| risks.iter().filter(|risk| risk.severity == severity).count() as u32;
-        let (open_red, open_amber) = (count("red"), count("amber"));
+        let count = |severity| risks.iter().filter(|risk| risk.severity == severity).count() as u32;
+        let (open_red, open_amber) = (count(RiskSeverity::Red), count(RiskSeverity::Amber));
         let mut tiles: Vec<Tile> = METRIC_TILES.iter().map(|spec| computed.metric_tile(spec, period, now)).collect();
         tiles.push(computed.vendors_tile(period, now));
 

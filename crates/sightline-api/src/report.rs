@@ -13,7 +13,7 @@ use sightline_report::{
 };
 use sightline_store::{NewReport, StoredReport};
 
-use crate::dto::{ArchivedReport, ClaimVerdict, MetricStatus, ReportComparison, ReportQuery};
+use crate::dto::{ArchivedReport, ClaimVerdict, MetricStatus, ReportComparison, ReportQuery, RiskSeverity, RiskState};
 use crate::error::ErrorCode;
 use crate::format::value_text;
 use crate::kpis::Computed;
@@ -437,8 +437,8 @@ impl Sightline {
         // report of a past quarter says what was true then.
         let (company_then, flags_then) = self.flags_at(period.end())?;
         let risks = self.risk_rows_at(&company_then, flags_then.clone(), period.end())?;
-        overview.open_red = risks.iter().filter(|risk| risk.severity == "red").count() as u32;
-        overview.open_amber = risks.iter().filter(|risk| risk.severity == "amber").count() as u32;
+        overview.open_red = risks.iter().filter(|risk| risk.severity == RiskSeverity::Red).count() as u32;
+        overview.open_amber = risks.iter().filter(|risk| risk.severity == RiskSeverity::Amber).count() as u32;
         let mut builder = Builder { computed: &computed, period, months, charts: 0 };
 
         let mut service_charts = Vec::new();
@@ -509,13 +509,13 @@ impl Sightline {
             ));
         }
 
-        let open: Vec<_> = risks.iter().filter(|risk| risk.state != "resolved").collect();
+        let open: Vec<_> = risks.iter().filter(|risk| risk.state != RiskState::Resolved).collect();
         let top_risks = open
             .iter()
             .take(5)
             .map(|risk| ReportRisk {
                 id: risk.id.clone(),
-                severity: risk.severity.clone(),
+                severity: risk.severity.as_str().into(),
                 headline: risk.headline.clone(),
                 why: risk.why.clone(),
                 question: risk.question.clone(),
@@ -531,7 +531,7 @@ impl Sightline {
                     headline: risk.headline.clone(),
                     note: ack.note.clone(),
                     at: ack.at.get(..10).unwrap_or_default().to_string(),
-                    state: risk.state.clone(),
+                    state: risk.state.as_str().into(),
                 })
             })
             .collect();

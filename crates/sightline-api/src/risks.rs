@@ -188,7 +188,7 @@ fn evidence_row(point: &sightline_domain::EvidencePoint) -> EvidenceRow {
         period: point.period.to_string(),
         value: point.value,
         target: point.target,
-        unit: point.metric.unit().as_str().into(),
+        unit: point.metric.unit().into(),
     }
 }
 
@@ -203,7 +203,7 @@ pub(crate) fn risk_row(
     RiskRow {
         id: flag.id.clone(),
         rule: flag.rule.clone(),
-        severity: flag.severity.as_str().into(),
+        severity: flag.severity.into(),
         vendor: flag.vendor.clone(),
         vendor_name,
         headline: flag.headline.clone(),
@@ -214,7 +214,7 @@ pub(crate) fn risk_row(
         first_seen: stored.first_seen.to_rfc3339(),
         last_seen: stored.last_seen.to_rfc3339(),
         resolved_at: stored.resolved_at.map(|at| at.to_rfc3339()),
-        state: stored.state.as_str().into(),
+        state: stored.state.into(),
         acknowledged: acknowledgement.map(|ack| AcknowledgementRow { note: ack.note.clone(), at: ack.at.to_rfc3339() }),
         action: action.map(action_row),
         likelihood: likelihood.words().into(),
@@ -226,7 +226,7 @@ pub(crate) fn action_row(action: &sightline_domain::Action) -> ActionRow {
     ActionRow {
         owner: action.owner.clone(),
         due: action.due.to_string(),
-        status: action.status.as_str().into(),
+        status: action.status.into(),
         status_text: action.status.words().into(),
         reason: action.reason.clone(),
         recorded_at: action.recorded_at.to_rfc3339(),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use sightline_engine::Settings;
 use sightline_store::{KeyMode, OsKeychain, Store, Unlock};
 
-use crate::dto::{LockInfo, SettingsInput, SettingsView, ThresholdRow};
+use crate::dto::{LockInfo, SettingsInput, SettingsView, ThresholdRow, ThresholdUnit};
 use crate::error::ErrorCode;
 use crate::{ApiError, Secret, Sightline};
 
@@ -16,109 +16,144 @@ use crate::{ApiError, Secret, Sightline};
 pub const DEFAULT_LOCK_MINUTES: u32 = 15;
 
 /// The thresholds the Settings screen offers: key, name, what it does, unit.
-const THRESHOLDS: &[(&str, &str, &str, &str)] = &[
+const THRESHOLDS: &[(&str, &str, &str, ThresholdUnit)] = &[
     (
         "default_compliance_target_pct",
         "Requests answered and fixed in time",
         "The share of requests that must meet their contracted times, for vendors whose contract sets no share.",
-        "percent",
+        ThresholdUnit::Percent,
     ),
     (
         "sla_red_margin_points",
         "Red below the service-level target by",
         "How far below that share a vendor must fall before the flag turns red rather than amber.",
-        "points",
+        ThresholdUnit::Points,
     ),
     (
         "patch_grace_days",
         "Days an urgent update may wait",
         "A computer missing a critical or security update for longer than this counts as behind.",
-        "days",
+        ThresholdUnit::Days,
     ),
-    ("patch_target_pct", "Computers up to date", "The share of managed computers that must be up to date.", "percent"),
-    ("patch_red_pct", "Red below", "Below this share of computers up to date, the flag is red.", "percent"),
+    (
+        "patch_target_pct",
+        "Computers up to date",
+        "The share of managed computers that must be up to date.",
+        ThresholdUnit::Percent,
+    ),
+    (
+        "patch_red_pct",
+        "Red below",
+        "Below this share of computers up to date, the flag is red.",
+        ThresholdUnit::Percent,
+    ),
     (
         "vuln_critical_deadline_days",
         "Days to fix a critical weakness",
         "A critical security weakness open longer than this is overdue.",
-        "days",
+        ThresholdUnit::Days,
     ),
     (
         "vuln_high_deadline_days",
         "Days to fix a high-risk weakness",
         "A high-risk security weakness open longer than this is overdue.",
-        "days",
+        ThresholdUnit::Days,
     ),
     (
         "backup_target_pct",
         "Backups that succeed",
         "The share of backup runs that must complete without error.",
-        "percent",
+        ThresholdUnit::Percent,
     ),
     (
         "restore_test_amber_days",
         "Restore test due after",
         "Days after the last proof that a backup can be restored before it is flagged amber.",
-        "days",
+        ThresholdUnit::Days,
     ),
     (
         "restore_test_red_days",
         "Restore test overdue after",
         "Days after the last proof that a backup can be restored before it is flagged red.",
-        "days",
+        ThresholdUnit::Days,
     ),
     (
         "cert_amber_days",
         "Warn before a certificate expires",
         "Days before a website certificate expires that it is flagged amber.",
-        "days",
+        ThresholdUnit::Days,
     ),
-    ("cert_red_days", "Red before a certificate expires", "Days before expiry that the flag turns red.", "days"),
+    (
+        "cert_red_days",
+        "Red before a certificate expires",
+        "Days before expiry that the flag turns red.",
+        ThresholdUnit::Days,
+    ),
     (
         "coverage_target_pct",
         "Computers every security tool sees",
         "The share of computers that the management tool, endpoint protection and the scanner must all see.",
-        "percent",
+        ThresholdUnit::Percent,
     ),
-    ("coverage_red_pct", "Red below", "Below this share of computers seen by every tool, the flag is red.", "percent"),
+    (
+        "coverage_red_pct",
+        "Red below",
+        "Below this share of computers seen by every tool, the flag is red.",
+        ThresholdUnit::Percent,
+    ),
     (
         "mfa_target_pct",
         "Accounts with a second factor",
         "The share of enabled accounts in the company's directory that must have a second sign-in factor (MFA).",
-        "percent",
+        ThresholdUnit::Percent,
     ),
-    ("mfa_red_pct", "Red below", "Below this share of accounts with a second factor, the flag is red.", "percent"),
+    (
+        "mfa_red_pct",
+        "Red below",
+        "Below this share of accounts with a second factor, the flag is red.",
+        ThresholdUnit::Percent,
+    ),
     (
         "dormant_account_days",
         "An account is unused after",
         "Days without a sign-in after which an enabled account counts as dormant and is flagged.",
-        "days",
+        ThresholdUnit::Days,
     ),
-    ("csat_target_pct", "Satisfied staff", "The share of staff who must say they were satisfied.", "percent"),
-    ("availability_target_pct", "Services up", "The share of time monitored services must be up.", "percent"),
+    (
+        "csat_target_pct",
+        "Satisfied staff",
+        "The share of staff who must say they were satisfied.",
+        ThresholdUnit::Percent,
+    ),
+    (
+        "availability_target_pct",
+        "Services up",
+        "The share of time monitored services must be up.",
+        ThresholdUnit::Percent,
+    ),
     (
         "supplier_review_days",
         "Review each supplier every",
         "Days between supplier reviews before a vendor is flagged as overdue for one.",
-        "days",
+        ThresholdUnit::Days,
     ),
     (
         "evidence_max_age_days",
         "A document with no expiry is out of date after",
         "Days after its date that a SOC 2 report or test with no expiry date no longer counts as current.",
-        "days",
+        ThresholdUnit::Days,
     ),
     (
         "evidence_expiry_warning_days",
         "Warn before a document expires",
         "Days before a required document on file expires that it is flagged.",
-        "days",
+        ThresholdUnit::Days,
     ),
     (
         "stale_amber_hours",
         "Warn when data is older than",
         "Hours since a source last synced before its figures are flagged as out of date.",
-        "hours",
+        ThresholdUnit::Hours,
     ),
 ];
 
@@ -192,7 +227,7 @@ impl Sightline {
                     explanation: (*explanation).into(),
                     value: number_of(&settings, key).unwrap_or_default(),
                     default: number_of(&defaults, key).unwrap_or_default(),
-                    unit: (*unit).into(),
+                    unit: *unit,
                 })
                 .collect(),
             backup_reminder_days: self.backup_reminder_days()?,
@@ -238,8 +273,8 @@ impl Sightline {
                 return Err(ApiError::invalid(format!("'{}' is not a setting Sightline knows", threshold.key)));
             };
             let value = threshold.value;
-            if !value.is_finite() || value < 0.0 || (*unit == "percent" && value > 100.0) {
-                let range = if *unit == "percent" { "between 0 and 100" } else { "zero or more" };
+            if !value.is_finite() || value < 0.0 || (*unit == ThresholdUnit::Percent && value > 100.0) {
+                let range = if *unit == ThresholdUnit::Percent { "between 0 and 100" } else { "zero or more" };
                 return Err(ApiError::invalid(format!("{name} must be {range}; {value} was not saved")));
             }
             changed.insert(threshold.key.clone(), value);

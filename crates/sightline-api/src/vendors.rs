@@ -5,10 +5,10 @@ use sightline_domain::{MetricKey, Scope, SlaClock, Unit};
 
 use crate::contract::{configured_contract, stored_contract};
 use crate::dto::{
-    Choice, ContractInput, DisputeQuery, KpiQuery, MetricChoice, MetricStatus, ScoreCell, Scorecard, TargetRow,
-    VendorPage, VendorScore,
+    Choice, ContractInput, DisputeQuery, KpiQuery, MetricChoice, MetricStatus, RiskSeverity, ScoreCell, Scorecard,
+    TargetRow, VendorPage, VendorScore,
 };
-use crate::format::{money_text, thousands, value_text};
+use crate::format::{money_text, value_text};
 use crate::overview::source_freshness;
 use crate::report::{Builder, SCORECARD, long_date, meaning, trend_months};
 use crate::{ApiError, Sightline};
@@ -18,7 +18,7 @@ pub(crate) fn metric_choice(metric: MetricKey, settings: &sightline_engine::Sett
         metric: metric.as_str().into(),
         name: metric.plain_name().into(),
         explanation: meaning(metric, settings),
-        unit: metric.unit().as_str().into(),
+        unit: metric.unit().into(),
         area: metric.area().name().into(),
     }
 }
@@ -33,7 +33,7 @@ fn status_of(word: &str) -> MetricStatus {
 }
 
 fn cost_text(cost: Option<f64>) -> String {
-    cost.map(|cost| format!("{} a month", thousands(cost.round() as u64))).unwrap_or_default()
+    cost.map(|cost| format!("{} a month", money_text(cost))).unwrap_or_default()
 }
 
 /// A contracted time as people say it: "30 min", "4 hours", "5 days".
@@ -60,13 +60,9 @@ impl Sightline {
             .filter_map(|row| {
                 let vendor = computed.company.vendors.iter().find(|vendor| vendor.name == row.vendor)?;
                 let flags = risks.iter().filter(|risk| risk.vendor.as_deref() == Some(vendor.id.as_str()));
-                let (red, amber) =
-                    flags.fold(
-                        (0, 0),
-                        |(red, amber), risk| {
-                            if risk.severity == "red" { (red + 1, amber) } else { (red, amber + 1) }
-                        },
-                    );
+                let (red, amber) = flags.fold((0, 0), |(red, amber), risk| {
+                    if risk.severity == RiskSeverity::Red { (red + 1, amber) } else { (red, amber + 1) }
+                });
                 Some(VendorScore {
                     rank: row.rank,
                     vendor: vendor.id.clone(),
@@ -172,7 +168,7 @@ impl Sightline {
             })
             .unwrap_or_default();
         let compliance_target_text = match contract {
-            Some(contract) => format!("{:.0}% of requests must meet these times.", contract.compliance_target_pct),
+            Some(contract) => format!("{} of requests must meet these times.", Unit::Percent.text(contract.compliance_target_pct)),
             None => "No response or fix times are on record for this vendor.".into(),
         };
         let timezone = Sightline::settings(&self.store())?.timezone;

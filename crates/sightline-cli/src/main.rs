@@ -928,10 +928,10 @@ fn print_kpis(rows: &[KpiRow]) {
         println!(
             "  {:<32} {:>11} {:>11} {:>9} {:>11}",
             row.metric,
-            figure(row.value, &row.unit),
-            figure(row.target, &row.unit),
+            figure(row.value, row.unit.as_str()),
+            figure(row.target, row.unit.as_str()),
             status_word(row.status),
-            figure(row.previous, &row.unit),
+            figure(row.previous, row.unit.as_str()),
         );
     }
 }
@@ -989,11 +989,11 @@ fn print_risks(risks: &[RiskRow]) {
         return;
     }
     for risk in risks {
-        let severity = if risk.severity == "red" { "RED  " } else { "AMBER" };
+        let severity = if risk.severity == sightline_api::RiskSeverity::Red { "RED  " } else { "AMBER" };
         println!("{severity} {}", risk.headline);
         println!("      Why it matters: {}", risk.why);
         println!("      Ask: {}", risk.question);
-        let mut status = format!("{}, first seen {}", risk.state, &risk.first_seen[..10]);
+        let mut status = format!("{}, first seen {}", risk.state.as_str(), &risk.first_seen[..10]);
         if let Some(ack) = &risk.acknowledged {
             status.push_str(&format!("; acknowledged {}: {}", &ack.at[..10], ack.note));
         }

@@ -28,32 +28,63 @@ impl Unit {
 
     /// A figure as an executive reads it, the one way every screen, the
     /// CLI, the charts and the board PDF write it: "78.4%", "41 min",
-    /// "2 h 33 min", "5.3 h", "216 days", "1 day", "12", money "1,740".
-    /// Halves round away from zero, as people round (3.25 h is "3.3 h").
+    /// "2 h 33 min", "2 h", "5.3 h", "216 days", "1 day", "1,234", money
+    /// "1,740". Halves round away from zero, as people round (3.25 h is
+    /// "3.3 h"); thousands are grouped; never "-0". The UI mirrors it
+    /// (`ui/src/lib/format.ts`); both are tested against
+    /// `tests/format-cases.json`.
     pub fn text(self, value: f64) -> String {
         if !value.is_finite() {
             return "no data".into();
         }
         match self {
-            Unit::Percent => format!("{}%", fixed(value, 1)),
-            Unit::Minutes if value.abs() >= 90.0 => {
-                let minutes = value.abs().round() as i64;
-                let sign = if value < 0.0 { "-" } else { "" };
-                format!("{sign}{} h {:02} min", minutes / 60, minutes % 60)
-            }
-            Unit::Minutes => format!("{} min", fixed(value, 0)),
-            Unit::Hours => format!("{} h", fixed(value, 1)),
-            Unit::Days if fixed(value, 0) == "1" || fixed(value, 0) == "-1" => format!("{} day", fixed(value, 0)),
-            Unit::Days => format!("{} days", fixed(value, 0)),
-            Unit::Count => fixed(value, 0),
-            Unit::Money => {
-                let whole = fixed(value, 0);
-                match whole.strip_prefix('-') {
-                    Some(digits) => format!("-{}", thousands(digits.parse().unwrap_or_default())),
-                    None => thousands(whole.parse().unwrap_or_default()),
+            Unit::Percent => format!("{}%", grouped(&fixed(value, 1))),
+            Unit::Minutes => {
+                // Whole minutes first; hours and minutes from 90 on. Never
+                // days: contract clocks count business hours.
+                let minutes = value.abs().round() as u64;
+                let sign = if value < 0.0 && minutes > 0 { "-" } else { "" };
+                match (minutes, minutes % 60) {
+                    (0..90, _) => format!("{sign}{minutes} min"),
+                    (_, 0) => format!("{sign}{} h", thousands(minutes / 60)),
+                    (_, rest) => format!("{sign}{} h {rest} min", thousands(minutes / 60)),
                 }
             }
+            Unit::Hours => format!("{} h", grouped(&fixed(value, 1))),
+            Unit::Days => {
+                let whole = fixed(value, 0);
+                let word = if whole == "1" || whole == "-1" { "day" } else { "days" };
+                format!("{} {word}", grouped(&whole))
+            }
+            Unit::Count | Unit::Money => grouped(&fixed(value, 0)),
         }
+    }
+}
+
+/// A figure whose unit is written as a word (`percent`, `days`), as the
+/// DTOs and the charts carry it: "no data" when missing; a unit Sightline
+/// does not know is written after the number, to one place ("2.5 points").
+pub fn value_text(value: Option<f64>, unit: &str) -> String {
+    match (value, Unit::parse(unit)) {
+        (None, _) => "no data".into(),
+        (Some(value), Some(unit)) => unit.text(value),
+        (Some(value), None) if !value.is_finite() => "no data".into(),
+        (Some(value), None) => {
+            let number = fixed(value, 1);
+            let number = grouped(number.strip_suffix(".0").unwrap_or(&number));
+            if unit.is_empty() { number } else { format!("{number} {unit}") }
+        }
+    }
+}
+
+/// Commas between the thousands of a written number: "-1234.5" is "-1,234.5".
+fn grouped(number: &str) -> String {
+    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |rest| ("-", rest));
+    let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(whole, fraction)| (whole, Some(fraction)));
+    let whole = thousands(whole.parse().unwrap_or_default());
+    match fraction {
+        Some(fraction) => format!("{sign}{whole}.{fraction}"),
+        None => format!("{sign}{whole}"),
     }
 }
 

@@ -104,7 +104,7 @@ fn claim_date(at: DateTime<Utc>, tz: sightline_domain::Tz) -> String {
 }
 
 fn pct(value: f64) -> String {
-    format!("{value:.0}%")
+    Unit::Percent.text(value)
 }
 
 pub(crate) fn plural(count: i64, one: &str, many: &str) -> String {
@@ -160,16 +160,6 @@ pub(crate) fn possessive(name: &str) -> String {
     if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
 }
 
-fn figure(value: f64, unit: Unit) -> String {
-    match unit {
-        Unit::Percent => format!("{value:.1}%"),
-        Unit::Minutes => format!("{value:.0} minutes"),
-        Unit::Hours => format!("{value:.1} hours"),
-        Unit::Days => plural(value as i64, "day", "days"),
-        Unit::Count => format!("{value:.0}"),
-        Unit::Money => format!("{value:.0}"),
-    }
-}
 
 /// One vendor's records, grouped once so that each rule looks only at them.
 #[derive(Default)]
@@ -495,7 +485,7 @@ impl<'a> Rules<'a> {
                 let headline = format!(
                     "{}: {name} got worse three months running, to {} in {}",
                     vendor.name,
-                    figure(latest, metric.unit()),
+                    metric.unit().text(latest),
                     last_month.label()
                 );
                 self.raise(
@@ -527,7 +517,7 @@ impl<'a> Rules<'a> {
                 let headline = format!(
                     "{}: at this rate, {name} will miss its target of {} within {} weeks",
                     vendor.name,
-                    figure(target, metric.unit()),
+                    metric.unit().text(target),
                     self.input.settings.trend_horizon_weeks
                 );
                 self.raise(

@@ -105,18 +105,9 @@ fn register_fonts() {
 }
 
 /// A figure with its unit for labels, written as everywhere else
-/// (`Unit::text`): 97.5% / 42 min / 3.5 h / 12 days / 17.
+/// (`sightline_domain::value_text`): 97.5% / 42 min / 3.5 h / 12 days / 17.
 pub fn format_value(value: f64, unit: &str) -> String {
-    match sightline_domain::Unit::parse(unit) {
-        Some(known) => known.text(value),
-        None if value.is_finite() => with_unit(trimmed(value, 1), unit),
-        None => "no data".to_string(),
-    }
-}
-
-/// A figure for a label that names a round target ("Target 95%"): no needless ".0".
-fn format_compact(value: f64, unit: &str) -> String {
-    with_unit(trimmed(value, 2), unit)
+    sightline_domain::value_text(Some(value), unit)
 }
 
 fn with_unit(number: String, unit: &str) -> String {
@@ -124,16 +115,11 @@ fn with_unit(number: String, unit: &str) -> String {
         "percent" => format!("{number}%"),
         "minutes" => format!("{number} min"),
         "hours" => format!("{number} h"),
+        "days" if number == "1" => "1 day".into(),
         "days" => format!("{number} days"),
         "count" | "" => number,
         other => format!("{number} {other}"),
     }
-}
-
-/// Like `fixed`, without trailing zeros: 12.0 → "12", 3.5 → "3.5".
-fn trimmed(value: f64, decimals: usize) -> String {
-    let text = fixed(value, decimals);
-    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
 }
 
 fn finite(value: Option<f64>) -> Option<f64> {
@@ -545,7 +531,7 @@ fn draw_trend(canvas: &mut Canvas<'_>, chart: &TrendChart) {
     let target_look = Look::new(canvas.px(TEXT_SIZE), TARGET);
     // The label names the target where its line ends.
     let last_target = targets.iter().rev().flatten().next().copied();
-    let target_label = last_target.map(|target| format!("Target {}", format_compact(target, unit)));
+    let target_label = last_target.map(|target| format!("Target {}", format_value(target, unit)));
     let right_room = [
         target_label.as_deref().map(|label| canvas.measure(label, target_look)),
         latest_label.as_deref().map(|label| canvas.measure(label, value_look)),
@@ -847,7 +833,7 @@ fn draw_comparison(canvas: &mut Canvas<'_>, title: &str, unit: &str, bars: &[Bar
     let name_width = names.iter().map(|name| canvas.measure(name, name_look)).fold(0.0, f64::max);
     let bars_left = pad + name_width + canvas.px(12.0);
 
-    // What follows each bar: "78.0 %", a shape and "missed", then the target in grey.
+    // What follows each bar: "78.0%", a shape and "missed", then the target in grey.
     let value_look = Look::new(canvas.px(TEXT_SIZE), INK).bold();
     // A marker sits in this much room after the figure, words after it.
     let marker_room = canvas.px(22.0);
@@ -858,7 +844,7 @@ fn draw_comparison(canvas: &mut Canvas<'_>, title: &str, unit: &str, bars: &[Bar
             Some(value) => (
                 format_value(value, unit),
                 standing_words(bar.standing),
-                finite(bar.target).map(|target| format!("· target {}", format_compact(target, unit))),
+                finite(bar.target).map(|target| format!("· target {}", format_value(target, unit))),
             ),
             None => ("no data".to_string(), None, None),
         })

@@ -131,7 +131,7 @@ fn trend_charts() {
                 "Sep",
                 "Oct",
                 "78.0%",
-                "Target 95%",
+                "Target 95.0%",
             ],
             missed_markers: 6,
             at_risk_markers: 2,
@@ -184,7 +184,7 @@ fn trend_charts() {
                 "Sep",
                 "Oct",
                 "91.0%",
-                "Target 95%",
+                "Target 95.0%",
             ],
             missed_markers: 3,
             at_risk_markers: 1,
@@ -226,7 +226,7 @@ fn trend_charts() {
                 "Jul",
                 "Aug",
                 "78.0%",
-                "Target 95%",
+                "Target 95.0%",
             ],
             missed_markers: 7,
             at_risk_markers: 0,
@@ -345,7 +345,7 @@ fn trend_keeps_a_far_target_on_the_axis() {
     let svg = trend_svg(&trend("Far target", "percent", &[52.0, 55.0, 58.0].map(Some), Some(99.0)), 800, 340);
     let texts = texts(&svg);
     assert!(texts.contains(&"100%".to_string()), "{texts:?}");
-    assert!(texts.contains(&"Target 99%".to_string()), "{texts:?}");
+    assert!(texts.contains(&"Target 99.0%".to_string()), "{texts:?}");
 }
 
 /// Where the `<text>` showing `wanted` is anchored.
@@ -371,14 +371,14 @@ fn trend_labels_keep_clear_of_the_target() {
     // Few periods: the latest figure's label stays beside its point, lifted off the target line.
     let svg = trend_svg(&trend("Close", "percent", &[97.0, 96.0, 95.1].map(Some), Some(95.0)), 800, 340);
     let (_, latest) = text_position(&svg, "95.1%");
-    let (_, target) = text_position(&svg, "Target 95%");
+    let (_, target) = text_position(&svg, "Target 95.0%");
     assert!(target - latest >= 9.0, "the label sits on the target line: {latest} {target}");
 
     // Twelve periods: both labels share the right margin and move apart, the higher figure on top.
     let values = [97.2, 96.8, 97.5, 96.1, 95.6, 94.2, 95.3, 92.5, 90.1, 93.0, 94.0, 94.9];
     let svg = trend_svg(&trend("Close", "percent", &values.map(Some), Some(95.0)), 800, 340);
     let (_, latest) = text_position(&svg, "94.9%");
-    let (_, target) = text_position(&svg, "Target 95%");
+    let (_, target) = text_position(&svg, "Target 95.0%");
     assert!(latest - target >= 18.0, "labels overlap: {latest} {target}");
 }
 
@@ -415,15 +415,15 @@ fn comparison_charts() {
                 "Bluepeak IT Services",
                 "78.0%",
                 "missed",
-                "· target 95%",
+                "· target 95.0%",
                 "Northwind Managed IT",
                 "97.4%",
                 "met",
-                "· target 95%",
+                "· target 95.0%",
                 "Harbour Cloud",
                 "90.6%",
                 "at risk",
-                "· target 90%",
+                "· target 90.0%",
             ],
             met: 1,
             at_risk: 1,

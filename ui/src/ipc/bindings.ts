@@ -7,11 +7,7 @@ export type ActionRow = { owner: string,
 /**
  * `2027-01-31`.
  */
-due: string, 
-/**
- * `open`, `in_progress`, `done` or `accepted`.
- */
-status: string, 
+due: string, status: ActionStatus, 
 /**
  * "in progress", "accepted risk".
  */
@@ -31,15 +27,11 @@ export type ActionInput = { owner: string | null,
  */
 due: string | null, 
 /**
- * `open`, `in_progress`, `done` or `accepted`.
+ * The CLI also takes `in-progress`.
  */
-status: string | null, reason: string | null, };
+status: ActionStatus | null, reason: string | null, };
 
-export type DocumentRow = { id: number, vendor: string, vendor_name: string, 
-/**
- * `soc2`, `pentest`, `restore_test`, `cyber_insurance` or `contract`.
- */
-kind: string, 
+export type DocumentRow = { id: number, vendor: string, vendor_name: string, kind: DocumentKind, 
 /**
  * "SOC 2 report".
  */
@@ -47,11 +39,7 @@ kind_text: string, title: string,
 /**
  * `2026-09-30`.
  */
-issued: string, expires: string | null, file_name: string, bytes: number, sha256: string, 
-/**
- * `current`, `expiring`, `expired` or `old`.
- */
-state: string, 
+issued: string, expires: string | null, file_name: string, bytes: number, sha256: string, state: DocumentState, 
 /**
  * "expired on 3 March 2026".
  */
@@ -61,7 +49,11 @@ state_text: string,
  */
 added_at: string, };
 
-export type DocumentInput = { vendor: string, kind: string, 
+export type DocumentInput = { vendor: string, 
+/**
+ * The CLI also takes the words it lists.
+ */
+kind: DocumentKind, 
 /**
  * A title; made from the vendor, kind and date when empty.
  */
@@ -91,6 +83,22 @@ export type ApiError = { code: ErrorCode, message: string, };
 
 export type MetricStatus = "met" | "at_risk" | "missed" | "no_target";
 
+export type MetricUnit = "percent" | "minutes" | "hours" | "days" | "count" | "money";
+
+export type RiskSeverity = "amber" | "red";
+
+export type RiskState = "new" | "ongoing" | "returning" | "resolved";
+
+export type ActionStatus = "open" | "in_progress" | "done" | "accepted";
+
+export type DocumentKind = "soc2" | "pentest" | "restore_test" | "cyber_insurance" | "contract";
+
+export type DocumentState = "current" | "expiring" | "expired" | "old";
+
+export type VendorKind = "msp" | "cloud" | "security" | "internal" | "other";
+
+export type ThresholdUnit = "percent" | "points" | "days" | "hours" | "weeks";
+
 export type KpiQuery = { 
 /**
  * A vendor id, `all`, or none for every vendor and `all`.
@@ -113,11 +121,7 @@ metric: string, metric_name: string,
 /**
  * `2026-10` or `2026-Q3`.
  */
-period: string, value: number | null, 
-/**
- * percent, minutes, hours, days or count.
- */
-unit: string, target: number | null, status: MetricStatus, previous: number | null, 
+period: string, value: number | null, unit: MetricUnit, target: number | null, status: MetricStatus, previous: number | null, 
 /**
  * Source ids the value was computed from.
  */
@@ -275,7 +279,7 @@ age_text: string,
  */
 staleness_hours: number | null, stale: boolean, last_error: string | null, };
 
-export type EvidenceRow = { metric: string, metric_name: string, period: string, value: number | null, target: number | null, unit: string, };
+export type EvidenceRow = { metric: string, metric_name: string, period: string, value: number | null, target: number | null, unit: MetricUnit, };
 
 export type AcknowledgementRow = { note: string, 
 /**
@@ -287,11 +291,7 @@ export type RiskRow = {
 /**
  * Stable across recomputations: `rule:subject`.
  */
-id: string, rule: string, 
-/**
- * `red` or `amber`.
- */
-severity: string, vendor: string | null, vendor_name: string | null, headline: string, why: string, question: string, evidence: Array<EvidenceRow>, 
+id: string, rule: string, severity: RiskSeverity, vendor: string | null, vendor_name: string | null, headline: string, why: string, question: string, evidence: Array<EvidenceRow>, 
 /**
  * Records behind the flag, as `source:record`.
  */
@@ -299,11 +299,7 @@ records: Array<string>,
 /**
  * RFC 3339.
  */
-first_seen: string, last_seen: string, resolved_at: string | null, 
-/**
- * `new`, `ongoing`, `returning` or `resolved`.
- */
-state: string, acknowledged: AcknowledgementRow | null, 
+first_seen: string, last_seen: string, resolved_at: string | null, state: RiskState, acknowledged: AcknowledgementRow | null, 
 /**
  * Who owns the response to it, by when, and where it stands.
  */
@@ -465,11 +461,7 @@ export type MetricChoice = { metric: string,
 /**
  * "How fast urgent tickets get a first answer".
  */
-name: string, explanation: string, 
-/**
- * percent, minutes, hours, days or count.
- */
-unit: string, 
+name: string, explanation: string, unit: MetricUnit, 
 /**
  * The area it belongs to, from the catalogue: Service levels, Security hygiene, Identity and access,
  * Resilience or Vendors.
@@ -743,9 +735,9 @@ last_sync_text: string, last_error: string | null, records: number, };
 
 export type VendorInput = { id: string, name: string, 
 /**
- * msp, cloud, security, internal or other.
+ * The CLI also takes the words it lists.
  */
-kind: string, monthly_cost: number | null, 
+kind: VendorKind, monthly_cost: number | null, 
 /**
  * `2026-03-14`.
  */
@@ -767,11 +759,7 @@ export type ConnectionTest = { ok: boolean,
  */
 message: string, };
 
-export type ThresholdRow = { key: string, name: string, explanation: string, value: number, default: number, 
-/**
- * percent, points, days, hours or weeks.
- */
-unit: string, };
+export type ThresholdRow = { key: string, name: string, explanation: string, value: number, default: number, unit: ThresholdUnit, };
 
 export type BackupStatus = { 
 /**

@@ -20,6 +20,27 @@ import {
   thousands,
   upperFirst,
 } from "./format";
+// The one table of cases the backend's formatter is tested against too
+// (crates/sightline-domain/tests/format_cases.rs), so the two cannot drift.
+import formatCasesJson from "../../../crates/sightline-domain/tests/it/format-cases.json";
+
+interface FormatCase {
+  value: number | null;
+  unit: string;
+  text: string;
+}
+
+function isFormatCase(item: unknown): item is FormatCase {
+  if (typeof item !== "object" || item === null) return false;
+  const { value, unit, text } = item as Record<string, unknown>;
+  return (value === null || typeof value === "number") && typeof unit === "string" && typeof text === "string";
+}
+
+const parsed: unknown = formatCasesJson;
+if (!Array.isArray(parsed) || !parsed.every(isFormatCase)) {
+  throw new Error("format-cases.json must be an array of {value: number | null, unit: string, text: string}");
+}
+const formatCases: FormatCase[] = parsed;
 
 describe("words", () => {
   it("capitalises the first letter only", () => {
@@ -76,37 +97,32 @@ describe("numbers", () => {
     expect(decimal(1250.456)).toBe("1,250.46");
   });
 
-  it("formats figures with their unit", () => {
-    expect(formatValue(78.4, "percent")).toBe("78.4%");
-    expect(formatValue(95, "percent")).toBe("95.0%");
-    expect(formatValue(41, "minutes")).toBe("41 min");
-    expect(formatValue(125, "minutes")).toBe("2 h 05 min");
-    expect(formatValue(5.23, "hours")).toBe("5.2 h");
-    // Whole days and counts, halves away from zero, as the backend writes them.
-    expect(formatValue(0.6, "days")).toBe("1 day");
-    expect(formatValue(3.5, "days")).toBe("4 days");
-    expect(formatValue(-2.5, "count")).toBe("-3");
-    expect(formatValue(-0.2, "days")).toBe("0 days");
-    expect(formatValue(216, "days")).toBe("216 days");
-    expect(formatValue(1, "days")).toBe("1 day");
-    expect(formatValue(12, "count")).toBe("12");
-    expect(formatValue(3, "tickets")).toBe("3 tickets");
-    expect(formatValue(null, "percent")).toBe("no data");
-    expect(formatTarget(null, "count")).toBe("—");
-    expect(formatTarget(30, "minutes")).toBe("30 min");
+  it("writes every case of the shared table as the backend does", () => {
+    expect(formatCases.length).toBeGreaterThan(0);
+    for (const { value, unit, text } of formatCases) {
+      expect(formatValue(value, unit), `${value} ${unit}`).toBe(text);
+    }
   });
 
-  it("writes money in whole units with thousands separators and no symbol", () => {
-    expect(formatValue(1740, "money")).toBe("1,740");
-    expect(formatValue(1359.97, "money")).toBe("1,360");
-    expect(formatValue(18400.4, "money")).toBe("18,400");
-    expect(formatValue(999, "money")).toBe("999");
-    expect(formatValue(0, "money")).toBe("0");
-    expect(formatValue(0.4, "money")).toBe("0");
-    expect(formatValue(-0.4, "money")).toBe("0");
-    expect(formatValue(-1250.5, "money")).toBe("-1,251");
-    expect(formatValue(null, "money")).toBe("no data");
+  it("covers every unit the backend knows in the shared table", () => {
+    const units = new Set(formatCases.map((c) => c.unit));
+    for (const unit of ["percent", "minutes", "hours", "days", "count", "money"]) {
+      expect(units.has(unit), unit).toBe(true);
+      expect(formatCases.some((c) => c.unit === unit && c.value === null), `${unit} missing`).toBe(true);
+    }
+  });
+
+  it("says 'no data' for a figure that is not a number", () => {
+    expect(formatValue(Number.NaN, "percent")).toBe("no data");
+    expect(formatValue(Number.POSITIVE_INFINITY, "count")).toBe("no data");
+    expect(formatValue(Number.NEGATIVE_INFINITY, "money")).toBe("no data");
+  });
+
+  it("writes a missing target as a dash", () => {
+    expect(formatTarget(null, "count")).toBe("—");
+    expect(formatTarget(30, "minutes")).toBe("30 min");
     expect(formatTarget(0, "money")).toBe("0");
+    expect(formatTarget(95, "percent")).toBe("95.0%");
   });
 
   it("says lengths of time the way people do", () => {

@@ -59,40 +59,73 @@ export function decimal(value: number): string {
   return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
 }
 
+// ---- metric values ----
+//
+// The mirror of the backend's one formatter (`sightline_domain::value_text`
+// and `Unit::text`), which the CLI, the charts and the board PDF use. Both
+// are tested against the same table of cases,
+// crates/sightline-domain/tests/it/format-cases.json: change a rule here, there
+// and in that table together.
+
 /**
- * A figure with its unit, the way the backend writes them: "78.4%",
- * "41 min", "2 h 05 min", "5.2 h", "216 days", "12", money as "1,740";
- * "no data" when missing.
+ * `value` to `decimals` places, halves away from zero (as people round: 3.25
+ * is "3.3"), never "-0"; the same arithmetic as the backend's `fixed`.
+ */
+function fixed(value: number, decimals: number): string {
+  const power = 10 ** decimals;
+  const rounded = (Math.sign(value) * Math.round(Math.abs(value) * power)) / power;
+  return (rounded === 0 ? 0 : rounded).toFixed(decimals);
+}
+
+/** Commas between the thousands of a written number: "-1234.5" → "-1,234.5". */
+function grouped(number: string): string {
+  const [whole, fraction] = number.split(".");
+  const withCommas = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return fraction === undefined ? withCommas : `${withCommas}.${fraction}`;
+}
+
+/** "3.0" → "3", "2.50" → "2.5": no needless zeros after the point. */
+function trimmed(number: string): string {
+  return number.includes(".") ? number.replace(/0+$/, "").replace(/\.$/, "") : number;
+}
+
+/**
+ * A metric's figure with its unit, the one way every screen, the CLI, the
+ * charts and the board PDF write it: "78.4%", "41 min", "1 h 35 min", "2 h",
+ * "1.5 h", "12 days", "1 day", "1,234", money "1,740" (whole units of the
+ * company's own currency, no symbol); "no data" when missing. Halves round
+ * away from zero; thousands are grouped with commas; never "-0". A unit it
+ * does not know is written after the number: "2.5 points".
  */
 export function formatValue(value: number | null, unit: string): string {
   if (value === null || !Number.isFinite(value)) return "no data";
   switch (unit) {
     case "percent":
-      return `${value.toFixed(1)}%`;
+      return `${grouped(fixed(value, 1))}%`;
     case "minutes": {
-      if (value >= 90) {
-        const minutes = Math.round(value);
-        return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
-      }
-      return `${Math.round(value)} min`;
+      // Whole minutes first, then hours and minutes from 90 minutes up:
+      // "89 min", "1 h 30 min", "2 h". Minutes stay in hours however long
+      // (a contract's business day is not 24 hours).
+      const minutes = Math.round(Math.abs(value));
+      const sign = value < 0 && minutes > 0 ? "-" : "";
+      if (minutes < 90) return `${sign}${minutes} min`;
+      const hours = grouped(String(Math.floor(minutes / 60)));
+      const rest = minutes % 60;
+      return rest === 0 ? `${sign}${hours} h` : `${sign}${hours} h ${rest} min`;
     }
     case "hours":
-      return `${value.toFixed(1)} h`;
+      return `${grouped(fixed(value, 1))} h`;
     case "days": {
-      // Whole days, halves away from zero, as the backend writes them.
-      const whole = Math.sign(value) * Math.round(Math.abs(value)) || 0;
-      return Math.abs(whole) === 1 ? `${whole} day` : `${whole} days`;
+      const whole = fixed(value, 0);
+      return whole === "1" || whole === "-1" ? `${whole} day` : `${grouped(whole)} days`;
     }
     case "count":
-      return `${Math.sign(value) * Math.round(Math.abs(value)) || 0}`;
-    case "money": {
-      // Whole units of the company's currency, halves away from zero as the
-      // backend rounds them; no symbol, since the currency is the company's own.
-      const whole = Math.sign(value) * Math.round(Math.abs(value));
-      return thousands(whole);
+    case "money":
+      return grouped(fixed(value, 0));
+    default: {
+      const number = grouped(trimmed(fixed(value, 1)));
+      return unit === "" ? number : `${number} ${unit}`;
     }
-    default:
-      return unit ? `${value} ${unit}` : `${value}`;
   }
 }
 

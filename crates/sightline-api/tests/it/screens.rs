@@ -244,7 +244,7 @@ fn a_contract_is_saved_into_the_configuration_file_and_the_page_shows_it() {
     let page = app.vendor_page("quayside", None).unwrap();
     assert_eq!(page.contract, contract);
     assert_eq!(page.hours_text, "Business hours: Mon-Fri 08:00-18:00 (Europe/London); holidays 25 December 2026.");
-    assert_eq!(page.compliance_target_text, "90% of requests must meet these times.");
+    assert_eq!(page.compliance_target_text, "90.0% of requests must meet these times.");
     assert!(page.credits_text.starts_with("Service credits: 1.5% of the monthly cost"), "{}", page.credits_text);
     let clocks: Vec<(&str, &str)> =
         page.targets.iter().map(|row| (row.priority.as_str(), row.clock_text.as_str())).collect();

@@ -149,7 +149,7 @@ fn the_quarterly_board_report_is_a_complete_sealed_pdf() {
         "Claim 414 in service credits from Bluepeak IT Services for Q3 2026",
         "Decide whether to escalate: the action on \"Stratus Cloud Hosting has not proven a backup can be restored for \
          163 days; good practice is every 90\" (Head of IT) was due 15 September 2026 and is still open.",
-        "Confirm that the board accepts \"One engineer fixed 62% of Bluepeak IT Services' tickets in September 2026\": \
+        "Confirm that the board accepts \"One engineer fixed 62.1% of Bluepeak IT Services' tickets in September 2026\": \
          Bluepeak is hiring a second senior engineer in January; accepted until then.",
         "The five most serious risks",
         "Almost certain",

@@ -145,7 +145,7 @@ fn sla_below_target() {
         &[(
             "sla_below_target:acme:response",
             FlagSeverity::Amber,
-            "Acme IT answered 90% of tickets on time in October 2026; the contract promises 95%",
+            "Acme IT answered 90.0% of tickets on time in October 2026; the contract promises 95.0%",
         )],
     );
     company.records.tickets = october_tickets(20, 5);
@@ -155,7 +155,7 @@ fn sla_below_target() {
         &[(
             "sla_below_target:acme:response",
             FlagSeverity::Red,
-            "Acme IT answered 75% of tickets on time in October 2026; the contract promises 95%",
+            "Acme IT answered 75.0% of tickets on time in October 2026; the contract promises 95.0%",
         )],
     );
     // Four tickets are too few to judge a month by.
@@ -383,7 +383,7 @@ fn patches() {
         &[(
             "patch_compliance:acme",
             FlagSeverity::Amber,
-            "Only 90% of Acme IT's devices have their security updates on time; the target is 95%",
+            "Only 90.0% of Acme IT's devices have their security updates on time; the target is 95.0%",
         )],
     );
     check(
@@ -402,7 +402,7 @@ fn patches() {
         &[(
             "patch_compliance:acme",
             FlagSeverity::Red,
-            "Only 80% of Acme IT's devices have their security updates on time; the target is 95%",
+            "Only 80.0% of Acme IT's devices have their security updates on time; the target is 95.0%",
         )],
     );
 }
@@ -515,13 +515,13 @@ fn key_person_dependency() {
     check(
         &company,
         "key_person",
-        &[("key_person:acme", FlagSeverity::Amber, "One engineer fixed 53% of Acme IT's tickets in October 2026")],
+        &[("key_person:acme", FlagSeverity::Amber, "One engineer fixed 53.3% of Acme IT's tickets in October 2026")],
     );
     company.records.tickets = with_busiest(22);
     check(
         &company,
         "key_person",
-        &[("key_person:acme", FlagSeverity::Red, "One engineer fixed 73% of Acme IT's tickets in October 2026")],
+        &[("key_person:acme", FlagSeverity::Red, "One engineer fixed 73.3% of Acme IT's tickets in October 2026")],
     );
 }
 
@@ -644,7 +644,7 @@ fn the_providers_own_sla_report_against_the_tickets() {
         &[(
             "reported_sla_mismatch:acme",
             FlagSeverity::Amber,
-            "Acme IT says 100% of October 2026 tickets met the SLA; by the contract 80% did (4 disputed)",
+            "Acme IT says 100.0% of October 2026 tickets met the SLA; by the contract 80.0% did (4 disputed)",
         )],
     );
     // Within five points: no flag.

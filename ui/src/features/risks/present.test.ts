@@ -111,7 +111,6 @@ describe("risk wording", () => {
   it("names states and dates plainly", () => {
     expect(stateLabel("returning")).toBe("Back again");
     expect(stateLabel("resolved")).toBe("No longer flagged");
-    expect(stateLabel("snoozed")).toBe("Snoozed");
     expect(sinceLine(flags[0], "UTC")).toBe("Flagged since 3 Oct 2026");
     expect(sinceLine(flags[3], "UTC")).toBe("Flagged from 3 Oct 2026 until 1 Nov 2026");
   });

@@ -1,8 +1,8 @@
 // Presentation rules for the Risks screen: which flags a filter shows, how
 // they are grouped, how their evidence and dates are said in words, and
 // who owns the action on each and whether it is late.
-import type { ActionInput, ActionRow, RiskRow } from "../../ipc/bindings";
-import { daysBetween, isDay, listWords, longDay, plural, shortDate, upperFirst } from "../../lib/format";
+import type { ActionInput, ActionRow, ActionStatus, RiskRow, RiskSeverity, RiskState } from "../../ipc/bindings";
+import { daysBetween, isDay, listWords, longDay, plural, shortDate } from "../../lib/format";
 
 export type RiskFilter = "open" | "new" | "acknowledged" | "resolved";
 
@@ -53,7 +53,7 @@ export function filterCounts(risks: RiskRow[]): Record<RiskFilter, number> {
   };
 }
 
-export type GroupId = "red" | "amber" | "resolved";
+export type GroupId = RiskSeverity | "resolved";
 
 export interface RiskGroup {
   id: GroupId;
@@ -104,7 +104,7 @@ export function countLine(risks: RiskRow[], filter: RiskFilter): string {
 }
 
 /** How a flag's state is said: "New", "Ongoing", "Back again", "No longer flagged". */
-export function stateLabel(state: string): string {
+export function stateLabel(state: RiskState): string {
   switch (state) {
     case "new":
       return "New";
@@ -114,8 +114,6 @@ export function stateLabel(state: string): string {
       return "Back again";
     case "resolved":
       return "No longer flagged";
-    default:
-      return upperFirst(state);
   }
 }
 
@@ -161,20 +159,24 @@ export function gridLine(risk: RiskRow): string {
 
 // ---- the action on a flag ----
 
+/** What each status is called, in the order the form offers them. */
+const actionStatusLabels: Record<ActionStatus, string> = {
+  open: "Open",
+  in_progress: "In progress",
+  done: "Done",
+  accepted: "Accepted risk",
+};
+
 /** The statuses an action can have, as the form offers them. */
-export const actionStatuses: { value: string; label: string }[] = [
-  { value: "open", label: "Open" },
-  { value: "in_progress", label: "In progress" },
-  { value: "done", label: "Done" },
-  { value: "accepted", label: "Accepted risk" },
-];
+export const actionStatuses: { value: ActionStatus; label: string }[] = Object.entries(actionStatusLabels).map(
+  ([value, label]) => ({ value: value as ActionStatus, label }),
+);
 
 /** An action's status in words: "in progress", "accepted risk". */
 export function actionStatusWords(action: ActionRow): string {
   const said = action.status_text.trim();
   if (said !== "") return said;
-  const known = actionStatuses.find((choice) => choice.value === action.status);
-  return known ? known.label.toLowerCase() : action.status.replace(/_/g, " ");
+  return actionStatusLabels[action.status].toLowerCase();
 }
 
 /** "Head of IT, due 2 December 2026 — in progress". */
@@ -211,7 +213,7 @@ export interface ActionDraft {
   owner: string;
   /** `2027-01-31`, or "" while none is chosen. */
   due: string;
-  status: string;
+  status: ActionStatus;
   reason: string;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SettingsView, ThresholdRow } from "../../ipc/bindings";
+import type { SettingsView, ThresholdRow, ThresholdUnit } from "../../ipc/bindings";
 import {
   groupThresholds,
   hasChanges,
@@ -14,7 +14,7 @@ import {
   valueText,
 } from "./present";
 
-function threshold(key: string, value: number, unit = "percent", fallback = value): ThresholdRow {
+function threshold(key: string, value: number, unit: ThresholdUnit = "percent", fallback = value): ThresholdRow {
   return { key, name: key.replace(/_/g, " "), explanation: "", value, default: fallback, unit };
 }
 

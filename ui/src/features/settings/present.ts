@@ -1,7 +1,7 @@
 // Presentation rules for the Settings screen: thresholds grouped the way the
 // Overview groups its areas, values said with their units, and the form's
 // draft checked and turned into what the backend takes.
-import type { SettingsInput, SettingsView, ThresholdRow } from "../../ipc/bindings";
+import type { SettingsInput, SettingsView, ThresholdRow, ThresholdUnit } from "../../ipc/bindings";
 import { decimal, plural } from "../../lib/format";
 
 export interface ThresholdGroup {
@@ -49,19 +49,21 @@ export function groupThresholds(rows: ThresholdRow[]): ThresholdGroup[] {
 }
 
 /** The unit beside a threshold's input. */
-export function unitLabel(unit: string): string {
+export function unitLabel(unit: ThresholdUnit): string {
   switch (unit) {
     case "percent":
       return "%";
     case "points":
       return "percentage points";
-    default:
+    case "days":
+    case "hours":
+    case "weeks":
       return unit;
   }
 }
 
 /** A threshold's value with its unit: "95%", "5 points", "1 day", "14 days". */
-export function valueText(value: number, unit: string): string {
+export function valueText(value: number, unit: ThresholdUnit): string {
   switch (unit) {
     case "percent":
       return `${decimal(value)}%`;
@@ -73,18 +75,16 @@ export function valueText(value: number, unit: string): string {
       return plural(value, "hour", "hours", decimal);
     case "weeks":
       return plural(value, "week", "weeks", decimal);
-    default:
-      return `${decimal(value)} ${unit}`.trim();
   }
 }
 
 /** How finely a threshold may be set: whole days, hours and weeks; tenths of a percent. */
-export function inputStep(unit: string): string {
+export function inputStep(unit: ThresholdUnit): string {
   return unit === "percent" || unit === "points" ? "0.1" : "1";
 }
 
 /** The most a threshold may be, when there is a limit. */
-export function inputMax(unit: string): number | undefined {
+export function inputMax(unit: ThresholdUnit): number | undefined {
   return unit === "percent" || unit === "points" ? 100 : undefined;
 }
 

@@ -98,7 +98,7 @@ describe("words", () => {
 
   it("says vendor facts plainly", () => {
     expect(vendorKindLabel("msp")).toBe("Managed service provider");
-    expect(vendorKindLabel("unknown")).toBe("unknown");
+    expect(vendorKindLabel("internal")).toBe("Internal IT team");
     expect(costText(4200)).toBe("4,200 a month");
     expect(costText(99.5)).toBe("99.5 a month");
     expect(costText(null)).toBe("");

@@ -10,6 +10,7 @@ import type {
   SyncSourceResult,
   SyncSummary,
   VendorInput,
+  VendorKind,
 } from "../../ipc/bindings";
 import { decimal, fullStop, MONTHS, plural, thousands, upperFirst } from "../../lib/format";
 
@@ -36,16 +37,21 @@ export function sentence(text: string): string {
 
 // ---- vendors ----
 
-export const vendorKinds: { kind: string; label: string }[] = [
-  { kind: "msp", label: "Managed service provider" },
-  { kind: "cloud", label: "Cloud service" },
-  { kind: "security", label: "Security service" },
-  { kind: "internal", label: "Internal IT team" },
-  { kind: "other", label: "Other supplier" },
-];
+/** What each kind of vendor is called, in the order the form offers them. */
+const vendorKindLabels: Record<VendorKind, string> = {
+  msp: "Managed service provider",
+  cloud: "Cloud service",
+  security: "Security service",
+  internal: "Internal IT team",
+  other: "Other supplier",
+};
 
-export function vendorKindLabel(kind: string): string {
-  return vendorKinds.find((choice) => choice.kind === kind)?.label ?? kind;
+export const vendorKinds: { kind: VendorKind; label: string }[] = Object.entries(vendorKindLabels).map(
+  ([kind, label]) => ({ kind: kind as VendorKind, label }),
+);
+
+export function vendorKindLabel(kind: VendorKind): string {
+  return vendorKindLabels[kind];
 }
 
 /** "4,200 a month", or "" when no cost is recorded. */
@@ -93,7 +99,7 @@ export function slugFor(name: string): string {
 export interface VendorDraft {
   id: string;
   name: string;
-  kind: string;
+  kind: VendorKind;
   monthly_cost: string;
   last_review: string;
 }

@@ -4,6 +4,7 @@ import type {
   DisputeRow,
   Disputes,
   DocumentRow,
+  EvidenceRow,
   KpiRow,
   MetricChoice,
   ReviewRow,
@@ -355,7 +356,7 @@ describe("vendor page route", () => {
     expect(riskDisputesHref(risk({ last_seen: "2027-01-03T07:00:00+00:00" }))).toBe(
       "#vendors/bluepeak/disputes/2026-12",
     );
-    const evidence = [
+    const evidence: EvidenceRow[] = [
       { metric: "sla_response_compliance_pct", metric_name: "", period: "2026-09", value: 81, target: 95, unit: "percent" },
     ];
     expect(riskDisputesHref(risk({ evidence }))).toBe("#vendors/bluepeak/disputes/2026-09");
@@ -618,7 +619,7 @@ describe("evidence on file", () => {
       "Penetration test report",
     );
     expect(documentKind(documentRow({ kind: "restore_test", kind_text: "" }))).toBe("Restore test record");
-    expect(documentKind(documentRow({ kind: "iso_27001", kind_text: "" }))).toBe("Iso 27001");
+    expect(documentKind(documentRow({ kind: "cyber_insurance", kind_text: "" }))).toBe("Cyber insurance certificate");
   });
 
   it("says a document's standing as a badge: expired missed, expiring or old at risk, current met", () => {
@@ -626,7 +627,6 @@ describe("evidence on file", () => {
     expect(documentLook(documentRow({ state: "expiring" }))).toEqual({ status: "at_risk", label: "Expires soon" });
     expect(documentLook(documentRow({ state: "old" }))).toEqual({ status: "at_risk", label: "Too old" });
     expect(documentLook(documentRow({ state: "current" }))).toEqual({ status: "met", label: "Current" });
-    expect(documentLook(documentRow({ state: "withdrawn" }))).toEqual({ status: "no_target", label: "Withdrawn" });
   });
 
   it("names the file behind a document with its size", () => {

@@ -5,6 +5,7 @@ import type {
   DisputeRow,
   Disputes,
   DocumentInput,
+  DocumentKind,
   DocumentRow,
   KpiRow,
   MetricChoice,
@@ -499,20 +500,25 @@ export function sourceTargetsNote(page: VendorPage, draft: ContractDraft): strin
 
 // ---- evidence on file ----
 
+/** What each kind of document is called, in the order the form offers them. */
+const evidenceKindLabels: Record<DocumentKind, string> = {
+  soc2: "SOC 2 report",
+  pentest: "Penetration test report",
+  restore_test: "Restore test record",
+  cyber_insurance: "Cyber insurance certificate",
+  contract: "Contract",
+};
+
 /** The kinds of document that can be put on file, as the form offers them. */
-export const evidenceKinds: { value: string; label: string }[] = [
-  { value: "soc2", label: "SOC 2 report" },
-  { value: "pentest", label: "Penetration test report" },
-  { value: "restore_test", label: "Restore test record" },
-  { value: "cyber_insurance", label: "Cyber insurance certificate" },
-  { value: "contract", label: "Contract" },
-];
+export const evidenceKinds: { value: DocumentKind; label: string }[] = Object.entries(evidenceKindLabels).map(
+  ([value, label]) => ({ value: value as DocumentKind, label }),
+);
 
 /** What kind of document it is, starting with a capital: "SOC 2 report", "Penetration test report". */
 export function documentKind(doc: DocumentRow): string {
   const said = doc.kind_text.trim();
   if (said !== "") return upperFirst(said);
-  return evidenceKinds.find((kind) => kind.value === doc.kind)?.label ?? upperFirst(doc.kind.replace(/_/g, " "));
+  return evidenceKindLabels[doc.kind];
 }
 
 export interface DocumentLook {
@@ -533,8 +539,6 @@ export function documentLook(doc: DocumentRow): DocumentLook {
       return { status: "at_risk", label: "Too old" };
     case "current":
       return { status: "met", label: "Current" };
-    default:
-      return { status: "no_target", label: upperFirst(doc.state.replace(/_/g, " ")) || "Not known" };
   }
 }
 
@@ -572,7 +576,7 @@ export const noFileChosen = "No file was chosen, so nothing was put on file.";
 
 /** The form that puts a document on file, as typed. */
 export interface DocumentDraft {
-  kind: string;
+  kind: DocumentKind;
   /** `2026-09-30`, or "" while none is chosen. */
   issued: string;
   /** `2027-09-30`, or "" for no expiry date. */

@@ -1,0 +1,34 @@
+//! The one formatter against the table of cases the UI's mirror
+//! (`ui/src/lib/format.ts`) is tested against too, so the two cannot drift.
+
+use serde::Deserialize;
+use sightline_domain::{Unit, value_text};
+
+#[derive(Deserialize)]
+struct Case {
+    value: Option<f64>,
+    unit: String,
+    text: String,
+}
+
+#[test]
+fn every_value_is_written_as_the_shared_table_says() {
+    let cases: Vec<Case> = serde_json::from_str(include_str!("format-cases.json")).unwrap();
+    assert_eq!(cases.len(), 81);
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|case| value_text(case.value, &case.unit) != case.text)
+        .map(|case| {
+            format!("{:?} {}: {} (table: {})", case.value, case.unit, value_text(case.value, &case.unit), case.text)
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    for unit in Unit::ALL {
+        assert!(cases.iter().any(|case| case.unit == unit.as_str() && case.value.is_some()), "{unit:?} has no case");
+        assert!(
+            cases.iter().any(|case| case.unit == unit.as_str() && case.value.is_none()),
+            "{unit:?}: no missing case"
+        );
+    }
+    assert_eq!(Unit::Minutes.text(f64::NAN), "no data");
+}

@@ -1,0 +1,3 @@
+//! The integration tests of sightline-domain, in one binary.
+
+mod format;
