@@ -13,7 +13,7 @@ as_root() {
 
 packages=(
   build-essential pkg-config file curl ca-certificates perl
-  libwebkit2gtk-4.1-dev libdbus-1-dev
+  libwebkit2gtk-4.1-dev libdbus-1-dev libssl-dev
 )
 if $want_test_tools; then
   packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf minisign)
