@@ -278,7 +278,7 @@ pub struct Tile {
     /// "78.4%", "216 days", "2 of 4".
     pub value_text: String,
     pub target: Option<f64>,
-    /// "target 95% or more".
+    /// "target 95.0% or more".
     pub target_text: String,
     pub status: MetricStatus,
     pub trend: Trend,
@@ -403,7 +403,8 @@ pub struct ActionInput {
     pub owner: Option<String>,
     /// `2027-01-31`.
     pub due: Option<String>,
-    /// The CLI also takes `in-progress`.
+    /// A String in Rust: the API also takes the CLI's spellings
+    /// (`in-progress`, `accepted risk`).
     #[ts(as = "Option<ActionStatus>")]
     pub status: Option<String>,
     pub reason: Option<String>,
@@ -845,7 +846,7 @@ pub struct SourceInput {
 pub struct VendorInput {
     pub id: String,
     pub name: String,
-    /// The CLI also takes the words it lists.
+    /// A String in Rust: `save_vendor` checks it and names the words it takes.
     #[ts(as = "VendorKind")]
     pub kind: String,
     pub monthly_cost: Option<f64>,
@@ -988,7 +989,7 @@ pub struct DocumentRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DocumentInput {
     pub vendor: String,
-    /// The CLI also takes the words it lists.
+    /// A String in Rust: the API also takes the CLI's spellings (`pen test`, `insurance`).
     #[ts(as = "DocumentKind")]
     pub kind: String,
     /// A title; made from the vendor, kind and date when empty.

@@ -19,6 +19,24 @@ pub fn figure_text(value: Option<f64>, unit: &str) -> String {
     }
 }
 
+/// A figure shown with its target: never the same text as a target it
+/// missed or beat ("94.96%" beside 95%, `Unit::text_beside`).
+pub fn beside_text(value: Option<f64>, target: Option<f64>, unit: Unit) -> String {
+    match (value, target) {
+        (Some(value), Some(target)) => unit.text_beside(value, target),
+        _ => value_text(value, unit),
+    }
+}
+
+/// A figure beside its target, as the CLI's tables show it: never the
+/// same text as a target it missed (`Unit::text_beside`).
+pub fn figure_beside(value: Option<f64>, target: Option<f64>, unit: &str) -> String {
+    match (value, target, Unit::parse(unit)) {
+        (Some(value), Some(target), Some(unit)) => unit.text_beside(value, target),
+        _ => figure_text(value, unit),
+    }
+}
+
 /// An amount in the company's currency, to the whole unit: "1,740".
 pub fn money_text(value: f64) -> String {
     Unit::Money.text(value)
@@ -54,7 +72,7 @@ mod tests {
         assert_eq!(value_text(Some(1.0), Unit::Days), "1 day");
         assert_eq!(value_text(None, Unit::Count), "no data");
         assert_eq!(value_text(Some(3.25), Unit::Hours), "3.3 h");
-        assert_eq!(value_text(Some(99.95), Unit::Percent), "100.0%");
+        assert_eq!(value_text(Some(99.95), Unit::Percent), "99.95%");
         assert_eq!(value_text(Some(-0.04), Unit::Days), "0 days");
         assert_eq!(value_text(Some(1740.4), Unit::Money), "1,740");
         assert_eq!(value_text(Some(-1234567.0), Unit::Money), "-1,234,567");

@@ -44,7 +44,7 @@ pub use bindings::typescript_bindings;
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use export::{ExportDone, ExportFormat};
-pub use format::figure_text;
+pub use format::{figure_beside, figure_text};
 pub use settings::DEFAULT_LOCK_MINUTES;
 pub use sightline_demo::Scale;
 pub use sightline_domain::Secret;

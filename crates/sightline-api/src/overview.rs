@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use sightline_domain::{Direction, MetricKey, MetricValue, Period, Scope, SourceInfo, Status};
 
 use crate::dto::{MetricStatus, Overview, RiskSeverity, SourceFreshness, Tile, TileArea, Trend};
-use crate::format::{age_text, money_text, thousands, value_text};
+use crate::format::{age_text, beside_text, money_text, thousands, value_text};
 use crate::kpis::Computed;
 use crate::{ApiError, Sightline};
 
@@ -169,7 +169,7 @@ impl Computed {
             measure: spec.metric.plain_name().into(),
             metric: Some(spec.metric.as_str().into()),
             value: figure,
-            value_text: value_text(figure, unit),
+            value_text: beside_text(figure, value.and_then(|value| value.target), unit),
             target: value.and_then(|value| value.target),
             target_text: target_text(spec.metric, value.and_then(|value| value.target)),
             // The area is only as healthy as its weakest vendor: one vendor's

@@ -15,7 +15,7 @@ use sightline_store::{NewReport, StoredReport};
 
 use crate::dto::{ArchivedReport, ClaimVerdict, MetricStatus, ReportComparison, ReportQuery, RiskSeverity, RiskState};
 use crate::error::ErrorCode;
-use crate::format::value_text;
+use crate::format::{beside_text, value_text};
 use crate::kpis::Computed;
 use crate::{ApiError, Sightline};
 
@@ -326,7 +326,11 @@ impl Builder<'_> {
                         }
                         let figure = value.and_then(|v| v.value);
                         ScorecardCell {
-                            value: if figure.is_some() { value_text(figure, metric.unit()) } else { "—".into() },
+                            value: if figure.is_some() {
+                                beside_text(figure, value.and_then(|v| v.target), metric.unit())
+                            } else {
+                                "—".into()
+                            },
                             target: value
                                 .and_then(|v| v.target)
                                 .map(|target| format!("target {}", value_text(Some(target), metric.unit())))

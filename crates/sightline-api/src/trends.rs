@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use sightline_domain::{Listing, MetricKey, Period, Provenance, RecordBatch, Scope, Unit};
 
 use crate::dto::{Drilldown, DrilldownQuery, DrilldownRow, TrendPeriod, TrendQuery, TrendView};
-use crate::format::{thousands, value_text};
+use crate::format::{beside_text, thousands, value_text};
 use crate::report::Builder;
 use crate::vendors::metric_choice;
 use crate::{ApiError, Sightline};
@@ -320,7 +320,7 @@ impl Sightline {
                     period: period.to_string(),
                     label: period.label(),
                     value: value.and_then(|v| v.value),
-                    value_text: value_text(value.and_then(|v| v.value), metric.unit()),
+                    value_text: beside_text(value.and_then(|v| v.value), value.and_then(|v| v.target), metric.unit()),
                     target_text: value
                         .and_then(|v| v.target)
                         .map(|target| format!("target {}", value_text(Some(target), metric.unit())))

@@ -168,7 +168,9 @@ impl Sightline {
             })
             .unwrap_or_default();
         let compliance_target_text = match contract {
-            Some(contract) => format!("{} of requests must meet these times.", Unit::Percent.text(contract.compliance_target_pct)),
+            Some(contract) => {
+                format!("{} of requests must meet these times.", Unit::Percent.text(contract.compliance_target_pct))
+            }
             None => "No response or fix times are on record for this vendor.".into(),
         };
         let timezone = Sightline::settings(&self.store())?.timezone;

@@ -928,7 +928,7 @@ fn print_kpis(rows: &[KpiRow]) {
         println!(
             "  {:<32} {:>11} {:>11} {:>9} {:>11}",
             row.metric,
-            figure(row.value, row.unit.as_str()),
+            sightline_api::figure_beside(row.value, row.target, row.unit.as_str()),
             figure(row.target, row.unit.as_str()),
             status_word(row.status),
             figure(row.previous, row.unit.as_str()),

@@ -32,16 +32,21 @@ impl Unit {
     /// "1,740". Halves round away from zero, as people round (3.25 h is
     /// "3.3 h"); thousands are grouped; never "-0". The UI mirrors it
     /// (`ui/src/lib/format.ts`); both are tested against
-    /// `tests/format-cases.json`.
+    /// `tests/it/format-cases.json`.
     pub fn text(self, value: f64) -> String {
         if !value.is_finite() {
             return "no data".into();
         }
         match self {
+            // A share short of 100 never reads "100.0%": 99.95 is "99.95%",
+            // 99.999 "99.99%" (cut), as availability targets are written.
+            Unit::Percent if value < 100.0 && fixed(value, 1) == "100.0" => {
+                format!("{:.2}%", ((value * 100.0) + 1e-6).floor() / 100.0)
+            }
             Unit::Percent => format!("{}%", grouped(&fixed(value, 1))),
             Unit::Minutes => {
-                // Whole minutes first; hours and minutes from 90 on. Never
-                // days: contract clocks count business hours.
+                // Whole minutes first; hours and minutes from 90 on, never
+                // days (a figure's minutes may be business minutes).
                 let minutes = value.abs().round() as u64;
                 let sign = if value < 0.0 && minutes > 0 { "-" } else { "" };
                 match (minutes, minutes % 60) {
@@ -58,6 +63,32 @@ impl Unit {
             }
             Unit::Count | Unit::Money => grouped(&fixed(value, 0)),
         }
+    }
+}
+
+impl Unit {
+    /// A figure written beside its target: as [`Unit::text`], with as many
+    /// more decimals as it takes (up to three) that a figure that missed or
+    /// beat its target never reads the same as the target: 94.96 beside 95
+    /// is "94.96%", not "95.0%".
+    pub fn text_beside(self, value: f64, target: f64) -> String {
+        let text = self.text(value);
+        if value == target || !value.is_finite() || !target.is_finite() || text != self.text(target) {
+            return text;
+        }
+        (1..=3)
+            .map(|decimals| (fixed(value, decimals), fixed(target, decimals)))
+            .find(|(value, target)| value != target)
+            .map_or(text, |(number, _)| {
+                let number = grouped(&number);
+                match self {
+                    Unit::Percent => format!("{number}%"),
+                    Unit::Minutes => format!("{number} min"),
+                    Unit::Hours => format!("{number} h"),
+                    Unit::Days => format!("{number} days"),
+                    Unit::Count | Unit::Money => number,
+                }
+            })
     }
 }
 
@@ -81,11 +112,18 @@ pub fn value_text(value: Option<f64>, unit: &str) -> String {
 fn grouped(number: &str) -> String {
     let (sign, rest) = number.strip_prefix('-').map_or(("", number), |rest| ("-", rest));
     let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(whole, fraction)| (whole, Some(fraction)));
-    let whole = thousands(whole.parse().unwrap_or_default());
-    match fraction {
-        Some(fraction) => format!("{sign}{whole}.{fraction}"),
-        None => format!("{sign}{whole}"),
+    let mut out = String::from(sign);
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
     }
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
 }
 
 /// "1,234,567".

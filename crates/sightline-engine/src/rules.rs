@@ -107,6 +107,12 @@ fn pct(value: f64) -> String {
     Unit::Percent.text(value)
 }
 
+/// A share beside the target it is judged against: never reads the same
+/// as a target it missed ("94.96%", not "95.0%").
+fn pct_beside(value: f64, target: f64) -> String {
+    Unit::Percent.text_beside(value, target)
+}
+
 pub(crate) fn plural(count: i64, one: &str, many: &str) -> String {
     if count == 1 { format!("1 {one}") } else { format!("{count} {many}") }
 }
@@ -159,7 +165,6 @@ fn record_ref(provenance: &sightline_domain::Provenance) -> String {
 pub(crate) fn possessive(name: &str) -> String {
     if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
 }
-
 
 /// One vendor's records, grouped once so that each rule looks only at them.
 #[derive(Default)]
@@ -307,7 +312,7 @@ impl<'a> Rules<'a> {
             let headline = format!(
                 "{} {did} {} of tickets on time in {}; the contract promises {}",
                 vendor.name,
-                pct(figure),
+                pct_beside(figure, target),
                 month.label(),
                 pct(target)
             );
@@ -550,7 +555,7 @@ impl<'a> Rules<'a> {
                 severity,
                 format!(
                     "Only {} of {} devices have their security updates on time; the target is {}",
-                    pct(figure),
+                    pct_beside(figure, settings.patch_target_pct),
                     possessive(&vendor.name),
                     pct(settings.patch_target_pct)
                 ),
@@ -1325,7 +1330,7 @@ impl<'a> Rules<'a> {
                     severity,
                     format!(
                         "Only {} of the company's accounts have a second sign-in factor; the target is {}",
-                        pct(figure),
+                        pct_beside(figure, target),
                         pct(target)
                     ),
                     "Every account without a second factor can be taken over with a guessed or phished password.",

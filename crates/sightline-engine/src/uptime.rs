@@ -251,7 +251,7 @@ pub fn measured<'a>(
     Measured { pct: (total > 0).then(|| up as f64 * 100.0 / total as f64), watched_seconds: total, outages }
 }
 
-/// "99.95%": availability needs two decimals where other shares need none
+/// "99.95%": availability needs two decimals where other shares need one
 /// (99.5% and 99.95% are a contract apart). Cut, never rounded up: 99.896
 /// is "99.89%", not the "99.9%" of a target it missed, and 99.999 is not
 /// "100%".

@@ -842,7 +842,10 @@ fn draw_comparison(canvas: &mut Canvas<'_>, title: &str, unit: &str, bars: &[Bar
         .iter()
         .map(|bar| match finite(bar.value) {
             Some(value) => (
-                format_value(value, unit),
+                match (finite(bar.target), sightline_domain::Unit::parse(unit)) {
+                    (Some(target), Some(known)) => known.text_beside(value, target),
+                    _ => format_value(value, unit),
+                },
                 standing_words(bar.standing),
                 finite(bar.target).map(|target| format!("· target {}", format_value(target, unit))),
             ),

@@ -27,7 +27,8 @@ export type ActionInput = { owner: string | null,
  */
 due: string | null, 
 /**
- * The CLI also takes `in-progress`.
+ * A String in Rust: the API also takes the CLI's spellings
+ * (`in-progress`, `accepted risk`).
  */
 status: ActionStatus | null, reason: string | null, };
 
@@ -51,7 +52,7 @@ added_at: string, };
 
 export type DocumentInput = { vendor: string, 
 /**
- * The CLI also takes the words it lists.
+ * A String in Rust: the API also takes the CLI's spellings (`pen test`, `insurance`).
  */
 kind: DocumentKind, 
 /**
@@ -240,7 +241,7 @@ metric: string | null, value: number | null,
  */
 value_text: string, target: number | null, 
 /**
- * "target 95% or more".
+ * "target 95.0% or more".
  */
 target_text: string, status: MetricStatus, trend: Trend, 
 /**
@@ -735,7 +736,7 @@ last_sync_text: string, last_error: string | null, records: number, };
 
 export type VendorInput = { id: string, name: string, 
 /**
- * The CLI also takes the words it lists.
+ * A String in Rust: `save_vendor` checks it and names the words it takes.
  */
 kind: VendorKind, monthly_cost: number | null, 
 /**

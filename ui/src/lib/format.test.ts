@@ -5,6 +5,7 @@ import {
   daysBetween,
   decimal,
   duration,
+  formatBeside,
   formatTarget,
   formatValue,
   fullStop,
@@ -21,19 +22,26 @@ import {
   upperFirst,
 } from "./format";
 // The one table of cases the backend's formatter is tested against too
-// (crates/sightline-domain/tests/format_cases.rs), so the two cannot drift.
+// (crates/sightline-domain/tests/it/format.rs), so the two cannot drift.
 import formatCasesJson from "../../../crates/sightline-domain/tests/it/format-cases.json";
 
 interface FormatCase {
   value: number | null;
   unit: string;
+  /** When given, the value is written beside this target. */
+  target?: number;
   text: string;
 }
 
 function isFormatCase(item: unknown): item is FormatCase {
   if (typeof item !== "object" || item === null) return false;
-  const { value, unit, text } = item as Record<string, unknown>;
-  return (value === null || typeof value === "number") && typeof unit === "string" && typeof text === "string";
+  const { value, unit, target, text } = item as Record<string, unknown>;
+  return (
+    (value === null || typeof value === "number") &&
+    typeof unit === "string" &&
+    (target === undefined || typeof target === "number") &&
+    typeof text === "string"
+  );
 }
 
 const parsed: unknown = formatCasesJson;
@@ -99,8 +107,9 @@ describe("numbers", () => {
 
   it("writes every case of the shared table as the backend does", () => {
     expect(formatCases.length).toBeGreaterThan(0);
-    for (const { value, unit, text } of formatCases) {
-      expect(formatValue(value, unit), `${value} ${unit}`).toBe(text);
+    for (const { value, unit, target, text } of formatCases) {
+      const written = target === undefined ? formatValue(value, unit) : formatBeside(value, target, unit);
+      expect(written, `${value} ${unit} beside ${target}`).toBe(text);
     }
   });
 

@@ -101,6 +101,9 @@ export function formatValue(value: number | null, unit: string): string {
   if (value === null || !Number.isFinite(value)) return "no data";
   switch (unit) {
     case "percent":
+      // A share short of 100 never reads "100.0%": 99.95 is "99.95%",
+      // 99.999 "99.99%" (cut), as availability targets are written.
+      if (value < 100 && fixed(value, 1) === "100.0") return `${(Math.floor(value * 100 + 1e-6) / 100).toFixed(2)}%`;
       return `${grouped(fixed(value, 1))}%`;
     case "minutes": {
       // Whole minutes first, then hours and minutes from 90 minutes up:
@@ -147,6 +150,26 @@ export function duration(minutes: number): string {
   const days = Math.floor(hours / 24);
   const rest = hours % 24;
   return `${sign}${plural(days, "day", "days")}${rest > 0 ? ` ${rest} h` : ""}`;
+}
+
+/**
+ * A figure written beside its target: as `formatValue`, with as many more
+ * decimals as it takes (up to three) that a figure that missed or beat its
+ * target never reads the same as the target: 94.96 beside 95 is "94.96%",
+ * not "95.0%". The mirror of the backend's `Unit::text_beside`.
+ */
+export function formatBeside(value: number | null, target: number | null, unit: string): string {
+  const text = formatValue(value, unit);
+  if (value === null || target === null || value === target || !Number.isFinite(value) || !Number.isFinite(target)) {
+    return text;
+  }
+  const suffix: Record<string, string> = { percent: "%", minutes: " min", hours: " h", days: " days", count: "", money: "" };
+  if (!(unit in suffix) || text !== formatValue(target, unit)) return text;
+  for (const decimals of [1, 2, 3]) {
+    const number = fixed(value, decimals);
+    if (number !== fixed(target, decimals)) return `${grouped(number)}${suffix[unit]}`;
+  }
+  return text;
 }
 
 /** A target in the same words, or a dash when there is none. */

@@ -529,7 +529,7 @@ fn format_values() {
         |value: f64, unit: &str, expected: &str| assert_eq!(format_value(value, unit), expected, "{value} {unit}");
     check(97.5, "percent", "97.5%");
     check(78.0, "percent", "78.0%");
-    check(99.95, "percent", "100.0%");
+    check(99.95, "percent", "99.95%");
     check(42.0, "minutes", "42 min");
     check(42.5, "minutes", "43 min");
     check(3.25, "hours", "3.3 h");

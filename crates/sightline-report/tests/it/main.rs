@@ -1,0 +1,3 @@
+//! The integration tests of sightline-report, in one binary.
+
+mod charts;
