@@ -152,38 +152,6 @@ fn start_background_refresh(app: AppHandle) {
     });
 }
 
-/// The window's WebKit settings: the small cache of a document viewer (one
-/// page, nothing to go back to, decoded charts of a screen left are freed),
-/// and no WebGL, audio, media or smooth-scroll frames, none of which the app
-/// uses. `SIGHTLINE_WEBVIEW_DEFAULTS=1` keeps WebKit's defaults, for the
-/// desktop benchmark's before and after.
-///
-/// Not done: turning GPU compositing off where there is no GPU
-/// (`WEBKIT_DISABLE_COMPOSITING_MODE=1`, or the hardware acceleration
-/// policy `Never`) took the benchmark from 379 to 261 MiB and halved the
-/// paint time of most screens, but under it the window stopped answering
-/// in the end-to-end test that screenshots every screen in the dark theme.
-#[cfg(target_os = "linux")]
-fn lighten_webview(window: &tauri::WebviewWindow) {
-    if std::env::var_os("SIGHTLINE_WEBVIEW_DEFAULTS").is_some_and(|value| value == "1") {
-        return;
-    }
-    let _ = window.with_webview(|platform| {
-        use webkit2gtk::{CacheModel, SettingsExt, WebContextExt, WebViewExt};
-        let view = platform.inner();
-        if let Some(context) = WebViewExt::context(&view) {
-            context.set_cache_model(CacheModel::DocumentViewer);
-        }
-        if let Some(settings) = WebViewExt::settings(&view) {
-            settings.set_enable_webgl(false);
-            settings.set_enable_webaudio(false);
-            settings.set_enable_media(false);
-            settings.set_enable_page_cache(false);
-            settings.set_enable_smooth_scrolling(false);
-        }
-    });
-}
-
 /// Builds and runs the desktop app.
 pub fn run() {
     let desktop = Desktop::start();
@@ -199,10 +167,6 @@ pub fn run() {
             }
         })
         .setup(|app| {
-            #[cfg(target_os = "linux")]
-            if let Some(window) = app.get_webview_window("main") {
-                lighten_webview(&window);
-            }
             start_scheduled_sync(app.handle().clone());
             start_background_refresh(app.handle().clone());
             Ok(())
