@@ -31,9 +31,9 @@ pub fn beside_text(value: Option<f64>, target: Option<f64>, unit: Unit) -> Strin
 /// A figure beside its target, as the CLI's tables show it: never the
 /// same text as a target it missed (`Unit::text_beside`).
 pub fn figure_beside(value: Option<f64>, target: Option<f64>, unit: &str) -> String {
-    match (value, target, Unit::parse(unit)) {
-        (Some(value), Some(target), Some(unit)) => unit.text_beside(value, target),
-        _ => figure_text(value, unit),
+    match value {
+        None => "-".into(),
+        value => sightline_domain::value_beside(value, target, unit),
     }
 }
 

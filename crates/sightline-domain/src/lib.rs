@@ -17,7 +17,7 @@ pub use clock::{BusinessClock, Clock};
 pub use flag::{Acknowledgement, EvidencePoint, FlagSeverity, FlagState, RiskFlag, StoredFlag};
 pub use metric::{
     Area, Direction, Listing, MetricKey, MetricProvenance, MetricValue, Scope, Status, Unit, fixed, thousands,
-    value_text,
+    value_beside, value_text,
 };
 pub use onfile::{Action, ActionStatus, EvidenceDoc, EvidenceKind, SupplierReview};
 pub use period::{Period, PeriodError, PeriodKind};

@@ -92,6 +92,16 @@ impl Unit {
     }
 }
 
+/// A figure beside its target, the unit written as a word as in
+/// [`value_text`]: never the same text as a target it missed or beat
+/// ([`Unit::text_beside`]); as [`value_text`] without a target.
+pub fn value_beside(value: Option<f64>, target: Option<f64>, unit: &str) -> String {
+    match (value, target.filter(|target| target.is_finite()), Unit::parse(unit)) {
+        (Some(value), Some(target), Some(unit)) if value.is_finite() => unit.text_beside(value, target),
+        _ => value_text(value, unit),
+    }
+}
+
 /// A figure whose unit is written as a word (`percent`, `days`), as the
 /// DTOs and the charts carry it: "no data" when missing; a unit Sightline
 /// does not know is written after the number, to one place ("2.5 points").

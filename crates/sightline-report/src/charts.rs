@@ -842,10 +842,7 @@ fn draw_comparison(canvas: &mut Canvas<'_>, title: &str, unit: &str, bars: &[Bar
         .iter()
         .map(|bar| match finite(bar.value) {
             Some(value) => (
-                match (finite(bar.target), sightline_domain::Unit::parse(unit)) {
-                    (Some(target), Some(known)) => known.text_beside(value, target),
-                    _ => format_value(value, unit),
-                },
+                sightline_domain::value_beside(Some(value), bar.target, unit),
                 standing_words(bar.standing),
                 finite(bar.target).map(|target| format!("· target {}", format_value(target, unit))),
             ),
