@@ -16,7 +16,7 @@ packages=(
   libwebkit2gtk-4.1-dev libdbus-1-dev libssl-dev
 )
 if $want_test_tools; then
-  packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf minisign)
+  packages+=(xvfb xauth x11-apps netpbm webkit2gtk-driver poppler-utils qpdf minisign)
 fi
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)

@@ -6,7 +6,7 @@ include!("../crates/sightline-api/src/commands.in");
 
 /// The commands' names, from the list.
 macro_rules! names {
-    ($( $(#[doc = $doc:literal])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty; )*) => {
+    ($( $(#[doc = $doc:literal])* $kind:ident $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty; )*) => {
         &[$(stringify!($name)),*]
     };
 }

@@ -1,7 +1,8 @@
 //! Tauri commands: each is a one-line delegation to `sightline-api`.
 //! Commands that can take more than a frame (a sync, a report, unlocking
 //! with a passphrase, recomputing after a settings or contract change) are async, so
-//! they run off the window's thread.
+//! they run off the window's thread; so do the reads (`#[tauri::command(async)]`),
+//! which the window asks for ahead while the user looks at the first screen.
 
 use sightline_api::{
     ActionInput, ApiError, ArchivedReport, BackupOutcome, ClaimsView, ConnectionTest, ContractInput, Desktop,
@@ -12,12 +13,12 @@ use sightline_api::{
 use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn overview(desktop: State<'_, Desktop>) -> Result<Overview, ApiError> {
     desktop.api()?.overview()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn kpis(desktop: State<'_, Desktop>, query: KpiQuery) -> Result<Vec<KpiRow>, ApiError> {
     desktop.api()?.kpis(&query)
 }
@@ -28,7 +29,7 @@ pub async fn sync_now(app: AppHandle, query: SyncQuery) -> Result<SyncSummary, A
     app.state::<Desktop>().api()?.sync(&query, crate::progress_events(&app))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn risks(desktop: State<'_, Desktop>, all: bool) -> Result<Vec<RiskRow>, ApiError> {
     desktop.api()?.risks(all)
 }
@@ -67,33 +68,33 @@ pub fn add_review(desktop: State<'_, Desktop>, review: ReviewInput) -> Result<Re
     desktop.api()?.add_review(&review)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn scorecard(desktop: State<'_, Desktop>, period: Option<String>) -> Result<Scorecard, ApiError> {
     desktop.api()?.scorecard(period.as_deref())
 }
 
 /// What each provider's tools report beside what Sightline measured (by default the last complete month).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn claims(desktop: State<'_, Desktop>, period: Option<String>) -> Result<ClaimsView, ApiError> {
     desktop.api()?.claims(period.as_deref())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn vendor_page(desktop: State<'_, Desktop>, id: String, period: Option<String>) -> Result<VendorPage, ApiError> {
     desktop.api()?.vendor_page(&id, period.as_deref())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn trend(desktop: State<'_, Desktop>, query: TrendQuery) -> Result<TrendView, ApiError> {
     desktop.api()?.trend(&query)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn drilldown(desktop: State<'_, Desktop>, query: DrilldownQuery) -> Result<Drilldown, ApiError> {
     desktop.api()?.drilldown(&query)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn reports(desktop: State<'_, Desktop>) -> Result<Vec<ArchivedReport>, ApiError> {
     desktop.api()?.reports()
 }
@@ -110,7 +111,7 @@ pub async fn open_report(app: AppHandle, id: i64) -> Result<Response, ApiError> 
     app.state::<Desktop>().api()?.open_report(id).map(|(_, pdf)| Response::new(pdf))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn compare_reports(desktop: State<'_, Desktop>, from: i64, to: i64) -> Result<ReportComparison, ApiError> {
     desktop.api()?.compare_reports(from, to)
 }
@@ -122,7 +123,7 @@ pub async fn save_report_copy(app: AppHandle, id: i64) -> Result<Option<String>,
     app.state::<Desktop>().api()?.save_report_copy(id, |report| crate::choose_pdf_path(&app, report))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sources(desktop: State<'_, Desktop>) -> Result<SourcesView, ApiError> {
     desktop.api()?.sources_view()
 }
@@ -169,7 +170,7 @@ pub async fn test_connection(app: AppHandle, id: String) -> Result<ConnectionTes
     app.state::<Desktop>().api()?.test_connection(&id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings(desktop: State<'_, Desktop>) -> Result<SettingsView, ApiError> {
     desktop.api()?.settings_view()
 }

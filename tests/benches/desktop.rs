@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use sightline_e2e::{NOW, PASSPHRASE, binary, connect, start_driver, wait_for, workspace_root};
 
-const SCREENS: [&str; 7] = ["trends", "vendors", "risks", "reports", "sources", "settings", "overview"];
+const SCREENS: [&str; 8] = ["trends", "vendors", "claims", "risks", "reports", "sources", "settings", "overview"];
 
 fn app() -> PathBuf {
     if let Some(path) = std::env::var_os("SIGHTLINE_APP") {
@@ -94,6 +94,18 @@ async fn main() -> anyhow::Result<()> {
         .context("build the demo company with sightline-cli")?;
     anyhow::ensure!(demo.status.success(), "sightline-cli demo failed: {}", String::from_utf8_lossy(&demo.stderr));
     println!("app: {}", app.display());
+    // The app draws without GPU compositing where there is no GPU: the two
+    // cases are different figures, so the output says which it measured.
+    let gpu = std::fs::read_dir("/dev/dri")
+        .is_ok_and(|entries| entries.flatten().any(|entry| entry.file_name().to_string_lossy().starts_with("renderD")));
+    println!(
+        "drawing: {}",
+        if gpu {
+            "a GPU is present (a /dev/dri render node): WebKit composites on it"
+        } else {
+            "no GPU (no /dev/dri render node): WebKit draws in software, without GPU compositing"
+        }
+    );
 
     let read_first = Duration::from_millis(
         std::env::var("SIGHTLINE_BENCH_READ_MS").ok().and_then(|ms| ms.parse().ok()).unwrap_or(0),

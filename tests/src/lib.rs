@@ -115,8 +115,13 @@ pub async fn save_screenshot(client: &Client, name: &str) -> anyhow::Result<()> 
             vec![],
         )
         .await?;
-    let png = client.screenshot().await?;
-    std::fs::write(screenshot_dir().join(name), png)?;
+    // The X screen as the user sees it, not WebKit's own snapshot: with GPU
+    // compositing off (no GPU here), WebKitWebDriver's snapshot of some pages
+    // never returns while the window itself keeps answering.
+    let file = screenshot_dir().join(name);
+    let shell = format!("xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > '{}'", file.display());
+    let status = Command::new("sh").args(["-c", &shell]).status()?;
+    anyhow::ensure!(status.success(), "could not capture the screen into {} (xwd, xwdtopnm, pnmtopng)", file.display());
     Ok(())
 }
 

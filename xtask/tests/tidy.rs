@@ -132,13 +132,19 @@ fn the_cli_links_neither_tauri_nor_gtk() {
     }
 }
 
+/// `#[tauri::command]`, or `#[tauri::command(async)]` for a sync function
+/// that runs off the window's thread.
+fn is_command_attribute(line: &str) -> bool {
+    matches!(line.trim(), "#[tauri::command]" | "#[tauri::command(async)]")
+}
+
 #[test]
 fn tauri_commands_are_one_line_delegations() {
     let text = std::fs::read_to_string(root().join("src-tauri/src/commands.rs")).unwrap();
     let mut lines = text.lines().peekable();
     let mut commands = 0;
     while let Some(line) = lines.next() {
-        if line.trim() != "#[tauri::command]" {
+        if !is_command_attribute(line) {
             continue;
         }
         commands += 1;
@@ -259,7 +265,7 @@ fn every_command_is_listed_registered_permitted_and_called_alike() {
     let mut functions = Vec::new();
     let mut lines = commands_rs.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "#[tauri::command]" {
+        if is_command_attribute(line) {
             let mut signature = String::new();
             for line in lines.by_ref() {
                 signature.push_str(line.trim());
@@ -280,7 +286,11 @@ fn every_command_is_listed_registered_permitted_and_called_alike() {
         list.lines()
             .map(str::trim)
             .filter(|line| !line.starts_with("//") && line.ends_with(';') && line.contains(") -> "))
-            .map(|line| command_shape(line.trim_end_matches(';')))
+            .map(|line| {
+                let (kind, command) = line.split_once(' ').unwrap();
+                assert!(["read", "change"].contains(&kind), "`{line}` in commands.in: mark it `read` or `change`");
+                command_shape(command.trim_end_matches(';'))
+            })
             .collect(),
     );
     assert_eq!(

@@ -115,6 +115,8 @@ fn error_codes() -> String {
 /// One command as the UI's client calls it.
 struct Command {
     name: &'static str,
+    /// Marked `read` in the list: it changes nothing.
+    read: bool,
     docs: Vec<&'static str>,
     /// Each argument's name (as the shell names it) and TypeScript type.
     args: Vec<(&'static str, String)>,
@@ -123,9 +125,14 @@ struct Command {
 
 /// The list in `commands.in` as [`Command`]s.
 macro_rules! command_list {
-    ($( $(#[doc = $doc:literal])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty; )*) => {
+    ($( $(#[doc = $doc:literal])* $kind:ident $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty; )*) => {
         vec![$(Command {
             name: stringify!($name),
+            read: match stringify!($kind) {
+                "read" => true,
+                "change" => false,
+                other => panic!("`{other} {}` in commands.in: mark each command `read` or `change`", stringify!($name)),
+            },
             docs: vec![$($doc),*],
             args: vec![$((stringify!($arg), ts_type::<$ty>())),*],
             answer: ts_type::<$answer>(),
@@ -173,6 +180,13 @@ fn client(commands: &[Command]) -> String {
         ));
     }
     out.push_str("  };\n}\n");
+    let reads: Vec<String> =
+        commands.iter().filter(|command| command.read).map(|command| format!("\"{}\"", command.name)).collect();
+    out.push_str(&format!(
+        "\n/** The commands marked `read`: they change nothing, so what was read before them still holds. */\n\
+         export const READ_COMMANDS: ReadonlySet<string> = new Set([{}]);\n",
+        reads.join(", ")
+    ));
     out
 }
 

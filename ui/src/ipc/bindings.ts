@@ -890,3 +890,6 @@ export function commands(call: Call) {
     restoreBackup: (passphrase: string) => call<BackupOutcome | null>("restore_backup", { passphrase }),
   };
 }
+
+/** The commands marked `read`: they change nothing, so what was read before them still holds. */
+export const READ_COMMANDS: ReadonlySet<string> = new Set(["overview", "kpis", "lock_info", "risks", "scorecard", "vendor_page", "claims", "trend", "drilldown", "reports", "open_report", "compare_reports", "sources", "settings"]);

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { api, setTransport, toApiError } from "./client";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { READ_AHEAD_KEEP_MS, api, forgetReadsAhead, readAhead, setTransport, toApiError } from "./client";
 
 describe("ipc client", () => {
   afterEach(() => setTransport(async () => undefined));
@@ -45,6 +45,104 @@ describe("ipc client", () => {
     expect(toApiError({ code: "weird", message: 1 })).toEqual({
       code: "storage",
       message: "Sightline could not answer: [object Object]",
+    });
+  });
+
+  describe("reads asked for ahead", () => {
+    afterEach(() => {
+      forgetReadsAhead();
+      vi.useRealTimers();
+    });
+
+    function shell(answers: Record<string, unknown> = {}) {
+      const calls: string[] = [];
+      setTransport(async (command, args) => {
+        calls.push(`${command} ${JSON.stringify(args ?? null)}`);
+        const answer = answers[command];
+        if (answer instanceof Error) throw answer;
+        return answer ?? `${command} #${calls.length}`;
+      });
+      return calls;
+    }
+
+    it("asks for each screen's first read once, as the screen asks for it", async () => {
+      const calls = shell();
+      readAhead();
+      expect(calls).toEqual([
+        "overview null",
+        'trend {"query":{"metric":null,"vendor":null,"granularity":"month"}}',
+        'scorecard {"period":null}',
+        'claims {"period":null}',
+        'risks {"all":true}',
+        "reports null",
+        "sources null",
+        "settings null",
+      ]);
+      expect(await api.risks(true)).toBe("risks #5");
+      expect(await api.scorecard(null)).toBe("scorecard #3");
+      expect(calls).toHaveLength(8);
+    });
+
+    it("hands an answer out once: the next visit reads again", async () => {
+      const calls = shell();
+      readAhead();
+      expect(await api.sources()).toBe("sources #7");
+      expect(await api.sources()).toBe("sources #9");
+      expect(calls.at(-1)).toBe("sources null");
+    });
+
+    it("reads again what was asked with other arguments", async () => {
+      shell();
+      readAhead();
+      expect(await api.risks(false)).toBe("risks #9");
+      expect(await api.scorecard("2026-10")).toBe("scorecard #10");
+    });
+
+    it("keeps them across other reads: another screen's, the lock's", async () => {
+      const calls = shell();
+      readAhead();
+      await api.trend({ metric: "first_response_sla", vendor: null, granularity: "month" });
+      await api.lockInfo();
+      expect(await api.claims(null)).toBe("claims #4");
+      expect(calls).toHaveLength(10);
+    });
+
+    it("drops every answer read ahead once a change is asked for", async () => {
+      const calls = shell();
+      readAhead();
+      await api.saveVendor({ id: "bluepeak", name: "Bluepeak IT", kind: "msp" } as never);
+      expect(await api.scorecard(null)).toBe("scorecard #10");
+      expect(await api.settings()).toBe("settings #11");
+      expect(calls.slice(8)).toEqual([expect.stringMatching(/^save_vendor /), 'scorecard {"period":null}', "settings null"]);
+    });
+
+    it("drops them when a change fails too", async () => {
+      shell({ remove_vendor: new Error("no such vendor") });
+      readAhead();
+      await expect(api.removeVendor("nobody")).rejects.toMatchObject({ code: "storage" });
+      expect(await api.claims(null)).toBe("claims #10");
+    });
+
+    it("drops them when the figures were worked out again", async () => {
+      shell();
+      readAhead();
+      forgetReadsAhead();
+      expect(await api.overview()).toBe("overview #9");
+    });
+
+    it("reads again when the read ahead failed, so that the error is the latest", async () => {
+      const calls = shell({ reports: new Error("locked") });
+      readAhead();
+      await expect(api.reports()).rejects.toMatchObject({ message: "Sightline could not answer: locked" });
+      expect(calls.filter((call) => call === "reports null")).toHaveLength(2);
+    });
+
+    it("reads again what was read ahead too long ago", async () => {
+      vi.useFakeTimers();
+      shell();
+      readAhead();
+      vi.advanceTimersByTime(READ_AHEAD_KEEP_MS);
+      expect(await api.settings()).toBe("settings #9");
     });
   });
 });

@@ -1,7 +1,7 @@
 // The one module that talks to the desktop shell. Every call goes through
 // `call`, which turns any failure into an ApiError with a plain message.
 import { invoke } from "@tauri-apps/api/core";
-import { commands, ERROR_CODES } from "./bindings";
+import { commands, ERROR_CODES, READ_COMMANDS } from "./bindings";
 import type { ApiError, ErrorCode } from "./bindings";
 
 export type { LockInfo } from "./bindings";
@@ -26,9 +26,69 @@ export function toApiError(error: unknown): ApiError {
   return { code: "storage", message: `Sightline could not answer: ${message}` };
 }
 
+/** How long an answer asked for ahead stays good: older data is read again. */
+export const READ_AHEAD_KEEP_MS = 60_000;
+
+/** Answers asked for ahead, by command and arguments, each handed out once. */
+const ahead = new Map<string, { answer: Promise<unknown>; at: number }>();
+
+function key(command: string, args?: Record<string, unknown>): string {
+  return `${command} ${JSON.stringify(args ?? null)}`;
+}
+
+/** Drops every answer asked for ahead; the screens read afresh. */
+export function forgetReadsAhead(): void {
+  ahead.clear();
+}
+
+const askAhead = commands(<T>(command: string, args?: Record<string, unknown>) => {
+  const answer = transport(command, args);
+  answer.catch(() => {}); // the screen that takes it reads again
+  ahead.set(key(command, args), { answer, at: Date.now() });
+  return answer as Promise<T>;
+});
+
+/**
+ * Asks for each screen's first read, as the screen asks for it, so that the
+ * first visit finds its data at hand: called once the first screen is shown.
+ * An answer is handed out once, within `READ_AHEAD_KEEP_MS`. Any command
+ * not marked `read` in the shell's list (a change made in the window), and
+ * figures worked out again in the background, drop them all.
+ */
+export function readAhead(): void {
+  void askAhead.overview();
+  void askAhead.trend({ metric: null, vendor: null, granularity: "month" });
+  void askAhead.scorecard(null);
+  void askAhead.claims(null);
+  void askAhead.risks(true);
+  void askAhead.reports();
+  void askAhead.sources();
+  void askAhead.settings();
+}
+
+async function early(command: string, args?: Record<string, unknown>): Promise<{ answer: unknown } | null> {
+  const asked = key(command, args);
+  const kept = ahead.get(asked);
+  ahead.delete(asked);
+  if (!kept || Date.now() - kept.at >= READ_AHEAD_KEEP_MS) return null;
+  try {
+    return { answer: await kept.answer };
+  } catch {
+    return null; // asked again below, so that the error is today's
+  }
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    return (await transport(command, args)) as T;
+    const kept = await early(command, args);
+    if (kept) return kept.answer as T;
+    const changes = !READ_COMMANDS.has(command);
+    if (changes) forgetReadsAhead();
+    try {
+      return (await transport(command, args)) as T;
+    } finally {
+      if (changes) forgetReadsAhead();
+    }
   } catch (error) {
     throw toApiError(error);
   }

@@ -7,6 +7,7 @@ import {
   type Follower,
   type RefreshListener,
 } from "./refresh";
+import { api, forgetReadsAhead, readAhead, setTransport } from "../ipc/client";
 
 // The shell's own listener, recorded instead of subscribing through Tauri.
 const listened = vi.hoisted(() => [] as string[]);
@@ -92,6 +93,21 @@ describe("results refreshed in the background", () => {
     shell.send();
     expect(reload).toHaveBeenCalledTimes(2);
     expect(shell.state.subscribed).toBe(1);
+  });
+
+  it("has the screen read afresh, not what was read ahead before the refresh", async () => {
+    let asked = 0;
+    setTransport(async () => ++asked);
+    const shell = startShell();
+    await settle();
+    readAhead();
+    let shown: unknown = null;
+    follow(async () => (shown = await api.scorecard(null)));
+    shell.send();
+    await settle();
+    expect(shown).toBe(9);
+    forgetReadsAhead();
+    setTransport(async () => undefined);
   });
 
   it("runs once more after a reload under way, never two at once", async () => {
