@@ -1,8 +1,9 @@
 //! Tauri commands: each is a one-line delegation to `sightline-api`.
-//! Commands that can take more than a frame (a sync, a report, unlocking
-//! with a passphrase, recomputing after a settings or contract change) are async, so
-//! they run off the window's thread; so do the reads (`#[tauri::command(async)]`),
-//! which the window asks for ahead while the user looks at the first screen.
+//! None runs on the window's thread: a command waits for the store while
+//! another one, or the background refresh, uses it, and the window must
+//! not freeze meanwhile. Those that need the app (dialogs, events) are
+//! `async fn`; the rest are plain functions run off the window's thread
+//! (`#[tauri::command(async)]`).
 
 use sightline_api::{
     ActionInput, ApiError, ArchivedReport, BackupOutcome, ClaimsView, ConnectionTest, ContractInput, Desktop,
@@ -34,12 +35,12 @@ pub fn risks(desktop: State<'_, Desktop>, all: bool) -> Result<Vec<RiskRow>, Api
     desktop.api()?.risks(all)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn acknowledge(desktop: State<'_, Desktop>, id: String, note: String) -> Result<RiskRow, ApiError> {
     desktop.api()?.acknowledge(&id, &note)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_action(desktop: State<'_, Desktop>, id: String, action: ActionInput) -> Result<RiskRow, ApiError> {
     desktop.api()?.set_action(&id, &action)
 }
@@ -58,12 +59,12 @@ pub async fn save_document_copy(app: AppHandle, id: i64) -> Result<Option<String
 }
 
 /// Takes a document off file; the window asks before calling it.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn remove_document(desktop: State<'_, Desktop>, id: i64) -> Result<(), ApiError> {
     desktop.api()?.remove_document(id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn add_review(desktop: State<'_, Desktop>, review: ReviewInput) -> Result<ReviewRow, ApiError> {
     desktop.api()?.add_review(&review)
 }
@@ -128,12 +129,12 @@ pub fn sources(desktop: State<'_, Desktop>) -> Result<SourcesView, ApiError> {
     desktop.api()?.sources_view()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_up_company(desktop: State<'_, Desktop>, company: String, timezone: String) -> Result<(), ApiError> {
     desktop.api()?.set_up_company(&company, &timezone)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_vendor(desktop: State<'_, Desktop>, vendor: VendorInput) -> Result<(), ApiError> {
     desktop.api()?.save_vendor(&vendor)
 }
@@ -144,23 +145,23 @@ pub async fn save_contract(app: AppHandle, vendor: String, contract: ContractInp
     app.state::<Desktop>().api()?.save_contract(&vendor, &contract)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn remove_vendor(desktop: State<'_, Desktop>, id: String) -> Result<(), ApiError> {
     desktop.api()?.remove_vendor(&id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_source(desktop: State<'_, Desktop>, source: SourceInput) -> Result<(), ApiError> {
     desktop.api()?.save_source(&source)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn remove_source(desktop: State<'_, Desktop>, id: String) -> Result<(), ApiError> {
     desktop.api()?.remove_source(&id)
 }
 
 /// Credentials go from the form straight to the keychain; nothing returns them.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_secret(desktop: State<'_, Desktop>, source: String, secret: String) -> Result<(), ApiError> {
     desktop.api()?.set_secret(&source, Secret::new(secret))
 }
@@ -180,7 +181,7 @@ pub async fn save_settings(app: AppHandle, settings: SettingsInput) -> Result<Se
     app.state::<Desktop>().api()?.save_settings(&settings)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn lock_info(desktop: State<'_, Desktop>) -> Result<LockInfo, ApiError> {
     desktop.api()?.lock_info()
 }

@@ -119,9 +119,16 @@ pub async fn save_screenshot(client: &Client, name: &str) -> anyhow::Result<()> 
     // compositing off (no GPU here), WebKitWebDriver's snapshot of some pages
     // never returns while the window itself keeps answering.
     let file = screenshot_dir().join(name);
-    let shell = format!("xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > '{}'", file.display());
-    let status = Command::new("sh").args(["-c", &shell]).status()?;
-    anyhow::ensure!(status.success(), "could not capture the screen into {} (xwd, xwdtopnm, pnmtopng)", file.display());
+    let mut xwd = Command::new("xwd").args(["-root", "-silent"]).stdout(Stdio::piped()).spawn()?;
+    let mut pnm = Command::new("xwdtopnm")
+        .stdin(xwd.stdout.take().context("xwd's output")?)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let png = Command::new("pnmtopng").stdin(pnm.stdout.take().context("xwdtopnm's output")?).output()?;
+    let captured = xwd.wait()?.success() && pnm.wait()?.success() && png.status.success();
+    anyhow::ensure!(captured, "could not capture the screen into {} (xwd, xwdtopnm, pnmtopng)", file.display());
+    std::fs::write(file, png.stdout)?;
     Ok(())
 }
 

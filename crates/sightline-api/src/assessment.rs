@@ -215,9 +215,14 @@ impl Sightline {
     /// the settings changed since the last assessment, or it is more than
     /// an hour old. Returns whether it did.
     pub fn ensure_assessed(&self) -> Result<bool, ApiError> {
+        if self.staleness()? == Staleness::Fresh {
+            return Ok(false);
+        }
+        let _one_at_a_time = self.reassessing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Asked again: another thread may have done it while this one waited.
         let stale = self.staleness()? != Staleness::Fresh;
         if stale {
-            self.reassess()?;
+            self.reassess_held()?;
         }
         Ok(stale)
     }
@@ -226,10 +231,18 @@ impl Sightline {
     /// results which are only old are served as they are where the app
     /// refreshes them in the background ([`Sightline::serve_old_results`]).
     pub(crate) fn assessed_for_reading(&self) -> Result<(), ApiError> {
-        let staleness = self.staleness()?;
-        let serve_old = self.serve_old_results.load(std::sync::atomic::Ordering::Relaxed);
-        if staleness == Staleness::Changed || (staleness == Staleness::Old && !serve_old) {
-            self.reassess()?;
+        let due = || -> Result<bool, ApiError> {
+            let staleness = self.staleness()?;
+            let serve_old = self.serve_old_results.load(std::sync::atomic::Ordering::Relaxed);
+            Ok(staleness == Staleness::Changed || (staleness == Staleness::Old && !serve_old))
+        };
+        if !due()? {
+            return Ok(());
+        }
+        let _one_at_a_time = self.reassessing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Asked again: another read may have done it while this one waited.
+        if due()? {
+            self.reassess_held()?;
         }
         Ok(())
     }
@@ -238,6 +251,12 @@ impl Sightline {
     /// never computed) and the period under way, then every rule; stores
     /// the figures a quarter at a time and the flags last.
     pub fn reassess(&self) -> Result<(), ApiError> {
+        let _one_at_a_time = self.reassessing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.reassess_held()
+    }
+
+    /// [`Sightline::reassess`], with `reassessing` held by the caller.
+    fn reassess_held(&self) -> Result<(), ApiError> {
         let now = self.now();
         let (version, setting, periods) = {
             let mut store = self.store();

@@ -100,6 +100,10 @@ pub struct Sightline {
     clock: Clock,
     /// Held while a sync runs.
     sync_running: Mutex<()>,
+    /// Held while the stored results are worked out again, so that reads
+    /// arriving together (the window reads ahead on several threads) and
+    /// the background refresh do it once, not once each.
+    reassessing: Mutex<()>,
     /// Reads serve results that are only old (the period under way not
     /// moved on) while the desktop refreshes them in the background.
     serve_old_results: AtomicBool,
@@ -123,6 +127,7 @@ impl Sightline {
             config_path,
             clock,
             sync_running: Mutex::new(()),
+            reassessing: Mutex::new(()),
             serve_old_results: AtomicBool::new(false),
         })
     }

@@ -67,7 +67,7 @@ describe("ipc client", () => {
 
     it("asks for each screen's first read once, as the screen asks for it", async () => {
       const calls = shell();
-      readAhead();
+      await readAhead();
       expect(calls).toEqual([
         "overview null",
         'trend {"query":{"metric":null,"vendor":null,"granularity":"month"}}',
@@ -85,7 +85,7 @@ describe("ipc client", () => {
 
     it("hands an answer out once: the next visit reads again", async () => {
       const calls = shell();
-      readAhead();
+      await readAhead();
       expect(await api.sources()).toBe("sources #7");
       expect(await api.sources()).toBe("sources #9");
       expect(calls.at(-1)).toBe("sources null");
@@ -93,14 +93,14 @@ describe("ipc client", () => {
 
     it("reads again what was asked with other arguments", async () => {
       shell();
-      readAhead();
+      await readAhead();
       expect(await api.risks(false)).toBe("risks #9");
       expect(await api.scorecard("2026-10")).toBe("scorecard #10");
     });
 
     it("keeps them across other reads: another screen's, the lock's", async () => {
       const calls = shell();
-      readAhead();
+      await readAhead();
       await api.trend({ metric: "first_response_sla", vendor: null, granularity: "month" });
       await api.lockInfo();
       expect(await api.claims(null)).toBe("claims #4");
@@ -109,7 +109,7 @@ describe("ipc client", () => {
 
     it("drops every answer read ahead once a change is asked for", async () => {
       const calls = shell();
-      readAhead();
+      await readAhead();
       await api.saveVendor({ id: "bluepeak", name: "Bluepeak IT", kind: "msp" } as never);
       expect(await api.scorecard(null)).toBe("scorecard #10");
       expect(await api.settings()).toBe("settings #11");
@@ -118,21 +118,21 @@ describe("ipc client", () => {
 
     it("drops them when a change fails too", async () => {
       shell({ remove_vendor: new Error("no such vendor") });
-      readAhead();
+      await readAhead();
       await expect(api.removeVendor("nobody")).rejects.toMatchObject({ code: "storage" });
       expect(await api.claims(null)).toBe("claims #10");
     });
 
     it("drops them when the figures were worked out again", async () => {
       shell();
-      readAhead();
+      await readAhead();
       forgetReadsAhead();
       expect(await api.overview()).toBe("overview #9");
     });
 
     it("reads again when the read ahead failed, so that the error is the latest", async () => {
       const calls = shell({ reports: new Error("locked") });
-      readAhead();
+      await readAhead();
       await expect(api.reports()).rejects.toMatchObject({ message: "Sightline could not answer: locked" });
       expect(calls.filter((call) => call === "reports null")).toHaveLength(2);
     });
@@ -140,7 +140,7 @@ describe("ipc client", () => {
     it("reads again what was read ahead too long ago", async () => {
       vi.useFakeTimers();
       shell();
-      readAhead();
+      await readAhead();
       vi.advanceTimersByTime(READ_AHEAD_KEEP_MS);
       expect(await api.settings()).toBe("settings #9");
     });

@@ -51,25 +51,45 @@ const askAhead = commands(<T>(command: string, args?: Record<string, unknown>) =
 /**
  * Asks for each screen's first read, as the screen asks for it, so that the
  * first visit finds its data at hand: called once the first screen is shown.
+ * One at a time, so that the shell serves a click between two of them.
  * An answer is handed out once, within `READ_AHEAD_KEEP_MS`. Any command
  * not marked `read` in the shell's list (a change made in the window), and
  * figures worked out again in the background, drop them all.
  */
-export function readAhead(): void {
-  void askAhead.overview();
-  void askAhead.trend({ metric: null, vendor: null, granularity: "month" });
-  void askAhead.scorecard(null);
-  void askAhead.claims(null);
-  void askAhead.risks(true);
-  void askAhead.reports();
-  void askAhead.sources();
-  void askAhead.settings();
+export async function readAhead(): Promise<void> {
+  const reads = [
+    () => askAhead.overview(),
+    () => askAhead.trend({ metric: null, vendor: null, granularity: "month" }),
+    () => askAhead.scorecard(null),
+    () => askAhead.claims(null),
+    () => askAhead.risks(true),
+    () => askAhead.reports(),
+    () => askAhead.sources(),
+    () => askAhead.settings(),
+  ];
+  for (const read of reads) await read().catch(() => {});
+}
+
+/** Above zero while screens are drawn unseen (`lib/warm.ts`). */
+let sharing = 0;
+
+/**
+ * Runs `during` with the answers read ahead handed out without being used
+ * up: screens drawn unseen leave them for the user's own first visit.
+ */
+export async function sharingReadsAhead<T>(during: () => Promise<T>): Promise<T> {
+  sharing += 1;
+  try {
+    return await during();
+  } finally {
+    sharing -= 1;
+  }
 }
 
 async function early(command: string, args?: Record<string, unknown>): Promise<{ answer: unknown } | null> {
   const asked = key(command, args);
   const kept = ahead.get(asked);
-  ahead.delete(asked);
+  if (sharing === 0 || !kept) ahead.delete(asked);
   if (!kept || Date.now() - kept.at >= READ_AHEAD_KEEP_MS) return null;
   try {
     return { answer: await kept.answer };

@@ -100,7 +100,7 @@ describe("results refreshed in the background", () => {
     setTransport(async () => ++asked);
     const shell = startShell();
     await settle();
-    readAhead();
+    await readAhead();
     let shown: unknown = null;
     follow(async () => (shown = await api.scorecard(null)));
     shell.send();

@@ -100,7 +100,8 @@ describe("words", () => {
     expect(vendorKindLabel("msp")).toBe("Managed service provider");
     expect(vendorKindLabel("internal")).toBe("Internal IT team");
     expect(costText(4200)).toBe("4,200 a month");
-    expect(costText(99.5)).toBe("99.5 a month");
+    expect(costText(99.5)).toBe("100 a month");
+    expect(costText(1234.4)).toBe("1,234 a month");
     expect(costText(null)).toBe("");
     expect(longDate("2026-03-14")).toBe("14 March 2026");
     expect(longDate("yesterday")).toBe("yesterday");

@@ -12,7 +12,7 @@ import type {
   VendorInput,
   VendorKind,
 } from "../../ipc/bindings";
-import { decimal, fullStop, MONTHS, plural, thousands, upperFirst } from "../../lib/format";
+import { formatValue, fullStop, MONTHS, plural, thousands, upperFirst } from "../../lib/format";
 
 /** "1,234 records": counts are written the way the backend writes them. */
 function counted(count: number, one: string, many: string): string {
@@ -57,7 +57,8 @@ export function vendorKindLabel(kind: VendorKind): string {
 /** "4,200 a month", or "" when no cost is recorded. */
 export function costText(monthlyCost: number | null): string {
   if (monthlyCost === null || !Number.isFinite(monthlyCost)) return "";
-  return `${decimal(Math.round(monthlyCost * 100) / 100)} a month`;
+  // As the scorecard writes it (the one formatter): to the whole unit.
+  return `${formatValue(monthlyCost, "money")} a month`;
 }
 
 /** "2026-03-14" as "14 March 2026"; anything else as it is. */
