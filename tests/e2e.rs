@@ -215,11 +215,14 @@ async fn risks_are_acknowledged_with_a_note_that_survives_a_restart() -> anyhow:
     wait_for(&session.client, "[data-testid=action-reason]").await?.send_keys(reason).await?;
     session.screenshot("risks-action-form.png").await?;
     wait_for(&session.client, "[data-testid=action-save]").await?.click().await?;
-    let shown = wait_for(&session.client, &format!("[data-testid=risk][data-id='{first}'] [data-testid=action-text]"))
-        .await?
-        .text()
-        .await?;
-    assert!(shown.contains("Chief Operating Officer"), "{shown}");
+    // The line was there before: it changes once the save lands.
+    let shown = wait_for_text(
+        &session.client,
+        &format!("[data-testid=risk][data-id='{first}'] [data-testid=action-text]"),
+        "Chief Operating Officer",
+    )
+    .await?;
+    assert_eq!(shown, "Chief Operating Officer, due 31 January 2027 — accepted risk");
     session.screenshot("risks-action.png").await?;
     session.close().await?;
     let risks = cli_json_args(data_dir.path(), &["risks", "--all"])?;

@@ -107,6 +107,25 @@ pub async fn wait_for(client: &Client, css: &str) -> anyhow::Result<fantoccini::
     }
 }
 
+/// The text of the element at `css` once it contains `needle`: for a line
+/// that was on the screen before and changes when a save lands.
+pub async fn wait_for_text(client: &Client, css: &str, needle: &str) -> anyhow::Result<String> {
+    let started = Instant::now();
+    loop {
+        let text = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.contains(needle) {
+            return Ok(text);
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            bail!("'{css}' did not come to read {needle:?} within 30 s; it reads {text:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn save_screenshot(client: &Client, name: &str) -> anyhow::Result<()> {
     // Two animation frames, so the picture shows the painted page.
     client

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { READ_AHEAD_KEEP_MS, api, forgetReadsAhead, readAhead, setTransport, toApiError } from "./client";
+import {
+  READ_AHEAD_KEEP_MS,
+  api,
+  forgetReadsAhead,
+  readAhead,
+  setTransport,
+  sharingReadsAhead,
+  toApiError,
+} from "./client";
 
 describe("ipc client", () => {
   afterEach(() => setTransport(async () => undefined));
@@ -135,6 +143,27 @@ describe("ipc client", () => {
       await readAhead();
       await expect(api.reports()).rejects.toMatchObject({ message: "Sightline could not answer: locked" });
       expect(calls.filter((call) => call === "reports null")).toHaveLength(2);
+    });
+
+    it("stops asking once told to", async () => {
+      const calls = shell();
+      let asked = 0;
+      await readAhead(() => ++asked > 2);
+      expect(calls).toEqual(["overview null", 'trend {"query":{"metric":null,"vendor":null,"granularity":"month"}}']);
+    });
+
+    it("lets screens drawn unseen share an answer until the user moves, then uses it up", async () => {
+      shell();
+      await readAhead();
+      let moved = false;
+      const seen: unknown[] = [];
+      await sharingReadsAhead(async () => {
+        seen.push(await api.risks(true), await api.risks(true));
+        moved = true;
+        seen.push(await api.risks(true));
+      }, () => moved);
+      seen.push(await api.risks(true));
+      expect(seen).toEqual(["risks #5", "risks #5", "risks #5", "risks #9"]);
     });
 
     it("reads again what was read ahead too long ago", async () => {

@@ -56,7 +56,7 @@ const askAhead = commands(<T>(command: string, args?: Record<string, unknown>) =
  * not marked `read` in the shell's list (a change made in the window), and
  * figures worked out again in the background, drop them all.
  */
-export async function readAhead(): Promise<void> {
+export async function readAhead(stopped: () => boolean = () => false): Promise<void> {
   const reads = [
     () => askAhead.overview(),
     () => askAhead.trend({ metric: null, vendor: null, granularity: "month" }),
@@ -67,29 +67,33 @@ export async function readAhead(): Promise<void> {
     () => askAhead.sources(),
     () => askAhead.settings(),
   ];
-  for (const read of reads) await read().catch(() => {});
+  for (const read of reads) {
+    if (stopped()) break;
+    await read().catch(() => {});
+  }
 }
 
-/** Above zero while screens are drawn unseen (`lib/warm.ts`). */
-let sharing = 0;
+/** While screens are drawn unseen (`lib/warm.ts`): whether they still are. */
+let sharing: (() => boolean) | null = null;
 
 /**
  * Runs `during` with the answers read ahead handed out without being used
- * up: screens drawn unseen leave them for the user's own first visit.
+ * up, until `stopped()`: screens drawn unseen leave them for the user's own
+ * first visit, and once the user moves the user's own reads use them up.
  */
-export async function sharingReadsAhead<T>(during: () => Promise<T>): Promise<T> {
-  sharing += 1;
+export async function sharingReadsAhead<T>(during: () => Promise<T>, stopped: () => boolean): Promise<T> {
+  sharing = () => !stopped();
   try {
     return await during();
   } finally {
-    sharing -= 1;
+    sharing = null;
   }
 }
 
 async function early(command: string, args?: Record<string, unknown>): Promise<{ answer: unknown } | null> {
   const asked = key(command, args);
   const kept = ahead.get(asked);
-  if (sharing === 0 || !kept) ahead.delete(asked);
+  if (!sharing?.() || !kept) ahead.delete(asked);
   if (!kept || Date.now() - kept.at >= READ_AHEAD_KEEP_MS) return null;
   try {
     return { answer: await kept.answer };

@@ -37,8 +37,21 @@ export async function warmUp<P extends Record<string, unknown>>(
   const root = host.attachShadow({ mode: "closed" });
   for (const sheet of document.querySelectorAll('link[rel="stylesheet"], style')) root.append(sheet.cloneNode(true));
   const target = document.createElement("main");
+  target.className = "warm-up-screen";
   root.append(target);
   document.body.append(host);
+  // The style sheet copied in loads like any other: screens drawn before it
+  // applies would be laid out unstyled.
+  await Promise.all(
+    [...root.querySelectorAll("link")].map(
+      (link) =>
+        new Promise<void>((resolve) => {
+          link.addEventListener("load", () => resolve(), { once: true });
+          link.addEventListener("error", () => resolve(), { once: true });
+          setTimeout(resolve, WARM_SCREEN_MS);
+        }),
+    ),
+  );
   try {
     for (const view of views) {
       if (stopped()) break;
@@ -52,7 +65,11 @@ export async function warmUp<P extends Record<string, unknown>>(
       } catch {
         // this screen is simply not warmed
       } finally {
-        if (instance) await unmount(instance);
+        try {
+          if (instance) await unmount(instance);
+        } catch {
+          // left as it is; the host goes below
+        }
         target.replaceChildren();
       }
       await pause(50); // room for a click between two screens
