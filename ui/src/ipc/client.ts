@@ -98,7 +98,7 @@ async function early(command: string, args?: Record<string, unknown>): Promise<{
   try {
     return { answer: await kept.answer };
   } catch {
-    return null; // asked again below, so that the error is today's
+    return null; // asked again below, so that the error shown is the latest
   }
 }
 

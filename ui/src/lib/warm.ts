@@ -30,6 +30,7 @@ export async function warmUp<P extends Record<string, unknown>>(
   props: P,
   stopped: () => boolean,
 ): Promise<void> {
+  if (stopped()) return;
   const host = document.createElement("div");
   host.inert = true;
   host.setAttribute("aria-hidden", "true");
