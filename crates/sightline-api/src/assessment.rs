@@ -215,36 +215,34 @@ impl Sightline {
     /// the settings changed since the last assessment, or it is more than
     /// an hour old. Returns whether it did.
     pub fn ensure_assessed(&self) -> Result<bool, ApiError> {
-        if self.staleness()? == Staleness::Fresh {
-            return Ok(false);
-        }
-        let _one_at_a_time = self.reassessing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Asked again: another thread may have done it while this one waited.
-        let stale = self.staleness()? != Staleness::Fresh;
-        if stale {
-            self.reassess_held()?;
-        }
-        Ok(stale)
+        self.reassess_if(|| Ok(self.staleness()? != Staleness::Fresh))
     }
 
     /// Before a read: as [`Sightline::ensure_assessed`], except that
     /// results which are only old are served as they are where the app
     /// refreshes them in the background ([`Sightline::serve_old_results`]).
     pub(crate) fn assessed_for_reading(&self) -> Result<(), ApiError> {
-        let due = || -> Result<bool, ApiError> {
+        self.reassess_if(|| {
             let staleness = self.staleness()?;
             let serve_old = self.serve_old_results.load(std::sync::atomic::Ordering::Relaxed);
             Ok(staleness == Staleness::Changed || (staleness == Staleness::Old && !serve_old))
-        };
+        })?;
+        Ok(())
+    }
+
+    /// Works the stored results out again when `due` says so, one thread
+    /// at a time: `due` is asked again once `reassessing` is held, since
+    /// another thread may have done it meanwhile. Returns whether it did.
+    fn reassess_if(&self, due: impl Fn() -> Result<bool, ApiError>) -> Result<bool, ApiError> {
         if !due()? {
-            return Ok(());
+            return Ok(false);
         }
         let _one_at_a_time = self.reassessing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Asked again: another read may have done it while this one waited.
-        if due()? {
+        let still = due()?;
+        if still {
             self.reassess_held()?;
         }
-        Ok(())
+        Ok(still)
     }
 
     /// Recomputes what is out of date (every period, if the results were

@@ -2,9 +2,9 @@
 // `results-refreshed` event (no payload) whenever it has recomputed the
 // stored figures without being asked: after its hourly sync, or when the app
 // opened after a while away served the old figures first. The shell hears
-// it once (`watchResultsRefreshed`), drops what was read ahead; the screen on show fetches its data
-// again (`followRefreshes`, or `keepFresh` in fresh.svelte.ts), keeping what
-// it shows until the new data arrives.
+// it once (`watchResultsRefreshed`) and drops what was read ahead; the
+// screen on show fetches its data again (`followRefreshes`, or `keepFresh`
+// in fresh.svelte.ts), keeping what it shows until the new data arrives.
 import { listen } from "@tauri-apps/api/event";
 import { forgetReadsAhead } from "../ipc/client";
 import { hear, type ShellListener, type StopListening } from "./events";

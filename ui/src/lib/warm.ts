@@ -38,7 +38,7 @@ export async function warmUp<P extends Record<string, unknown>>(
   const root = host.attachShadow({ mode: "closed" });
   for (const sheet of document.querySelectorAll('link[rel="stylesheet"], style')) root.append(sheet.cloneNode(true));
   const target = document.createElement("main");
-  target.className = "warm-up-screen";
+  target.className = "screen-area"; // laid out as the real one: app.css
   root.append(target);
   document.body.append(host);
   // The style sheet copied in loads like any other: screens drawn before it
