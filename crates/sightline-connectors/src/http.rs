@@ -205,6 +205,7 @@ impl<'a> Http<'a> {
         // Follow redirects within the same origin only: custom credential
         // headers (ConnectWise `clientId`, Autotask `Secret`) must never
         // travel to another host.
+        crate::tls::crypto_provider();
         let client = Client::builder()
             .timeout(options.timeout)
             .connect_timeout(options.timeout.min(Duration::from_secs(15)))

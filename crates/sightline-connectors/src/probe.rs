@@ -14,7 +14,6 @@
 //! level, the run fails instead ("this machine may be offline"): an outage
 //! of the machine running Sightline must not count against a provider.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
@@ -105,7 +104,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     let every = chrono::Duration::minutes(source.count("every_minutes").unwrap_or(5).into()).min(chrono::Duration::days(1));
     let expect = source.count("expect_status");
     let roots = crate::tls::trusted_roots(request, &mut fetched.warnings).await?;
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+    let tls = rustls::ClientConfig::builder_with_provider(crate::tls::crypto_provider())
         .with_safe_default_protocol_versions()
         .map_err(|error| FetchError::new(&source.id, FetchErrorKind::Connection, error.to_string()))?
         .with_root_certificates(roots)

@@ -46,6 +46,17 @@ use crate::{FetchError, FetchErrorKind, FetchRequest, Fetched, Field, FieldForm,
 /// How long a finished probe waits to close its connection politely.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// The one TLS crypto provider, ring, made the process default on first use:
+/// reqwest is built without one of its own and takes the default.
+pub(crate) fn crypto_provider() -> Arc<CryptoProvider> {
+    if let Some(installed) = CryptoProvider::get_default() {
+        return installed.clone();
+    }
+    // Another thread may install it first; either way one is installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    CryptoProvider::get_default().expect("a TLS crypto provider installed just now").clone()
+}
+
 /// Splits `name:port` (or `[v6-address]:port`) into the name to connect to
 /// and send as SNI, and the port. `None` when it is not in that form.
 pub(crate) fn split_host(host: &str) -> Option<(String, u16)> {
@@ -102,7 +113,7 @@ pub(crate) async fn fetch(request: &FetchRequest<'_>, progress: ProgressSink<'_>
     // snapshot, so a host removed from the list drops out of the cache.
     let mut fetched = Fetched { full: true, ..Fetched::default() };
     let roots = trusted_roots(request, &mut fetched.warnings).await?;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = crypto_provider();
     // The builder refuses an empty root store (no system roots and no
     // ca_file); then nothing is trusted, and the names are still checked.
     let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone()).build().ok();

@@ -104,7 +104,7 @@ async fn start(name: &str, not_after: DateTime<Utc>, hand_out_signer: bool) -> T
     ca_file.write_all(ca_pem.as_bytes()).expect("the CA written");
     ca_file.flush().expect("the CA written");
 
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .expect("the default protocol versions")
