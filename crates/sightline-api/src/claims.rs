@@ -88,6 +88,44 @@ fn outage_records(outages: &[&Outage<'_>]) -> Vec<String> {
         .collect()
 }
 
+/// What the claims view of an ended period was worked out from: while these
+/// stay the same, so does the view. This process's writes of records, the
+/// company or the settings move the data version; working the results out
+/// again, `assessed_for`; any write by another process (the CLI from cron),
+/// `outside_writes`. The time zone is read from `sightline.toml` too.
+#[derive(Debug, Clone, PartialEq)]
+struct Basis {
+    data_version: i64,
+    assessed_for: Option<String>,
+    outside_writes: i64,
+    timezone: String,
+    period: Period,
+}
+
+/// Claims views already served, for their basis. Screens ask for the same
+/// month again and again; working one out reads the month's records.
+#[derive(Debug, Default)]
+pub(crate) struct Served(Vec<(Basis, ClaimsView)>);
+
+impl Served {
+    /// Views for a handful of periods: the months a user steps through.
+    const KEPT: usize = 6;
+
+    fn get(&self, basis: &Basis) -> Option<ClaimsView> {
+        self.0.iter().find(|(kept, _)| kept == basis).map(|(_, view)| view.clone())
+    }
+
+    /// Keeps `view`, dropping those worked out from older data.
+    fn keep(&mut self, basis: Basis, view: &ClaimsView) {
+        self.0
+            .retain(|(kept, _)| Basis { period: basis.period, ..kept.clone() } == basis && kept.period != basis.period);
+        if self.0.len() >= Served::KEPT {
+            self.0.remove(0);
+        }
+        self.0.push((basis, view.clone()));
+    }
+}
+
 impl Sightline {
     /// Claimed vs measured for `period` (a month or quarter; by default the
     /// last complete month), every vendor with something to compare.
@@ -97,15 +135,33 @@ impl Sightline {
     /// way, the flags open now.
     pub fn claims(&self, period: Option<&str>) -> Result<ClaimsView, ApiError> {
         self.assessed_for_reading()?;
-        let period = {
+        let (period, timezone) = {
             let store = self.store();
             let tz = Sightline::settings(&store)?.tz();
-            match period {
+            let period = match period {
                 Some(text) => self.parse_period(Some(text))?,
                 None => Period::month_of_in(self.now(), tz).previous(),
+            };
+            (period, tz.name().to_string())
+        };
+        let ended = period.end() <= self.now();
+        // Only an ended period's view is kept: one under way is judged as
+        // of now, which moves.
+        let basis = {
+            let store = self.store();
+            Basis {
+                data_version: store.data_version()?,
+                assessed_for: store.meta("assessed_for")?,
+                outside_writes: store.outside_writes()?,
+                timezone,
+                period,
             }
         };
-        let flags: Vec<RiskFlag> = if period.end() <= self.now() {
+        let served = || self.claims_served.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if ended && let Some(view) = served().get(&basis) {
+            return Ok(view);
+        }
+        let flags: Vec<RiskFlag> = if ended {
             // Straight from the stored figures of ended periods, which are
             // current after the check above: a desktop serving results that
             // are only old does not recompute the period under way here.
@@ -118,7 +174,11 @@ impl Sightline {
                 .map(|stored| stored.flag)
                 .collect()
         };
-        self.claims_with(period, &flags)
+        let view = self.claims_with(period, &flags)?;
+        if ended {
+            served().keep(basis, &view);
+        }
+        Ok(view)
     }
 
     /// Claimed vs measured for `period`, beside `flags` (those open at the
@@ -463,4 +523,35 @@ fn certificates_row(
         ),
         evidence,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_served_again_is_worked_out_again_once_the_data_changes() {
+        let now: DateTime<Utc> = "2026-11-22T08:00:00Z".parse().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let unlock = sightline_store::Unlock { passphrase: Some(sightline_domain::Secret::new("claims")) };
+        let app = Sightline::open_with(dir.path(), unlock, crate::Clock::Fixed(now)).unwrap();
+        app.ensure_demo().unwrap();
+        let names =
+            |view: &ClaimsView| view.vendors.iter().map(|vendor| vendor.vendor_name.clone()).collect::<Vec<_>>();
+
+        let first = app.claims(Some("2026-10")).unwrap();
+        assert!(names(&first).contains(&"Stratus Cloud Hosting".to_string()), "{:?}", names(&first));
+        assert_eq!(app.claims(Some("2026-10")).unwrap(), first, "served again as it was");
+        assert_eq!(app.claims_served.lock().unwrap().0.len(), 1);
+
+        // A vendor renamed is a change of the company: the view follows it.
+        let mut company = app.store().load_company().unwrap();
+        let stratus = company.vendors.iter_mut().find(|vendor| vendor.id == "stratus").unwrap();
+        stratus.name = "Stratus Hosting Ltd".into();
+        app.store().replace_company(&company).unwrap();
+        let after = app.claims(Some("2026-10")).unwrap();
+        assert!(names(&after).contains(&"Stratus Hosting Ltd".to_string()), "{:?}", names(&after));
+        assert!(!names(&after).contains(&"Stratus Cloud Hosting".to_string()));
+        assert_eq!(app.claims_served.lock().unwrap().0.len(), 1, "the older view is dropped");
+    }
 }

@@ -107,6 +107,9 @@ pub struct Sightline {
     /// Reads serve results that are only old (the period under way not
     /// moved on) while the desktop refreshes them in the background.
     serve_old_results: AtomicBool,
+    /// The claims views served since the data or the stored results last
+    /// changed: each is a month's records read again (`claims.rs`).
+    claims_served: Mutex<claims::Served>,
 }
 
 impl Sightline {
@@ -129,6 +132,7 @@ impl Sightline {
             sync_running: Mutex::new(()),
             reassessing: Mutex::new(()),
             serve_old_results: AtomicBool::new(false),
+            claims_served: Mutex::default(),
         })
     }
 

@@ -561,6 +561,13 @@ impl Store {
         Ok(self.meta("data_version")?.and_then(|text| text.parse().ok()).unwrap_or(0))
     }
 
+    /// Moves whenever another connection to the file (the CLI from cron, a
+    /// second window) commits a change; this connection's own writes leave
+    /// it as it is (SQLite's `PRAGMA data_version`).
+    pub fn outside_writes(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    }
+
     /// How many records each source holds in the cache.
     /// Kept up to date by every write of a source's records, so that
     /// counting never reads the records.

@@ -294,3 +294,18 @@ fn a_narrow_read_is_the_full_read_narrowed() {
     }
     assert_eq!(read, 4_914);
 }
+
+#[test]
+fn outside_writes_moves_with_another_connections_commit_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = FakeKeychain::unavailable();
+    let app = Store::open(dir.path(), passphrase("two at once"), &keychain).unwrap();
+    let cli = Store::open(dir.path(), passphrase("two at once"), &keychain).unwrap();
+    let before = app.outside_writes().unwrap();
+    app.set_meta("written_here", "1").unwrap();
+    assert_eq!(app.outside_writes().unwrap(), before, "its own write");
+    cli.set_meta("written_there", "1").unwrap();
+    let after = app.outside_writes().unwrap();
+    assert_ne!(after, before, "another connection's commit");
+    assert_eq!(app.outside_writes().unwrap(), after, "nothing since");
+}
