@@ -414,8 +414,13 @@ async fn claims_show_each_comparison_the_cli_makes() -> anyhow::Result<()> {
     )
     .await?;
     records.find(Locator::Css("summary")).await?.click().await?;
-    let text = records.text().await?;
-    assert!(text.contains("site-checks:https://track.harborfinch.example/@"), "{text}");
+    // The records are drawn once the list is opened.
+    wait_for_text(
+        &session.client,
+        "[data-testid=claims-vendor][data-vendor=stratus] [data-testid=claim][data-topic=uptime] [data-testid=claim-records] ul",
+        "site-checks:https://track.harborfinch.example/@",
+    )
+    .await?;
     session.screenshot("claims.png").await?;
     session.close().await
 }
@@ -574,6 +579,9 @@ async fn a_csv_source_is_added_and_synced_with_its_progress_shown() -> anyhow::R
     let row = wait_for(&session.client, "[data-testid=source-row][data-source=helpdesk]").await?;
     row.find(Locator::Css("[data-testid=source-sync]")).await?.click().await?;
     let held = wait_for(&session.client, "[data-testid=held-source][data-source=helpdesk]").await?;
+    // The time shown is the last sync that worked, and says so.
+    wait_for_text(&session.client, "[data-testid=source-row][data-source=helpdesk] .facts", "Last successful sync")
+        .await?;
     held.find(Locator::Css("[data-testid=shrink-ask]")).await?.click().await?;
     session.screenshot("sources-held.png").await?;
     wait_for(&session.client, "[data-testid=shrink-cancel]").await?.click().await?;

@@ -143,7 +143,9 @@ async fn main() -> anyhow::Result<()> {
                 let ready = if *screen == "overview" {
                     "[data-testid=overview]".to_string()
                 } else {
-                    format!("[data-testid={screen}][data-ready=true]")
+                    // A long list says when it is painted with its first
+                    // window of data (`data-shown`), before all is drawn.
+                    format!("[data-testid={screen}][data-shown=true], [data-testid={screen}][data-ready=true]")
                 };
                 let script = format!(
                     "const done = arguments[arguments.length - 1]; const t0 = performance.now(); \

@@ -6,6 +6,7 @@ import {
   actionLine,
   actionStatuses,
   countLine,
+  drawnGroups,
   filterCounts,
   filterRisks,
   gridLine,
@@ -88,6 +89,28 @@ describe("risk filters", () => {
     ]);
     expect(groupRisks(filterRisks(flags, "acknowledged")).map((g) => g.id)).toEqual(["amber"]);
     expect(groupRisks([])).toEqual([]);
+  });
+
+  it("draws a long list a window at a time, groups in order, each with its whole count", () => {
+    const groups = groupRisks(flags);
+    const ids = (drawn: number) => drawnGroups(groups, drawn).map((g) => [g.id, g.risks.length, g.drawn.map((r) => r.id)]);
+    expect(ids(1)).toEqual([["red", 2, ["sla:bluepeak"]]]);
+    expect(ids(3)).toEqual([
+      ["red", 2, ["sla:bluepeak", "backup:cloudly"]],
+      ["amber", 1, ["patch:bluepeak"]],
+    ]);
+    expect(ids(4)).toEqual([
+      ["red", 2, ["sla:bluepeak", "backup:cloudly"]],
+      ["amber", 1, ["patch:bluepeak"]],
+      ["resolved", 2, ["review:cloudly"]],
+    ]);
+    expect(ids(Infinity).map(([, , drawn]) => drawn)).toEqual([
+      ["sla:bluepeak", "backup:cloudly"],
+      ["patch:bluepeak"],
+      ["review:cloudly", "cert:web"],
+    ]);
+    expect(ids(0)).toEqual([]);
+    expect(drawnGroups([], 8)).toEqual([]);
   });
 
   it("counts what the filter shows in a sentence", () => {

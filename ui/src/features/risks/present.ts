@@ -82,6 +82,31 @@ export function groupRisks(risks: RiskRow[]): RiskGroup[] {
     .filter((group) => group.risks.length > 0);
 }
 
+/** Flags drawn with the screen: more than a window's height. */
+export const FIRST_FLAGS = 8;
+/** The rest follow this many at a time, */
+export const FLAGS_PER_WINDOW = 24;
+/** each this long after the last: time for it to paint first. */
+export const WINDOW_PAUSE_MS = 50;
+
+/**
+ * The groups as far as their first `drawn` flags, in order: a long list is
+ * drawn a window at a time, so the screen paints with its first flags and
+ * the rest follow frame by frame. A group none of whose flags is drawn yet
+ * is left out; each keeps its whole count in `risks`.
+ */
+export function drawnGroups(groups: RiskGroup[], drawn: number): (RiskGroup & { drawn: RiskRow[] })[] {
+  let left = drawn;
+  const out: (RiskGroup & { drawn: RiskRow[] })[] = [];
+  for (const group of groups) {
+    if (left <= 0) break;
+    const rows = group.risks.slice(0, left);
+    left -= rows.length;
+    out.push({ ...group, drawn: rows });
+  }
+  return out;
+}
+
 /** The line above the list: how many flags the filter shows and how serious. */
 export function countLine(risks: RiskRow[], filter: RiskFilter): string {
   const shown = filterRisks(risks, filter);
