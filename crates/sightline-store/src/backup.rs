@@ -20,7 +20,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sightline_domain::Secret;
 
 use crate::migrations::SCHEMA_VERSION;
@@ -283,6 +283,13 @@ fn columns(conn: &Connection, schema: &str, table: &str) -> rusqlite::Result<Vec
 fn import_tables(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     tx.pragma_update(None, "defer_foreign_keys", true)?;
+    // The data version only moves forward: what was worked out from the
+    // data before the restore (the stored results, views kept in memory)
+    // must never match the restored data by an older number.
+    let version_before: i64 = tx
+        .query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'", [], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0);
     // The triggers that seal the report archive refuse deletes: a restore
     // replaces the archive whole (the previous one is in the automatic
     // backup made first), so they are lifted inside this transaction only.
@@ -320,6 +327,11 @@ fn import_tables(conn: &mut Connection) -> Result<(), StoreError> {
     }
     // Counted afresh: a backup of an older schema keeps no counts.
     crate::recount_sources(&tx)?;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('data_version', ?1)
+         ON CONFLICT(key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), ?1)",
+        [version_before],
+    )?;
     crate::bump_data_version(&tx)?;
     tx.commit()?;
     Ok(())

@@ -11,8 +11,9 @@ import { mount, tick, unmount, type Component } from "svelte";
 /** How long one screen may take to say its data is shown before it is left. */
 export const WARM_SCREEN_MS = 2_000;
 
+/** Painted with its data: a long list's first window is enough to warm it. */
 function ready(root: ParentNode): boolean {
-  return root.querySelector("[data-ready=true]") !== null;
+  return root.querySelector("[data-ready=true], [data-shown=true]") !== null;
 }
 
 function pause(ms: number): Promise<void> {

@@ -309,3 +309,24 @@ fn outside_writes_moves_with_another_connections_commit_only() {
     assert_ne!(after, before, "another connection's commit");
     assert_eq!(app.outside_writes().unwrap(), after, "nothing since");
 }
+
+#[test]
+fn a_restore_moves_the_data_version_forward_never_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), passphrase("forward"), &FakeKeychain::unavailable()).unwrap();
+    store.bump_data_version().unwrap();
+    let file = dir.path().join("saved.sightline-backup");
+    let secret = Secret::new("backup passphrase");
+    store.write_backup(&file, &secret, &[]).unwrap();
+    let saved_at = store.data_version().unwrap();
+    for _ in 0..5 {
+        store.bump_data_version().unwrap();
+    }
+    let before = store.data_version().unwrap();
+    assert_eq!(before, saved_at + 5);
+    let at = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
+    store.restore_from(&file, sightline_store::BackupKey::Passphrase(&secret), at).unwrap();
+    // What was worked out from the data at `before` (or at the backup's
+    // older number) cannot match the restored data.
+    assert_eq!(store.data_version().unwrap(), before + 1);
+}
