@@ -404,8 +404,7 @@ mod tests {
     fn an_incremental_assessment_agrees_with_a_full_one() {
         let now: DateTime<Utc> = "2026-11-22T08:00:00Z".parse().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let unlock = sightline_store::Unlock { passphrase: Some(sightline_domain::Secret::new("increments")) };
-        let app = Sightline::open_with(dir.path(), unlock, crate::Clock::Fixed(now)).unwrap();
+        let app = crate::open_for_test(dir.path(), now);
         app.ensure_demo().unwrap();
         assert_eq!(app.store().dirty().unwrap(), None);
 
@@ -455,10 +454,7 @@ mod tests {
     fn old_results_are_served_at_once_where_the_app_refreshes_them() {
         let now: DateTime<Utc> = "2026-11-22T08:00:00Z".parse().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let open = |at: DateTime<Utc>| {
-            let unlock = sightline_store::Unlock { passphrase: Some(sightline_domain::Secret::new("old")) };
-            Sightline::open_with(dir.path(), unlock, crate::Clock::Fixed(at)).unwrap()
-        };
+        let open = |at: DateTime<Utc>| crate::open_for_test(dir.path(), at);
         let app = open(now);
         app.ensure_demo().unwrap();
         drop(app);
@@ -499,8 +495,7 @@ mod tests {
     fn figures_from_each_quarters_records_are_those_from_every_record() {
         let now: DateTime<Utc> = "2026-11-22T08:00:00Z".parse().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let unlock = sightline_store::Unlock { passphrase: Some(sightline_domain::Secret::new("quarters")) };
-        let app = Sightline::open_with(dir.path(), unlock, crate::Clock::Fixed(now)).unwrap();
+        let app = crate::open_for_test(dir.path(), now);
         app.ensure_demo().unwrap();
         let store = app.store();
         let setting =
@@ -541,10 +536,7 @@ mod tests {
     fn a_period_left_under_way_is_finished_on_the_next_visit() {
         let now: DateTime<Utc> = "2026-11-22T08:00:00Z".parse().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let open = |at: DateTime<Utc>| {
-            let unlock = sightline_store::Unlock { passphrase: Some(sightline_domain::Secret::new("away")) };
-            Sightline::open_with(dir.path(), unlock, crate::Clock::Fixed(at)).unwrap()
-        };
+        let open = |at: DateTime<Utc>| crate::open_for_test(dir.path(), at);
         open(now).ensure_demo().unwrap();
         let november: Period = "2026-11".parse().unwrap();
         let restore_days = |app: &Sightline| {

@@ -95,11 +95,17 @@ fn outage_records(outages: &[&Outage<'_>]) -> Vec<String> {
 /// `outside_writes`. The time zone is read from `sightline.toml` too.
 #[derive(Debug, Clone, PartialEq)]
 struct Basis {
+    data: DataStamp,
+    period: Period,
+}
+
+/// The state of the cache a view was worked out from, whatever its period.
+#[derive(Debug, Clone, PartialEq)]
+struct DataStamp {
     data_version: i64,
     assessed_for: Option<String>,
     outside_writes: i64,
     timezone: String,
-    period: Period,
 }
 
 /// Claims views already served, for their basis. Screens ask for the same
@@ -117,8 +123,7 @@ impl Served {
 
     /// Keeps `view`, dropping those worked out from older data.
     fn keep(&mut self, basis: Basis, view: &ClaimsView) {
-        self.0
-            .retain(|(kept, _)| Basis { period: basis.period, ..kept.clone() } == basis && kept.period != basis.period);
+        self.0.retain(|(kept, _)| kept.data == basis.data && kept.period != basis.period);
         if self.0.len() >= Served::KEPT {
             self.0.remove(0);
         }
@@ -135,28 +140,26 @@ impl Sightline {
     /// way, the flags open now.
     pub fn claims(&self, period: Option<&str>) -> Result<ClaimsView, ApiError> {
         self.assessed_for_reading()?;
-        let (period, timezone) = {
+        let now = self.now();
+        let basis = {
             let store = self.store();
             let tz = Sightline::settings(&store)?.tz();
             let period = match period {
                 Some(text) => self.parse_period(Some(text))?,
-                None => Period::month_of_in(self.now(), tz).previous(),
+                None => Period::month_of_in(now, tz).previous(),
             };
-            (period, tz.name().to_string())
-        };
-        let ended = period.end() <= self.now();
-        // Only an ended period's view is kept: one under way is judged as
-        // of now, which moves.
-        let basis = {
-            let store = self.store();
-            Basis {
+            let data = DataStamp {
                 data_version: store.data_version()?,
                 assessed_for: store.meta("assessed_for")?,
                 outside_writes: store.outside_writes()?,
-                timezone,
-                period,
-            }
+                timezone: tz.name().to_string(),
+            };
+            Basis { data, period }
         };
+        let period = basis.period;
+        // Only an ended period's view is kept: one under way is judged as
+        // of now, which moves.
+        let ended = period.end() <= now;
         let served = || self.claims_served.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if ended && let Some(view) = served().get(&basis) {
             return Ok(view);
@@ -533,8 +536,7 @@ mod tests {
     fn a_view_served_again_is_worked_out_again_once_the_data_changes() {
         let now: DateTime<Utc> = "2026-11-22T08:00:00Z".parse().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let unlock = sightline_store::Unlock { passphrase: Some(sightline_domain::Secret::new("claims")) };
-        let app = Sightline::open_with(dir.path(), unlock, crate::Clock::Fixed(now)).unwrap();
+        let app = crate::open_for_test(dir.path(), now);
         app.ensure_demo().unwrap();
         let names =
             |view: &ClaimsView| view.vendors.iter().map(|vendor| vendor.vendor_name.clone()).collect::<Vec<_>>();

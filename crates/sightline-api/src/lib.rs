@@ -112,6 +112,14 @@ pub struct Sightline {
     claims_served: Mutex<claims::Served>,
 }
 
+/// The company in `dir`, opened with a passphrase and the clock fixed at
+/// `at`: how the unit tests open one.
+#[cfg(test)]
+pub(crate) fn open_for_test(dir: &Path, at: DateTime<Utc>) -> Sightline {
+    let unlock = Unlock { passphrase: Some(sightline_domain::Secret::new("unit tests")) };
+    Sightline::open_with(dir, unlock, Clock::Fixed(at)).unwrap()
+}
+
 impl Sightline {
     /// Opens (or creates) the cache in `data_dir`, unlocking it with the OS
     /// keychain or the passphrase from the environment.
